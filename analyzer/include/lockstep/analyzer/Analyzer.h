@@ -1,0 +1,50 @@
+//===- Analyzer.h - Analysing one translation unit --------------*- C++ -*-===//
+//
+// The seam between the checks (model, dataflow, checks/) and the driver that
+// runs them over a compilation database. The driver owns everything about
+// files, parallelism and output; this interface only turns one parsed
+// translation unit into findings.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOCKSTEP_ANALYZER_ANALYZER_H
+#define LOCKSTEP_ANALYZER_ANALYZER_H
+
+#include "lockstep/analyzer/Config.h"
+#include "lockstep/analyzer/Finding.h"
+#include "llvm/ADT/StringRef.h"
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace clang {
+class ASTConsumer;
+class CompilerInstance;
+} // namespace clang
+
+namespace lockstep {
+
+/// What `--list-checks` prints and SARIF's rules describe.
+struct CheckInfo {
+  std::string Id;          ///< e.g. "lock-double-lock"
+  std::string Summary;     ///< One line, no trailing period.
+  std::string DocPath;     ///< Relative to the repository: analyzer/docs/checks/<id>.md
+};
+
+/// Every check lockstep-check knows, sorted by ID.
+const std::vector<CheckInfo> &allChecks();
+
+/// Decides whether a check ID is enabled.
+using CheckEnabled = std::function<bool(llvm::StringRef CheckId)>;
+
+/// An AST consumer that runs every enabled check over the translation unit
+/// being parsed by \p CI and appends its findings to \p Out when the
+/// translation unit ends. \p Cfg describes in-house wrappers (may be empty).
+/// Findings are not yet de-duplicated, sorted or filtered by suppressions.
+std::unique_ptr<clang::ASTConsumer>
+makeAnalysisConsumer(clang::CompilerInstance &CI, const Config &Cfg,
+                     CheckEnabled Enabled, std::vector<Finding> &Out);
+
+} // namespace lockstep
+
+#endif // LOCKSTEP_ANALYZER_ANALYZER_H
