@@ -12,29 +12,9 @@
 #include <string_view>
 #include <vector>
 
+#include "stack.hpp"  // stack_trace, capture_stack, frame, symbolize
+
 namespace lockstep::rt {
-
-// Raw return addresses, innermost first; symbolized only when a report is printed.
-struct stack_trace {
-  static constexpr std::size_t max_frames = 48;
-  std::uint32_t size = 0;
-  std::uintptr_t pcs[max_frames] = {};
-};
-
-// Captures the calling thread's stack, dropping `skip` innermost frames (plus the
-// capture function itself). Async-signal-safe after the first call.
-stack_trace capture_stack(int skip = 0);
-
-// One symbolized frame.
-struct frame {
-  std::uintptr_t pc = 0;
-  std::string function;  // demangled; "" when unknown
-  std::string file;      // "" when unknown
-  int line = 0;
-  std::string module;    // the shared object or executable holding pc
-};
-// Symbolizes a stack and drops the runtime's own frames (liblockstep's internals).
-std::vector<frame> symbolize(const stack_trace &stack);
 
 // A thread as reports show it: "thread T3 'worker' created at ...".
 struct report_thread {
@@ -42,6 +22,7 @@ struct report_thread {
   std::string name;             // from pthread_setname_np / lockstep::thread, may be empty
   stack_trace created_at;       // empty for the main thread
   bool finished = false;
+  std::uint64_t parent = 0;     // the thread that created it (ignored for the main thread)
 };
 
 // A lock held by a thread at the time of an event.
@@ -78,11 +59,87 @@ struct report {
   std::string missing_edge;             // what happens-before edge would have prevented it, if any
 };
 
-// Delivers a report. Never called with the runtime's internal lock held.
-// Returns false when a suppression matched (nothing printed or counted).
+// Delivers a report. Never called with the runtime's internal lock held. Safe from
+// several threads at once (printing is serialized by a spinlock, never a pthread mutex)
+// and during static destruction. A report raised while the same thread is already
+// inside emit_report (e.g. from a report observer) is dropped, never deadlocked on.
+// Returns false when a suppression matched or the report was dropped (nothing printed
+// or counted). With halt_on_error=1 it does not return after printing: see
+// die_after_report.
 bool emit_report(report &&r);
 
 // How many reports were emitted (not suppressed) so far in this process.
 std::uint64_t reports_emitted();
+
+// Flushes what can be flushed without blocking and ends the process with
+// _exit(flags().exitcode). For paths that cannot continue after their report
+// (a real deadlock, a double lock that would hang).
+[[noreturn]] void die_after_report();
+
+// Initialises the reporting layer: parses LOCKSTEP_OPTIONS (exit 2 on error), loads
+// the suppressions file (exit 2 with file:line on error), warms up the unwinder and
+// installs the exit-status handler. Idempotent and thread-safe; runs automatically
+// when the runtime is loaded (a constructor in report.cpp) and on the first report.
+//
+// Exit status: the handler is registered with glibc's on_exit(), which sees the
+// status passed to exit() or returned from main. When that status is 0 and at least
+// one report was emitted, the process exits with flags().exitcode instead (after
+// flushing stdio); a non-zero status is kept. _exit(), quick_exit() and death by a
+// signal bypass it.
+void reporting_init();
+
+// --- The symbolized view that the printers format (built by emit_report). ---------
+
+struct printed_lock {
+  std::uintptr_t address = 0;
+  std::string description;
+  std::string acquired_where;          // "file:line", or the function when no line; may be ""
+  std::vector<frame> acquired_at;
+};
+
+struct printed_event {
+  std::string description;
+  std::uint64_t thread = 0;
+  std::vector<frame> stack;
+  std::vector<printed_lock> locks_held;
+};
+
+struct printed_object {
+  std::uintptr_t address = 0;
+  std::string description;
+  std::vector<frame> created_at;
+};
+
+struct printed_thread {
+  std::uint64_t id = 0;
+  std::string name;
+  bool finished = false;
+  std::uint64_t parent = 0;
+  bool is_main = false;
+  std::vector<frame> created_at;
+};
+
+struct printed_report {
+  std::string kind;                     // "data-race"
+  std::string title;                    // "data race"
+  std::string detail;                   // the detector's one-line summary, may be ""
+  std::string summary;                  // detail, or title + location when there is none
+  std::string location;                 // "file:line in function" of the first frame, may be ""
+  long pid = 0;
+  std::vector<printed_event> events;
+  std::vector<printed_object> objects;
+  std::vector<printed_thread> threads;
+  std::string missing_edge;
+};
+
+// Symbolizes every stack of `r` and computes the derived strings above.
+printed_report prepare_report(const report &r);
+
+// The readable text of a report (several lines, ending in '\n'); report_text.cpp.
+std::string format_report_text(const printed_report &r);
+
+// One JSON object on one line, ending in '\n' (the schema is in runtime/docs/options.md);
+// report_json.cpp.
+std::string format_report_json(const printed_report &r);
 
 }  // namespace lockstep::rt

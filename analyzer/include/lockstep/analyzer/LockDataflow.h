@@ -1,0 +1,165 @@
+//===- LockDataflow.h - Lock-set dataflow and function summaries -*- C++ -*-===//
+//
+// Runs the flow-sensitive lock-set analysis over each function's CFG (with
+// implicit and temporary destructors, so guards release at scope exit) and
+// computes function summaries bottom-up over the calls of the translation
+// unit, so that a call to `void Lock() { mu_.lock(); }` acquires `mu_` at the
+// call site. Problems found on the way are reported through LockHandler, one
+// virtual per kind of finding; the analysis itself never prints.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOCKSTEP_ANALYZER_LOCKDATAFLOW_H
+#define LOCKSTEP_ANALYZER_LOCKDATAFLOW_H
+
+#include "lockstep/analyzer/LockModel.h"
+#include "lockstep/analyzer/LockPath.h"
+#include "lockstep/analyzer/LockSet.h"
+#include "clang/Basic/SourceLocation.h"
+#include "llvm/ADT/DenseMap.h"
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace clang {
+class ASTContext;
+class FunctionDecl;
+} // namespace clang
+
+namespace lockstep {
+
+/// A lock a function acquires, releases or takes; Loc is the innermost
+/// place it happens (inside the deepest callee).
+struct LockEffect {
+  LockPath Path;
+  bool Shared = false;
+  clang::SourceLocation Loc;
+  SuccessTest Success{false, 0}; ///< For try-acquire wrappers.
+};
+
+/// A blocking operation inside a function.
+struct BlockingEffect {
+  std::string What;
+  clang::SourceLocation Loc;
+  /// For condition-variable waits: the lock waited with (not blocking
+  /// with respect to that lock).
+  std::optional<LockPath> CvLock;
+};
+
+/// "To was acquired while From was held": one edge of the lock-order graph.
+struct OrderEdge {
+  LockPath From, To;
+  clang::SourceLocation FromLoc; ///< where From was acquired
+  clang::SourceLocation ToLoc;   ///< where To was acquired (or the call)
+  clang::SourceLocation InnerLoc; ///< To's acquisition inside the callee
+  std::string Callee;             ///< callee through which To was taken
+  const clang::FunctionDecl *Function = nullptr;
+  /// Other locks held at the time: a lock common to both edges of an
+  /// inversion is a gate that prevents the deadlock.
+  std::vector<LockPath> Gates;
+};
+
+/// What callers need to know about a function.
+struct FunctionSummary {
+  /// Held at every normal exit (a Lock() wrapper): calls acquire them.
+  std::vector<LockEffect> Acquires;
+  /// `bool TryLock()` wrappers: acquired when the result passes Success.
+  std::vector<LockEffect> TryAcquires;
+  /// Released without being acquired (an Unlock() wrapper).
+  std::vector<LockEffect> Releases;
+  /// Every lock acquired inside (and maybe released again): deadlocks if the
+  /// caller already holds it.
+  std::vector<LockEffect> Takes;
+  std::vector<BlockingEffect> Blocks;
+  std::vector<OrderEdge> Edges;
+  bool MayThrow = false;
+  bool Wrapper = false; ///< Acquires or TryAcquires is non-empty
+};
+
+struct DoubleLockEvent {
+  std::string Lock;
+  clang::SourceLocation Loc, FirstLoc;
+  clang::SourceLocation InnerLoc; ///< via a callee: its acquisition
+  std::string Callee;
+  bool Maybe = false;   ///< held on some paths only
+  bool ViaGuard = false; ///< lk.lock() on a guard that already owns
+  std::string GuardName;
+};
+
+struct UnlockNotHeldEvent {
+  std::string Lock;
+  clang::SourceLocation Loc;
+  clang::SourceLocation ReleasedAt; ///< the earlier release, if any
+  clang::SourceLocation InnerLoc;
+  std::string Callee;
+  std::string GuardName;  ///< set when a guard does the release
+  bool GuardDoesNotOwn = false; ///< lk.unlock() on a guard owning nothing
+  bool AtScopeEnd = false;      ///< the guard's destructor
+};
+
+struct NotReleasedEvent {
+  std::string Lock;
+  clang::SourceLocation AcquiredAt;
+  clang::SourceLocation ExitLoc;
+  bool ByException = false;
+  std::string Thrower; ///< the call that may throw
+};
+
+struct BlockingEvent {
+  std::string What;
+  clang::SourceLocation Loc;
+  std::string Lock;
+  clang::SourceLocation HeldAt;
+  clang::SourceLocation InnerLoc; ///< via a callee: the blocking call inside
+  std::string Callee;
+  bool CvWait = false;
+};
+
+/// Receives the findings of the flow analysis. Checks override the kinds
+/// they report; the default implementations ignore the event.
+class LockHandler {
+public:
+  virtual ~LockHandler();
+  virtual void handleDoubleLock(const DoubleLockEvent &) {}
+  virtual void handleUnlockNotHeld(const UnlockNotHeldEvent &) {}
+  virtual void handleNotReleased(const NotReleasedEvent &) {}
+  virtual void handleBlockingUnderLock(const BlockingEvent &) {}
+  /// Called once per translation unit with every lock-order edge between
+  /// locks that are the same in every function (LockPath::isStable).
+  virtual void handleLockOrder(const std::vector<OrderEdge> &,
+                               clang::ASTContext &) {}
+};
+
+/// Analyses the functions of one translation unit.
+class TUAnalysis {
+public:
+  TUAnalysis(clang::ASTContext &Ctx, const LockModel &Model,
+             LockHandler &Handler);
+  ~TUAnalysis();
+  /// Analyses \p FD (and, first, the functions it calls) once; reports its
+  /// findings. Later calls return the stored summary.
+  const FunctionSummary &analyze(const clang::FunctionDecl *FD);
+  /// Analyses every function definition of the translation unit outside
+  /// system headers, then reports the lock-order edges.
+  void analyzeAll();
+  /// Whether \p FD's body is analysed (defined here, not a system header,
+  /// not a dependent template).
+  bool isAnalyzable(const clang::FunctionDecl *FD) const;
+  clang::ASTContext &context() const { return Ctx; }
+  const LockModel &model() const { return Model; }
+  LockHandler &handler() const { return Handler; }
+  /// Set when the translation unit makes pthread mutexes recursive somewhere
+  /// (pthread_mutexattr_settype): re-locking one is then not reported.
+  bool PthreadMayBeRecursive = false;
+
+private:
+  clang::ASTContext &Ctx;
+  const LockModel &Model;
+  LockHandler &Handler;
+  llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<FunctionSummary>>
+      Summaries;
+  llvm::DenseMap<const clang::FunctionDecl *, bool> InProgress;
+};
+
+} // namespace lockstep
+
+#endif // LOCKSTEP_ANALYZER_LOCKDATAFLOW_H

@@ -1,0 +1,1457 @@
+//===- LockDataflow.cpp - The lock-set analysis of one function -----------===//
+//
+// One FunctionAnalyzer per function: iterate the transfer functions over the
+// CFG in reverse post-order to a fixpoint without reporting, then run one
+// final pass that reports and fills the function's summary, then look at the
+// exit. Callees are analysed first (TUAnalysis::analyze recurses), so their
+// summaries are complete when a call is reached; a recursive cycle is cut by
+// giving the function being analysed an empty summary.
+//
+//===----------------------------------------------------------------------===//
+#include "lockstep/analyzer/LockDataflow.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/raw_ostream.h"
+#include <algorithm>
+#include <set>
+
+using namespace clang;
+
+namespace lockstep {
+
+LockHandler::~LockHandler() = default;
+
+namespace {
+
+using OpKind = Operation::Kind;
+
+/// Looks through the wrappers that do not change which object or value an
+/// expression denotes.
+const Expr *strip(const Expr *E) {
+  while (E) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *W = dyn_cast<ExprWithCleanups>(E)) {
+      E = W->getSubExpr();
+      continue;
+    }
+    if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(E)) {
+      E = M->getSubExpr();
+      continue;
+    }
+    if (const auto *B = dyn_cast<CXXBindTemporaryExpr>(E)) {
+      E = B->getSubExpr();
+      continue;
+    }
+    if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(E)) {
+      if (F->getCastKind() == CK_ConstructorConversion ||
+          F->getCastKind() == CK_NoOp) {
+        E = F->getSubExpr();
+        continue;
+      }
+    }
+    break;
+  }
+  return E;
+}
+
+std::string exprKey(const Expr *E, const ASTContext &Ctx) {
+  E = strip(E);
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  E->printPretty(OS, nullptr, PrintingPolicy(Ctx.getLangOpts()));
+  return OS.str();
+}
+
+std::string guardKey(const void *Id) {
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  OS << "guard#" << Id;
+  return OS.str();
+}
+
+SuccessTest negate(SuccessTest T) { return SuccessTest{!T.Equal, T.Value}; }
+
+bool isPthreadLock(QualType T) {
+  std::string S = T.getNonReferenceType().getUnqualifiedType().getAsString();
+  return S == "pthread_mutex_t";
+}
+
+/// Collects what the transfer functions need to know about the body before
+/// walking the CFG: which constructor initialises which guard variable,
+/// which temporaries are moved into guards, which calls sit in try blocks.
+class PrePass : public RecursiveASTVisitor<PrePass> {
+public:
+  llvm::DenseMap<const Stmt *, const VarDecl *> CtorVar;
+  llvm::DenseSet<const Stmt *> MovedTemps;
+  llvm::DenseSet<const Stmt *> InTry;
+
+  bool VisitVarDecl(VarDecl *VD) {
+    if (VD->hasLocalStorage() && VD->getInit())
+      if (const auto *CE = dyn_cast_or_null<CXXConstructExpr>(
+              strip(VD->getInit())))
+        CtorVar[CE] = VD;
+    return true;
+  }
+  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *E) {
+    if (E->getOperator() == OO_Equal && E->getNumArgs() == 2 &&
+        LockModel::isGuardType(E->getArg(0)->getType()))
+      if (const auto *CE =
+              dyn_cast_or_null<CXXConstructExpr>(strip(E->getArg(1))))
+        MovedTemps.insert(CE);
+    return true;
+  }
+  bool VisitCXXTryStmt(CXXTryStmt *T) {
+    mark(T->getTryBlock());
+    return true;
+  }
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+
+private:
+  void mark(const Stmt *S) {
+    if (!S)
+      return;
+    InTry.insert(S);
+    for (const Stmt *C : S->children())
+      mark(C);
+  }
+};
+
+struct AcquireOpts {
+  bool IsTry = false;
+  std::optional<BranchCond> TryCond;
+  llvm::ArrayRef<std::string> NoOrder;
+  SourceLocation InnerLoc;
+  std::string Callee;
+  bool NoTake = false;
+};
+
+struct ReleaseOpts {
+  SourceLocation InnerLoc;
+  std::string Callee;
+  std::string GuardName;
+  bool FromGuard = false;
+  bool AtScopeEnd = false;
+};
+
+struct ThrowExit {
+  std::string Key;
+  LockPath Path;
+  SourceLocation AcquiredAt, CallLoc;
+  std::string Callee;
+};
+
+const FunctionSummary &emptySummary() {
+  static const FunctionSummary Empty;
+  return Empty;
+}
+
+class FunctionAnalyzer {
+public:
+  FunctionAnalyzer(TUAnalysis &TU, const FunctionDecl *FD,
+                   FunctionSummary &Sum)
+      : TU(TU), Ctx(TU.context()), SM(Ctx.getSourceManager()),
+        Model(TU.model()), H(TU.handler()), FD(FD), Sum(Sum) {}
+
+  void run();
+
+private:
+  TUAnalysis &TU;
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  const LockModel &Model;
+  LockHandler &H;
+  const FunctionDecl *FD;
+  FunctionSummary &Sum;
+  bool Final = false;
+  bool CanThrowOut = false;
+  PrePass Pre;
+  std::vector<ThrowExit> ThrowExits;
+  std::set<std::pair<int, unsigned>> Reported;
+
+  bool once(int Kind, SourceLocation L) {
+    return Reported.insert({Kind, L.getRawEncoding()}).second;
+  }
+
+  // --- transfer -----------------------------------------------------------
+  void transferBlock(const CFGBlock &B, LockSet S,
+                     std::vector<std::optional<LockSet>> &Out);
+  void processStmt(const Stmt *St, LockSet &S);
+  void processCall(const Expr *E, LockSet &S);
+  void applySummary(const Expr *E, const FunctionDecl *Callee, LockSet &S);
+  void maybeThrows(const Expr *E, const FunctionDecl *Callee, LockSet &S);
+  void processReturn(const ReturnStmt *RS, LockSet &S);
+  void rekeyTry(llvm::StringRef VarName, const Expr *Init, LockSet &S);
+  void refine(LockSet &S, const Expr *Cond, bool TrueEdge);
+  void guardDtor(const void *Id, SourceLocation Loc, LockSet &S);
+
+  void acquire(LockSet &S, const LockPath &P, bool Shared, SourceLocation Loc,
+               const void *Guard, const AcquireOpts &O);
+  void release(LockSet &S, const LockPath &P, SourceLocation Loc,
+               const ReleaseOpts &O);
+  void addEdge(const LockFact &From, const LockPath &To, llvm::StringRef ToKey,
+               SourceLocation ToLoc, SourceLocation InnerLoc,
+               llvm::StringRef Callee, const LockSet &S);
+  void reportBlocking(const LockSet &S, llvm::ArrayRef<std::string> Except,
+                      BlockingEvent Ev);
+
+  // --- helpers ------------------------------------------------------------
+  bool isRecursive(const LockPath &P) const;
+  const void *guardId(const Expr *E) const;
+  llvm::SmallVector<LockPath, 2> lockPaths(const Operation &Op,
+                                           const Expr *Call) const;
+  void callSite(const Expr *E, std::optional<LockPath> &Obj,
+                llvm::SmallVectorImpl<std::optional<LockPath>> &Args) const;
+  std::string calleeName(const FunctionDecl *F) const {
+    return F ? F->getQualifiedNameAsString() : std::string("<call>");
+  }
+  SourceLocation locOf(const Stmt *S) const {
+    SourceLocation L = S->getBeginLoc();
+    return L.isValid() ? L : S->getEndLoc();
+  }
+  void finishExit(const CFG &Cfg,
+                  const std::vector<std::optional<LockSet>> &In,
+                  const std::vector<std::vector<std::optional<LockSet>>> &Out);
+};
+
+bool FunctionAnalyzer::isRecursive(const LockPath &P) const {
+  const ValueDecl *D = P.lastDecl();
+  if (!D)
+    return false;
+  QualType T = D->getType().getNonReferenceType();
+  while (const ArrayType *AT = Ctx.getAsArrayType(T))
+    T = AT->getElementType();
+  if (LockModel::isRecursiveLockType(T))
+    return true;
+  return TU.PthreadMayBeRecursive && isPthreadLock(T);
+}
+
+const void *FunctionAnalyzer::guardId(const Expr *E) const {
+  E = strip(E);
+  if (!E)
+    return nullptr;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      if (VD->hasLocalStorage() && !isa<ParmVarDecl>(VD) &&
+          !VD->getType()->isReferenceType())
+        return VD;
+  if (isa<CXXConstructExpr>(E))
+    return E;
+  return nullptr;
+}
+
+void FunctionAnalyzer::callSite(
+    const Expr *E, std::optional<LockPath> &Obj,
+    llvm::SmallVectorImpl<std::optional<LockPath>> &Args) const {
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+    if (const VarDecl *VD = Pre.CtorVar.lookup(CE)) {
+      // The object under construction is the variable it initialises.
+      Obj.emplace();
+      Obj->Kind = LockPath::RootKind::Local;
+      Obj->Root = VD;
+    }
+    for (const Expr *A : CE->arguments())
+      Args.push_back(LockPath::fromExpr(A, FD));
+    return;
+  }
+  const auto *Call = cast<CallExpr>(E);
+  unsigned First = 0;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
+    Obj = LockPath::fromExpr(MC->getImplicitObjectArgument(), FD);
+  } else if (isa<CXXOperatorCallExpr>(Call) &&
+             isa_and_nonnull<CXXMethodDecl>(Call->getDirectCallee()) &&
+             Call->getNumArgs() > 0) {
+    Obj = LockPath::fromExpr(Call->getArg(0), FD);
+    First = 1;
+  }
+  for (unsigned I = First; I < Call->getNumArgs(); ++I)
+    Args.push_back(LockPath::fromExpr(Call->getArg(I), FD));
+}
+
+llvm::SmallVector<LockPath, 2>
+FunctionAnalyzer::lockPaths(const Operation &Op, const Expr *Call) const {
+  llvm::SmallVector<LockPath, 2> R;
+  for (const Expr *L : Op.Locks)
+    if (auto P = LockPath::fromExpr(L, FD))
+      R.push_back(std::move(*P));
+  if (Op.ThisIsLock || !Op.CalleeLocks.empty()) {
+    std::optional<LockPath> Obj;
+    llvm::SmallVector<std::optional<LockPath>, 4> Args;
+    callSite(Call, Obj, Args);
+    if (Op.ThisIsLock && Op.Object) {
+      if (auto P = LockPath::fromExpr(Op.Object, FD))
+        R.push_back(std::move(*P));
+    }
+    for (const Expr *L : Op.CalleeLocks)
+      if (auto P = LockPath::fromExpr(L, Op.Callee))
+        if (auto Q = P->substitute(Obj, Args))
+          R.push_back(std::move(*Q));
+  }
+  return R;
+}
+
+// --- lock operations ----------------------------------------------------
+
+void FunctionAnalyzer::addEdge(const LockFact &From, const LockPath &To,
+                               llvm::StringRef ToKey, SourceLocation ToLoc,
+                               SourceLocation InnerLoc, llvm::StringRef Callee,
+                               const LockSet &S) {
+  OrderEdge E;
+  E.From = From.Path;
+  E.To = To;
+  E.FromLoc = From.AcquiredAt;
+  E.ToLoc = ToLoc;
+  E.InnerLoc = InnerLoc;
+  E.Callee = Callee.str();
+  E.Function = FD;
+  for (const LockFact &G : S.Facts)
+    if (!G.Maybe && G.Key != From.Key && G.Key != ToKey)
+      E.Gates.push_back(G.Path);
+  Sum.Edges.push_back(std::move(E));
+}
+
+void FunctionAnalyzer::acquire(LockSet &S, const LockPath &P, bool Shared,
+                               SourceLocation Loc, const void *Guard,
+                               const AcquireOpts &O) {
+  std::string K = P.key();
+  if (LockFact *F = S.find(K)) {
+    if (isRecursive(P)) {
+      if (!O.IsTry)
+        ++F->Count;
+      return;
+    }
+    if (!O.IsTry && !(F->Shared && Shared) && !P.Imprecise && Final &&
+        once(1, Loc)) {
+      DoubleLockEvent Ev;
+      Ev.Lock = P.name();
+      Ev.Loc = Loc;
+      Ev.FirstLoc = F->AcquiredAt;
+      Ev.InnerLoc = O.InnerLoc;
+      Ev.Callee = O.Callee;
+      Ev.Maybe = F->Maybe;
+      H.handleDoubleLock(Ev);
+    }
+    if (!O.IsTry && F->Maybe && !F->Cond) {
+      // Held on every path from here on (it was re-acquired where it was
+      // not held).
+      F->Maybe = false;
+    }
+    if (Guard && !F->Guard)
+      F->Guard = Guard;
+    return;
+  }
+  if (Final && !O.IsTry)
+    for (const LockFact &Held : S.Facts)
+      if (!Held.Maybe &&
+          std::find(O.NoOrder.begin(), O.NoOrder.end(), Held.Key) ==
+              O.NoOrder.end())
+        addEdge(Held, P, K, Loc, O.InnerLoc, O.Callee, S);
+  if (Final && !O.NoTake && !S.isEntryReleased(K))
+    Sum.Takes.push_back(
+        {P, Shared, O.InnerLoc.isValid() ? O.InnerLoc : Loc, {}});
+  LockFact F;
+  F.Key = K;
+  F.Path = P;
+  F.AcquiredAt = Loc;
+  F.Shared = Shared;
+  F.Guard = Guard;
+  if (O.IsTry) {
+    F.Maybe = true;
+    F.Cond = O.TryCond;
+  }
+  S.Facts.push_back(std::move(F));
+  S.Released.erase(std::remove_if(S.Released.begin(), S.Released.end(),
+                                  [&](const ReleasedFact &R) {
+                                    return R.Key == K;
+                                  }),
+                   S.Released.end());
+}
+
+void FunctionAnalyzer::release(LockSet &S, const LockPath &P,
+                               SourceLocation Loc, const ReleaseOpts &O) {
+  std::string K = P.key();
+  if (LockFact *F = S.find(K)) {
+    if (F->Count > 1) {
+      --F->Count;
+      return;
+    }
+    S.erase(K);
+    S.Released.erase(std::remove_if(S.Released.begin(), S.Released.end(),
+                                    [&](const ReleasedFact &R) {
+                                      return R.Key == K;
+                                    }),
+                     S.Released.end());
+    S.Released.push_back({K, Loc});
+    return;
+  }
+  auto Report = [&](SourceLocation Earlier) {
+    if (!Final || P.Imprecise || !once(2, Loc))
+      return;
+    UnlockNotHeldEvent Ev;
+    Ev.Lock = P.name();
+    Ev.Loc = Loc;
+    Ev.ReleasedAt = Earlier;
+    Ev.InnerLoc = O.InnerLoc;
+    Ev.Callee = O.Callee;
+    Ev.GuardName = O.GuardName;
+    Ev.AtScopeEnd = O.AtScopeEnd;
+    H.handleUnlockNotHeld(Ev);
+  };
+  for (const ReleasedFact &R : S.Released)
+    if (R.Key == K) {
+      Report(R.At);
+      return;
+    }
+  if (O.FromGuard)
+    return;
+  // A local mutex cannot be held by the caller.
+  if (P.Kind == LockPath::RootKind::Local && P.Steps.empty() && P.Root &&
+      LockModel::isLockType(P.Root->getType())) {
+    Report(SourceLocation());
+    return;
+  }
+  if (!S.isEntryReleased(K)) {
+    S.EntryReleased.push_back(K);
+    if (Final)
+      Sum.Releases.push_back(
+          {P, false, O.InnerLoc.isValid() ? O.InnerLoc : Loc, {}});
+  }
+}
+
+void FunctionAnalyzer::reportBlocking(const LockSet &S,
+                                      llvm::ArrayRef<std::string> Except,
+                                      BlockingEvent Ev) {
+  if (!Final)
+    return;
+  const LockFact *Held = nullptr;
+  for (const LockFact &F : S.Facts)
+    if (!F.Maybe &&
+        std::find(Except.begin(), Except.end(), F.Key) == Except.end())
+      Held = &F;
+  if (!Held || !once(4, Ev.Loc))
+    return;
+  Ev.Lock = Held->Path.name();
+  Ev.HeldAt = Held->AcquiredAt;
+  H.handleBlockingUnderLock(Ev);
+}
+
+void FunctionAnalyzer::guardDtor(const void *Id, SourceLocation Loc,
+                                 LockSet &S) {
+  GuardFact *G = S.guard(Id);
+  if (!G)
+    return;
+  GuardFact Copy = *G;
+  S.Guards.erase(S.Guards.begin() + (G - S.Guards.data()));
+  if (Copy.Owning == GuardFact::Owns::Yes) {
+    ReleaseOpts O;
+    O.FromGuard = true;
+    O.AtScopeEnd = true;
+    O.GuardName = Copy.Name;
+    for (const LockPath &P : Copy.Locks)
+      release(S, P, Loc, O);
+  } else if (Copy.Owning == GuardFact::Owns::Maybe) {
+    S.Facts.erase(std::remove_if(S.Facts.begin(), S.Facts.end(),
+                                 [&](const LockFact &F) {
+                                   return F.Guard == Id;
+                                 }),
+                  S.Facts.end());
+  }
+}
+
+// --- statements ---------------------------------------------------------
+
+void FunctionAnalyzer::rekeyTry(llvm::StringRef VarName, const Expr *Init,
+                                LockSet &S) {
+  const Expr *I = strip(Init);
+  if (!I || !isa<CallExpr>(I))
+    return;
+  std::string K = exprKey(I, Ctx);
+  for (LockFact &F : S.Facts)
+    if (F.Cond && F.Cond->Key == K)
+      F.Cond->Key = VarName.str();
+}
+
+void FunctionAnalyzer::processStmt(const Stmt *St, LockSet &S) {
+  if (const auto *DS = dyn_cast<DeclStmt>(St)) {
+    for (const Decl *D : DS->decls())
+      if (const auto *VD = dyn_cast<VarDecl>(D))
+        if (VD->getInit() && VD->getIdentifier()) {
+          S.invalidate(VD->getName());
+          rekeyTry(VD->getName(), VD->getInit(), S);
+        }
+    return;
+  }
+  if (const auto *BO = dyn_cast<BinaryOperator>(St)) {
+    if (BO->isAssignmentOp())
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(strip(BO->getLHS())))
+        if (DRE->getDecl()->getIdentifier()) {
+          S.invalidate(DRE->getDecl()->getName());
+          if (BO->getOpcode() == BO_Assign)
+            rekeyTry(DRE->getDecl()->getName(), BO->getRHS(), S);
+        }
+    return;
+  }
+  if (const auto *UO = dyn_cast<UnaryOperator>(St)) {
+    if (UO->isIncrementDecrementOp())
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(strip(UO->getSubExpr())))
+        if (DRE->getDecl()->getIdentifier())
+          S.invalidate(DRE->getDecl()->getName());
+    return;
+  }
+  if (const auto *RS = dyn_cast<ReturnStmt>(St)) {
+    processReturn(RS, S);
+    return;
+  }
+  if (isa<CXXThrowExpr>(St)) {
+    if (Final && !Pre.InTry.count(St))
+      Sum.MayThrow = true;
+    return;
+  }
+  if (isa<CallExpr>(St) || isa<CXXConstructExpr>(St))
+    processCall(cast<Expr>(St), S);
+}
+
+void FunctionAnalyzer::processReturn(const ReturnStmt *RS, LockSet &S) {
+  const Expr *V = RS->getRetValue();
+  if (!V)
+    return;
+  QualType RT = FD->getReturnType();
+  if (!RT->isBooleanType() && !RT->isIntegerType())
+    return;
+  std::string K = exprKey(V, Ctx);
+  // `return mu_.try_lock();` makes this function a try-lock wrapper: the
+  // caller decides by the result, so the lock leaves with the value.
+  for (size_t I = 0; I < S.Facts.size();) {
+    LockFact &F = S.Facts[I];
+    if (F.Maybe && F.Cond && F.Cond->Key == K && !F.Guard &&
+        F.Path.Kind != LockPath::RootKind::Local) {
+      if (Final)
+        Sum.TryAcquires.push_back({F.Path, F.Shared, F.AcquiredAt,
+                                   F.Cond->Test});
+      S.Facts.erase(S.Facts.begin() + I);
+      continue;
+    }
+    ++I;
+  }
+}
+
+void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
+  Operation Op = Model.classify(E, Ctx);
+  SourceLocation Loc = locOf(E);
+  auto Keys = [](llvm::ArrayRef<LockPath> Ps) {
+    std::vector<std::string> R;
+    for (const LockPath &P : Ps)
+      R.push_back(P.key());
+    return R;
+  };
+  switch (Op.K) {
+  case OpKind::None: {
+    const FunctionDecl *Callee = nullptr;
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
+      Callee = CE->getConstructor();
+    else
+      Callee = cast<CallExpr>(E)->getDirectCallee();
+    const FunctionDecl *Def = nullptr;
+    if (Callee && Callee->hasBody(Def) && TU.isAnalyzable(Def))
+      applySummary(E, Def, S);
+    if (isa<CallExpr>(E))
+      maybeThrows(E, Def ? Def : Callee, S);
+    return;
+  }
+  case OpKind::Acquire:
+  case OpKind::MultiAcquire: {
+    auto Ps = lockPaths(Op, E);
+    auto Ks = Keys(Ps);
+    AcquireOpts O;
+    if (Ps.size() > 1)
+      O.NoOrder = Ks;
+    for (const LockPath &P : Ps)
+      acquire(S, P, Op.Shared, Loc, nullptr, O);
+    return;
+  }
+  case OpKind::TryAcquire:
+  case OpKind::MultiTry: {
+    auto Ps = lockPaths(Op, E);
+    auto Ks = Keys(Ps);
+    AcquireOpts O;
+    O.IsTry = true;
+    O.TryCond = BranchCond{exprKey(E, Ctx), Op.Success};
+    O.NoOrder = Ks;
+    for (const LockPath &P : Ps)
+      acquire(S, P, Op.Shared, Loc, nullptr, O);
+    return;
+  }
+  case OpKind::Release: {
+    for (const LockPath &P : lockPaths(Op, E))
+      release(S, P, Loc, ReleaseOpts());
+    return;
+  }
+  case OpKind::GuardCtor: {
+    const auto *CE = cast<CXXConstructExpr>(E);
+    const VarDecl *VD = Pre.CtorVar.lookup(CE);
+    const void *Id = VD ? static_cast<const void *>(VD) : CE;
+    GuardFact G;
+    G.Id = Id;
+    G.Name = VD && VD->getIdentifier() ? VD->getName().str() : "temporary";
+    G.Shared = Op.Shared;
+    G.Locks = lockPaths(Op, E);
+    auto Ks = Keys(G.Locks);
+    AcquireOpts O;
+    if (G.Locks.size() > 1)
+      O.NoOrder = Ks;
+    switch (Op.Mode) {
+    case GuardMode::Lock:
+      for (const LockPath &P : G.Locks)
+        acquire(S, P, Op.Shared, Loc, Id, O);
+      G.Owning = G.Locks.empty() ? GuardFact::Owns::No : GuardFact::Owns::Yes;
+      break;
+    case GuardMode::Try:
+      O.IsTry = true;
+      O.TryCond = BranchCond{guardKey(Id), SuccessTest{false, 0}};
+      for (const LockPath &P : G.Locks)
+        acquire(S, P, Op.Shared, Loc, Id, O);
+      G.Owning = GuardFact::Owns::Maybe;
+      break;
+    case GuardMode::Defer:
+      G.Owning = GuardFact::Owns::No;
+      break;
+    case GuardMode::Adopt:
+      O.NoTake = true;
+      for (const LockPath &P : G.Locks) {
+        if (LockFact *F = S.find(P.key()))
+          F->Guard = Id;
+        else
+          acquire(S, P, Op.Shared, Loc, Id, O);
+      }
+      G.Owning = GuardFact::Owns::Yes;
+      break;
+    }
+    S.Guards.erase(std::remove_if(S.Guards.begin(), S.Guards.end(),
+                                  [&](const GuardFact &X) {
+                                    return X.Id == Id;
+                                  }),
+                   S.Guards.end());
+    S.Guards.push_back(std::move(G));
+    // A temporary guard that is not moved anywhere dies at the end of its
+    // full expression: it locks and unlocks at once.
+    if (!VD && !Pre.MovedTemps.count(CE))
+      guardDtor(Id, Loc, S);
+    return;
+  }
+  case OpKind::GuardMoveCtor:
+  case OpKind::GuardMoveAssign: {
+    const void *To = nullptr;
+    std::string Name = "temporary";
+    if (Op.K == OpKind::GuardMoveCtor) {
+      const auto *CE = cast<CXXConstructExpr>(E);
+      const VarDecl *VD = Pre.CtorVar.lookup(CE);
+      To = VD ? static_cast<const void *>(VD) : CE;
+      if (VD && VD->getIdentifier())
+        Name = VD->getName().str();
+    } else {
+      To = guardId(Op.Guard);
+      if (!To)
+        return;
+      if (GuardFact *T = S.guard(To)) {
+        Name = T->Name;
+        // Assigning over an owning guard unlocks what it held.
+        guardDtor(To, Loc, S);
+      }
+    }
+    const void *From = guardId(Op.MovedFrom);
+    GuardFact NewG;
+    NewG.Id = To;
+    NewG.Name = Name;
+    if (GuardFact *G = From ? S.guard(From) : nullptr) {
+      NewG.Locks = G->Locks;
+      NewG.Owning = G->Owning;
+      NewG.Shared = G->Shared;
+      G->Locks.clear();
+      G->Owning = GuardFact::Owns::No;
+      for (LockFact &F : S.Facts)
+        if (F.Guard == From)
+          F.Guard = To;
+      std::string FromKey = guardKey(From), ToKey = guardKey(To);
+      for (LockFact &F : S.Facts)
+        if (F.Cond && F.Cond->Key == FromKey)
+          F.Cond->Key = ToKey;
+    } else if (Op.K == OpKind::GuardMoveCtor) {
+      return; // moved from something we do not track
+    }
+    S.Guards.erase(std::remove_if(S.Guards.begin(), S.Guards.end(),
+                                  [&](const GuardFact &X) {
+                                    return X.Id == To;
+                                  }),
+                   S.Guards.end());
+    S.Guards.push_back(std::move(NewG));
+    return;
+  }
+  case OpKind::GuardLock:
+  case OpKind::GuardTryLock: {
+    const void *Id = guardId(Op.Guard);
+    GuardFact *G = Id ? S.guard(Id) : nullptr;
+    if (!G || G->Locks.empty())
+      return;
+    if (G->Owning == GuardFact::Owns::Yes) {
+      if (Op.K == OpKind::GuardLock && Final && once(1, Loc)) {
+        DoubleLockEvent Ev;
+        Ev.Lock = G->Locks.front().name();
+        Ev.Loc = Loc;
+        Ev.ViaGuard = true;
+        Ev.GuardName = G->Name;
+        if (const LockFact *F = S.find(G->Locks.front().key()))
+          Ev.FirstLoc = F->AcquiredAt;
+        H.handleDoubleLock(Ev);
+      }
+      return;
+    }
+    auto Locks = G->Locks;
+    bool Shared = G->Shared;
+    AcquireOpts O;
+    auto Ks = Keys(Locks);
+    if (Locks.size() > 1)
+      O.NoOrder = Ks;
+    if (Op.K == OpKind::GuardTryLock) {
+      O.IsTry = true;
+      O.TryCond = BranchCond{exprKey(E, Ctx), Op.Success};
+    }
+    for (const LockPath &P : Locks)
+      acquire(S, P, Shared, Loc, Id, O);
+    if (GuardFact *G2 = S.guard(Id))
+      G2->Owning = Op.K == OpKind::GuardTryLock ? GuardFact::Owns::Maybe
+                                                : GuardFact::Owns::Yes;
+    return;
+  }
+  case OpKind::GuardUnlock: {
+    const void *Id = guardId(Op.Guard);
+    GuardFact *G = Id ? S.guard(Id) : nullptr;
+    if (!G || G->Locks.empty())
+      return;
+    if (G->Owning == GuardFact::Owns::No) {
+      if (Final && once(2, Loc)) {
+        UnlockNotHeldEvent Ev;
+        Ev.Lock = G->Locks.front().name();
+        Ev.Loc = Loc;
+        Ev.GuardName = G->Name;
+        Ev.GuardDoesNotOwn = true;
+        for (const ReleasedFact &R : S.Released)
+          if (R.Key == G->Locks.front().key())
+            Ev.ReleasedAt = R.At;
+        H.handleUnlockNotHeld(Ev);
+      }
+      return;
+    }
+    auto Locks = G->Locks;
+    std::string Name = G->Name;
+    if (G->Owning == GuardFact::Owns::Maybe) {
+      G->Owning = GuardFact::Owns::No;
+      S.Facts.erase(std::remove_if(S.Facts.begin(), S.Facts.end(),
+                                   [&](const LockFact &F) {
+                                     return F.Guard == Id;
+                                   }),
+                    S.Facts.end());
+      return;
+    }
+    G->Owning = GuardFact::Owns::No;
+    ReleaseOpts O;
+    O.FromGuard = true;
+    O.GuardName = Name;
+    for (const LockPath &P : Locks)
+      release(S, P, Loc, O);
+    return;
+  }
+  case OpKind::GuardRelease: {
+    const void *Id = guardId(Op.Guard);
+    GuardFact *G = Id ? S.guard(Id) : nullptr;
+    if (!G)
+      return;
+    G->Locks.clear();
+    G->Owning = GuardFact::Owns::No;
+    for (LockFact &F : S.Facts)
+      if (F.Guard == Id)
+        F.Guard = nullptr;
+    return;
+  }
+  case OpKind::GuardOwns:
+    return;
+  case OpKind::CvWait: {
+    std::vector<std::string> CvKeys;
+    std::optional<LockPath> CvPath;
+    bool Known = false;
+    if (Op.CvLock) {
+      if (const void *Id = guardId(Op.CvLock)) {
+        if (const GuardFact *G = S.guard(Id)) {
+          Known = !G->Locks.empty();
+          for (const LockPath &P : G->Locks) {
+            CvKeys.push_back(P.key());
+            if (!CvPath)
+              CvPath = P;
+          }
+        }
+      } else if (auto P = LockPath::fromExpr(Op.CvLock, FD)) {
+        Known = true;
+        CvKeys.push_back(P->key());
+        CvPath = P;
+      }
+    }
+    if (Known) {
+      BlockingEvent Ev;
+      Ev.What = Op.What;
+      Ev.Loc = Loc;
+      Ev.CvWait = true;
+      reportBlocking(S, CvKeys, Ev);
+    }
+    if (Final && (Known || !Op.CvLock))
+      Sum.Blocks.push_back({Op.What, Loc, CvPath});
+    return;
+  }
+  case OpKind::Blocking: {
+    BlockingEvent Ev;
+    Ev.What = Op.What;
+    Ev.Loc = Loc;
+    reportBlocking(S, {}, Ev);
+    if (Final)
+      Sum.Blocks.push_back({Op.What, Loc, std::nullopt});
+    return;
+  }
+  }
+}
+
+void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
+                                    LockSet &S) {
+  const FunctionSummary &CS = TU.analyze(Callee);
+  SourceLocation Loc = locOf(E);
+  std::string Name = calleeName(Callee);
+  std::optional<LockPath> Obj;
+  llvm::SmallVector<std::optional<LockPath>, 4> Args;
+  callSite(E, Obj, Args);
+
+  for (const LockEffect &R : CS.Releases)
+    if (auto P = R.Path.substitute(Obj, Args)) {
+      ReleaseOpts O;
+      O.InnerLoc = R.Loc;
+      O.Callee = Name;
+      release(S, *P, Loc, O);
+    }
+  llvm::StringSet<> AcquiredKeys;
+  for (const LockEffect &A : CS.Acquires)
+    AcquiredKeys.insert(A.Path.key());
+  for (const LockEffect &A : CS.TryAcquires)
+    AcquiredKeys.insert(A.Path.key());
+  for (const LockEffect &T : CS.Takes) {
+    if (AcquiredKeys.count(T.Path.key()))
+      continue;
+    auto P = T.Path.substitute(Obj, Args);
+    if (!P)
+      continue;
+    std::string K = P->key();
+    const LockFact *F = S.find(K);
+    if (F && !F->Maybe && !isRecursive(*P) && !(F->Shared && T.Shared) &&
+        !P->Imprecise && Final && once(1, Loc)) {
+      DoubleLockEvent Ev;
+      Ev.Lock = P->name();
+      Ev.Loc = Loc;
+      Ev.FirstLoc = F->AcquiredAt;
+      Ev.InnerLoc = T.Loc;
+      Ev.Callee = Name;
+      H.handleDoubleLock(Ev);
+    }
+    if (Final) {
+      if (!F)
+        for (const LockFact &Held : S.Facts)
+          if (!Held.Maybe)
+            addEdge(Held, *P, K, Loc, T.Loc, Name, S);
+      if (!S.isEntryReleased(K))
+        Sum.Takes.push_back({*P, T.Shared, T.Loc, {}});
+    }
+  }
+  for (const LockEffect &A : CS.Acquires)
+    if (auto P = A.Path.substitute(Obj, Args)) {
+      AcquireOpts O;
+      O.InnerLoc = A.Loc;
+      O.Callee = Name;
+      acquire(S, *P, A.Shared, Loc, nullptr, O);
+    }
+  for (const LockEffect &A : CS.TryAcquires)
+    if (auto P = A.Path.substitute(Obj, Args)) {
+      AcquireOpts O;
+      O.IsTry = true;
+      O.TryCond = BranchCond{exprKey(E, Ctx), A.Success};
+      O.InnerLoc = A.Loc;
+      O.Callee = Name;
+      acquire(S, *P, A.Shared, Loc, nullptr, O);
+    }
+  bool ReportedBlock = false;
+  for (const BlockingEffect &B : CS.Blocks) {
+    std::optional<LockPath> Cv;
+    std::vector<std::string> Except;
+    if (B.CvLock) {
+      Cv = B.CvLock->substitute(Obj, Args);
+      if (!Cv)
+        continue; // waits with a lock of its own making: not ours to judge
+      Except.push_back(Cv->key());
+    }
+    if (!ReportedBlock) {
+      BlockingEvent Ev;
+      Ev.What = B.What;
+      Ev.Loc = Loc;
+      Ev.InnerLoc = B.Loc;
+      Ev.Callee = Name;
+      Ev.CvWait = B.CvLock.has_value();
+      size_t Before = Reported.size();
+      reportBlocking(S, Except, Ev);
+      ReportedBlock = Reported.size() != Before;
+    }
+    if (Final)
+      Sum.Blocks.push_back({B.What, B.Loc, Cv});
+  }
+  if (Final)
+    for (const OrderEdge &Edge : CS.Edges) {
+      auto From = Edge.From.substitute(Obj, Args);
+      auto To = Edge.To.substitute(Obj, Args);
+      if (!From || !To)
+        continue;
+      OrderEdge NE = Edge;
+      NE.From = *From;
+      NE.To = *To;
+      NE.Gates.clear();
+      for (const LockPath &G : Edge.Gates)
+        if (auto GP = G.substitute(Obj, Args))
+          NE.Gates.push_back(*GP);
+      for (const LockFact &Held : S.Facts)
+        if (!Held.Maybe)
+          NE.Gates.push_back(Held.Path);
+      Sum.Edges.push_back(std::move(NE));
+    }
+}
+
+void FunctionAnalyzer::maybeThrows(const Expr *E, const FunctionDecl *Callee,
+                                   LockSet &S) {
+  if (!Final || !Callee || Pre.InTry.count(E))
+    return;
+  if (Callee->getBuiltinID() || isa<CXXDestructorDecl>(Callee) ||
+      Callee->isExternC())
+    return;
+  if (const auto *FPT = Callee->getType()->getAs<FunctionProtoType>())
+    if (FPT->isNothrow())
+      return;
+  const FunctionDecl *Def = nullptr;
+  if (Callee->hasBody(Def) && TU.isAnalyzable(Def)) {
+    if (!TU.analyze(Def).MayThrow)
+      return;
+  } else if (SM.isInSystemHeader(Callee->getLocation())) {
+    // Stream insertion and extraction do not throw unless the program
+    // turns stream exceptions on.
+    if (Callee->getOverloadedOperator() == OO_LessLess ||
+        Callee->getOverloadedOperator() == OO_GreaterGreater)
+      return;
+  }
+  if (!CanThrowOut) {
+    return;
+  }
+  Sum.MayThrow = true;
+  for (const LockFact &F : S.Facts) {
+    if (F.Guard || F.Maybe)
+      continue;
+    bool Seen = false;
+    for (const ThrowExit &T : ThrowExits)
+      if (T.AcquiredAt == F.AcquiredAt && T.Key == F.Key)
+        Seen = true;
+    if (!Seen)
+      ThrowExits.push_back(
+          {F.Key, F.Path, F.AcquiredAt, locOf(E), calleeName(Callee)});
+  }
+}
+
+/// The operand and the test a branch condition puts on it.
+struct Normalized {
+  const Expr *Operand = nullptr;
+  SuccessTest WhenTrue{false, 0};
+};
+
+Normalized normalize(const Expr *C, const ASTContext &Ctx) {
+  bool Neg = false;
+  while (true) {
+    C = strip(C);
+    if (const auto *U = dyn_cast<UnaryOperator>(C)) {
+      if (U->getOpcode() == UO_LNot) {
+        Neg = !Neg;
+        C = U->getSubExpr();
+        continue;
+      }
+    }
+    break;
+  }
+  Normalized N;
+  N.Operand = C;
+  N.WhenTrue = SuccessTest{false, 0};
+  if (const auto *B = dyn_cast<BinaryOperator>(C)) {
+    if (B->getOpcode() == BO_EQ || B->getOpcode() == BO_NE) {
+      const Expr *L = B->getLHS(), *R = B->getRHS();
+      Expr::EvalResult ER;
+      const Expr *Other = nullptr;
+      if (R->EvaluateAsInt(ER, Ctx))
+        Other = L;
+      else if (L->EvaluateAsInt(ER, Ctx))
+        Other = R;
+      if (Other) {
+        N.Operand = strip(Other);
+        N.WhenTrue = SuccessTest{B->getOpcode() == BO_EQ,
+                                 ER.Val.getInt().getExtValue()};
+      }
+    }
+  }
+  if (Neg)
+    N.WhenTrue = negate(N.WhenTrue);
+  return N;
+}
+
+void FunctionAnalyzer::refine(LockSet &S, const Expr *Cond, bool TrueEdge) {
+  Normalized N = normalize(Cond, Ctx);
+  if (!N.Operand)
+    return;
+  SuccessTest Known = TrueEdge ? N.WhenTrue : negate(N.WhenTrue);
+  std::string Key;
+  // lk.owns_lock() and `if (lk)` talk about the guard itself.
+  Operation Op = isa<CallExpr>(N.Operand) ? Model.classify(N.Operand, Ctx)
+                                          : Operation();
+  if (Op.K == OpKind::GuardOwns) {
+    const void *Id = guardId(Op.Guard);
+    GuardFact *G = Id ? S.guard(Id) : nullptr;
+    if (!G)
+      return;
+    Key = guardKey(Id);
+    int D = decide(SuccessTest{false, 0}, Known);
+    if (D >= 0 && G->Owning == GuardFact::Owns::Maybe) {
+      // Facts tied to the guard's try are decided by assume() below; facts
+      // tied to a try_lock() on the guard are decided here.
+      G->Owning = D ? GuardFact::Owns::Yes : GuardFact::Owns::No;
+      for (size_t I = 0; I < S.Facts.size();) {
+        LockFact &F = S.Facts[I];
+        if (F.Guard == Id && F.Maybe) {
+          if (D) {
+            F.Maybe = false;
+            F.Cond.reset();
+          } else {
+            S.Facts.erase(S.Facts.begin() + I);
+            continue;
+          }
+        }
+        ++I;
+      }
+    }
+  } else {
+    Key = exprKey(N.Operand, Ctx);
+  }
+  S.assume(BranchCond{Key, Known});
+}
+
+void FunctionAnalyzer::transferBlock(const CFGBlock &B, LockSet S,
+                                     std::vector<std::optional<LockSet>> &Out) {
+  for (const CFGElement &El : B) {
+    if (auto CS = El.getAs<CFGStmt>()) {
+      processStmt(CS->getStmt(), S);
+    } else if (auto AD = El.getAs<CFGAutomaticObjDtor>()) {
+      const VarDecl *VD = AD->getVarDecl();
+      const Stmt *Trigger = AD->getTriggerStmt();
+      SourceLocation Loc;
+      if (const auto *CS = dyn_cast_or_null<CompoundStmt>(Trigger))
+        Loc = CS->getRBracLoc();
+      else if (Trigger)
+        Loc = Trigger->getBeginLoc();
+      if (S.guard(VD)) {
+        guardDtor(VD, Loc, S);
+      } else if (const CXXRecordDecl *RD =
+                     VD->getType()->getAsCXXRecordDecl()) {
+        // A user RAII class: its destructor's summary applies to the object.
+        const CXXDestructorDecl *Dtor = RD->getDestructor();
+        const FunctionDecl *Def = nullptr;
+        if (Dtor && Dtor->hasBody(Def) && TU.isAnalyzable(Def)) {
+          const FunctionSummary &DS = TU.analyze(Def);
+          std::optional<LockPath> Obj;
+          Obj.emplace();
+          Obj->Kind = LockPath::RootKind::Local;
+          Obj->Root = VD;
+          for (const LockEffect &R : DS.Releases)
+            if (auto P = R.Path.substitute(Obj, {})) {
+              ReleaseOpts O;
+              O.InnerLoc = R.Loc;
+              O.Callee = calleeName(Def);
+              O.FromGuard = true;
+              release(S, *P, Loc, O);
+            }
+        }
+      }
+    } else if (auto TD = El.getAs<CFGTemporaryDtor>()) {
+      if (const CXXBindTemporaryExpr *BTE = TD->getBindTemporaryExpr())
+        if (const auto *CE = dyn_cast_or_null<CXXConstructExpr>(
+                strip(BTE->getSubExpr())))
+          guardDtor(CE, locOf(BTE), S);
+    }
+  }
+  Out.assign(B.succ_size(), std::nullopt);
+  const Stmt *Term = B.getTerminatorStmt();
+  const Expr *Cond = nullptr;
+  if (B.succ_size() == 2 && Term &&
+      (isa<IfStmt>(Term) || isa<WhileStmt>(Term) || isa<ForStmt>(Term) ||
+       isa<DoStmt>(Term) || isa<ConditionalOperator>(Term) ||
+       isa<BinaryOperator>(Term) || isa<BinaryConditionalOperator>(Term))) {
+    Cond = dyn_cast_or_null<Expr>(B.getTerminatorCondition(false));
+    // In the block evaluating the right side of `a && b`, the branch
+    // depends on b.
+    while (const auto *BO = dyn_cast_or_null<BinaryOperator>(
+               Cond ? Cond->IgnoreParens() : nullptr)) {
+      if (!BO->isLogicalOp())
+        break;
+      Cond = BO->getRHS();
+    }
+  }
+  unsigned I = 0;
+  for (const CFGBlock::AdjacentBlock &Succ : B.succs()) {
+    if (Succ.getReachableBlock()) {
+      LockSet Copy = S;
+      if (Cond)
+        refine(Copy, Cond, I == 0);
+      Out[I] = std::move(Copy);
+    }
+    ++I;
+  }
+}
+
+void FunctionAnalyzer::finishExit(
+    const CFG &Cfg, const std::vector<std::optional<LockSet>> &In,
+    const std::vector<std::vector<std::optional<LockSet>>> &Out) {
+  const CFGBlock &Exit = Cfg.getExit();
+  std::set<unsigned> ReportedAcq;
+  llvm::StringSet<> WrapperKeys;
+  bool ReturnsGuard = LockModel::isGuardType(FD->getReturnType());
+  SourceLocation EndLoc = FD->getBody()->getEndLoc();
+
+  // The out-state of each predecessor of the exit, with its return.
+  struct ExitPath {
+    const LockSet *State;
+    const ReturnStmt *Return;
+  };
+  std::vector<ExitPath> Paths;
+  for (const CFGBlock::AdjacentBlock &P : Exit.preds()) {
+    const CFGBlock *PB = P.getReachableBlock();
+    if (!PB || PB->hasNoReturnElement())
+      continue;
+    unsigned Idx = 0;
+    for (const CFGBlock::AdjacentBlock &S : PB->succs()) {
+      if (S.getReachableBlock() == &Exit)
+        break;
+      ++Idx;
+    }
+    const auto &Outs = Out[PB->getBlockID()];
+    if (Idx >= Outs.size() || !Outs[Idx])
+      continue;
+    const ReturnStmt *RS = nullptr;
+    for (const CFGElement &El : *PB)
+      if (auto CS = El.getAs<CFGStmt>())
+        if (const auto *R = dyn_cast<ReturnStmt>(CS->getStmt()))
+          RS = R;
+    Paths.push_back({&*Outs[Idx], RS});
+  }
+
+  auto TryWrapper = [&](const LockFact &F) -> std::optional<SuccessTest> {
+    QualType RT = FD->getReturnType();
+    if (!RT->isBooleanType() && !RT->isIntegerType())
+      return std::nullopt;
+    std::set<std::int64_t> HeldVals, FreeVals;
+    for (const ExitPath &P : Paths) {
+      Expr::EvalResult R;
+      if (!P.Return || !P.Return->getRetValue() ||
+          !P.Return->getRetValue()->EvaluateAsInt(R, Ctx))
+        return std::nullopt;
+      std::int64_t V = R.Val.getInt().getExtValue();
+      const LockFact *G = P.State->find(F.Key);
+      if (G && G->Maybe)
+        return std::nullopt;
+      (G ? HeldVals : FreeVals).insert(V);
+    }
+    if (HeldVals.size() != 1 || FreeVals.count(*HeldVals.begin()))
+      return std::nullopt;
+    std::int64_t V = *HeldVals.begin();
+    if (RT->isBooleanType())
+      return V ? SuccessTest{false, 0} : SuccessTest{true, 0};
+    return SuccessTest{true, V};
+  };
+
+  const auto &ExitIn = In[Exit.getBlockID()];
+  if (ExitIn) {
+    for (const LockFact &F : ExitIn->Facts) {
+      if (F.Guard)
+        continue; // a guard still alive (a returned or static guard)
+      bool Substitutable = F.Path.Kind != LockPath::RootKind::Local;
+      bool LocalLock = F.Path.Kind == LockPath::RootKind::Local &&
+                       F.Path.Steps.empty() && F.Path.Root &&
+                       LockModel::isLockType(F.Path.Root->getType());
+      if (!F.Maybe && Substitutable) {
+        // Returns holding it on every path: a Lock() wrapper.
+        if (!ReturnsGuard)
+          Sum.Acquires.push_back({F.Path, F.Shared, F.AcquiredAt, {}});
+        WrapperKeys.insert(F.Key);
+        continue;
+      }
+      if (F.Maybe && Substitutable) {
+        if (auto T = TryWrapper(F)) {
+          Sum.TryAcquires.push_back({F.Path, F.Shared, F.AcquiredAt, *T});
+          WrapperKeys.insert(F.Key);
+          continue;
+        }
+      }
+      if (!F.Maybe && !LocalLock)
+        continue; // a lock inside a local object: its owner may release it
+      if (F.Path.Imprecise)
+        continue;
+      SourceLocation ExitLoc = EndLoc;
+      for (const ExitPath &P : Paths)
+        if (P.State->find(F.Key) && P.Return) {
+          ExitLoc = P.Return->getBeginLoc();
+          break;
+        }
+      if (!ReportedAcq.insert(F.AcquiredAt.getRawEncoding()).second)
+        continue;
+      NotReleasedEvent Ev;
+      Ev.Lock = F.Path.name();
+      Ev.AcquiredAt = F.AcquiredAt;
+      Ev.ExitLoc = ExitLoc;
+      H.handleNotReleased(Ev);
+    }
+  }
+  for (const ThrowExit &T : ThrowExits) {
+    if (WrapperKeys.count(T.Key) || T.Path.Imprecise)
+      continue;
+    if (T.Path.Kind == LockPath::RootKind::Local &&
+        !(T.Path.Steps.empty() && T.Path.Root &&
+          LockModel::isLockType(T.Path.Root->getType())))
+      continue;
+    if (!ReportedAcq.insert(T.AcquiredAt.getRawEncoding()).second)
+      continue;
+    NotReleasedEvent Ev;
+    Ev.Lock = T.Path.name();
+    Ev.AcquiredAt = T.AcquiredAt;
+    Ev.ExitLoc = T.CallLoc;
+    Ev.ByException = true;
+    Ev.Thrower = T.Callee;
+    H.handleNotReleased(Ev);
+  }
+}
+
+void FunctionAnalyzer::run() {
+  Stmt *Body = FD->getBody();
+  if (!Body)
+    return;
+  Pre.TraverseStmt(Body);
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
+    for (const CXXCtorInitializer *Init : Ctor->inits())
+      if (Init->getInit())
+        Pre.TraverseStmt(Init->getInit());
+  const auto *FPT = FD->getType()->getAs<FunctionProtoType>();
+  CanThrowOut = Ctx.getLangOpts().CXXExceptions &&
+                !isa<CXXDestructorDecl>(FD) && !(FPT && FPT->isNothrow());
+
+  CFG::BuildOptions BO;
+  BO.AddImplicitDtors = true;
+  BO.AddTemporaryDtors = true;
+  BO.AddInitializers = true;
+  BO.setAllAlwaysAdd();
+  std::unique_ptr<CFG> Cfg =
+      CFG::buildCFG(FD, Body, &Ctx, BO);
+  if (!Cfg)
+    return;
+
+  // Reverse post-order from the entry.
+  std::vector<const CFGBlock *> Order;
+  {
+    std::vector<char> Seen(Cfg->getNumBlockIDs(), 0);
+    std::vector<std::pair<const CFGBlock *, unsigned>> Stack;
+    const CFGBlock *Entry = &Cfg->getEntry();
+    Stack.push_back({Entry, 0});
+    Seen[Entry->getBlockID()] = 1;
+    while (!Stack.empty()) {
+      auto &[B, I] = Stack.back();
+      if (I < B->succ_size()) {
+        const CFGBlock *S = (B->succ_begin() + I)->getReachableBlock();
+        ++I;
+        if (S && !Seen[S->getBlockID()]) {
+          Seen[S->getBlockID()] = 1;
+          Stack.push_back({S, 0});
+        }
+        continue;
+      }
+      Order.push_back(B);
+      Stack.pop_back();
+    }
+    std::reverse(Order.begin(), Order.end());
+  }
+
+  unsigned N = Cfg->getNumBlockIDs();
+  std::vector<std::optional<LockSet>> In(N);
+  std::vector<std::vector<std::optional<LockSet>>> Out(N);
+  const CFGBlock *Entry = &Cfg->getEntry();
+  const CFGBlock *Exit = &Cfg->getExit();
+
+  auto JoinPreds = [&](const CFGBlock *B) -> std::optional<LockSet> {
+    if (B == Entry)
+      return LockSet();
+    std::optional<LockSet> R;
+    for (const CFGBlock::AdjacentBlock &P : B->preds()) {
+      const CFGBlock *PB = P.getReachableBlock();
+      if (!PB)
+        continue;
+      // A call that never returns (abort, exit, a throw helper marked
+      // noreturn) does not reach the exit with what it holds.
+      if (B == Exit && PB->hasNoReturnElement())
+        continue;
+      unsigned Idx = 0;
+      bool Found = false;
+      for (const CFGBlock::AdjacentBlock &S : PB->succs()) {
+        if (S.getReachableBlock() == B) {
+          Found = true;
+          break;
+        }
+        ++Idx;
+      }
+      const auto &Outs = Out[PB->getBlockID()];
+      if (!Found || Idx >= Outs.size() || !Outs[Idx])
+        continue;
+      R = R ? LockSet::join(*R, *Outs[Idx]) : *Outs[Idx];
+    }
+    return R;
+  };
+
+  // Fixpoint without reporting. Lock sets only grow "maybe" facts and
+  // intersect assumptions, so this settles in a few rounds; the bound keeps
+  // pathological conditions from looping.
+  bool Changed = true;
+  for (unsigned Round = 0; Changed && Round < 12; ++Round) {
+    Changed = false;
+    for (const CFGBlock *B : Order) {
+      std::optional<LockSet> NewIn = JoinPreds(B);
+      if (!NewIn)
+        continue;
+      unsigned ID = B->getBlockID();
+      if (In[ID] && *In[ID] == *NewIn && !Out[ID].empty())
+        continue;
+      In[ID] = std::move(NewIn);
+      transferBlock(*B, *In[ID], Out[ID]);
+      Changed = true;
+    }
+  }
+  // The reporting pass over the settled states.
+  Final = true;
+  for (const CFGBlock *B : Order) {
+    unsigned ID = B->getBlockID();
+    if (!In[ID])
+      continue;
+    transferBlock(*B, *In[ID], Out[ID]);
+  }
+  In[Exit->getBlockID()] = JoinPreds(Exit);
+  finishExit(*Cfg, In, Out);
+}
+
+} // namespace
+
+TUAnalysis::TUAnalysis(ASTContext &Ctx, const LockModel &Model,
+                       LockHandler &Handler)
+    : Ctx(Ctx), Model(Model), Handler(Handler) {}
+
+TUAnalysis::~TUAnalysis() = default;
+
+bool TUAnalysis::isAnalyzable(const FunctionDecl *FD) const {
+  if (!FD || !FD->doesThisDeclarationHaveABody() || FD->isDependentContext() ||
+      FD->isInvalidDecl() || FD->getLocation().isInvalid())
+    return false;
+  const SourceManager &SM = Ctx.getSourceManager();
+  return !SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation()));
+}
+
+static void dedupe(std::vector<LockEffect> &V) {
+  llvm::StringSet<> Seen;
+  V.erase(std::remove_if(V.begin(), V.end(),
+                         [&](const LockEffect &E) {
+                           return !Seen.insert(E.Path.key()).second;
+                         }),
+          V.end());
+}
+
+const FunctionSummary &TUAnalysis::analyze(const FunctionDecl *FD) {
+  const FunctionDecl *Def = nullptr;
+  if (!FD || !FD->hasBody(Def) || !isAnalyzable(Def))
+    return emptySummary();
+  auto It = Summaries.find(Def);
+  if (It != Summaries.end())
+    return *It->second;
+  if (InProgress.count(Def))
+    return emptySummary(); // recursion: cut the cycle here
+  InProgress[Def] = true;
+  auto S = std::make_unique<FunctionSummary>();
+  FunctionAnalyzer(*this, Def, *S).run();
+  dedupe(S->Acquires);
+  dedupe(S->TryAcquires);
+  dedupe(S->Releases);
+  dedupe(S->Takes);
+  S->Wrapper = !S->Acquires.empty() || !S->TryAcquires.empty();
+  InProgress.erase(Def);
+  FunctionSummary &Ref = *S;
+  Summaries[Def] = std::move(S);
+  return Ref;
+}
+
+namespace {
+class FunctionCollector : public RecursiveASTVisitor<FunctionCollector> {
+public:
+  explicit FunctionCollector(TUAnalysis &TU) : TU(TU) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (FD->doesThisDeclarationHaveABody() && TU.isAnalyzable(FD))
+      Functions.push_back(FD);
+    return true;
+  }
+  bool VisitLambdaExpr(LambdaExpr *LE) {
+    if (CXXMethodDecl *Op = LE->getCallOperator())
+      if (TU.isAnalyzable(Op))
+        Functions.push_back(Op);
+    return true;
+  }
+  bool VisitCallExpr(CallExpr *CE) {
+    if (const FunctionDecl *F = CE->getDirectCallee())
+      if (F->getIdentifier() && F->getName() == "pthread_mutexattr_settype")
+        TU.PthreadMayBeRecursive = true;
+    return true;
+  }
+  std::vector<const FunctionDecl *> Functions;
+
+private:
+  TUAnalysis &TU;
+};
+} // namespace
+
+void TUAnalysis::analyzeAll() {
+  FunctionCollector C(*this);
+  C.TraverseDecl(Ctx.getTranslationUnitDecl());
+  llvm::DenseSet<const FunctionDecl *> Done;
+  std::vector<OrderEdge> Edges;
+  for (const FunctionDecl *FD : C.Functions) {
+    const FunctionSummary &S = analyze(FD);
+    const FunctionDecl *Def = nullptr;
+    FD->hasBody(Def);
+    if (!Done.insert(Def).second)
+      continue;
+    for (const OrderEdge &E : S.Edges)
+      if (E.From.isStable() && E.To.isStable() && E.From != E.To)
+        Edges.push_back(E);
+  }
+  Handler.handleLockOrder(Edges, Ctx);
+}
+
+} // namespace lockstep

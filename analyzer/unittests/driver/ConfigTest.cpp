@@ -1,0 +1,143 @@
+//===- ConfigTest.cpp - Reading and finding .lockstep.yaml ----------------===//
+//
+// Check names here are the fake checks' (FakeChecks.cpp).
+//
+//===----------------------------------------------------------------------===//
+#include "TestProject.h"
+#include "lockstep/analyzer/Config.h"
+#include "gtest/gtest.h"
+
+using namespace lockstep;
+using namespace lockstep::test;
+
+namespace {
+
+/// The error loading \p Text gives ("" when it loads).
+std::string errorOf(const std::string &Text) {
+  TestProject P;
+  P.write(".lockstep.yaml", Text);
+  auto Cfg = loadConfigFile(P.path(".lockstep.yaml"));
+  if (Cfg)
+    return "";
+  std::string Msg = llvm::toString(Cfg.takeError());
+  // Tests compare the part after the path.
+  std::string Prefix = P.path(".lockstep.yaml") + ":";
+  EXPECT_EQ(Msg.rfind(Prefix, 0), 0u) << Msg;
+  return Msg.substr(std::min(Prefix.size(), Msg.size()));
+}
+
+} // namespace
+
+TEST(ConfigTest, ReadsEveryDocumentedKey) {
+  TestProject P;
+  P.write(".lockstep.yaml", R"(# in-house wrappers
+checks: '-*,fake-*'
+wrappers:
+  - function: 'MyMutex::Acquire'
+    acquires: this
+  - function: 'MyMutex::Release'
+    releases: this
+  - function: ns::MyMutex::TryAcquire
+    try-acquires: this
+    success: false
+  - function: 'lock_it'
+    acquires: 1
+    shared: true
+blocking-functions: ['MyQueue::Pop', 'rpc::Call']
+)");
+  auto Cfg = loadConfigFile(P.path(".lockstep.yaml"));
+  ASSERT_TRUE(bool(Cfg)) << llvm::toString(Cfg.takeError());
+  EXPECT_EQ(Cfg->SourcePath, P.path(".lockstep.yaml"));
+  EXPECT_EQ(Cfg->Checks, std::optional<std::string>("-*,fake-*"));
+  ASSERT_EQ(Cfg->Wrappers.size(), 4u);
+  EXPECT_EQ(Cfg->Wrappers[0].Function, "MyMutex::Acquire");
+  EXPECT_EQ(Cfg->Wrappers[0].Kind, WrapperSpec::Effect::Acquire);
+  EXPECT_EQ(Cfg->Wrappers[0].Argument, -1);
+  EXPECT_EQ(Cfg->Wrappers[1].Kind, WrapperSpec::Effect::Release);
+  EXPECT_EQ(Cfg->Wrappers[2].Function, "ns::MyMutex::TryAcquire");
+  EXPECT_EQ(Cfg->Wrappers[2].Kind, WrapperSpec::Effect::TryAcquire);
+  EXPECT_FALSE(Cfg->Wrappers[2].Success);
+  EXPECT_EQ(Cfg->Wrappers[3].Argument, 1);
+  EXPECT_TRUE(Cfg->Wrappers[3].Shared);
+  EXPECT_FALSE(Cfg->Wrappers[0].Shared);
+  EXPECT_EQ(Cfg->BlockingFunctions,
+            (std::vector<std::string>{"MyQueue::Pop", "rpc::Call"}));
+}
+
+TEST(ConfigTest, EmptyFilesAndEmptyListsAreValid) {
+  EXPECT_EQ(errorOf(""), "");
+  EXPECT_EQ(errorOf("# nothing\n"), "");
+  EXPECT_EQ(errorOf("wrappers:\nblocking-functions: []\n"), "");
+}
+
+TEST(ConfigTest, BadFilesNameLineAndProblem) {
+  EXPECT_EQ(errorOf("checks: '-*'\nwrapers: []\n"),
+            "2:1: unknown key 'wrapers' (expected checks, wrappers, "
+            "blocking-functions)");
+  EXPECT_EQ(errorOf("checks: [a]\n"), "1:10: 'checks' must be a string");
+  EXPECT_EQ(errorOf("checks: 'fake-*,nope'\n"),
+            "1:9: unknown check 'nope' (see --list-checks)");
+  EXPECT_EQ(errorOf("checks: 'lock-*'\n"),
+            "1:9: glob 'lock-*' matches no check (see --list-checks)");
+  EXPECT_EQ(errorOf("wrappers:\n  - function: f\n    acquires: -1\n"),
+            "3:15: 'acquires' must be 'this' or an argument index from 0 to "
+            "255, not '-1'");
+  EXPECT_EQ(errorOf("wrappers:\n  - function: f\n    acquires: first\n"),
+            "3:15: 'acquires' must be 'this' or an argument index from 0 to "
+            "255, not 'first'");
+  EXPECT_EQ(errorOf("wrappers:\n  - function: f\n    acquires: 300\n"),
+            "3:15: 'acquires' must be 'this' or an argument index from 0 to "
+            "255, not '300'");
+  EXPECT_EQ(errorOf("wrappers:\n  - function: f\n"),
+            "2:5: wrapper 'f' needs exactly one of 'acquires', 'releases', "
+            "'try-acquires'");
+  EXPECT_EQ(errorOf("wrappers:\n  - function: f\n    acquires: 0\n    releases: 0\n"),
+            "2:5: wrapper 'f' needs exactly one of 'acquires', 'releases', "
+            "'try-acquires'");
+  EXPECT_EQ(errorOf("wrappers:\n  - acquires: 0\n"), "2:5: a wrapper needs a 'function'");
+  EXPECT_EQ(errorOf("wrappers:\n  - function: f\n    acquires: 0\n    success: true\n"),
+            "4:5: 'success' only applies to 'try-acquires'");
+  EXPECT_EQ(errorOf("wrappers:\n  - function: f\n    acquires: 0\n    shared: yes\n"),
+            "4:13: 'shared' must be true or false, not 'yes'");
+  EXPECT_EQ(errorOf("wrappers:\n  - function: f\n    acquires: 0\n    flavor: x\n"),
+            "4:5: unknown key 'flavor' in a wrapper (expected function, "
+            "acquires, releases, try-acquires, shared, success)");
+  EXPECT_EQ(errorOf("wrappers: f\n"), "1:11: 'wrappers' must be a list");
+  EXPECT_EQ(errorOf("wrappers:\n  - f\n"),
+            "2:5: each entry of 'wrappers' must be a mapping with 'function' "
+            "and one of 'acquires', 'releases', 'try-acquires'");
+  EXPECT_EQ(errorOf("blocking-functions: [a, {b: c}]\n"),
+            "1:26: each entry of 'blocking-functions' must be a string");
+  EXPECT_EQ(errorOf("checks: fake-alpha\nchecks: fake-beta\n"), "2:1: duplicate key 'checks'");
+  EXPECT_EQ(errorOf("- a\n- b\n"),
+            "1:1: the top level must be a mapping (checks, wrappers, "
+            "blocking-functions)");
+  EXPECT_EQ(errorOf("checks: '-*\n"), "1:12: Expected quote at end of scalar");
+  EXPECT_EQ(errorOf("checks: '-*'\n---\nchecks: '*'\n"),
+            "3:1: a config file holds one YAML document");
+}
+
+TEST(ConfigTest, UnreadableFileIsAnError) {
+  auto Cfg = loadConfigFile("/nonexistent/.lockstep.yaml");
+  ASSERT_FALSE(bool(Cfg));
+  EXPECT_NE(llvm::toString(Cfg.takeError())
+                .find("/nonexistent/.lockstep.yaml: cannot read config file"),
+            std::string::npos);
+}
+
+TEST(ConfigTest, FindsTheNearestConfigAbove) {
+  TestProject P;
+  P.write("src/deep/a.cpp", "");
+  P.write("b.cpp", "");
+  P.write("src/.lockstep.yaml", "");
+  EXPECT_EQ(findConfigFor(P.path("src/deep/a.cpp")),
+            std::optional<std::string>(P.path("src/.lockstep.yaml")));
+  P.write("src/deep/.lockstep.yaml", "");
+  EXPECT_EQ(findConfigFor(P.path("src/deep/a.cpp")),
+            std::optional<std::string>(P.path("src/deep/.lockstep.yaml")));
+  P.write(".lockstep.yaml", "");
+  EXPECT_EQ(findConfigFor(P.path("b.cpp")),
+            std::optional<std::string>(P.path(".lockstep.yaml")));
+  EXPECT_EQ(findConfigFor(P.path("src/deep/../../b.cpp")),
+            std::optional<std::string>(P.path(".lockstep.yaml")));
+}

@@ -1,0 +1,255 @@
+// Synchronization-heavy Google Benchmark workloads, built three ways (plain, lockstep, tsan) from this one source.
+//
+// Every workload uses only plain std:: types, so the three builds run identical code: the lockstep build sees them
+// through its interposed pthread calls, the tsan build through ThreadSanitizer's interceptors. Shared data touched
+// under a lock is annotated with BENCH_READ/BENCH_WRITE, which become LOCKSTEP_READ/LOCKSTEP_WRITE in the lockstep
+// build (LOCKSTEP_BENCH_ANNOTATE defined) and nothing elsewhere: TSan instruments those accesses by itself.
+//
+// Multi-threaded workloads use Google Benchmark's ->Threads(n): every thread runs exactly state.iterations()
+// iterations of its role (fixed by its thread index), so the total work per run is fixed and independent of
+// timing. The library puts a barrier before and after each thread's timed loop, and each workload resets its
+// shared state under its own lock before that loop, so consecutive runs never see each other's state.
+//
+// main() prints the process's peak resident set size on stderr as `peak_rss_kb=N` (read by tools/bench/runtime-bench).
+
+#include <benchmark/benchmark.h>
+
+#include <sys/resource.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <mutex>
+#include <shared_mutex>
+
+#if defined(LOCKSTEP_BENCH_ANNOTATE)
+#include <lockstep/lockstep.hpp>
+#define BENCH_READ(x) LOCKSTEP_READ(x)
+#define BENCH_WRITE(x) LOCKSTEP_WRITE(x)
+#else
+#define BENCH_READ(x) ((void)0)
+#define BENCH_WRITE(x) ((void)0)
+#endif
+
+#ifndef LOCKSTEP_BENCH_VARIANT
+#error "LOCKSTEP_BENCH_VARIANT must name the build (plain, lockstep or tsan)"
+#endif
+
+namespace {
+
+// Each workload's shared state sits on its own cache lines so workloads never disturb each other.
+struct alignas(64) counter_state {
+  std::mutex mu;
+  std::uint64_t value = 0;
+};
+
+counter_state uncontended;
+counter_state contended;
+
+// One lock/unlock pair around a read-modify-write of the protected counter; a single thread, so never contended.
+void bm_uncontended_lock(benchmark::State& state) {
+  {
+    std::lock_guard<std::mutex> lock(uncontended.mu);
+    BENCH_WRITE(uncontended.value);
+    uncontended.value = 0;
+  }
+  for (auto _ : state) {
+    std::lock_guard<std::mutex> lock(uncontended.mu);
+    BENCH_READ(uncontended.value);
+    BENCH_WRITE(uncontended.value);
+    ++uncontended.value;
+  }
+  benchmark::DoNotOptimize(uncontended.value);
+}
+BENCHMARK(bm_uncontended_lock)->Name("uncontended_lock");
+
+// Two threads hammering one mutex: the hand-over between cores dominates.
+void bm_contended_lock(benchmark::State& state) {
+  if (state.thread_index() == 0) {
+    std::lock_guard<std::mutex> lock(contended.mu);
+    BENCH_WRITE(contended.value);
+    contended.value = 0;
+  }
+  for (auto _ : state) {
+    std::lock_guard<std::mutex> lock(contended.mu);
+    BENCH_READ(contended.value);
+    BENCH_WRITE(contended.value);
+    ++contended.value;
+  }
+  if (state.thread_index() == 0) {
+    std::lock_guard<std::mutex> lock(contended.mu);
+    BENCH_READ(contended.value);
+    benchmark::DoNotOptimize(contended.value);
+  }
+}
+BENCHMARK(bm_contended_lock)->Name("contended_lock")->Threads(2)->UseRealTime();
+
+struct alignas(64) ping_pong_state {
+  std::mutex mu;
+  std::condition_variable cv;
+  int turn = 0;  // whose move it is: 0 = thread 0 (ping), 1 = thread 1 (pong)
+  std::uint64_t exchanged = 0;
+};
+
+ping_pong_state ping_pong;
+
+// Strict alternation through one condition variable: each iteration of each thread waits for its turn, touches the
+// shared counter and hands the turn over, so every iteration is a wait/notify round trip between the two threads.
+void bm_cv_ping_pong(benchmark::State& state) {
+  const int me = state.thread_index();
+  if (me == 0) {
+    std::lock_guard<std::mutex> lock(ping_pong.mu);
+    BENCH_WRITE(ping_pong.turn);
+    BENCH_WRITE(ping_pong.exchanged);
+    ping_pong.turn = 0;
+    ping_pong.exchanged = 0;
+  }
+  for (auto _ : state) {
+    std::unique_lock<std::mutex> lock(ping_pong.mu);
+    ping_pong.cv.wait(lock, [me] {
+      BENCH_READ(ping_pong.turn);
+      return ping_pong.turn == me;
+    });
+    BENCH_READ(ping_pong.exchanged);
+    BENCH_WRITE(ping_pong.exchanged);
+    ++ping_pong.exchanged;
+    BENCH_WRITE(ping_pong.turn);
+    ping_pong.turn = 1 - me;
+    lock.unlock();
+    ping_pong.cv.notify_one();
+  }
+}
+BENCHMARK(bm_cv_ping_pong)->Name("cv_ping_pong")->Threads(2)->UseRealTime();
+
+// A bounded ring buffer guarded by one mutex and two condition variables (the textbook shape). The capacity is small
+// so that both the full and the empty wait are exercised.
+constexpr std::size_t queue_capacity = 16;
+
+struct alignas(64) bounded_queue {
+  std::mutex mu;
+  std::condition_variable not_full;
+  std::condition_variable not_empty;
+  std::uint64_t items[queue_capacity] = {};
+  std::size_t head = 0;
+  std::size_t count = 0;
+
+  void reset() {
+    std::lock_guard<std::mutex> lock(mu);
+    BENCH_WRITE(head);
+    BENCH_WRITE(count);
+    head = 0;
+    count = 0;
+  }
+
+  void push(std::uint64_t v) {
+    std::unique_lock<std::mutex> lock(mu);
+    not_full.wait(lock, [this] {
+      BENCH_READ(count);
+      return count < queue_capacity;
+    });
+    BENCH_READ(head);
+    const std::size_t slot = (head + count) % queue_capacity;
+    BENCH_WRITE(items[slot]);
+    items[slot] = v;
+    BENCH_WRITE(count);
+    ++count;
+    lock.unlock();
+    not_empty.notify_one();
+  }
+
+  std::uint64_t pop() {
+    std::unique_lock<std::mutex> lock(mu);
+    not_empty.wait(lock, [this] {
+      BENCH_READ(count);
+      return count > 0;
+    });
+    BENCH_READ(head);
+    BENCH_READ(items[head]);
+    const std::uint64_t v = items[head];
+    BENCH_WRITE(head);
+    head = (head + 1) % queue_capacity;
+    BENCH_WRITE(count);
+    --count;
+    lock.unlock();
+    not_full.notify_one();
+    return v;
+  }
+};
+
+bounded_queue queue;
+
+// One producer (thread 0) pushes state.iterations() items, one consumer (thread 1) pops as many.
+void bm_bounded_queue(benchmark::State& state) {
+  if (state.thread_index() == 0) {
+    queue.reset();
+    std::uint64_t next = 0;
+    for (auto _ : state) queue.push(next++);
+  } else {
+    std::uint64_t sum = 0;
+    for (auto _ : state) sum += queue.pop();
+    benchmark::DoNotOptimize(sum);
+  }
+}
+BENCHMARK(bm_bounded_queue)->Name("bounded_queue")->Threads(2)->UseRealTime();
+
+// A read-mostly table under one std::shared_mutex: a write rewrites every entry, a read sums them.
+constexpr std::size_t table_size = 8;
+
+struct alignas(64) shared_table {
+  std::shared_mutex mu;
+  std::uint64_t entries[table_size] = {};
+};
+
+shared_table table;
+
+// Both threads mix the two roles, read-mostly: every write_every-th operation of a thread rewrites the table, the
+// others sum it. Two threads fit two cores; with dedicated reader threads beyond the core count, glibc's
+// reader-preferring rwlock starves the writer for arbitrary stretches and the timings stop being repeatable.
+constexpr unsigned write_every = 4;
+
+void bm_readers_writers(benchmark::State& state) {
+  if (state.thread_index() == 0) {
+    std::unique_lock<std::shared_mutex> lock(table.mu);
+    for (auto& e : table.entries) {
+      BENCH_WRITE(e);
+      e = 0;
+    }
+  }
+  std::uint64_t sum = 0;
+  unsigned op = static_cast<unsigned>(state.thread_index());
+  for (auto _ : state) {
+    if (++op % write_every == 0) {
+      std::unique_lock<std::shared_mutex> lock(table.mu);
+      for (auto& e : table.entries) {
+        BENCH_WRITE(e);
+        e = op;
+      }
+    } else {
+      std::shared_lock<std::shared_mutex> lock(table.mu);
+      for (const auto& e : table.entries) {
+        BENCH_READ(e);
+        sum += e;
+      }
+    }
+  }
+  benchmark::DoNotOptimize(sum);
+}
+BENCHMARK(bm_readers_writers)->Name("readers_writers")->Threads(2)->UseRealTime();
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::AddCustomContext("lockstep_bench_variant", LOCKSTEP_BENCH_VARIANT);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  // Peak memory of the whole process, shadow memory of the race detector included.
+  struct rusage usage {};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) {
+    std::perror("getrusage");
+    return 1;
+  }
+  std::fprintf(stderr, "peak_rss_kb=%ld\n", usage.ru_maxrss);
+  return 0;
+}

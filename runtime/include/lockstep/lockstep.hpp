@@ -1,0 +1,13 @@
+// The umbrella header of liblockstep: drop-in primitives, annotations and naming in one include.
+//
+// Linking lockstep::runtime is enough for unmodified std::mutex, std::shared_mutex,
+// std::condition_variable and std::thread code to be watched; include this header to annotate
+// memory accesses (LOCKSTEP_READ / LOCKSTEP_WRITE) or to use the named drop-in types.
+#pragma once
+
+#include <lockstep/annotations.hpp>
+#include <lockstep/condition_variable.hpp>
+#include <lockstep/mutex.hpp>
+#include <lockstep/names.hpp>
+#include <lockstep/shared_mutex.hpp>
+#include <lockstep/thread.hpp>

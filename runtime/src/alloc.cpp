@@ -1,0 +1,94 @@
+// The runtime's own memory: an mmap-backed size-class allocator (never malloc, see rtl.hpp rule 1).
+#include <sys/mman.h>
+
+#include <cstring>
+#include <sched.h>
+
+#include "rtl.hpp"
+
+namespace lockstep::rt {
+
+void spinlock::lock_slow() noexcept {
+  // Spin briefly (the holder runs a few dozen instructions), then yield the core: with 2 cores and many
+  // threads, pure spinning would starve the holder.
+  for (int i = 0;; ++i) {
+    if (!flag_.load(std::memory_order_relaxed) && !flag_.exchange(true, std::memory_order_acquire)) return;
+    if (i < 64)
+      __builtin_ia32_pause();
+    else
+      sched_yield();
+  }
+}
+
+namespace {
+
+constexpr std::size_t min_class_shift = 4;   // 16 bytes
+constexpr std::size_t max_class_shift = 20;  // 1 MiB; larger blocks are mapped directly
+constexpr std::size_t region_size = 4u << 20;
+
+struct free_block {
+  free_block *next;
+};
+
+struct allocator_state {
+  spinlock mtx;
+  free_block *free_lists[max_class_shift + 1] = {};
+  char *region = nullptr;
+  std::size_t region_left = 0;
+};
+
+// Zero-initialized static storage: usable before any constructor runs (rule 5).
+allocator_state g_alloc;
+
+std::size_t class_of(std::size_t size) {
+  std::size_t shift = min_class_shift;
+  while ((std::size_t{1} << shift) < size) ++shift;
+  return shift;
+}
+
+void *map(std::size_t size) {
+  void *p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return p == MAP_FAILED ? nullptr : p;
+}
+
+}  // namespace
+
+void *internal_alloc(std::size_t size) noexcept {
+  if (size == 0) size = 1;
+  const std::size_t shift = class_of(size);
+  if (shift > max_class_shift) return map(std::size_t{1} << shift);
+  const std::size_t block = std::size_t{1} << shift;
+  spin_guard g(g_alloc.mtx);
+  if (free_block *b = g_alloc.free_lists[shift]) {
+    g_alloc.free_lists[shift] = b->next;
+    std::memset(b, 0, block);  // callers rely on zeroed memory
+    return b;
+  }
+  if (g_alloc.region_left < block) {
+    // The tail of the old region is abandoned (at most one block of the largest class in use).
+    char *r = static_cast<char *>(map(region_size));
+    if (!r) return nullptr;
+    g_alloc.region = r;
+    g_alloc.region_left = region_size;
+  }
+  void *p = g_alloc.region;
+  g_alloc.region += block;
+  g_alloc.region_left -= block;
+  return p;  // fresh mmap memory is zero
+}
+
+void internal_free(void *p, std::size_t size) noexcept {
+  if (!p) return;
+  if (size == 0) size = 1;
+  const std::size_t shift = class_of(size);
+  if (shift > max_class_shift) {
+    munmap(p, std::size_t{1} << shift);
+    return;
+  }
+  spin_guard g(g_alloc.mtx);
+  auto *b = static_cast<free_block *>(p);
+  b->next = g_alloc.free_lists[shift];
+  g_alloc.free_lists[shift] = b;
+}
+
+}  // namespace lockstep::rt

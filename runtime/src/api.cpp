@@ -1,0 +1,66 @@
+// The runtime's public C entry points: access annotations and naming (used by <lockstep/*.hpp>).
+#include <cstring>
+
+#include <lockstep/annotations.hpp>
+#include <lockstep/names.hpp>
+
+#include "rtl.hpp"
+
+using namespace lockstep::rt;
+
+namespace {
+
+inline void annotate(const volatile void *addr, std::size_t size, bool is_write, const lockstep_source_site *site,
+                     std::uintptr_t pc) noexcept {
+  thread_state *thr = cur_thread();
+  // Inside the runtime (a signal handler interrupted it) the access is dropped rather than risking
+  // re-entry into a cell this thread may already have locked.
+  if (!thr || thr->in_rt || thr->ignore_accesses || !opt_detect_races()) return;
+  rt_scope sc(thr);
+  shadow_access(thr, reinterpret_cast<std::uintptr_t>(addr), size, is_write, site, pc);
+}
+
+// Names live as long as the program: copied once into runtime memory.
+const char *intern_name(const char *name) noexcept {
+  if (!name) return nullptr;
+  const std::size_t n = std::strlen(name);
+  auto *copy = static_cast<char *>(internal_alloc(n + 1));
+  if (!copy) return nullptr;
+  std::memcpy(copy, name, n + 1);
+  return copy;
+}
+
+}  // namespace
+
+extern "C" {
+
+void lockstep_annotate_read(const volatile void *addr, std::size_t size, const lockstep_source_site *site) {
+  annotate(addr, size, false, site, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)));
+}
+
+void lockstep_annotate_write(const volatile void *addr, std::size_t size, const lockstep_source_site *site) {
+  annotate(addr, size, true, site, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)));
+}
+
+void lockstep_forget_range(const volatile void *addr, std::size_t size) {
+  shadow_reset(reinterpret_cast<std::uintptr_t>(addr), size);
+}
+
+void lockstep_name_object(const volatile void *addr, const char *name) {
+  thread_state *thr = cur_thread();
+  if (!thr || thr->in_rt || !addr) return;
+  rt_scope sc(thr);
+  const char *copy = intern_name(name);
+  if (sync_var *s = sync_get_or_create(reinterpret_cast<std::uintptr_t>(addr), sync_kind::unknown)) {
+    spin_guard g(s->mtx);
+    s->name = copy;
+  }
+}
+
+void lockstep_name_current_thread(const char *name) {
+  thread_state *thr = cur_thread();
+  if (!thr || !name) return;
+  set_thread_name(thr, name);
+}
+
+}  // extern "C"

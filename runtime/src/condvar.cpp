@@ -1,0 +1,127 @@
+// Condition-variable events (signal/broadcast happen before the wakeup they cause; the waiter's mutex
+// is released and retaken inside the wait), the misuse reports cv-multiple-mutexes and
+// cv-wait-without-lock, and the once-style idioms (pthread_once, function-local statics).
+#include <string>
+
+#include "rtl.hpp"
+
+namespace lockstep::rt {
+
+namespace {
+
+void cv_report(thread_state *thr, std::string_view kind, std::uintptr_t cv, std::uintptr_t mutex,
+               std::uintptr_t other_mutex, std::uint32_t other_tid1, std::uint32_t other_stack) {
+  report r;
+  r.kind = kind;
+  const std::string cvd = describe_sync(cv, nullptr, 0, sync_kind::condvar);
+  report_event ev;
+  ev.thread = thr->unique_id;
+  ev.stack = capture_stack(3);
+  for (std::uint32_t i = 0; i < thr->nheld; ++i) ev.locks_held.push_back(describe_held(thr->held[i]));
+  if (kind == "cv-wait-without-lock") {
+    r.summary = "wait on " + cvd + " without holding its mutex";
+    ev.description = "thread T" + std::to_string(thr->unique_id) + " waits on " + cvd + " with " +
+                     describe_sync(mutex) + ", which it does not hold";
+  } else {
+    r.summary = "threads wait on " + cvd + " with different mutexes";
+    ev.description = "thread T" + std::to_string(thr->unique_id) + " waits on " + cvd + " with " +
+                     describe_sync(mutex);
+  }
+  r.events.push_back(std::move(ev));
+  r.threads.push_back(describe_thread(*thr));
+  if (other_tid1) {
+    if (thread_state *o = thread_by_tid(other_tid1 - 1)) {
+      report_event prev;
+      prev.thread = o->unique_id;
+      prev.description = "while thread T" + std::to_string(o->unique_id) + " waits on it with " +
+                         describe_sync(other_mutex);
+      prev.stack = stack_from_id(other_stack);
+      r.events.push_back(std::move(prev));
+      if (o != thr) r.threads.push_back(describe_thread(*o));
+    }
+  }
+  report_object o;
+  o.address = cv;
+  o.description = cvd;
+  r.objects.push_back(std::move(o));
+  if (mutex) {
+    report_object m;
+    m.address = mutex;
+    m.description = describe_sync(mutex);
+    r.objects.push_back(std::move(m));
+  }
+  emit(thr, std::move(r));
+}
+
+}  // namespace
+
+sync_var *cond_pre_wait(thread_state *thr, std::uintptr_t cv, std::uintptr_t mutex, std::uintptr_t pc) noexcept {
+  (void)pc;
+  held_lock *h = find_held(thr, mutex);
+  sync_var *c = sync_get_or_create(cv, sync_kind::condvar);
+  bool multiple = false;
+  std::uintptr_t other_mutex = 0;
+  std::uint32_t other_tid1 = 0, other_stack = 0;
+  if (c) {
+    spin_guard g(c->mtx);
+    if (c->cv_waiters > 0 && c->cv_mutex != mutex) {
+      multiple = true;
+      other_mutex = c->cv_mutex;
+      other_tid1 = c->cv_mutex_tid;
+      other_stack = c->cv_mutex_stack;
+    }
+    if (c->cv_waiters == 0) {
+      c->cv_mutex = mutex;
+      c->cv_mutex_tid = thr->tid + 1;
+      c->cv_mutex_stack = 0;
+    }
+    ++c->cv_waiters;
+  }
+  try {
+    if (!h || h->shared) cv_report(thr, "cv-wait-without-lock", cv, mutex, 0, 0, 0);
+    // The other waiter's stack is not captured (that would cost every wait); it is named instead.
+    if (multiple) cv_report(thr, "cv-multiple-mutexes", cv, mutex, other_mutex, other_tid1, other_stack);
+  } catch (...) {
+  }
+  if (!h || h->shared) return nullptr;
+  sync_var *m = h->sync;
+  mutex_wait_release(thr, m);
+  return m;
+}
+
+void cond_post_wait(thread_state *thr, std::uintptr_t cv, sync_var *m, std::uintptr_t pc) noexcept {
+  if (sync_var *c = sync_find(cv)) {
+    spin_guard g(c->mtx);
+    if (c->cv_waiters > 0) --c->cv_waiters;
+    acquire(thr, c->clock);  // every signal/broadcast so far happens before this wakeup
+  }
+  if (m) mutex_wait_reacquire(thr, m, pc);
+}
+
+void cond_signal(thread_state *thr, std::uintptr_t cv) noexcept {
+  sync_var *c = sync_get_or_create(cv, sync_kind::condvar);
+  if (!c) return;
+  spin_guard g(c->mtx);
+  release(thr, c->clock);
+}
+
+void cond_destroy(thread_state *thr, std::uintptr_t cv) noexcept {
+  (void)thr;
+  sync_remove(cv);
+}
+
+void once_release(thread_state *thr, std::uintptr_t addr) noexcept {
+  sync_var *s = sync_get_or_create(addr, sync_kind::once);
+  if (!s) return;
+  spin_guard g(s->mtx);
+  release(thr, s->clock);
+}
+
+void once_acquire(thread_state *thr, std::uintptr_t addr) noexcept {
+  sync_var *s = sync_find(addr);
+  if (!s) return;
+  spin_guard g(s->mtx);
+  acquire(thr, s->clock);
+}
+
+}  // namespace lockstep::rt

@@ -1,0 +1,354 @@
+// Integration of the graph detectors: lock-order edges (potential deadlocks, with gate locks) and the
+// wait-for check of threads blocked for a while (real deadlocks: report with every blocked thread's
+// stack, then exit, never hang).
+//
+// Cost model: a thread holding no lock adds no edge, and an edge this thread already gave the graph
+// is a hit in its private cache, so the graph's global lock is taken only when something new happens.
+// The wait-for check runs only after a blocking call has waited `deadlock_check_ms`.
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "deadlock/lock_order_graph.hpp"
+#include "deadlock/wait_for_graph.hpp"
+#include "rtl.hpp"
+
+namespace lockstep::rt {
+
+[[noreturn]] void die_after_report();
+
+namespace {
+
+struct order_state {
+  spinlock mtx;
+  deadlock::lock_order_graph graph;
+};
+never_destroyed<order_state> g_order;
+std::atomic<int> g_order_ready{0};
+spinlock g_order_init;
+// Bumped when a lock id is recycled: per-thread edge caches keyed by ids are then stale.
+std::atomic<std::uint64_t> g_id_generation{0};
+
+order_state &order() noexcept {
+  if (g_order_ready.load(std::memory_order_acquire) != 1) {
+    spin_guard g(g_order_init);
+    if (g_order_ready.load(std::memory_order_relaxed) != 1) {
+      g_order.construct();
+      g_order_ready.store(1, std::memory_order_release);
+    }
+  }
+  return g_order.get();
+}
+
+std::uint64_t mix(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h | 1;  // never 0: 0 marks an empty cache slot
+}
+
+std::string tname(std::uint64_t uid) { return "thread T" + std::to_string(uid); }
+
+// Threads that have been blocked for at least one check interval.
+struct blocked_list {
+  spinlock mtx;
+  thread_state *threads[max_threads];
+  std::uint32_t count = 0;
+  std::atomic<bool> reported{false};
+};
+blocked_list g_blocked;  // zero-initialized static storage
+
+deadlock::resource resource_of(const thread_state *t) {
+  deadlock::resource r;
+  switch (t->blocked_kind) {
+  case 4:
+    r.kind = deadlock::resource_kind::thread;
+    r.id = t->blocked_target_tid;
+    break;
+  case 2:
+  case 3:
+    r.kind = deadlock::resource_kind::shared_mutex;
+    r.id = t->blocked_on.load(std::memory_order_relaxed);
+    break;
+  default:
+    r.kind = deadlock::resource_kind::mutex;
+    r.id = t->blocked_on.load(std::memory_order_relaxed);
+  }
+  return r;
+}
+
+// Builds the wait-for graph of the currently long-blocked threads (called with g_blocked.mtx held).
+// Owners are read from the sync records (mutex owner) and from the held sets of blocked threads
+// (readers); a blocked thread's held set does not change while it stays blocked.
+void build_graph(deadlock::wait_for_graph &g) {
+  for (std::uint32_t i = 0; i < g_blocked.count; ++i) {
+    thread_state *t = g_blocked.threads[i];
+    const deadlock::resource r = resource_of(t);
+    g.block(t->tid, r);
+    if (t->blocked_kind == 4) {
+      g.add_owner(r, t->blocked_target_tid - 1);  // a running thread "owns" its own termination
+      continue;
+    }
+    const std::uintptr_t addr = t->blocked_on.load(std::memory_order_relaxed);
+    if (sync_var *s = sync_find(addr)) {
+      if (std::uint32_t o = s->owner.load(std::memory_order_relaxed)) g.add_owner(r, o - 1);
+    }
+    for (std::uint32_t j = 0; j < g_blocked.count; ++j) {  // readers among the blocked threads
+      thread_state *u = g_blocked.threads[j];
+      for (std::uint32_t k = 0; k < u->nheld; ++k)
+        if (u->held[k].addr == addr && u->held[k].shared) g.add_owner(r, u->tid);
+    }
+  }
+}
+
+struct snapshot_entry {
+  std::uint32_t tid;
+  std::uint64_t seq;
+};
+
+bool same_waits(const std::vector<snapshot_entry> &a) {
+  for (const snapshot_entry &e : a) {
+    thread_state *t = thread_by_tid(e.tid);
+    if (!t || !t->wfg_registered || t->block_seq.load(std::memory_order_relaxed) != e.seq) return false;
+  }
+  return true;
+}
+
+std::string wait_description(const thread_state *t) {
+  const std::uintptr_t addr = t->blocked_on.load(std::memory_order_relaxed);
+  switch (t->blocked_kind) {
+  case 4: {
+    thread_state *target = thread_by_tid(t->blocked_target_tid - 1);
+    return tname(t->unique_id) + " waits to join " + (target ? tname(target->unique_id) : std::string("a thread"));
+  }
+  case 2: return tname(t->unique_id) + " waits to write-lock " + describe_sync(addr);
+  case 3: return tname(t->unique_id) + " waits to read-lock " + describe_sync(addr);
+  default: return tname(t->unique_id) + " waits to lock " + describe_sync(addr);
+  }
+}
+
+void report_deadlock(thread_state *thr, const deadlock::deadlock_cycle &c) {
+  report r;
+  r.kind = "deadlock";
+  std::vector<thread_state *> involved;
+  auto add = [&](deadlock::thread_id id) {
+    thread_state *t = thread_by_tid(static_cast<std::uint32_t>(id));
+    if (t && std::find(involved.begin(), involved.end(), t) == involved.end()) involved.push_back(t);
+  };
+  for (const auto &w : c.lead_in) add(w.thread);
+  for (const auto &w : c.cycle) add(w.thread);
+  r.summary = "deadlock: " + std::to_string(c.cycle.size()) + " thread(s) wait for each other for ever";
+  for (thread_state *t : involved) {
+    report_event ev;
+    ev.description = wait_description(t);
+    const std::uintptr_t addr = t->blocked_on.load(std::memory_order_relaxed);
+    if (t->blocked_kind != 4) {
+      if (sync_var *s = sync_find(addr)) {
+        if (std::uint32_t o = s->owner.load(std::memory_order_relaxed))
+          if (thread_state *ot = thread_by_tid(o - 1)) ev.description += ", held by " + tname(ot->unique_id);
+      }
+    }
+    ev.thread = t->unique_id;
+    ev.stack = stack_from_id(t->blocked_stack);
+    for (std::uint32_t k = 0; k < t->nheld; ++k) ev.locks_held.push_back(describe_held(t->held[k]));
+    r.events.push_back(std::move(ev));
+    r.threads.push_back(describe_thread(*t));
+    if (t->blocked_kind != 4) {
+      report_object o;
+      o.address = addr;
+      o.description = describe_sync(addr);
+      r.objects.push_back(std::move(o));
+    }
+  }
+  emit(thr, std::move(r));
+}
+
+}  // namespace
+
+void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, std::uint32_t to) noexcept {
+  (void)s;
+  (void)addr;
+  const std::uint64_t gen = g_id_generation.load(std::memory_order_acquire);
+  if (thr->edge_cache_gen != gen) {
+    for (auto &e : thr->edge_cache) e = 0;
+    thr->edge_cache_gen = gen;
+  }
+  // Ids of the held locks (assigned lazily: locks that never nest never get one).
+  std::uint32_t ids[max_held];
+  const std::uint32_t n = thr->nheld;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    held_lock &h = thr->held[i];
+    if (!h.lock_id) {
+      spin_guard g(h.sync->mtx);
+      h.lock_id = ensure_lock_id(h.sync);
+    }
+    ids[i] = h.lock_id;
+  }
+  std::uint64_t gates_hash = 0;
+  for (std::uint32_t i = 0; i < n; ++i) gates_hash += mix(ids[i]);
+  std::uint32_t pending[max_held];
+  std::uint64_t keys[max_held];
+  std::uint32_t npending = 0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (!ids[i] || ids[i] == to) continue;
+    const std::uint64_t key = mix((std::uint64_t{ids[i]} << 32 | to) ^ (gates_hash - mix(ids[i])) * 31);
+    std::uint64_t &slot = thr->edge_cache[key & 255];
+    if (slot == key) continue;  // this thread already reported exactly this edge with these gates
+    keys[npending] = key;
+    pending[npending++] = i;
+  }
+  if (npending == 0) return;
+  // Something new: the only place where a lock acquisition captures a full stack.
+  try {
+    const std::uint32_t to_stack = capture_stack_id(3);
+    std::vector<deadlock::cycle> cycles;
+    std::vector<deadlock::lock_id> gates;
+    std::uint32_t from_stacks[max_held];
+    for (std::uint32_t k = 0; k < npending; ++k) {
+      held_lock &h = thr->held[pending[k]];
+      if (!h.stack) h.stack = stack_depot_put(single_frame(h.pc));
+      from_stacks[k] = h.stack;
+    }
+    {
+      order_state &o = order();
+      spin_guard g(o.mtx);
+      for (std::uint32_t k = 0; k < npending; ++k) {
+        const std::uint32_t i = pending[k];
+        gates.clear();
+        for (std::uint32_t j = 0; j < n; ++j)
+          if (j != i && ids[j]) gates.push_back(ids[j]);
+        deadlock::edge_payload p;
+        p.thread = thr->unique_id;
+        p.from_stack = from_stacks[k];
+        p.to_stack = to_stack;
+        o.graph.add_edge(ids[i], to, gates, p, cycles);
+      }
+    }
+    for (std::uint32_t k = 0; k < npending; ++k) thr->edge_cache[keys[k] & 255] = keys[k];
+    for (const deadlock::cycle &c : cycles) {
+      report r;
+      r.kind = "lock-order-inversion";
+      r.summary = "lock-order inversion (potential deadlock) between " + std::to_string(c.locks.size()) + " locks";
+      for (std::size_t e = 0; e < c.locks.size(); ++e) {
+        const deadlock::lock_id from = c.locks[e], next = c.locks[(e + 1) % c.locks.size()];
+        const deadlock::edge_payload &p = c.edges[e];
+        const std::string from_d = describe_sync(lock_id_address(from));
+        const std::string to_d = describe_sync(lock_id_address(next));
+        report_event acq;
+        acq.description = to_d + " acquired while holding " + from_d + " by " + tname(p.thread);
+        acq.thread = p.thread;
+        acq.stack = stack_from_id(p.to_stack);
+        report_lock held;
+        held.address = lock_id_address(from);
+        held.description = from_d;
+        held.acquired_at = stack_from_id(p.from_stack);
+        acq.locks_held.push_back(std::move(held));
+        r.events.push_back(std::move(acq));
+        report_object obj;
+        obj.address = lock_id_address(from);
+        obj.description = from_d;
+        r.objects.push_back(std::move(obj));
+        bool known = false;
+        for (const report_thread &t : r.threads) known = known || t.id == p.thread;
+        if (!known) {
+          report_thread t;
+          t.id = p.thread;
+          // The thread may be gone; describe it if its slot still holds it.
+          for (std::uint32_t tid = 0; tid < max_threads; ++tid) {
+            thread_state *ts = thread_by_tid(tid);
+            if (!ts) break;
+            if (ts->unique_id == p.thread) {
+              t = describe_thread(*ts);
+              break;
+            }
+          }
+          r.threads.push_back(std::move(t));
+        }
+      }
+      r.missing_edge = "every thread must take these locks in one global order (or under one common gate lock)";
+      emit(thr, std::move(r));
+    }
+  } catch (...) {
+    // Rule 4: a detector failure (out of memory) is never the user's exception.
+  }
+}
+
+void deadlock_on_destroy(std::uint32_t lock_id) noexcept {
+  if (!lock_id || g_order_ready.load(std::memory_order_acquire) != 1) return;
+  try {
+    order_state &o = order();
+    spin_guard g(o.mtx);
+    o.graph.remove_lock(lock_id);
+  } catch (...) {
+  }
+  g_id_generation.fetch_add(1, std::memory_order_release);
+}
+
+void deadlock_on_long_block(thread_state *thr, std::uintptr_t what, std::uint8_t kind,
+                            std::uint32_t target_tid) noexcept {
+  if (!thr->wfg_registered) {
+    thr->blocked_kind = kind;
+    thr->blocked_target_tid = target_tid;
+    thr->blocked_on.store(what, std::memory_order_relaxed);
+    thr->block_seq.fetch_add(1, std::memory_order_relaxed);
+    thr->blocked_stack = capture_stack_id(3);
+    spin_guard g(g_blocked.mtx);
+    g_blocked.threads[g_blocked.count++] = thr;
+    thr->wfg_registered = true;
+  }
+  try {
+    std::vector<snapshot_entry> snap;
+    {
+      spin_guard g(g_blocked.mtx);
+      deadlock::wait_for_graph wfg;
+      build_graph(wfg);
+      auto c = wfg.find_cycle(thr->tid);
+      if (!c) return;
+      for (const auto &w : c->cycle) {
+        thread_state *t = thread_by_tid(static_cast<std::uint32_t>(w.thread));
+        snap.push_back({static_cast<std::uint32_t>(w.thread), t ? t->block_seq.load(std::memory_order_relaxed) : 0});
+      }
+    }
+    // Confirm: a thread that just obtained its lock unregisters within an interval, so the same waits
+    // (same block sequence numbers) one interval later cannot be a snapshot artefact.
+    const int ms = deadlock_check_interval_ms();
+    timespec ts{ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, nullptr);
+    std::optional<deadlock::deadlock_cycle> confirmed;
+    {
+      spin_guard g(g_blocked.mtx);
+      if (!same_waits(snap)) return;
+      deadlock::wait_for_graph wfg;
+      build_graph(wfg);
+      confirmed = wfg.find_cycle(thr->tid);
+    }
+    if (!confirmed) return;
+    if (g_blocked.reported.exchange(true)) {
+      // Another member of the cycle is reporting and will exit; wait for it rather than print twice.
+      for (;;) pause();
+    }
+    report_deadlock(thr, *confirmed);
+  } catch (...) {
+    return;
+  }
+  die_after_report();
+}
+
+void deadlock_on_unblock(thread_state *thr) noexcept {
+  if (!thr->wfg_registered) return;
+  spin_guard g(g_blocked.mtx);
+  for (std::uint32_t i = 0; i < g_blocked.count; ++i) {
+    if (g_blocked.threads[i] == thr) {
+      g_blocked.threads[i] = g_blocked.threads[--g_blocked.count];
+      break;
+    }
+  }
+  thr->wfg_registered = false;
+  thr->blocked_on.store(0, std::memory_order_relaxed);
+}
+
+}  // namespace lockstep::rt

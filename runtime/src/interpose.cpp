@@ -1,0 +1,522 @@
+// Interposed pthread and C++ ABI functions: how unmodified std::mutex, std::shared_mutex,
+// std::condition_variable, std::thread, std::call_once and function-local statics reach the runtime.
+//
+// Each wrapper: find the calling thread (untracked and forwarded when it is already inside the
+// runtime, rtl.hpp rule 3), run the "before" event, call the real function found with
+// dlsym(RTLD_NEXT) (dlvsym for the condition variables, whose default version must be GLIBC_2.3.2),
+// run the "after" event. Blocking calls try first, then wait in timed slices of deadlock_check_ms
+// so a thread that stays blocked is checked for a real deadlock; the uncontended path pays nothing
+// for it.
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <time.h>
+
+#include <atomic>
+#include <cstdint>
+
+#include "rtl.hpp"
+
+using namespace lockstep::rt;
+
+namespace {
+
+void *resolve(const char *name, const char *version) noexcept {
+  void *p = version ? dlvsym(RTLD_NEXT, name, version) : nullptr;
+  if (!p) p = dlsym(RTLD_NEXT, name);
+  return p;
+}
+
+// A lazily resolved pointer to the next definition of `name` (usually glibc's or libstdc++'s).
+#define LOCKSTEP_REAL(ret, name, version, ...)                                                     \
+  using name##_t = ret (*)(__VA_ARGS__);                                                           \
+  std::atomic<name##_t> name##_p{nullptr};                                                         \
+  inline name##_t real_##name() noexcept {                                                         \
+    name##_t p = name##_p.load(std::memory_order_acquire);                                         \
+    if (__builtin_expect(p == nullptr, 0)) {                                                       \
+      p = reinterpret_cast<name##_t>(resolve(#name, version));                                     \
+      name##_p.store(p, std::memory_order_release);                                                \
+    }                                                                                              \
+    return p;                                                                                      \
+  }
+
+LOCKSTEP_REAL(int, pthread_mutex_init, nullptr, pthread_mutex_t *, const pthread_mutexattr_t *)
+LOCKSTEP_REAL(int, pthread_mutex_destroy, nullptr, pthread_mutex_t *)
+LOCKSTEP_REAL(int, pthread_mutex_lock, nullptr, pthread_mutex_t *)
+LOCKSTEP_REAL(int, pthread_mutex_trylock, nullptr, pthread_mutex_t *)
+LOCKSTEP_REAL(int, pthread_mutex_timedlock, nullptr, pthread_mutex_t *, const timespec *)
+LOCKSTEP_REAL(int, pthread_mutex_clocklock, nullptr, pthread_mutex_t *, clockid_t, const timespec *)
+LOCKSTEP_REAL(int, pthread_mutex_unlock, nullptr, pthread_mutex_t *)
+LOCKSTEP_REAL(int, pthread_rwlock_init, nullptr, pthread_rwlock_t *, const pthread_rwlockattr_t *)
+LOCKSTEP_REAL(int, pthread_rwlock_destroy, nullptr, pthread_rwlock_t *)
+LOCKSTEP_REAL(int, pthread_rwlock_rdlock, nullptr, pthread_rwlock_t *)
+LOCKSTEP_REAL(int, pthread_rwlock_tryrdlock, nullptr, pthread_rwlock_t *)
+LOCKSTEP_REAL(int, pthread_rwlock_timedrdlock, nullptr, pthread_rwlock_t *, const timespec *)
+LOCKSTEP_REAL(int, pthread_rwlock_clockrdlock, nullptr, pthread_rwlock_t *, clockid_t, const timespec *)
+LOCKSTEP_REAL(int, pthread_rwlock_wrlock, nullptr, pthread_rwlock_t *)
+LOCKSTEP_REAL(int, pthread_rwlock_trywrlock, nullptr, pthread_rwlock_t *)
+LOCKSTEP_REAL(int, pthread_rwlock_timedwrlock, nullptr, pthread_rwlock_t *, const timespec *)
+LOCKSTEP_REAL(int, pthread_rwlock_clockwrlock, nullptr, pthread_rwlock_t *, clockid_t, const timespec *)
+LOCKSTEP_REAL(int, pthread_rwlock_unlock, nullptr, pthread_rwlock_t *)
+LOCKSTEP_REAL(int, pthread_cond_init, "GLIBC_2.3.2", pthread_cond_t *, const pthread_condattr_t *)
+LOCKSTEP_REAL(int, pthread_cond_destroy, "GLIBC_2.3.2", pthread_cond_t *)
+LOCKSTEP_REAL(int, pthread_cond_wait, "GLIBC_2.3.2", pthread_cond_t *, pthread_mutex_t *)
+LOCKSTEP_REAL(int, pthread_cond_timedwait, "GLIBC_2.3.2", pthread_cond_t *, pthread_mutex_t *, const timespec *)
+LOCKSTEP_REAL(int, pthread_cond_clockwait, nullptr, pthread_cond_t *, pthread_mutex_t *, clockid_t,
+              const timespec *)
+LOCKSTEP_REAL(int, pthread_cond_signal, "GLIBC_2.3.2", pthread_cond_t *)
+LOCKSTEP_REAL(int, pthread_cond_broadcast, "GLIBC_2.3.2", pthread_cond_t *)
+LOCKSTEP_REAL(int, pthread_create, nullptr, pthread_t *, const pthread_attr_t *, void *(*)(void *), void *)
+LOCKSTEP_REAL(int, pthread_join, nullptr, pthread_t, void **)
+LOCKSTEP_REAL(int, pthread_tryjoin_np, nullptr, pthread_t, void **)
+LOCKSTEP_REAL(int, pthread_timedjoin_np, nullptr, pthread_t, void **, const timespec *)
+LOCKSTEP_REAL(int, pthread_clockjoin_np, nullptr, pthread_t, void **, clockid_t, const timespec *)
+LOCKSTEP_REAL(int, pthread_detach, nullptr, pthread_t)
+LOCKSTEP_REAL(int, pthread_once, nullptr, ::pthread_once_t *, void (*)())
+LOCKSTEP_REAL(int, pthread_setname_np, nullptr, pthread_t, const char *)
+LOCKSTEP_REAL(int, __cxa_guard_acquire, nullptr, std::int64_t *)
+LOCKSTEP_REAL(void, __cxa_guard_release, nullptr, std::int64_t *)
+LOCKSTEP_REAL(void, __cxa_guard_abort, nullptr, std::int64_t *)
+
+#undef LOCKSTEP_REAL
+
+// The calling thread when its events are to be tracked; null to forward untracked.
+inline thread_state *entry() noexcept {
+  thread_state *t = cur_thread();
+  return (t && t->in_rt == 0) ? t : nullptr;
+}
+
+inline std::uintptr_t addr_of(const void *p) { return reinterpret_cast<std::uintptr_t>(p); }
+
+lock_flags mutex_flags(const pthread_mutex_t *m) noexcept {
+  // glibc keeps the type in __kind (PTHREAD_MUTEX_KIND_MASK_NP = 3 selects it from robust/PI bits).
+  const int kind = m->__data.__kind & 3;
+  lock_flags f;
+  f.recursive = kind == PTHREAD_MUTEX_RECURSIVE_NP;
+  f.errorcheck = kind == PTHREAD_MUTEX_ERRORCHECK_NP;
+  return f;
+}
+
+lock_flags rwlock_flags() noexcept {
+  lock_flags f;
+  f.is_rwlock = true;
+  return f;
+}
+
+timespec deadline_in(int ms) noexcept {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  ts.tv_sec += ms / 1000;
+  ts.tv_nsec += (ms % 1000) * 1000000L;
+  if (ts.tv_nsec >= 1000000000L) {
+    ts.tv_nsec -= 1000000000L;
+    ++ts.tv_sec;
+  }
+  return ts;
+}
+
+// Waits for a contended lock in slices; after each slice that timed out, the wait-for graph is
+// checked (which reports and exits on a confirmed deadlock). `timed(deadline)` is the real clock
+// variant, `plain()` the real blocking call used when detection is off or the clock variant is
+// unsupported for this object (EINVAL, e.g. some priority-inheritance mutexes).
+template <class Timed, class Plain>
+int wait_in_slices(thread_state *thr, std::uintptr_t what, std::uint8_t kind, std::uint32_t target_tid, Timed timed,
+                   Plain plain) noexcept {
+  const int ms = deadlock_check_interval_ms();
+  if (ms <= 0) return plain();
+  int r;
+  for (;;) {
+    const timespec dl = deadline_in(ms);
+    r = timed(&dl);
+    if (r != ETIMEDOUT) break;
+    deadlock_on_long_block(thr, what, kind, target_tid);
+  }
+  deadlock_on_unblock(thr);
+  if (r == EINVAL) r = plain();
+  return r;
+}
+
+// pthread_once's init routine takes no argument: the wrapper passes it through thread-locals.
+__thread void (*t_once_fn)() = nullptr;
+__thread std::uintptr_t t_once_addr = 0;
+__thread bool t_once_ran = false;
+
+void once_trampoline() {
+  void (*fn)() = t_once_fn;
+  const std::uintptr_t addr = t_once_addr;
+  fn();
+  t_once_ran = true;
+  // Everything the init routine did happens before every pthread_once that sees it done.
+  if (thread_state *thr = entry()) {
+    rt_scope sc(thr);
+    once_release(thr, addr);
+  }
+}
+
+struct once_context_saver {
+  void (*fn)() = t_once_fn;
+  std::uintptr_t addr = t_once_addr;
+  bool ran = t_once_ran;
+  ~once_context_saver() {
+    t_once_fn = fn;
+    t_once_addr = addr;
+    t_once_ran = ran;
+  }
+};
+
+int rw_lock(pthread_rwlock_t *l, bool shared, acquire_mode mode, const timespec *abstime, clockid_t clock,
+                   bool clock_given, std::uintptr_t pc) {
+  thread_state *thr = entry();
+  auto plain = [&]() -> int {
+    switch (mode) {
+    case acquire_mode::try_:
+      return shared ? real_pthread_rwlock_tryrdlock()(l) : real_pthread_rwlock_trywrlock()(l);
+    case acquire_mode::timed:
+      if (clock_given)
+        return shared ? real_pthread_rwlock_clockrdlock()(l, clock, abstime)
+                      : real_pthread_rwlock_clockwrlock()(l, clock, abstime);
+      return shared ? real_pthread_rwlock_timedrdlock()(l, abstime) : real_pthread_rwlock_timedwrlock()(l, abstime);
+    default:
+      return shared ? real_pthread_rwlock_rdlock()(l) : real_pthread_rwlock_wrlock()(l);
+    }
+  };
+  if (!thr) return plain();
+  rt_scope sc(thr);
+  sync_var *s = mutex_pre_lock(thr, addr_of(l), rwlock_flags(), shared, mode, pc);
+  int r;
+  if (mode == acquire_mode::blocking) {
+    r = shared ? real_pthread_rwlock_tryrdlock()(l) : real_pthread_rwlock_trywrlock()(l);
+    if (r == EBUSY)
+      r = wait_in_slices(
+          thr, addr_of(l), shared ? 3 : 2, 0,
+          [l, shared](const timespec *dl) {
+            return shared ? real_pthread_rwlock_clockrdlock()(l, CLOCK_MONOTONIC, dl)
+                          : real_pthread_rwlock_clockwrlock()(l, CLOCK_MONOTONIC, dl);
+          },
+          plain);
+  } else {
+    r = plain();
+  }
+  if (r == 0) mutex_post_lock(thr, s, addr_of(l), shared, mode, pc);
+  return r;
+}
+
+template <class Wait> int cond_wait_common(pthread_cond_t *c, pthread_mutex_t *m, std::uintptr_t pc, Wait wait) {
+  thread_state *thr = entry();
+  if (!thr) return wait();
+  rt_scope sc(thr);
+  sync_var *ms = cond_pre_wait(thr, addr_of(c), addr_of(m), pc);
+  const int r = wait();
+  cond_post_wait(thr, addr_of(c), ms, pc);
+  return r;
+}
+
+template <class Join> int join_common(pthread_t th, bool blocking, Join join) {
+  thread_state *thr = entry();
+  if (!thr) return join(nullptr);
+  rt_scope sc(thr);
+  thread_state *target = thread_by_handle(th);
+  int r;
+  if (blocking && target && target != thr) {
+    r = wait_in_slices(
+        thr, 0, 4, target->tid + 1,
+        [&join](const timespec *dl) { return join(dl); }, [&join] { return join(nullptr); });
+  } else {
+    r = join(nullptr);
+  }
+  if (r == 0 && target) thread_after_join(thr, target);
+  return r;
+}
+
+}  // namespace
+
+extern "C" {
+
+// ---- mutexes ----------------------------------------------------------------------------------------
+
+int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a) {
+  const int r = real_pthread_mutex_init()(m, a);
+  if (r == 0) {
+    if (thread_state *thr = entry()) {
+      rt_scope sc(thr);
+      mutex_init(thr, addr_of(m), mutex_flags(m));
+    }
+  }
+  return r;
+}
+
+int pthread_mutex_destroy(pthread_mutex_t *m) {
+  if (thread_state *thr = entry()) {
+    rt_scope sc(thr);
+    mutex_destroy(thr, addr_of(m), addr_of(__builtin_return_address(0)));
+  }
+  return real_pthread_mutex_destroy()(m);
+}
+
+int pthread_mutex_lock(pthread_mutex_t *m) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_mutex_lock()(m);
+  rt_scope sc(thr);
+  const std::uintptr_t pc = addr_of(__builtin_return_address(0));
+  const lock_flags f = mutex_flags(m);
+  sync_var *s = mutex_pre_lock(thr, addr_of(m), f, false, acquire_mode::blocking, pc);
+  int r = real_pthread_mutex_trylock()(m);
+  if (r == EBUSY)
+    r = wait_in_slices(
+        thr, addr_of(m), 1, 0, [m](const timespec *dl) { return real_pthread_mutex_clocklock()(m, CLOCK_MONOTONIC, dl); },
+        [m] { return real_pthread_mutex_lock()(m); });
+  if (r == 0) mutex_post_lock(thr, s, addr_of(m), false, acquire_mode::blocking, pc);
+  return r;
+}
+
+int pthread_mutex_trylock(pthread_mutex_t *m) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_mutex_trylock()(m);
+  rt_scope sc(thr);
+  const std::uintptr_t pc = addr_of(__builtin_return_address(0));
+  sync_var *s = mutex_pre_lock(thr, addr_of(m), mutex_flags(m), false, acquire_mode::try_, pc);
+  const int r = real_pthread_mutex_trylock()(m);
+  if (r == 0) mutex_post_lock(thr, s, addr_of(m), false, acquire_mode::try_, pc);
+  return r;
+}
+
+int pthread_mutex_timedlock(pthread_mutex_t *m, const timespec *abstime) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_mutex_timedlock()(m, abstime);
+  rt_scope sc(thr);
+  const std::uintptr_t pc = addr_of(__builtin_return_address(0));
+  sync_var *s = mutex_pre_lock(thr, addr_of(m), mutex_flags(m), false, acquire_mode::timed, pc);
+  const int r = real_pthread_mutex_timedlock()(m, abstime);
+  if (r == 0) mutex_post_lock(thr, s, addr_of(m), false, acquire_mode::timed, pc);
+  return r;
+}
+
+int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clock, const timespec *abstime) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_mutex_clocklock()(m, clock, abstime);
+  rt_scope sc(thr);
+  const std::uintptr_t pc = addr_of(__builtin_return_address(0));
+  sync_var *s = mutex_pre_lock(thr, addr_of(m), mutex_flags(m), false, acquire_mode::timed, pc);
+  const int r = real_pthread_mutex_clocklock()(m, clock, abstime);
+  if (r == 0) mutex_post_lock(thr, s, addr_of(m), false, acquire_mode::timed, pc);
+  return r;
+}
+
+int pthread_mutex_unlock(pthread_mutex_t *m) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_mutex_unlock()(m);
+  rt_scope sc(thr);
+  mutex_pre_unlock(thr, addr_of(m), mutex_flags(m), addr_of(__builtin_return_address(0)));
+  return real_pthread_mutex_unlock()(m);
+}
+
+// ---- reader/writer locks ------------------------------------------------------------------------------
+
+int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *a) {
+  const int r = real_pthread_rwlock_init()(l, a);
+  if (r == 0) {
+    if (thread_state *thr = entry()) {
+      rt_scope sc(thr);
+      mutex_init(thr, addr_of(l), rwlock_flags());
+    }
+  }
+  return r;
+}
+
+int pthread_rwlock_destroy(pthread_rwlock_t *l) {
+  if (thread_state *thr = entry()) {
+    rt_scope sc(thr);
+    mutex_destroy(thr, addr_of(l), addr_of(__builtin_return_address(0)));
+  }
+  return real_pthread_rwlock_destroy()(l);
+}
+
+int pthread_rwlock_rdlock(pthread_rwlock_t *l) {
+  return rw_lock(l, true, acquire_mode::blocking, nullptr, 0, false, addr_of(__builtin_return_address(0)));
+}
+int pthread_rwlock_tryrdlock(pthread_rwlock_t *l) {
+  return rw_lock(l, true, acquire_mode::try_, nullptr, 0, false, addr_of(__builtin_return_address(0)));
+}
+int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const timespec *t) {
+  return rw_lock(l, true, acquire_mode::timed, t, 0, false, addr_of(__builtin_return_address(0)));
+}
+int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t c, const timespec *t) {
+  return rw_lock(l, true, acquire_mode::timed, t, c, true, addr_of(__builtin_return_address(0)));
+}
+int pthread_rwlock_wrlock(pthread_rwlock_t *l) {
+  return rw_lock(l, false, acquire_mode::blocking, nullptr, 0, false, addr_of(__builtin_return_address(0)));
+}
+int pthread_rwlock_trywrlock(pthread_rwlock_t *l) {
+  return rw_lock(l, false, acquire_mode::try_, nullptr, 0, false, addr_of(__builtin_return_address(0)));
+}
+int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const timespec *t) {
+  return rw_lock(l, false, acquire_mode::timed, t, 0, false, addr_of(__builtin_return_address(0)));
+}
+int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t c, const timespec *t) {
+  return rw_lock(l, false, acquire_mode::timed, t, c, true, addr_of(__builtin_return_address(0)));
+}
+
+int pthread_rwlock_unlock(pthread_rwlock_t *l) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_rwlock_unlock()(l);
+  rt_scope sc(thr);
+  mutex_pre_unlock(thr, addr_of(l), rwlock_flags(), addr_of(__builtin_return_address(0)));
+  return real_pthread_rwlock_unlock()(l);
+}
+
+// ---- condition variables ------------------------------------------------------------------------------
+
+int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *a) {
+  if (thread_state *thr = entry()) {
+    rt_scope sc(thr);
+    cond_destroy(thr, addr_of(c));  // forget a previous object at this address
+  }
+  return real_pthread_cond_init()(c, a);
+}
+
+int pthread_cond_destroy(pthread_cond_t *c) {
+  if (thread_state *thr = entry()) {
+    rt_scope sc(thr);
+    cond_destroy(thr, addr_of(c));
+  }
+  return real_pthread_cond_destroy()(c);
+}
+
+int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
+  return cond_wait_common(c, m, addr_of(__builtin_return_address(0)),
+                          [c, m] { return real_pthread_cond_wait()(c, m); });
+}
+
+int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const timespec *t) {
+  return cond_wait_common(c, m, addr_of(__builtin_return_address(0)),
+                          [c, m, t] { return real_pthread_cond_timedwait()(c, m, t); });
+}
+
+int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clock, const timespec *t) {
+  return cond_wait_common(c, m, addr_of(__builtin_return_address(0)),
+                          [c, m, clock, t] { return real_pthread_cond_clockwait()(c, m, clock, t); });
+}
+
+int pthread_cond_signal(pthread_cond_t *c) {
+  if (thread_state *thr = entry()) {
+    rt_scope sc(thr);
+    cond_signal(thr, addr_of(c));
+  }
+  return real_pthread_cond_signal()(c);
+}
+
+int pthread_cond_broadcast(pthread_cond_t *c) {
+  if (thread_state *thr = entry()) {
+    rt_scope sc(thr);
+    cond_signal(thr, addr_of(c));
+  }
+  return real_pthread_cond_broadcast()(c);
+}
+
+// ---- threads -------------------------------------------------------------------------------------------
+
+int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *), void *arg) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_create()(th, attr, fn, arg);
+  thread_start_info *info;
+  int detach_state = PTHREAD_CREATE_JOINABLE;
+  {
+    rt_scope sc(thr);
+    if (attr) pthread_attr_getdetachstate(attr, &detach_state);
+    info = thread_before_create(thr, detach_state == PTHREAD_CREATE_DETACHED);
+  }
+  if (!info) return real_pthread_create()(th, attr, fn, arg);  // no slot left: run untracked
+  set_start_routine(info, fn, arg);
+  thread_state *child = thread_child(info);  // info belongs to the child once it runs
+  const int r = real_pthread_create()(th, attr, thread_trampoline, info);
+  if (r != 0) {
+    rt_scope sc(thr);
+    thread_create_failed(info);
+  } else if (detach_state != PTHREAD_CREATE_DETACHED) {
+    // (A detached child may already have exited and its slot been reused: never touch it.)
+    thread_after_create(child, *th);
+  }
+  return r;
+}
+
+int pthread_join(pthread_t th, void **ret) {
+  return join_common(th, true, [th, ret](const timespec *dl) {
+    if (dl && real_pthread_clockjoin_np()) return real_pthread_clockjoin_np()(th, ret, CLOCK_MONOTONIC, dl);
+    return real_pthread_join()(th, ret);
+  });
+}
+
+int pthread_tryjoin_np(pthread_t th, void **ret) {
+  return join_common(th, false, [th, ret](const timespec *) { return real_pthread_tryjoin_np()(th, ret); });
+}
+
+int pthread_timedjoin_np(pthread_t th, void **ret, const timespec *t) {
+  return join_common(th, false, [th, ret, t](const timespec *) { return real_pthread_timedjoin_np()(th, ret, t); });
+}
+
+int pthread_clockjoin_np(pthread_t th, void **ret, clockid_t c, const timespec *t) {
+  return join_common(th, false,
+                     [th, ret, c, t](const timespec *) { return real_pthread_clockjoin_np()(th, ret, c, t); });
+}
+
+int pthread_detach(pthread_t th) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_detach()(th);
+  rt_scope sc(thr);
+  thread_state *target = thread_by_handle(th);
+  const int r = real_pthread_detach()(th);
+  if (r == 0) thread_after_detach(target);
+  return r;
+}
+
+int pthread_setname_np(pthread_t th, const char *name) {
+  const int r = real_pthread_setname_np()(th, name);
+  if (r == 0) {
+    if (thread_state *thr = entry()) {
+      rt_scope sc(thr);
+      set_thread_name(pthread_equal(th, pthread_self()) ? thr : thread_by_handle(th), name);
+    }
+  }
+  return r;
+}
+
+// ---- once-style idioms ----------------------------------------------------------------------------------
+
+int pthread_once(::pthread_once_t *once, void (*init)()) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_once()(once, init);
+  // No rt_scope here: the init routine is user code whose events must be seen.
+  once_context_saver saved;
+  t_once_fn = init;
+  t_once_addr = addr_of(once);
+  t_once_ran = false;
+  const int r = real_pthread_once()(once, once_trampoline);
+  if (r == 0 && !t_once_ran) {
+    rt_scope sc(thr);
+    once_acquire(thr, addr_of(once));
+  }
+  return r;
+}
+
+int __cxa_guard_acquire(std::int64_t *g) {
+  const int r = real___cxa_guard_acquire()(g);
+  if (r == 0) {  // already initialized (possibly by another thread we waited for)
+    if (thread_state *thr = entry()) {
+      rt_scope sc(thr);
+      once_acquire(thr, addr_of(g));
+    }
+  }
+  return r;
+}
+
+void __cxa_guard_release(std::int64_t *g) {
+  if (thread_state *thr = entry()) {
+    rt_scope sc(thr);
+    once_release(thr, addr_of(g));
+  }
+  real___cxa_guard_release()(g);
+}
+
+void __cxa_guard_abort(std::int64_t *g) { real___cxa_guard_abort()(g); }
+
+}  // extern "C"

@@ -1,0 +1,379 @@
+// Mutex and reader/writer lock events: happens-before, ownership, the held set, and the misuse
+// reports double-lock, unlock-not-owner, unlock-not-locked and destroy-locked-mutex.
+//
+// Every handler follows one skeleton: update state under the object's spinlock, remember what to
+// report, release the spinlock, then build and emit the report (rtl.hpp rule 6).
+#include <cinttypes>
+#include <cstdio>
+#include <string>
+
+#include "rtl.hpp"
+
+namespace lockstep::rt {
+
+[[noreturn]] void die_after_report();
+
+namespace {
+
+// Lock ids for the graph detectors: dense, recycled after destroy, with the address each names.
+struct lock_ids {
+  spinlock mtx;
+  std::uint32_t next = 1;  // 0 means "none"
+  std::uint32_t *free_list = nullptr;
+  std::uint32_t free_count = 0, free_cap = 0;
+  std::uintptr_t *addr_of = nullptr;  // indexed by id
+  std::uint32_t addr_cap = 0;
+};
+lock_ids g_ids;
+
+bool grow_ids_locked(std::uint32_t need) noexcept {
+  if (need < g_ids.addr_cap) return true;
+  std::uint32_t cap = g_ids.addr_cap ? g_ids.addr_cap * 2 : 1024;
+  while (cap <= need) cap *= 2;
+  auto *a = static_cast<std::uintptr_t *>(internal_alloc(cap * sizeof(std::uintptr_t)));
+  if (!a) return false;
+  for (std::uint32_t i = 0; i < g_ids.addr_cap; ++i) a[i] = g_ids.addr_of[i];
+  if (g_ids.addr_of) internal_free(g_ids.addr_of, g_ids.addr_cap * sizeof(std::uintptr_t));
+  g_ids.addr_of = a;
+  g_ids.addr_cap = cap;
+  return true;
+}
+
+const char *kind_word(sync_kind k) {
+  switch (k) {
+  case sync_kind::rwlock: return "rwlock";
+  case sync_kind::condvar: return "condition variable";
+  default: return "mutex";
+  }
+}
+
+std::string hex(std::uintptr_t a) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%" PRIxPTR, a);
+  return buf;
+}
+
+}  // namespace
+
+std::uint32_t ensure_lock_id(sync_var *s) noexcept {
+  if (s->lock_id) return s->lock_id;
+  spin_guard g(g_ids.mtx);
+  std::uint32_t id;
+  if (g_ids.free_count) {
+    id = g_ids.free_list[--g_ids.free_count];
+  } else {
+    if (!grow_ids_locked(g_ids.next)) return 0;
+    id = g_ids.next++;
+  }
+  g_ids.addr_of[id] = s->addr.load(std::memory_order_relaxed);
+  s->lock_id = id;
+  return id;
+}
+
+static void release_lock_id(std::uint32_t id) noexcept {
+  if (!id) return;
+  spin_guard g(g_ids.mtx);
+  if (id < g_ids.addr_cap) g_ids.addr_of[id] = 0;
+  if (g_ids.free_count == g_ids.free_cap) {
+    std::uint32_t cap = g_ids.free_cap ? g_ids.free_cap * 2 : 1024;
+    auto *f = static_cast<std::uint32_t *>(internal_alloc(cap * sizeof(std::uint32_t)));
+    if (!f) return;  // the id is leaked, never reused: harmless
+    for (std::uint32_t i = 0; i < g_ids.free_count; ++i) f[i] = g_ids.free_list[i];
+    if (g_ids.free_list) internal_free(g_ids.free_list, g_ids.free_cap * sizeof(std::uint32_t));
+    g_ids.free_list = f;
+    g_ids.free_cap = cap;
+  }
+  g_ids.free_list[g_ids.free_count++] = id;
+}
+
+std::uintptr_t lock_id_address(std::uint32_t id) noexcept {
+  spin_guard g(g_ids.mtx);
+  return id < g_ids.addr_cap ? g_ids.addr_of[id] : 0;
+}
+
+std::string describe_sync(std::uintptr_t addr, const char *name, std::uint32_t lock_id, sync_kind kind) {
+  std::string d = kind_word(kind);
+  if (lock_id) d += " M" + std::to_string(lock_id);
+  if (name && *name) d += std::string(" '") + name + "'";
+  d += " at " + hex(addr);
+  return d;
+}
+
+std::string describe_sync(std::uintptr_t addr) {
+  sync_var *s = sync_find(addr);
+  if (!s) return describe_sync(addr, nullptr, 0, sync_kind::mutex);
+  spin_guard g(s->mtx);
+  return describe_sync(addr, s->name, s->lock_id, s->kind);
+}
+
+held_lock *find_held(thread_state *thr, std::uintptr_t addr) noexcept {
+  for (std::uint32_t i = thr->nheld; i-- > 0;)  // most recent first: unlocks are usually LIFO
+    if (thr->held[i].addr == addr) return &thr->held[i];
+  return nullptr;
+}
+
+report_lock describe_held(const held_lock &h) {
+  report_lock l;
+  l.address = h.addr;
+  l.description = describe_sync(h.addr);
+  if (h.shared) l.description += " (shared)";
+  l.acquired_at = h.stack ? stack_from_id(h.stack) : single_frame(h.pc);
+  return l;
+}
+
+static std::vector<report_lock> held_locks_of(thread_state *thr) {
+  std::vector<report_lock> v;
+  for (std::uint32_t i = 0; i < thr->nheld; ++i) v.push_back(describe_held(thr->held[i]));
+  return v;
+}
+
+static void remove_held(thread_state *thr, std::uintptr_t addr) noexcept {
+  for (std::uint32_t i = thr->nheld; i-- > 0;) {
+    if (thr->held[i].addr != addr) continue;
+    for (std::uint32_t j = i + 1; j < thr->nheld; ++j) thr->held[j - 1] = thr->held[j];
+    --thr->nheld;
+    thr->lockset_dirty = true;
+    return;
+  }
+  if (thr->held_overflow) --thr->held_overflow;
+}
+
+static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool shared, std::uintptr_t pc,
+                      std::uint32_t stack) noexcept {
+  if (thr->nheld == max_held) {
+    ++thr->held_overflow;  // deeper nesting than we track: those locks miss from reports and the graph
+    return;
+  }
+  thr->held[thr->nheld++] = held_lock{s, addr, s->lock_id, stack, pc, shared};
+  thr->lockset_dirty = true;
+}
+
+// A misuse report about one lock: the offending event, and when known the owner's acquisition.
+static void misuse_report(thread_state *thr, std::string_view kind, std::uintptr_t addr, const std::string &what,
+                          std::uint32_t other_tid1, std::uintptr_t other_pc, std::uint32_t other_stack,
+                          const char *other_what) {
+  report r;
+  r.kind = kind;
+  const std::string obj = describe_sync(addr);
+  r.summary = what + " " + obj;
+  report_event ev;
+  ev.description = what + " " + obj + " by thread T" + std::to_string(thr->unique_id);
+  ev.thread = thr->unique_id;
+  ev.stack = capture_stack(3);
+  ev.locks_held = held_locks_of(thr);
+  r.events.push_back(std::move(ev));
+  r.threads.push_back(describe_thread(*thr));
+  if (other_tid1) {
+    if (thread_state *o = thread_by_tid(other_tid1 - 1)) {
+      report_event prev;
+      prev.description = std::string(other_what) + " by thread T" + std::to_string(o->unique_id);
+      prev.thread = o->unique_id;
+      prev.stack = other_stack ? stack_from_id(other_stack) : single_frame(other_pc);
+      r.events.push_back(std::move(prev));
+      if (o != thr) r.threads.push_back(describe_thread(*o));
+    }
+  }
+  report_object o;
+  o.address = addr;
+  o.description = obj;
+  r.objects.push_back(std::move(o));
+  emit(thr, std::move(r));
+}
+
+sync_var *mutex_pre_lock(thread_state *thr, std::uintptr_t addr, lock_flags f, bool shared, acquire_mode mode,
+                         std::uintptr_t pc) noexcept {
+  sync_var *s = sync_get_or_create(addr, f.is_rwlock ? sync_kind::rwlock : sync_kind::mutex);
+  if (!s) return nullptr;
+  if (__builtin_expect(s->kind == sync_kind::unknown, 0)) {  // first seen through a naming call
+    spin_guard g(s->mtx);
+    s->kind = f.is_rwlock ? sync_kind::rwlock : sync_kind::mutex;
+  }
+  held_lock *h = find_held(thr, addr);
+  if (__builtin_expect(h == nullptr, 1) || mode == acquire_mode::try_) return s;  // try_lock never hangs
+  // Relocking what this thread holds: fine for a recursive mutex, and for a second read lock of an
+  // rwlock; a self-deadlock (or EDEADLK) otherwise.
+  if (f.recursive && !f.is_rwlock) return s;
+  if (f.is_rwlock && shared && h->shared) return s;
+  std::uint32_t owner_stack, owner_tid1;
+  std::uintptr_t owner_pc;
+  {
+    spin_guard g(s->mtx);
+    owner_stack = s->acquired_stack;
+    owner_pc = h->pc;
+    owner_tid1 = thr->tid + 1;
+  }
+  (void)owner_stack;
+  // The real call hangs for ever on a plain mutex, and on an rwlock held shared and asked exclusive
+  // (or the reverse): glibc only detects writer-relocks of rwlocks and error-checking mutexes.
+  const bool would_hang =
+      mode == acquire_mode::blocking && !f.errorcheck && (!f.is_rwlock || h->shared != shared);
+  try {
+    misuse_report(thr, "double-lock", addr,
+                  would_hang ? "double lock (the thread would block for ever) of" : "double lock of", owner_tid1,
+                  owner_pc, h->stack, "first acquired");
+  } catch (...) {
+  }
+  if (would_hang) die_after_report();
+  return s;
+}
+
+void mutex_post_lock(thread_state *thr, sync_var *s, std::uintptr_t addr, bool shared, acquire_mode mode,
+                     std::uintptr_t pc) noexcept {
+  if (!s) return;
+  bool first;  // first acquisition by this thread (not a recursive re-entry)
+  std::uint32_t id = 0;
+  const bool want_order = mode == acquire_mode::blocking && thr->nheld > 0 && opt_detect_lock_order();
+  {
+    spin_guard g(s->mtx);
+    if (!shared) {
+      const std::uint32_t me = thr->tid + 1;
+      first = s->owner.load(std::memory_order_relaxed) != me || s->recursion == 0;
+      s->owner.store(me, std::memory_order_relaxed);
+      s->recursion = first ? 1 : s->recursion + 1;
+      acquire(thr, s->clock);
+      acquire(thr, s->read_clock);  // writers follow earlier readers (empty for plain mutexes)
+      s->acquired_pc = pc;
+      s->acquired_stack = 0;
+    } else {
+      ++s->readers;
+      first = find_held(thr, addr) == nullptr;
+      acquire(thr, s->clock);
+    }
+    if (want_order && first) id = ensure_lock_id(s);
+  }
+  if (!first) return;
+  if (id) deadlock_on_acquire(thr, s, addr, id);  // before the push: edges come from the locks held before
+  push_held(thr, s, addr, shared, pc, 0);
+}
+
+void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std::uintptr_t pc) noexcept {
+  (void)pc;
+  held_lock *h = find_held(thr, addr);
+  sync_var *s = h ? h->sync : sync_find(addr);
+  if (s && s->addr.load(std::memory_order_acquire) != addr) s = sync_find(addr);  // recycled record
+  enum { ok, not_locked, not_owner } verdict = ok;
+  std::uint32_t owner_tid1 = 0, owner_stack = 0;
+  std::uintptr_t owner_pc = 0;
+  bool done_holding = false;
+  if (!s) {
+    verdict = not_locked;
+  } else {
+    spin_guard g(s->mtx);
+    const std::uint32_t me = thr->tid + 1;
+    const std::uint32_t owner = s->owner.load(std::memory_order_relaxed);
+    if (owner == me) {
+      release_store(thr, s->clock);
+      if (s->recursion > 0) --s->recursion;
+      if (s->recursion == 0 || !f.recursive) {
+        s->recursion = 0;
+        s->owner.store(0, std::memory_order_relaxed);
+        done_holding = true;
+      }
+    } else if (f.is_rwlock && h && h->shared && s->readers > 0) {
+      --s->readers;
+      release(thr, s->read_clock);  // readers only join: several may release concurrently
+      done_holding = true;
+    } else if (owner != 0) {
+      verdict = not_owner;
+      owner_tid1 = owner;
+      owner_pc = s->acquired_pc;
+      owner_stack = s->acquired_stack;
+      // The real unlock goes ahead: model it as a release by this thread so later owners do not
+      // get spurious races on top of the misuse report.
+      release_store(thr, s->clock);
+      s->owner.store(0, std::memory_order_relaxed);
+      s->recursion = 0;
+    } else if (s->readers > 0 && f.is_rwlock) {
+      verdict = not_owner;  // other threads hold it shared
+      --s->readers;
+      release(thr, s->read_clock);
+    } else {
+      verdict = not_locked;
+    }
+  }
+  if (done_holding) remove_held(thr, addr);
+  if (verdict == ok) return;
+  try {
+    if (verdict == not_locked)
+      misuse_report(thr, "unlock-not-locked", addr, "unlock of unlocked", 0, 0, 0, "");
+    else
+      misuse_report(thr, "unlock-not-owner", addr, "unlock by a thread that does not own", owner_tid1, owner_pc,
+                    owner_stack, "locked");
+  } catch (...) {
+  }
+}
+
+void mutex_init(thread_state *thr, std::uintptr_t addr, lock_flags f) noexcept {
+  (void)thr;
+  // Re-initialising an address forgets whatever lived there before (memory reuse).
+  sync_var *old = sync_find(addr);
+  if (old) {
+    std::uint32_t id;
+    {
+      spin_guard g(old->mtx);
+      id = old->lock_id;
+    }
+    sync_remove(addr);
+    deadlock_on_destroy(id);
+    release_lock_id(id);
+  }
+  if (sync_var *s = sync_get_or_create(addr, f.is_rwlock ? sync_kind::rwlock : sync_kind::mutex)) {
+    spin_guard g(s->mtx);
+    s->recursive = f.recursive;
+    s->errorcheck = f.errorcheck;
+  }
+}
+
+void mutex_destroy(thread_state *thr, std::uintptr_t addr, std::uintptr_t pc) noexcept {
+  (void)pc;
+  sync_var *s = sync_find(addr);
+  if (!s) return;
+  std::uint32_t owner, readers, id, owner_stack;
+  std::uintptr_t owner_pc;
+  {
+    spin_guard g(s->mtx);
+    owner = s->owner.load(std::memory_order_relaxed);
+    readers = s->readers;
+    id = s->lock_id;
+    owner_pc = s->acquired_pc;
+    owner_stack = s->acquired_stack;
+  }
+  if (owner || readers) {
+    try {
+      misuse_report(thr, "destroy-locked-mutex", addr, owner ? "destruction of locked" : "destruction of read-locked",
+                    owner, owner_pc, owner_stack, "locked");
+    } catch (...) {
+    }
+  }
+  // The destroying thread may itself hold it: drop it from its held set so nothing dangles.
+  while (find_held(thr, addr)) remove_held(thr, addr);
+  sync_remove(addr);
+  deadlock_on_destroy(id);
+  release_lock_id(id);
+}
+
+void mutex_wait_release(thread_state *thr, sync_var *m) noexcept {
+  const std::uintptr_t addr = m->addr.load(std::memory_order_relaxed);
+  {
+    spin_guard g(m->mtx);
+    release_store(thr, m->clock);
+    m->owner.store(0, std::memory_order_relaxed);
+    m->recursion = 0;
+  }
+  remove_held(thr, addr);
+}
+
+void mutex_wait_reacquire(thread_state *thr, sync_var *m, std::uintptr_t pc) noexcept {
+  const std::uintptr_t addr = m->addr.load(std::memory_order_relaxed);
+  {
+    spin_guard g(m->mtx);
+    m->owner.store(thr->tid + 1, std::memory_order_relaxed);
+    m->recursion = 1;
+    acquire(thr, m->clock);
+    m->acquired_pc = pc;
+    m->acquired_stack = 0;
+  }
+  push_held(thr, m, addr, false, pc, 0);
+}
+
+}  // namespace lockstep::rt

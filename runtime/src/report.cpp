@@ -1,0 +1,280 @@
+// emit_report: suppress, symbolize, print, append JSON, count, notify observers, halt;
+// plus the reporting layer's initialisation and the process exit status.
+#include "report.hpp"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <new>
+
+#include "flags.hpp"
+#include "lockstep/reports.hpp"
+#include "suppressions.hpp"
+
+namespace lockstep::rt {
+namespace {
+
+// All state below is zero-initialised or created on first use and never destroyed, so
+// a report during static destruction finds it intact.
+std::atomic<int> init_state{0};  // 0 not started, 1 running, 2 done
+std::atomic<std::uint64_t> emitted{0};
+suppression_list *suppressions_loaded = nullptr;
+
+spin_mutex report_mutex;         // serializes printing; never a pthread mutex
+// Set while this thread is inside emit_report (observers included), to drop re-entrant
+// reports instead of spinning on report_mutex forever. initial-exec: no allocation on
+// first access, usable from signal handlers.
+__attribute__((tls_model("initial-exec"))) thread_local bool in_report = false;
+
+spin_mutex log_mutex;  // guards the two fields below (taken under report_mutex only)
+int log_fd = -1;
+pid_t log_pid = -1;
+
+struct observer_slot {
+  lockstep::report_observer fn = nullptr;
+  void *context = nullptr;
+};
+constexpr int max_observers = 8;
+spin_mutex observers_mutex;
+observer_slot observers[max_observers];
+
+void write_all(int fd, const std::string &text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+void message(const std::string &text) { write_all(2, "lockstep: " + text + "\n"); }
+
+// The text log: stderr, stdout, or PATH.<pid> (one file per process, so forked or
+// parallel test processes never mix their reports); reopened after fork.
+int text_log_fd() {
+  const std::string &path = flags().log_path;
+  if (path.empty() || path == "stderr") return 2;
+  if (path == "stdout") return 1;
+  pid_t self = ::getpid();
+  if (log_fd >= 0 && log_pid == self) return log_fd;
+  if (log_fd >= 0) ::close(log_fd);  // inherited from the parent across fork
+  std::string file = path + "." + std::to_string(self);
+  log_fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  log_pid = self;
+  if (log_fd < 0) {
+    message("cannot open log_path file '" + file + "': " + std::strerror(errno) + "; reporting to stderr");
+    log_fd = 2;
+  }
+  return log_fd;
+}
+
+void append_json(const std::string &line) {
+  const std::string &path = flags().report_json;
+  if (path.empty()) return;
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    message("cannot open report_json file '" + path + "': " + std::strerror(errno));
+    return;
+  }
+  // One write of the whole line: O_APPEND makes it atomic with respect to other
+  // processes appending to the same file.
+  write_all(fd, line);
+  ::close(fd);
+}
+
+void flush_stdout_without_blocking() {
+  // A thread that holds stdout's lock may be one of the deadlocked ones: never wait.
+  if (ftrylockfile(stdout) == 0) {
+    fflush_unlocked(stdout);
+    funlockfile(stdout);
+  }
+}
+
+void print_used_suppressions() {
+  if (suppressions_loaded == nullptr || flags().verbosity < 1) return;
+  std::string text;
+  for (const suppression &s : suppressions_loaded->rules())
+    if (s.hits > 0)
+      text += "  " + std::to_string(s.hits) + " " + s.kind + ":" + s.pattern + " (line " +
+              std::to_string(s.line) + ")\n";
+  if (!text.empty()) write_all(2, "lockstep: used suppressions:\n" + text);
+}
+
+// Registered with on_exit: sees the exit status (see reporting_init in report.hpp).
+void on_process_exit(int status, void *) {
+  print_used_suppressions();
+  if (status != 0 || emitted.load(std::memory_order_acquire) == 0) return;
+  int code = flags().exitcode;
+  if (code == 0) return;
+  fflush(nullptr);  // _exit skips stdio's own flush
+  ::_exit(code);
+}
+
+std::string title_of(std::string_view kind) {
+  std::string title(kind);
+  for (char &c : title)
+    if (c == '-') c = ' ';
+  return title;
+}
+
+std::string where(const std::vector<frame> &frames) {
+  for (const frame &f : frames) {
+    if (!f.file.empty()) return f.file + ":" + std::to_string(f.line);
+    if (!f.function.empty()) return f.function;
+  }
+  return {};
+}
+
+// Priority 101: before the C++ dynamic initialisers of the same module, so the exit
+// handler is registered before any static object whose destructor might report.
+__attribute__((constructor(101))) void reporting_init_at_load() { reporting_init(); }
+
+}  // namespace
+
+void reporting_init() {
+  if (init_state.load(std::memory_order_acquire) == 2) return;
+  int expected = 0;
+  if (!init_state.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) {
+    while (init_state.load(std::memory_order_acquire) != 2) sched_yield();
+    return;
+  }
+  const flags_t &f = flags();
+  auto *list = new suppression_list();
+  if (!f.suppressions.empty()) {
+    std::string error;
+    if (!list->load_file(f.suppressions, error)) {
+      message("invalid suppressions: " + error);
+      ::_exit(2);
+    }
+    if (f.verbosity >= 1)
+      message("loaded " + std::to_string(list->rules().size()) + " suppressions from " + f.suppressions);
+  }
+  suppressions_loaded = list;
+  stack_init();
+  on_exit(on_process_exit, nullptr);
+  init_state.store(2, std::memory_order_release);
+}
+
+printed_report prepare_report(const report &r) {
+  printed_report p;
+  p.kind = std::string(r.kind);
+  p.title = title_of(r.kind);
+  p.pid = static_cast<long>(::getpid());
+  p.missing_edge = r.missing_edge;
+  for (const report_event &e : r.events) {
+    printed_event pe;
+    pe.description = e.description;
+    pe.thread = e.thread;
+    pe.stack = symbolize(e.stack);
+    for (const report_lock &l : e.locks_held) {
+      printed_lock pl;
+      pl.address = l.address;
+      pl.description = l.description;
+      pl.acquired_at = symbolize(l.acquired_at);
+      pl.acquired_where = where(pl.acquired_at);
+      pe.locks_held.push_back(std::move(pl));
+    }
+    p.events.push_back(std::move(pe));
+  }
+  for (const report_object &o : r.objects)
+    p.objects.push_back(printed_object{o.address, o.description, symbolize(o.created_at)});
+  for (const report_thread &t : r.threads)
+    p.threads.push_back(printed_thread{t.id, t.name, t.finished, t.parent, t.id == 0, symbolize(t.created_at)});
+  // The location is the first event's innermost frame that has one, as in TSan's SUMMARY.
+  if (!p.events.empty()) {
+    for (const frame &f : p.events.front().stack) {
+      if (f.file.empty() && f.function.empty()) continue;
+      if (!f.file.empty()) p.location = f.file + ":" + std::to_string(f.line);
+      if (!f.function.empty()) p.location += (p.location.empty() ? "in " : " in ") + f.function;
+      break;
+    }
+  }
+  p.detail = r.summary;
+  p.summary = !r.summary.empty() ? r.summary : p.title + (p.location.empty() ? "" : " " + p.location);
+  return p;
+}
+
+bool emit_report(report &&r) {
+  reporting_init();
+  if (in_report) return false;  // re-entrant: drop
+  in_report = true;
+  report_mutex.lock();
+
+  printed_report printed = prepare_report(r);
+  std::vector<const std::vector<frame> *> stacks;
+  for (const printed_event &e : printed.events) stacks.push_back(&e.stack);
+  if (suppressions_loaded != nullptr && suppressions_loaded->match(printed.kind, stacks) != nullptr) {
+    report_mutex.unlock();
+    in_report = false;
+    return false;
+  }
+  const std::string text = format_report_text(printed);
+  log_mutex.lock();
+  write_all(text_log_fd(), text);
+  log_mutex.unlock();
+  append_json(format_report_json(printed));
+  emitted.fetch_add(1, std::memory_order_acq_rel);
+
+  observer_slot snapshot[max_observers];
+  observers_mutex.lock();
+  for (int i = 0; i < max_observers; ++i) snapshot[i] = observers[i];
+  observers_mutex.unlock();
+  report_mutex.unlock();
+  // Observers run outside the print lock (so another thread can report meanwhile) but
+  // still marked as this thread's report, so a report they trigger is dropped.
+  for (const observer_slot &slot : snapshot)
+    if (slot.fn != nullptr) slot.fn(printed.kind.c_str(), text.c_str(), slot.context);
+  in_report = false;
+
+  if (flags().halt_on_error) die_after_report();
+  return true;
+}
+
+std::uint64_t reports_emitted() { return emitted.load(std::memory_order_acquire); }
+
+void die_after_report() {
+  print_used_suppressions();
+  flush_stdout_without_blocking();
+  ::_exit(flags().exitcode);
+}
+
+}  // namespace lockstep::rt
+
+namespace lockstep {
+
+std::uint64_t report_count() noexcept { return rt::reports_emitted(); }
+
+bool add_report_observer(report_observer observer, void *context) noexcept {
+  if (observer == nullptr) return false;
+  rt::observers_mutex.lock();
+  bool added = false;
+  for (auto &slot : rt::observers)
+    if (slot.fn == nullptr) {
+      slot = {observer, context};
+      added = true;
+      break;
+    }
+  rt::observers_mutex.unlock();
+  return added;
+}
+
+bool remove_report_observer(report_observer observer, void *context) noexcept {
+  rt::observers_mutex.lock();
+  bool removed = false;
+  for (auto &slot : rt::observers)
+    if (slot.fn == observer && slot.context == context) {
+      slot = {};
+      removed = true;
+      break;
+    }
+  rt::observers_mutex.unlock();
+  return removed;
+}
+
+}  // namespace lockstep

@@ -1,0 +1,117 @@
+// Runtime-wide state and glue: initialization, the sync-object table, option caching, and the bridge
+// to the reporting layer (stacks, depot, emit).
+#include "rtl.hpp"
+
+#include <cstring>
+
+#include "flags.hpp"
+#include "table.hpp"
+
+namespace lockstep::rt {
+
+namespace {
+
+using sync_table = addr_table<sync_var, 20>;  // 1M buckets: chains stay short up to millions of objects
+never_destroyed<sync_table> g_sync;
+std::atomic<int> g_sync_state{0};  // 0 not built, 1 building, 2 ready
+spinlock g_sync_init_mtx;
+
+sync_table &syncs() noexcept {
+  if (g_sync_state.load(std::memory_order_acquire) != 2) {
+    spin_guard g(g_sync_init_mtx);
+    if (g_sync_state.load(std::memory_order_relaxed) != 2) {
+      g_sync.construct();
+      g_sync_state.store(2, std::memory_order_release);
+    }
+  }
+  return g_sync.get();
+}
+
+// Options are read once; the hot paths test these plain bytes.
+struct cached_options {
+  std::atomic<bool> ready{false};
+  bool races = true, lock_order = true, deadlocks = true;
+  int check_ms = 100;
+};
+cached_options g_opts;
+spinlock g_opts_mtx;
+
+const cached_options &opts() noexcept {
+  if (!g_opts.ready.load(std::memory_order_acquire)) {
+    spin_guard g(g_opts_mtx);
+    if (!g_opts.ready.load(std::memory_order_relaxed)) {
+      const flags_t &f = flags();
+      g_opts.races = f.detect_races;
+      g_opts.lock_order = f.detect_lock_order;
+      g_opts.deadlocks = f.detect_deadlocks;
+      g_opts.check_ms = f.deadlock_check_ms > 0 ? f.deadlock_check_ms : 1;
+      g_opts.ready.store(true, std::memory_order_release);
+    }
+  }
+  return g_opts;
+}
+
+}  // namespace
+
+bool opt_detect_races() noexcept { return opts().races; }
+bool opt_detect_lock_order() noexcept { return opts().lock_order; }
+bool opt_detect_deadlocks() noexcept { return opts().deadlocks; }
+int deadlock_check_interval_ms() noexcept { return opts().deadlocks ? opts().check_ms : 0; }
+
+sync_var *sync_find(std::uintptr_t addr) noexcept { return syncs().find(addr); }
+
+sync_var *sync_get_or_create(std::uintptr_t addr, sync_kind kind) noexcept {
+  bool fresh = false;
+  return syncs().get_or_create(
+      addr, [kind](sync_var &s) { s.kind = kind; }, fresh);
+}
+
+void sync_remove(std::uintptr_t addr) noexcept {
+  syncs().remove(addr, [](sync_var &s) {
+    // Reset under the node's own lock so a stale user (a program destroying an object it still
+    // uses) sees either the old or a clean state, never a torn one.
+    spin_guard g(s.mtx);
+    s.kind = sync_kind::unknown;
+    s.recursive = s.errorcheck = s.reported_destroyed = false;
+    s.owner.store(0, std::memory_order_relaxed);
+    s.recursion = s.readers = 0;
+    s.lock_id = 0;
+    s.created_stack = s.acquired_stack = 0;
+    s.acquired_pc = 0;
+    s.name = nullptr;
+    s.cv_mutex = 0;
+    s.cv_waiters = s.cv_mutex_stack = s.cv_mutex_tid = 0;
+    s.clock.reset();
+    s.read_clock.reset();
+  });
+}
+
+std::size_t sync_live_count() noexcept { return syncs().live(); }
+
+void emit(thread_state *thr, report &&r) noexcept {
+  if (thr) ++thr->in_rt;  // the reporting layer may call interposed functions: forward them untracked
+  try {
+    emit_report(std::move(r));
+  } catch (...) {
+    // Rule 4: a failure to print never becomes an exception in the user's program.
+  }
+  if (thr) --thr->in_rt;
+}
+
+std::uint32_t capture_stack_id(int skip) noexcept {
+  stack_trace st = capture_stack(skip + 1);
+  return stack_depot_put(st);
+}
+
+stack_trace single_frame(std::uintptr_t pc) noexcept {
+  stack_trace st;
+  if (pc) {
+    st.pcs[0] = pc;
+    st.size = 1;
+  }
+  return st;
+}
+
+stack_trace stack_from_id(std::uint32_t id) noexcept { return id ? stack_depot_get(id) : stack_trace{}; }
+
+}  // namespace lockstep::rt

@@ -1,0 +1,297 @@
+// The runtime core's internal header: thread state, sync objects, the address tables and the event API.
+//
+// Ground rules for every line of runtime code (the watched program must never notice us except through
+// reports):
+//  1. No allocation on the hot path (lock/unlock/wait/access of an already-known object). Rare paths
+//     (first sight of an object, clock growth) allocate from `internal_alloc`, not malloc: malloc is
+//     not signal-safe and user allocators may themselves lock. Only the rarest paths (a new lock-order
+//     edge, a long block, a report) may use malloc, through the graph detectors and the report model.
+//  2. No pthread locks for runtime state: only `spinlock` (our own), held for a bounded, short time,
+//     never across a call that can block, never across `emit_report` or a stack capture.
+//  3. Never call an intercepted function re-entrantly. Every entry point checks `thread_state::in_rt`:
+//     when it is set (we are already inside the runtime on this thread, e.g. a signal handler interrupted
+//     us, or the reporting code locks a mutex) the call is forwarded to the real function untracked.
+//  4. Never throw; never let a C++ exception cross an interposed C function.
+//  5. Runtime state is never destroyed: globals are placement-new'ed into static storage, so events that
+//     arrive during static destruction or from late thread exits still find valid state.
+//  6. Report only after releasing every internal lock: collect what to report under the lock, then build
+//     and emit the report outside it (the skeleton of every sync handler).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <pthread.h>
+
+#include "clocks.hpp"
+#include "report.hpp"
+
+struct lockstep_source_site;  // <lockstep/annotations.hpp>
+
+namespace lockstep::rt {
+
+// ---------------------------------------------------------------------------------------------------
+// Primitives of our own.
+
+// A test-and-test-and-set lock that yields under contention. Never a pthread mutex (rule 2). Unlike
+// the reporting layer's spin_mutex, its uncontended path is inline: it guards every lock event.
+class spinlock {
+public:
+  void lock() noexcept {
+    if (!flag_.exchange(true, std::memory_order_acquire)) return;
+    lock_slow();
+  }
+  bool try_lock() noexcept { return !flag_.exchange(true, std::memory_order_acquire); }
+  void unlock() noexcept { flag_.store(false, std::memory_order_release); }
+
+private:
+  void lock_slow() noexcept;
+  std::atomic<bool> flag_{false};
+};
+
+class spin_guard {
+public:
+  explicit spin_guard(spinlock &m) noexcept : m_(m) { m_.lock(); }
+  ~spin_guard() { m_.unlock(); }
+  spin_guard(const spin_guard &) = delete;
+  spin_guard &operator=(const spin_guard &) = delete;
+
+private:
+  spinlock &m_;
+};
+
+// Zeroed memory from mmap'ed arenas in power-of-two size classes, recycled through free lists.
+// Signal-safe as long as the interrupted code was not itself inside the allocator (rule 3 makes sure).
+void *internal_alloc(std::size_t size) noexcept;
+void internal_free(void *p, std::size_t size) noexcept;
+
+// Placement-new storage for a global that must outlive static destruction (rule 5).
+template <class T> class never_destroyed {
+public:
+  template <class... A> void construct(A &&...a) noexcept { new (storage_) T(static_cast<A &&>(a)...); }
+  T &get() noexcept { return *reinterpret_cast<T *>(storage_); }
+
+private:
+  alignas(T) unsigned char storage_[sizeof(T)];
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Sync objects: one record per mutex, rwlock, condition variable, once/guard word or thread handle,
+// keyed by address in a lock-free-read hash table.
+
+enum class sync_kind : std::uint8_t { unknown, mutex, rwlock, condvar, once, guard, user };
+
+struct sync_var {
+  std::atomic<std::uintptr_t> addr{0};  // 0 while on the free list
+  std::atomic<sync_var *> next{nullptr}; // hash chain
+  sync_var *free_next = nullptr;         // recycling list of the table
+  spinlock mtx;                        // guards everything below
+  sync_kind kind = sync_kind::unknown;
+  bool recursive = false;                // recursive mutex: relocking by the owner is fine
+  bool errorcheck = false;               // error-checking mutex: relocking returns EDEADLK
+  bool reported_destroyed = false;
+  std::atomic<std::uint32_t> owner{0};   // tid+1 of the exclusive owner, 0 when none
+  std::uint32_t recursion = 0;           // exclusive acquisitions by the owner
+  std::uint32_t readers = 0;             // shared holders (rwlock)
+  std::uint32_t lock_id = 0;             // dense id for the graph detectors, 0 = not assigned yet
+  std::uint32_t created_stack = 0;       // stack depot id, 0 = unknown
+  std::uint32_t acquired_stack = 0;      // owner's acquisition (depot id, only when already captured)
+  std::uintptr_t acquired_pc = 0;        // owner's acquisition call site (always)
+  const char *name = nullptr;            // user-provided (drop-in types), static lifetime or interned
+  // Condition variables: the mutex current waiters use and how many wait.
+  std::uintptr_t cv_mutex = 0;
+  std::uint32_t cv_waiters = 0;
+  std::uint32_t cv_mutex_stack = 0;      // stack of a waiter that used cv_mutex
+  std::uint32_t cv_mutex_tid = 0;
+  vector_clock clock;                    // released by unlock/signal/once/guard
+  vector_clock read_clock;               // released by reader unlocks (rwlock)
+};
+
+// Finds the record for `addr`, creating it (with `kind`) when absent. Never returns null for addr != 0.
+sync_var *sync_get_or_create(std::uintptr_t addr, sync_kind kind) noexcept;
+// Finds the record for `addr` or returns null.
+sync_var *sync_find(std::uintptr_t addr) noexcept;
+// Unlinks and recycles the record (after pthread_*_destroy). The caller must not hold its mtx.
+void sync_remove(std::uintptr_t addr) noexcept;
+// How many records are live (tests and memory-bound checks).
+std::size_t sync_live_count() noexcept;
+
+// ---------------------------------------------------------------------------------------------------
+// Threads.
+
+constexpr std::uint32_t max_threads = 16384;  // simultaneously live; slots are reused after join
+constexpr std::uint32_t max_held = 64;        // locks one thread holds at once that we track
+
+struct held_lock {
+  sync_var *sync;
+  std::uintptr_t addr;
+  std::uint32_t lock_id;     // 0 until the lock-order detector needed it
+  std::uint32_t stack;       // depot id of the acquisition, 0 if only the pc is known
+  std::uintptr_t pc;         // call site of the acquisition
+  bool shared;               // held in shared (reader) mode
+};
+
+enum class thread_status : std::uint8_t { free, running, finished };
+
+struct thread_state {
+  std::uint32_t tid = 0;               // slot index, also this thread's vector-clock component
+  std::uint64_t unique_id = 0;         // never reused: what reports call the thread (0 = main)
+  int in_rt = 0;                       // rule 3: >0 while inside the runtime on this thread
+  vector_clock clock;                  // clock[tid] is this thread's current epoch
+  held_lock held[max_held];
+  std::uint32_t nheld = 0;
+  std::uint32_t held_overflow = 0;     // acquisitions beyond max_held (not tracked, counted)
+  std::uint32_t lockset = 0;           // interned id of the held set, valid when !lockset_dirty
+  bool lockset_dirty = true;
+  bool ignore_accesses = false;
+  // Lock-order edge cache: (from,to,gates) hashes this thread already gave to the graph.
+  std::uint64_t edge_cache[256] = {};
+  std::uint64_t edge_cache_gen = 0;
+  // Identity and lifetime (written by the registry under its lock).
+  pthread_t handle{};
+  std::atomic<thread_status> status{thread_status::free};
+  bool detached = false;
+  bool joined_by_someone = false;
+  char name[64] = {};
+  std::uint32_t created_stack = 0;
+  std::uint64_t parent_unique_id = 0;
+  vector_clock finish_clock;           // released at exit, acquired by join
+  // Blocking (deadlock detection); written by the owner thread, read by checkers under the wfg lock.
+  std::atomic<std::uintptr_t> blocked_on{0};
+  std::atomic<std::uint64_t> block_seq{0};
+  std::uint8_t blocked_kind = 0;       // 1 mutex, 2 rwlock (write), 3 rwlock (read), 4 join
+  std::uint32_t blocked_stack = 0;
+  std::uint32_t blocked_target_tid = 0; // join: the joined thread's tid+1
+  bool wfg_registered = false;         // in the deadlock detector's list of long-blocked threads
+};
+
+// The calling thread's state, creating it on first use (threads we did not create, the main thread).
+// Returns null only when the runtime cannot track this thread (slots exhausted).
+thread_state *cur_thread() noexcept;
+// The calling thread's state if it exists, without creating it.
+thread_state *cur_thread_if_any() noexcept;
+// Thread by slot (tests, reports, deadlock detection). Null when the slot was never used.
+thread_state *thread_by_tid(std::uint32_t tid) noexcept;
+// The report view of a thread (name, creation stack).
+report_thread describe_thread(const thread_state &t);
+// Sets the calling thread's name (pthread_setname_np, lockstep::thread).
+void set_thread_name(thread_state *thr, const char *name) noexcept;
+
+// RAII for rule 3.
+class rt_scope {
+public:
+  explicit rt_scope(thread_state *t) noexcept : t_(t) { ++t_->in_rt; }
+  ~rt_scope() { --t_->in_rt; }
+  rt_scope(const rt_scope &) = delete;
+  rt_scope &operator=(const rt_scope &) = delete;
+
+private:
+  thread_state *t_;
+};
+
+// Vector-clock verbs between a thread and a sync object's clock (the caller holds sync->mtx).
+inline void acquire(thread_state *t, const vector_clock &c) noexcept { t->clock.join(c); }
+inline void release(thread_state *t, vector_clock &c) noexcept {
+  c.join(t->clock);
+  t->clock.tick(t->tid);
+}
+inline void release_store(thread_state *t, vector_clock &c) noexcept {
+  c.assign(t->clock);
+  t->clock.tick(t->tid);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Events (one file per concern implements them).
+
+// thread.cpp: creation and join bookkeeping used by interpose.cpp.
+struct thread_start_info;
+thread_start_info *thread_before_create(thread_state *parent, bool detached) noexcept;
+void thread_create_failed(thread_start_info *info) noexcept;
+thread_state *thread_child(thread_start_info *info) noexcept;
+void thread_after_create(thread_state *child, pthread_t handle) noexcept;
+void set_start_routine(thread_start_info *info, void *(*fn)(void *), void *arg) noexcept;
+void *thread_trampoline(void *arg);  // the start routine handed to the real pthread_create
+void thread_finish(thread_state *thr) noexcept;
+// Looks up the live thread for a pthread_t; null if unknown (e.g. created before we loaded).
+thread_state *thread_by_handle(pthread_t h) noexcept;
+void thread_after_join(thread_state *joiner, thread_state *joined) noexcept;
+void thread_after_detach(thread_state *t) noexcept;
+
+// mutex.cpp: exclusive and shared locks (pthread mutexes, rwlocks and the drop-in types).
+struct lock_flags {
+  bool recursive = false;
+  bool errorcheck = false;
+  bool is_rwlock = false;
+};
+enum class acquire_mode : std::uint8_t { blocking, try_, timed };
+// Before an acquisition: reports double-lock when the owner re-locks a non-recursive mutex (and
+// exits when the real call would hang for ever); returns the record to pass to post_lock.
+sync_var *mutex_pre_lock(thread_state *thr, std::uintptr_t addr, lock_flags f, bool shared, acquire_mode mode,
+                         std::uintptr_t pc) noexcept;
+// After a successful acquisition: happens-before, ownership, held set, lock-order edges.
+void mutex_post_lock(thread_state *thr, sync_var *s, std::uintptr_t addr, bool shared, acquire_mode mode,
+                     std::uintptr_t pc) noexcept;
+// Before the real unlock: misuse checks (unlock-not-locked, unlock-not-owner) and release.
+void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std::uintptr_t pc) noexcept;
+void mutex_init(thread_state *thr, std::uintptr_t addr, lock_flags f) noexcept;
+void mutex_destroy(thread_state *thr, std::uintptr_t addr, std::uintptr_t pc) noexcept;
+// Condition-variable waits drop and retake the mutex inside the real call.
+void mutex_wait_release(thread_state *thr, sync_var *m) noexcept;
+void mutex_wait_reacquire(thread_state *thr, sync_var *m, std::uintptr_t pc) noexcept;
+// Describes a lock for reports ("mutex M3 'queue' at 0x...").
+report_lock describe_held(const held_lock &h);
+std::string describe_sync(std::uintptr_t addr, const char *name, std::uint32_t lock_id, sync_kind kind);
+std::string describe_sync(std::uintptr_t addr);  // looks the object up
+// The held-set entry of `addr` in thr, or null.
+held_lock *find_held(thread_state *thr, std::uintptr_t addr) noexcept;
+// Lock ids: dense, reused after destroy; the address and name each stands for (for reports).
+std::uintptr_t lock_id_address(std::uint32_t id) noexcept;
+// Gives the record a dense id for the graphs (caller holds s->mtx).
+std::uint32_t ensure_lock_id(sync_var *s) noexcept;
+
+// condvar.cpp
+// Before the real wait: returns the mutex record (null if the mutex is not held: cv-wait-without-lock).
+sync_var *cond_pre_wait(thread_state *thr, std::uintptr_t cv, std::uintptr_t mutex, std::uintptr_t pc) noexcept;
+void cond_post_wait(thread_state *thr, std::uintptr_t cv, sync_var *m, std::uintptr_t pc) noexcept;
+void cond_signal(thread_state *thr, std::uintptr_t cv) noexcept;
+void cond_destroy(thread_state *thr, std::uintptr_t cv) noexcept;
+
+// Once-style idioms (pthread_once, __cxa_guard_*): completion happens before every later check.
+void once_release(thread_state *thr, std::uintptr_t addr) noexcept;
+void once_acquire(thread_state *thr, std::uintptr_t addr) noexcept;
+
+// deadlock.cpp
+// Lock-order edges from every held lock to `s` (called after a blocking acquisition, s->mtx not held).
+void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, std::uint32_t lock_id) noexcept;
+void deadlock_on_destroy(std::uint32_t lock_id) noexcept;
+// A thread that stayed blocked for deadlock_check_ms: registers the wait and looks for a cycle;
+// reports and exits when one is confirmed. `kind` as thread_state::blocked_kind.
+void deadlock_on_long_block(thread_state *thr, std::uintptr_t what, std::uint8_t kind,
+                            std::uint32_t target_tid) noexcept;
+void deadlock_on_unblock(thread_state *thr) noexcept;
+// Milliseconds a blocking call waits before the wait-for check (0: detection off).
+int deadlock_check_interval_ms() noexcept;
+
+// shadow.cpp: annotated memory accesses.
+void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
+                   const ::lockstep_source_site *site, std::uintptr_t pc) noexcept;
+// Forgets the shadow of a memory range (freed or re-used memory).
+void shadow_reset(std::uintptr_t addr, std::size_t size) noexcept;
+std::size_t shadow_cell_count() noexcept;
+// The interned id of the thread's currently held locks (for race reports).
+std::uint32_t current_lockset(thread_state *thr) noexcept;
+std::vector<report_lock> lockset_locks(std::uint32_t lockset);
+
+// Options this core reads (from rreport's flag table), cached at first use.
+bool opt_detect_races() noexcept;
+bool opt_detect_lock_order() noexcept;
+bool opt_detect_deadlocks() noexcept;
+
+// Emits a report unless this thread is already reporting; marks the thread in_rt meanwhile.
+void emit(thread_state *thr, report &&r) noexcept;
+// The current stack (full capture: rare paths only), interned into the depot.
+std::uint32_t capture_stack_id(int skip) noexcept;
+stack_trace single_frame(std::uintptr_t pc) noexcept;
+stack_trace stack_from_id(std::uint32_t id) noexcept;
+
+}  // namespace lockstep::rt

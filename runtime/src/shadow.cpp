@@ -1,0 +1,328 @@
+// Shadow state for annotated memory accesses and the data-race detector (FastTrack).
+//
+// Each 8-byte granule that was ever accessed has a cell with, per byte, the last write's epoch and
+// either the last read's epoch (reads totally ordered so far) or a read clock (concurrent readers),
+// plus where each access happened (source site, call pc, the locks held as an interned set) so both
+// sides of a race can be reported. A race is an earlier access not covered by the current thread's
+// vector clock: found whatever the interleaving, as long as both accesses ran.
+//
+// Performance: an access is one table lookup, one cell spinlock and, per byte, an epoch compare
+// ("same epoch as last time" exits at once). Cells are allocated on first access only.
+#include <cinttypes>
+#include <cstdio>
+#include <string>
+
+#include <lockstep/annotations.hpp>
+
+#include "rtl.hpp"
+#include "table.hpp"
+
+namespace lockstep::rt {
+
+namespace {
+
+struct access_info {
+  const lockstep_source_site *site = nullptr;
+  std::uintptr_t pc = 0;
+  std::uint64_t thread = 0;  // unique id of the accessing thread
+  std::uint32_t lockset = 0;
+  std::uint32_t size = 0;
+};
+
+// Concurrent readers of one byte: per thread slot, the read's clock and where it happened.
+struct read_shared {
+  std::uint32_t cap = 0;  // entries
+  struct entry {
+    std::uint32_t clk;
+    access_info info;
+  } *e = nullptr;
+};
+
+struct byte_shadow {
+  epoch w = 0;
+  epoch r = 0;  // valid when rs == nullptr
+  read_shared *rs = nullptr;
+  access_info wi, ri;
+};
+
+struct shadow_cell {
+  std::atomic<std::uintptr_t> addr{0};
+  std::atomic<shadow_cell *> next{nullptr};
+  shadow_cell *free_next = nullptr;
+  spinlock mtx;
+  byte_shadow b[8];
+};
+
+using shadow_table = addr_table<shadow_cell, 20>;
+never_destroyed<shadow_table> g_shadow;
+std::atomic<int> g_shadow_ready{0};
+spinlock g_shadow_init;
+
+shadow_table &table() noexcept {
+  if (g_shadow_ready.load(std::memory_order_acquire) != 1) {
+    spin_guard g(g_shadow_init);
+    if (g_shadow_ready.load(std::memory_order_relaxed) != 1) {
+      g_shadow.construct();
+      g_shadow_ready.store(1, std::memory_order_release);
+    }
+  }
+  return g_shadow.get();
+}
+
+void free_read_shared(read_shared *rs) noexcept {
+  if (!rs) return;
+  if (rs->e) internal_free(rs->e, rs->cap * sizeof(read_shared::entry));
+  internal_free(rs, sizeof(read_shared));
+}
+
+bool rs_set(read_shared *rs, std::uint32_t tid, std::uint32_t clk, const access_info &info) noexcept {
+  if (tid >= rs->cap) {
+    std::uint32_t cap = rs->cap ? rs->cap : 4;
+    while (cap <= tid) cap *= 2;
+    auto *e = static_cast<read_shared::entry *>(internal_alloc(cap * sizeof(read_shared::entry)));
+    if (!e) return false;
+    for (std::uint32_t i = 0; i < rs->cap; ++i) e[i] = rs->e[i];
+    if (rs->e) internal_free(rs->e, rs->cap * sizeof(read_shared::entry));
+    rs->e = e;
+    rs->cap = cap;
+  }
+  rs->e[tid].clk = clk;
+  rs->e[tid].info = info;
+  return true;
+}
+
+// What a race report needs about the earlier access.
+struct conflict {
+  bool found = false;
+  bool prev_write = false;
+  access_info prev;
+  std::uint32_t prev_tid = 0;
+  std::uintptr_t byte = 0;
+};
+
+// Reports each pair of source locations once (loops would repeat the same race thousands of times).
+struct dedup_set {
+  spinlock mtx;
+  std::uint64_t keys[4096] = {};
+};
+dedup_set g_dedup;
+
+bool first_time(std::uintptr_t a, std::uintptr_t b) noexcept {
+  if (a > b) std::swap(a, b);
+  std::uint64_t k = (a * 0x9E3779B97F4A7C15ull) ^ (b + 0x632BE59BD9B4E019ull);
+  k |= 1;
+  spin_guard g(g_dedup.mtx);
+  for (std::uint32_t i = 0; i < 4096; ++i) {
+    std::uint64_t &slot = g_dedup.keys[(k + i) & 4095];
+    if (slot == k) return false;
+    if (slot == 0) {
+      slot = k;
+      return true;
+    }
+  }
+  return true;  // table full: report rather than stay silent
+}
+
+std::string hex(std::uintptr_t a) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%" PRIxPTR, a);
+  return buf;
+}
+
+std::string where(const access_info &i) {
+  if (!i.site) return "";
+  return std::string(" at ") + (i.site->file ? i.site->file : "?") + ":" + std::to_string(i.site->line) + " in " +
+         (i.site->function ? i.site->function : "?");
+}
+
+void report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write, const access_info &cur,
+                 const conflict &c) {
+  const std::uintptr_t a = cur.site ? reinterpret_cast<std::uintptr_t>(cur.site) : cur.pc;
+  const std::uintptr_t b = c.prev.site ? reinterpret_cast<std::uintptr_t>(c.prev.site) : c.prev.pc;
+  if (!first_time(a, b)) return;
+  report r;
+  r.kind = "data-race";
+  const std::string cur_kind = is_write ? "write" : "read";
+  const std::string prev_kind = c.prev_write ? "write" : "read";
+  r.summary = "data race on " + hex(c.byte) + ": " + cur_kind + " by thread T" + std::to_string(thr->unique_id) +
+              " and earlier " + prev_kind + " by thread T" + std::to_string(c.prev.thread);
+  report_event now;
+  now.description = std::string(is_write ? "Write" : "Read") + " of size " + std::to_string(size) + " at " +
+                    hex(addr) + " by thread T" + std::to_string(thr->unique_id) + where(cur);
+  now.thread = thr->unique_id;
+  now.stack = capture_stack(3);
+  for (std::uint32_t i = 0; i < thr->nheld; ++i) now.locks_held.push_back(describe_held(thr->held[i]));
+  r.events.push_back(std::move(now));
+  report_event prev;
+  prev.description = std::string("Previous ") + prev_kind + " of size " + std::to_string(c.prev.size) + " by thread T" +
+                     std::to_string(c.prev.thread) + where(c.prev);
+  prev.thread = c.prev.thread;
+  prev.stack = single_frame(c.prev.pc);
+  prev.locks_held = lockset_locks(c.prev.lockset);
+  r.events.push_back(std::move(prev));
+  report_object o;
+  o.address = addr;
+  o.description = "memory at " + hex(addr) + " (" + std::to_string(size) + " bytes)";
+  r.objects.push_back(std::move(o));
+  r.threads.push_back(describe_thread(*thr));
+  thread_state *pt = thread_by_tid(c.prev_tid);
+  if (pt && pt->unique_id == c.prev.thread) {
+    r.threads.push_back(describe_thread(*pt));
+  } else {
+    report_thread t;  // the slot was reused: the earlier thread is gone
+    t.id = c.prev.thread;
+    t.finished = true;
+    r.threads.push_back(std::move(t));
+  }
+  r.missing_edge = "no happens-before between the " + prev_kind + " by thread T" + std::to_string(c.prev.thread) +
+                   " and the " + cur_kind + " by thread T" + std::to_string(thr->unique_id) +
+                   ": protect both with the same lock, or order them (join, condition variable, ...)";
+  emit(thr, std::move(r));
+}
+
+// FastTrack on one byte. Returns true when a conflict was recorded into `c` (first one only).
+inline void access_byte(thread_state *thr, byte_shadow &b, epoch me, bool is_write, const access_info &info,
+                        conflict &c, std::uintptr_t byte_addr) noexcept {
+  const vector_clock &C = thr->clock;
+  if (is_write) {
+    if (b.w == me) return;  // same epoch: nothing new (the common case in loops)
+    if (b.w && epoch_tid(b.w) != thr->tid && !C.covers(b.w) && !c.found) {
+      c = conflict{true, true, b.wi, epoch_tid(b.w), byte_addr};
+    }
+    if (b.rs) {
+      for (std::uint32_t t = 0; t < b.rs->cap; ++t) {
+        const auto &e = b.rs->e[t];
+        if (e.clk && t != thr->tid && e.clk > C.get(t) && !c.found) c = conflict{true, false, e.info, t, byte_addr};
+      }
+      free_read_shared(b.rs);
+      b.rs = nullptr;
+    } else if (b.r && epoch_tid(b.r) != thr->tid && !C.covers(b.r) && !c.found) {
+      c = conflict{true, false, b.ri, epoch_tid(b.r), byte_addr};
+    }
+    // Every earlier read is ordered before this write (or was just reported): later accesses that
+    // race with those reads also race with this write, so the reads can be forgotten.
+    b.w = me;
+    b.wi = info;
+    b.r = 0;
+    return;
+  }
+  if (b.rs) {
+    if (thr->tid < b.rs->cap && b.rs->e[thr->tid].clk == epoch_clock(me)) return;
+  } else if (b.r == me) {
+    return;
+  }
+  if (b.w && epoch_tid(b.w) != thr->tid && !C.covers(b.w) && !c.found) {
+    c = conflict{true, true, b.wi, epoch_tid(b.w), byte_addr};
+  }
+  if (b.rs) {
+    rs_set(b.rs, thr->tid, epoch_clock(me), info);
+  } else if (!b.r || epoch_tid(b.r) == thr->tid || C.covers(b.r)) {
+    b.r = me;  // reads still totally ordered: an epoch suffices
+    b.ri = info;
+  } else {
+    // A second, concurrent reader: switch to a read clock.
+    void *mem = internal_alloc(sizeof(read_shared));
+    if (!mem) {
+      b.r = me;
+      b.ri = info;
+      return;
+    }
+    auto *rs = new (mem) read_shared();
+    rs_set(rs, epoch_tid(b.r), epoch_clock(b.r), b.ri);
+    rs_set(rs, thr->tid, epoch_clock(me), info);
+    b.rs = rs;
+    b.r = 0;
+  }
+}
+
+}  // namespace
+
+void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
+                   const ::lockstep_source_site *site, std::uintptr_t pc) noexcept {
+  if (size == 0) return;
+  access_info info;
+  info.site = site;
+  info.pc = pc;
+  info.thread = thr->unique_id;
+  info.lockset = current_lockset(thr);
+  info.size = static_cast<std::uint32_t>(size);
+  const epoch me = make_epoch(thr->tid, thr->clock.get(thr->tid));
+  conflict c;
+  shadow_table &t = table();
+  const std::uintptr_t end = addr + size;
+  for (std::uintptr_t g = addr & ~std::uintptr_t{7}; g < end; g += 8) {
+    bool fresh;
+    shadow_cell *cell = t.get_or_create(g, [](shadow_cell &) {}, fresh);
+    if (!cell) return;
+    spin_guard lk(cell->mtx);
+    const std::uintptr_t lo = g < addr ? addr : g;
+    const std::uintptr_t hi = g + 8 < end ? g + 8 : end;
+    for (std::uintptr_t p = lo; p < hi; ++p) access_byte(thr, cell->b[p - g], me, is_write, info, c, p);
+  }
+  if (c.found) {
+    try {
+      report_race(thr, addr, size, is_write, info, c);
+    } catch (...) {
+    }
+  }
+}
+
+void shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
+  if (g_shadow_ready.load(std::memory_order_acquire) != 1 || size == 0) return;
+  shadow_table &t = table();
+  const std::uintptr_t end = addr + size;
+  for (std::uintptr_t g = addr & ~std::uintptr_t{7}; g < end; g += 8) {
+    if (!t.find(g)) continue;
+    const bool whole = g >= addr && g + 8 <= end;
+    if (whole) {
+      t.remove(g, [](shadow_cell &cell) {
+        spin_guard lk(cell.mtx);
+        for (byte_shadow &b : cell.b) {
+          free_read_shared(b.rs);
+          b = byte_shadow{};
+        }
+      });
+      continue;
+    }
+    if (shadow_cell *cell = t.find(g)) {
+      spin_guard lk(cell->mtx);
+      if (cell->addr.load(std::memory_order_relaxed) != g) continue;
+      for (std::uintptr_t p = (g < addr ? addr : g); p < g + 8 && p < end; ++p) {
+        byte_shadow &b = cell->b[p - g];
+        free_read_shared(b.rs);
+        b = byte_shadow{};
+      }
+    }
+  }
+}
+
+std::size_t shadow_cell_count() noexcept {
+  return g_shadow_ready.load(std::memory_order_acquire) == 1 ? table().live() : 0;
+}
+
+std::uint32_t current_lockset(thread_state *thr) noexcept {
+  if (!thr->lockset_dirty) return thr->lockset;
+  // Interned lazily, at the first access after the held set changed: lock/unlock pay nothing for it.
+  stack_trace st;
+  for (std::uint32_t i = 0; i < thr->nheld && st.size < stack_trace::max_frames; ++i)
+    st.pcs[st.size++] = thr->held[i].addr | (thr->held[i].shared ? 1 : 0);
+  thr->lockset = st.size ? stack_depot_put(st) : 0;
+  thr->lockset_dirty = false;
+  return thr->lockset;
+}
+
+std::vector<report_lock> lockset_locks(std::uint32_t lockset) {
+  std::vector<report_lock> v;
+  if (!lockset) return v;
+  const stack_trace st = stack_depot_get(lockset);
+  for (std::uint32_t i = 0; i < st.size; ++i) {
+    report_lock l;
+    l.address = st.pcs[i] & ~std::uintptr_t{1};
+    l.description = describe_sync(l.address);
+    if (st.pcs[i] & 1) l.description += " (shared)";
+    v.push_back(std::move(l));
+  }
+  return v;
+}
+
+}  // namespace lockstep::rt

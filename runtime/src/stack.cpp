@@ -1,0 +1,549 @@
+// Stack capture (_Unwind_Backtrace), the stack depot, and symbolization through an
+// out-of-process llvm-symbolizer with a dladdr fallback.
+#include "stack.hpp"
+
+#include <cxxabi.h>
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <link.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <unwind.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string_view>
+#include <unordered_map>
+
+#include "flags.hpp"
+
+extern char **environ;
+
+namespace lockstep::rt {
+
+void spin_mutex::lock() noexcept {
+  for (int spins = 0;; ++spins) {
+    if (!locked_.load(std::memory_order_relaxed) && try_lock()) return;
+    // Reports are rare and short: spin briefly, then yield the core to the holder.
+    if (spins > 64) sched_yield();
+  }
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// Capture
+
+struct unwind_state {
+  stack_trace *out;
+  int skip;
+};
+
+_Unwind_Reason_Code unwind_one(_Unwind_Context *context, void *arg) {
+  auto *state = static_cast<unwind_state *>(arg);
+  std::uintptr_t pc = _Unwind_GetIP(context);
+  if (pc == 0) return _URC_END_OF_STACK;
+  if (state->skip > 0) {
+    --state->skip;
+    return _URC_NO_REASON;
+  }
+  if (state->out->size >= stack_trace::max_frames) return _URC_END_OF_STACK;
+  state->out->pcs[state->out->size++] = pc;
+  return _URC_NO_REASON;
+}
+
+}  // namespace
+
+__attribute__((noinline)) stack_trace capture_stack(int skip) {
+  stack_trace stack;
+  unwind_state state{&stack, skip + 1};  // +1: this function's own frame
+  _Unwind_Backtrace(unwind_one, &state);
+  return stack;
+}
+
+// ---------------------------------------------------------------------------------------
+// Depot
+
+namespace {
+
+struct depot_node {
+  depot_node *next;
+  std::uint32_t id;
+  std::uint32_t hash;
+  std::uint32_t size;
+  std::uintptr_t pcs[1];  // really `size` entries
+};
+
+constexpr std::size_t bucket_count = 1u << 16;
+constexpr std::uint32_t id_chunk_bits = 14;
+constexpr std::uint32_t id_chunk_size = 1u << id_chunk_bits;
+constexpr std::uint32_t id_chunk_count = 1u << 10;  // ids up to 16M
+constexpr std::size_t arena_limit = std::size_t(256) << 20;
+constexpr std::size_t arena_block = std::size_t(1) << 20;
+
+// Zero-initialised statics with trivial destructors: usable before constructors run
+// and after destructors ran.
+std::atomic<std::uintptr_t> buckets[bucket_count];  // node pointer, low bit = bucket lock
+std::atomic<std::atomic<depot_node *> *> id_chunks[id_chunk_count];
+std::atomic<std::uint32_t> next_id{1};
+std::atomic<std::size_t> depot_count{0};
+spin_mutex arena_mutex;
+char *arena_cursor = nullptr;
+char *arena_end = nullptr;
+std::size_t arena_used = 0;
+
+void *map_memory(std::size_t bytes) {
+  void *p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? nullptr : p;
+}
+
+// Bump allocation from mmap'd blocks; returns nullptr once the cap is reached, so the
+// depot's memory stays bounded whatever the program does.
+void *arena_alloc(std::size_t bytes) {
+  bytes = (bytes + 15) & ~std::size_t(15);
+  arena_mutex.lock();
+  if (arena_cursor == nullptr || static_cast<std::size_t>(arena_end - arena_cursor) < bytes) {
+    std::size_t block = bytes > arena_block ? bytes : arena_block;
+    void *p = arena_used + block <= arena_limit ? map_memory(block) : nullptr;
+    if (p == nullptr) {
+      arena_mutex.unlock();
+      return nullptr;
+    }
+    arena_used += block;
+    arena_cursor = static_cast<char *>(p);
+    arena_end = arena_cursor + block;
+  }
+  void *result = arena_cursor;
+  arena_cursor += bytes;
+  arena_mutex.unlock();
+  return result;
+}
+
+std::uint32_t hash_stack(const stack_trace &stack) {
+  std::uint64_t h = 0xcbf29ce484222325ull ^ stack.size;
+  for (std::uint32_t i = 0; i < stack.size; ++i) {
+    h ^= stack.pcs[i];
+    h *= 0x100000001b3ull;
+    h ^= h >> 29;
+  }
+  return static_cast<std::uint32_t>(h ^ (h >> 32));
+}
+
+bool node_matches(const depot_node *n, std::uint32_t hash, const stack_trace &stack) {
+  return n->hash == hash && n->size == stack.size &&
+         std::memcmp(n->pcs, stack.pcs, stack.size * sizeof(std::uintptr_t)) == 0;
+}
+
+depot_node *find_in_chain(depot_node *n, std::uint32_t hash, const stack_trace &stack) {
+  for (; n != nullptr; n = n->next)
+    if (node_matches(n, hash, stack)) return n;
+  return nullptr;
+}
+
+std::atomic<depot_node *> *id_chunk(std::uint32_t chunk_index, bool create) {
+  auto *chunk = id_chunks[chunk_index].load(std::memory_order_acquire);
+  if (chunk != nullptr || !create) return chunk;
+  // mmap'd memory is zero, i.e. null atomics (they are plain pointers on this platform).
+  auto *fresh = static_cast<std::atomic<depot_node *> *>(
+      map_memory(id_chunk_size * sizeof(std::atomic<depot_node *>)));
+  if (fresh == nullptr) return nullptr;
+  if (!id_chunks[chunk_index].compare_exchange_strong(chunk, fresh, std::memory_order_acq_rel)) {
+    ::munmap(fresh, id_chunk_size * sizeof(std::atomic<depot_node *>));
+    return chunk;
+  }
+  return fresh;
+}
+
+}  // namespace
+
+std::uint32_t stack_depot_put(const stack_trace &stack) {
+  if (stack.size == 0) return 0;
+  const std::uint32_t hash = hash_stack(stack);
+  auto &bucket = buckets[hash % bucket_count];
+  // Fast path: published nodes never change, so a lock-free walk is safe.
+  auto head = bucket.load(std::memory_order_acquire);
+  if (auto *found = find_in_chain(reinterpret_cast<depot_node *>(head & ~std::uintptr_t(1)), hash, stack))
+    return found->id;
+  // Slow path: lock the bucket, re-check, insert.
+  for (int spins = 0;; ++spins) {
+    head = bucket.load(std::memory_order_relaxed);
+    if (!(head & 1) &&
+        bucket.compare_exchange_weak(head, head | 1, std::memory_order_acquire, std::memory_order_relaxed))
+      break;
+    if (spins > 64) sched_yield();
+  }
+  auto *first = reinterpret_cast<depot_node *>(head);
+  if (auto *found = find_in_chain(first, hash, stack)) {
+    bucket.store(head, std::memory_order_release);
+    return found->id;
+  }
+  std::uint32_t id = 0;
+  auto *node = static_cast<depot_node *>(
+      arena_alloc(sizeof(depot_node) + (stack.size - 1) * sizeof(std::uintptr_t)));
+  if (node != nullptr) {
+    id = next_id.fetch_add(1, std::memory_order_relaxed);
+    auto *chunk = id < id_chunk_size * id_chunk_count ? id_chunk(id >> id_chunk_bits, true) : nullptr;
+    if (chunk == nullptr) {
+      id = 0;  // depot full: the node's memory is simply not used
+    } else {
+      node->next = first;
+      node->id = id;
+      node->hash = hash;
+      node->size = stack.size;
+      std::memcpy(node->pcs, stack.pcs, stack.size * sizeof(std::uintptr_t));
+      chunk[id & (id_chunk_size - 1)].store(node, std::memory_order_release);
+      depot_count.fetch_add(1, std::memory_order_relaxed);
+      bucket.store(reinterpret_cast<std::uintptr_t>(node), std::memory_order_release);  // publish + unlock
+      return id;
+    }
+  }
+  bucket.store(head, std::memory_order_release);
+  return id;
+}
+
+stack_trace stack_depot_get(std::uint32_t id) {
+  stack_trace stack;
+  if (id == 0 || id >= id_chunk_size * id_chunk_count) return stack;
+  auto *chunk = id_chunk(id >> id_chunk_bits, false);
+  if (chunk == nullptr) return stack;
+  const depot_node *node = chunk[id & (id_chunk_size - 1)].load(std::memory_order_acquire);
+  if (node == nullptr) return stack;
+  stack.size = node->size;
+  std::memcpy(stack.pcs, node->pcs, node->size * sizeof(std::uintptr_t));
+  return stack;
+}
+
+std::size_t stack_depot_size() { return depot_count.load(std::memory_order_relaxed); }
+
+// ---------------------------------------------------------------------------------------
+// Modules
+
+namespace {
+
+struct module_info {
+  std::string path;  // "" when pc is in no loaded object
+  std::uintptr_t base = 0;
+  bool is_main = false;
+};
+
+struct module_search {
+  std::uintptr_t pc;
+  module_info *out;
+  bool found;
+};
+
+std::string main_executable_path() {
+  char buffer[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
+}
+
+int find_module_callback(dl_phdr_info *info, std::size_t, void *arg) {
+  auto *search = static_cast<module_search *>(arg);
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const auto &ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD) continue;
+    std::uintptr_t start = info->dlpi_addr + ph.p_vaddr;
+    if (search->pc >= start && search->pc < start + ph.p_memsz) {
+      search->out->base = info->dlpi_addr;
+      const char *name = info->dlpi_name;
+      search->out->is_main = name == nullptr || name[0] == '\0';
+      search->out->path = search->out->is_main ? main_executable_path() : std::string(name);
+      search->found = true;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+module_info find_module(std::uintptr_t pc) {
+  module_info info;
+  module_search search{pc, &info, false};
+  dl_iterate_phdr(find_module_callback, &search);
+  return info;
+}
+
+// The runtime's own module, when the runtime is a shared object (liblockstep.so); empty
+// when it is linked statically into the executable (as in its unit tests).
+std::atomic<bool> runtime_module_known{false};
+spin_mutex runtime_module_mutex;
+std::string *runtime_module_path = nullptr;  // never destroyed
+
+const std::string *runtime_module() {
+  if (!runtime_module_known.load(std::memory_order_acquire)) {
+    runtime_module_mutex.lock();
+    if (!runtime_module_known.load(std::memory_order_relaxed)) {
+      module_info self = find_module(reinterpret_cast<std::uintptr_t>(&capture_stack));
+      runtime_module_path = new std::string(self.is_main ? std::string() : self.path);
+      runtime_module_known.store(true, std::memory_order_release);
+    }
+    runtime_module_mutex.unlock();
+  }
+  return runtime_module_path;
+}
+
+std::string demangle(const char *name) {
+  int status = 0;
+  char *demangled = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+  if (status != 0 || demangled == nullptr) return name;
+  std::string result(demangled);
+  std::free(demangled);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// The llvm-symbolizer process
+
+bool executable(const std::string &path) { return !path.empty() && ::access(path.c_str(), X_OK) == 0; }
+
+std::string find_symbolizer(const flags_t &f, std::string &problem) {
+  if (!f.symbolizer_path.empty()) {
+    if (executable(f.symbolizer_path)) return f.symbolizer_path;
+    problem = "symbolizer_path=" + f.symbolizer_path + " is not an executable file";
+    return {};
+  }
+  if (const char *path = std::getenv("PATH")) {
+    std::string_view dirs(path);
+    while (!dirs.empty()) {
+      std::size_t colon = dirs.find(':');
+      std::string dir(dirs.substr(0, colon));
+      dirs = colon == std::string_view::npos ? std::string_view() : dirs.substr(colon + 1);
+      if (dir.empty()) continue;
+      std::string candidate = dir + "/llvm-symbolizer";
+      if (executable(candidate)) return candidate;
+    }
+  }
+  for (const char *candidate : {"/usr/bin/llvm-symbolizer-14", "/usr/lib/llvm-14/bin/llvm-symbolizer",
+                                "/usr/bin/llvm-symbolizer-16", "/usr/lib/llvm-16/bin/llvm-symbolizer"})
+    if (executable(candidate)) return candidate;
+  problem = "llvm-symbolizer not found (install Debian's llvm-14 package or set symbolizer_path)";
+  return {};
+}
+
+void write_stderr(const std::string &text) {
+  ssize_t ignored = ::write(2, text.data(), text.size());
+  (void)ignored;
+}
+
+long long now_ms() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+class symbolizer_process {
+ public:
+  // Symbolizes one module offset into `out` (one frame per inlined call). False when
+  // the symbolizer is unavailable or failed; the caller then falls back to dladdr.
+  bool symbolize(const module_info &module, std::uintptr_t offset, std::vector<frame> &out) {
+    if (!ensure_running()) return false;
+    std::string query = "\"" + module.path + "\" 0x";
+    char hex[32];
+    std::snprintf(hex, sizeof hex, "%llx\n", static_cast<unsigned long long>(offset));
+    query += hex;
+    if (!send_all(query)) return fail();
+    std::string answer;
+    if (!receive_answer(answer)) return fail();
+    // Pairs of lines "function" / "file:line:col", up to the terminating empty line.
+    std::size_t pos = 0;
+    while (pos < answer.size()) {
+      std::size_t eol = answer.find('\n', pos);
+      if (eol == std::string::npos || eol == pos) break;
+      std::string function = answer.substr(pos, eol - pos);
+      pos = eol + 1;
+      eol = answer.find('\n', pos);
+      if (eol == std::string::npos) break;
+      std::string location = answer.substr(pos, eol - pos);
+      pos = eol + 1;
+      frame f;
+      if (function != "??") f.function = function;
+      // "file:line:col"; the file itself may contain ':'.
+      std::size_t col_colon = location.rfind(':');
+      std::size_t line_colon = col_colon == std::string::npos ? std::string::npos : location.rfind(':', col_colon - 1);
+      if (line_colon != std::string::npos && line_colon > 0) {
+        std::string file = location.substr(0, line_colon);
+        if (file != "??") {
+          f.file = file;
+          f.line = std::atoi(location.c_str() + line_colon + 1);
+        }
+      }
+      out.push_back(std::move(f));
+    }
+    return true;
+  }
+
+ private:
+  bool ensure_running() {
+    const flags_t &f = flags();
+    if (!f.symbolize) return false;
+    pid_t self = ::getpid();
+    if (fd_ >= 0 && owner_ != self) {
+      // Inherited across fork: the parent still owns that process; start our own.
+      ::close(fd_);
+      fd_ = -1;
+      pid_ = -1;
+      failures_ = 0;
+    }
+    if (fd_ >= 0) return true;
+    if (failures_ >= 2) return false;  // stop retrying a symbolizer that keeps failing
+    std::string problem;
+    std::string path = find_symbolizer(f, problem);
+    if (path.empty()) {
+      if (!warned_) write_stderr("lockstep: " + problem + "; stacks show function names only\n");
+      warned_ = true;
+      failures_ = 2;
+      return false;
+    }
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return fail();
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, sv[1], 0);
+    posix_spawn_file_actions_adddup2(&actions, sv[1], 1);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    // The child must not load the runtime again (LD_PRELOAD) nor see our options.
+    std::vector<char *> env;
+    for (char **e = environ; e != nullptr && *e != nullptr; ++e)
+      if (std::strncmp(*e, "LD_PRELOAD=", 11) != 0 && std::strncmp(*e, "LOCKSTEP_OPTIONS=", 17) != 0)
+        env.push_back(*e);
+    env.push_back(nullptr);
+    std::string arg_inlines = "--inlines", arg_demangle = "--demangle";
+    char *argv[] = {path.data(), arg_inlines.data(), arg_demangle.data(), nullptr};
+    pid_t child = -1;
+    int rc = posix_spawn(&child, path.c_str(), &actions, nullptr, argv, env.data());
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(sv[1]);
+    if (rc != 0) {
+      ::close(sv[0]);
+      write_stderr("lockstep: cannot run " + path + ": " + std::strerror(rc) + "\n");
+      failures_ = 2;
+      return false;
+    }
+    if (f.verbosity >= 1) write_stderr("lockstep: symbolizer: " + path + "\n");
+    fd_ = sv[0];
+    pid_ = child;
+    owner_ = self;
+    return true;
+  }
+
+  bool send_all(const std::string &text) {
+    std::size_t done = 0;
+    while (done < text.size()) {
+      ssize_t n = ::send(fd_, text.data() + done, text.size() - done, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      done += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
+  // Reads up to the empty line that ends one answer; gives up after a timeout so a
+  // stuck symbolizer cannot hang the program (loading debug info can take seconds).
+  bool receive_answer(std::string &answer) {
+    const long long deadline = now_ms() + 20000;
+    char buffer[4096];
+    for (;;) {
+      if (answer.size() >= 2 && answer.compare(answer.size() - 2, 2, "\n\n") == 0) return true;
+      if (answer == "\n") return true;
+      long long left = deadline - now_ms();
+      if (left <= 0) return false;
+      pollfd p{fd_, POLLIN, 0};
+      int r = ::poll(&p, 1, static_cast<int>(left));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) return false;
+      ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      answer.append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+
+  bool fail() {
+    if (fd_ >= 0) ::close(fd_);
+    if (pid_ > 0 && owner_ == ::getpid()) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    fd_ = -1;
+    pid_ = -1;
+    ++failures_;
+    return false;
+  }
+
+  int fd_ = -1;
+  pid_t pid_ = -1;
+  pid_t owner_ = -1;
+  int failures_ = 0;
+  bool warned_ = false;
+};
+
+// Symbolization state, created on first use and never destroyed (reports may happen
+// during static destruction); guarded by symbolizer_mutex.
+spin_mutex symbolizer_mutex;
+symbolizer_process *symbolizer = nullptr;
+std::unordered_map<std::uintptr_t, std::vector<frame>> *frame_cache = nullptr;
+
+std::vector<frame> symbolize_pc(std::uintptr_t pc) {
+  // pc is a return address: look up the call instruction before it.
+  const std::uintptr_t lookup = pc > 0 ? pc - 1 : pc;
+  module_info module = find_module(lookup);
+  std::vector<frame> frames;
+  if (!module.path.empty() && module.path.find('/') != std::string::npos)
+    symbolizer->symbolize(module, lookup - module.base, frames);
+  if (frames.empty()) frames.emplace_back();
+  Dl_info info;
+  bool have_dladdr = ::dladdr(reinterpret_cast<void *>(lookup), &info) != 0;
+  for (frame &f : frames) {
+    f.pc = pc;
+    f.module = module.path;
+    f.module_offset = pc - module.base;
+    if (f.function.empty() && have_dladdr && info.dli_sname != nullptr) f.function = demangle(info.dli_sname);
+  }
+  return frames;
+}
+
+}  // namespace
+
+bool is_runtime_frame(const frame &f) {
+  std::string_view fn = f.function;
+  if (fn.rfind("lockstep::rt::", 0) == 0 || fn.rfind("__tsan_", 0) == 0 || fn.rfind("__lockstep_", 0) == 0)
+    return true;
+  const std::string *runtime = runtime_module();
+  return runtime != nullptr && !runtime->empty() && f.module == *runtime;
+}
+
+void stack_init() {
+  (void)capture_stack(0);
+  (void)runtime_module();
+}
+
+std::vector<frame> symbolize(const stack_trace &stack) {
+  std::vector<frame> result;
+  symbolizer_mutex.lock();
+  if (symbolizer == nullptr) {
+    symbolizer = new symbolizer_process();
+    frame_cache = new std::unordered_map<std::uintptr_t, std::vector<frame>>();
+  }
+  for (std::uint32_t i = 0; i < stack.size && i < stack_trace::max_frames; ++i) {
+    std::uintptr_t pc = stack.pcs[i];
+    auto it = frame_cache->find(pc);
+    if (it == frame_cache->end()) it = frame_cache->emplace(pc, symbolize_pc(pc)).first;
+    for (const frame &f : it->second)
+      if (!is_runtime_frame(f)) result.push_back(f);
+  }
+  symbolizer_mutex.unlock();
+  return result;
+}
+
+}  // namespace lockstep::rt

@@ -1,0 +1,77 @@
+// Stacks for reports: cheap capture of return addresses, a deduplicating stack depot,
+// and symbolization to function, file and line.
+//
+// Ground rules for this layer (the runtime calls it from interposed pthread functions):
+//  - capture_stack and the depot never lock a pthread mutex, never allocate with malloc
+//    and never call an interposed function; after stack_init() (or one capture) they are
+//    async-signal-safe, except that a signal handler interrupting a depot insertion into
+//    the same bucket on the same thread would spin (the depot's per-bucket spinlock).
+//  - symbolize runs only when a report is printed: it allocates, spawns llvm-symbolizer
+//    with posix_spawn and talks to it over a socket (MSG_NOSIGNAL, so a dead symbolizer
+//    never raises SIGPIPE), with a timeout so it never hangs; it falls back to dladdr.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lockstep::rt {
+
+// A spinlock on std::atomic: the reporting layer must not use the interposed pthread
+// mutex functions for its own locking. Not recursive.
+class spin_mutex {
+ public:
+  void lock() noexcept;
+  bool try_lock() noexcept { return !locked_.exchange(true, std::memory_order_acquire); }
+  void unlock() noexcept { locked_.store(false, std::memory_order_release); }
+
+ private:
+  std::atomic<bool> locked_{false};
+};
+
+// Raw return addresses, innermost first; symbolized only when a report is printed.
+struct stack_trace {
+  static constexpr std::size_t max_frames = 48;
+  std::uint32_t size = 0;
+  std::uintptr_t pcs[max_frames] = {};
+};
+
+// Captures the calling thread's stack, dropping `skip` innermost frames (plus the
+// capture function itself). Async-signal-safe after the first call (see above).
+stack_trace capture_stack(int skip = 0);
+
+// Warms up the unwinder (its first use may load unwind tables) and records which module
+// is the runtime itself. Idempotent; called by the reporting layer's initialisation.
+void stack_init();
+
+// The stack depot: stores each distinct stack once and names it by a 32-bit id, so
+// detectors can keep a stack per event in 4 bytes. Lock-free lookups, a spinlock per hash
+// bucket for insertions, memory from mmap capped at 256 MiB. Id 0 means "no stack": it
+// is returned for an empty stack and when the depot is full.
+std::uint32_t stack_depot_put(const stack_trace &stack);
+// The stack stored under `id`; an empty stack for 0 or an id never returned by put.
+stack_trace stack_depot_get(std::uint32_t id);
+// Number of distinct stacks stored so far (for tests and verbosity output).
+std::size_t stack_depot_size();
+
+// One symbolized frame.
+struct frame {
+  std::uintptr_t pc = 0;
+  std::string function;  // demangled; "" when unknown
+  std::string file;      // "" when unknown
+  int line = 0;          // 0 when unknown
+  std::string module;    // the shared object or executable holding pc
+  std::uintptr_t module_offset = 0;
+};
+
+// Symbolizes a stack (inlined calls become frames of their own, innermost first) and
+// drops the runtime's own frames: functions of namespace lockstep::rt, __tsan_* entry
+// points, and any frame inside the runtime's shared object when the runtime is one.
+std::vector<frame> symbolize(const stack_trace &stack);
+
+// True when `f` belongs to the runtime itself (see symbolize).
+bool is_runtime_frame(const frame &f);
+
+}  // namespace lockstep::rt

@@ -1,0 +1,131 @@
+// A concurrent hash table keyed by address, for sync objects and shadow cells: lock-free lookups,
+// striped spin locks for insertion and removal, nodes recycled (never unmapped) so a lookup racing
+// with a removal reads valid memory.
+//
+// Performance: a lookup is one multiply-shift hash, one load of the bucket head and usually one
+// node compare; no lock and no allocation. The bucket array is a fixed mmap'ed reservation, so only
+// the pages of buckets in use cost memory, and chains stay short up to millions of live objects.
+#pragma once
+
+#include <sys/mman.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+
+#include "rtl.hpp"
+
+namespace lockstep::rt {
+
+// Node must have `std::atomic<std::uintptr_t> addr` and `std::atomic<Node*> next`, be default
+// constructible, and tolerate being reset by `Node::recycle()` and then reused for another address.
+template <class Node, unsigned BucketBits> class addr_table {
+public:
+  addr_table() noexcept {
+    void *p = mmap(nullptr, bucket_count * sizeof(std::atomic<Node *>), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p != MAP_FAILED) buckets_ = static_cast<std::atomic<Node *> *>(p);  // zero pages: null heads
+  }
+  addr_table(const addr_table &) = delete;
+  addr_table &operator=(const addr_table &) = delete;
+
+  static constexpr std::size_t bucket_count = std::size_t{1} << BucketBits;
+  static constexpr std::size_t stripe_count = 4096;
+
+  // Lock-free lookup; the result may be recycled concurrently only if the program destroys an object
+  // while using it, so callers re-check `addr` under the node's own lock.
+  Node *find(std::uintptr_t addr) noexcept {
+    if (!buckets_) return nullptr;
+    for (Node *n = buckets_[index(addr)].load(std::memory_order_acquire); n;
+         n = n->next.load(std::memory_order_acquire))
+      if (n->addr.load(std::memory_order_acquire) == addr) return n;
+    return nullptr;
+  }
+
+  // Finds or inserts; `fresh` is set when the node was created by this call (rare path).
+  template <class Init> Node *get_or_create(std::uintptr_t addr, Init &&init, bool &fresh) noexcept {
+    fresh = false;
+    if (Node *n = find(addr)) return n;
+    if (!buckets_) return nullptr;
+    const std::size_t i = index(addr);
+    spin_guard g(stripes_[i % stripe_count]);
+    for (Node *n = buckets_[i].load(std::memory_order_acquire); n; n = n->next.load(std::memory_order_acquire))
+      if (n->addr.load(std::memory_order_relaxed) == addr) return n;
+    Node *n = take_node();
+    if (!n) return nullptr;
+    init(*n);
+    n->next.store(buckets_[i].load(std::memory_order_relaxed), std::memory_order_relaxed);
+    n->addr.store(addr, std::memory_order_release);
+    buckets_[i].store(n, std::memory_order_release);  // publishes the initialized node
+    live_.fetch_add(1, std::memory_order_relaxed);
+    fresh = true;
+    return n;
+  }
+
+  // Unlinks the node for addr and hands it to `on_remove` (under the stripe lock) before recycling.
+  template <class OnRemove> bool remove(std::uintptr_t addr, OnRemove &&on_remove) noexcept {
+    if (!buckets_) return false;
+    const std::size_t i = index(addr);
+    Node *victim = nullptr;
+    {
+      spin_guard g(stripes_[i % stripe_count]);
+      std::atomic<Node *> *link = &buckets_[i];
+      for (Node *n = link->load(std::memory_order_acquire); n; n = n->next.load(std::memory_order_acquire)) {
+        if (n->addr.load(std::memory_order_relaxed) == addr) {
+          // The victim keeps its `next` so concurrent lookups standing on it continue the chain.
+          link->store(n->next.load(std::memory_order_relaxed), std::memory_order_release);
+          victim = n;
+          break;
+        }
+        link = &n->next;
+      }
+      if (!victim) return false;
+      on_remove(*victim);
+      victim->addr.store(0, std::memory_order_release);
+    }
+    live_.fetch_sub(1, std::memory_order_relaxed);
+    spin_guard g(free_mtx_);
+    victim->free_next = free_;
+    free_ = victim;
+    return true;
+  }
+
+  // Visits every live node (tests, shadow resets over ranges). Not linearizable; fine for those uses.
+  template <class F> void for_each_in_bucket_of(std::uintptr_t addr, F &&f) noexcept {
+    if (!buckets_) return;
+    for (Node *n = buckets_[index(addr)].load(std::memory_order_acquire); n;
+         n = n->next.load(std::memory_order_acquire))
+      f(*n);
+  }
+
+  std::size_t live() const noexcept { return live_.load(std::memory_order_relaxed); }
+
+private:
+  static std::size_t index(std::uintptr_t addr) noexcept {
+    // Fibonacci hashing: neighbouring addresses land in different buckets.
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(addr) * 0x9E3779B97F4A7C15ull) >> (64 - BucketBits));
+  }
+
+
+  Node *take_node() noexcept {
+    {
+      spin_guard g(free_mtx_);
+      if (Node *n = free_) {
+        free_ = n->free_next;
+        n->free_next = nullptr;
+        return n;
+      }
+    }
+    void *p = internal_alloc(sizeof(Node));
+    return p ? new (p) Node() : nullptr;
+  }
+
+  std::atomic<Node *> *buckets_ = nullptr;
+  spinlock stripes_[stripe_count];
+  spinlock free_mtx_;
+  Node *free_ = nullptr;
+  std::atomic<std::size_t> live_{0};
+};
+
+}  // namespace lockstep::rt

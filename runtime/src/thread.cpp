@@ -1,0 +1,260 @@
+// The thread registry: slots and vector clocks per thread, creation/start/exit/join/detach, names and
+// creation stacks. Slots of joined (or finished detached) threads are reused, so programs that run
+// thousands of threads over time need only as many slots as are alive at once.
+#include <cstring>
+#include <new>
+
+#include "rtl.hpp"
+
+namespace lockstep::rt {
+
+namespace {
+
+// The calling thread's state. initial-exec TLS (set for the whole library in CMake): one
+// %fs-relative load, no __tls_get_addr call on the hot path.
+__thread thread_state *t_cur = nullptr;
+
+struct registry {
+  spinlock mtx;
+  thread_state *slots[max_threads] = {};
+  std::uint32_t high_water = 0;           // slots[0..high_water) were used at some point
+  std::uint32_t free_list[max_threads] = {};
+  std::uint32_t free_count = 0;
+  std::uint64_t next_unique_id = 0;
+  pthread_key_t exit_key{};
+  bool key_ready = false;
+};
+// Zero-initialized static storage (rule 5): no constructor to run, usable from the first event.
+registry g_reg;
+
+void on_thread_exit(void *arg);
+
+// Takes a slot and prepares its state. Called with g_reg.mtx held. Null when every slot is live.
+thread_state *alloc_slot_locked() noexcept {
+  std::uint32_t tid;
+  if (g_reg.free_count > 0) {
+    tid = g_reg.free_list[--g_reg.free_count];
+  } else if (g_reg.high_water < max_threads) {
+    tid = g_reg.high_water++;
+  } else {
+    return nullptr;
+  }
+  thread_state *t = g_reg.slots[tid];
+  std::uint32_t own = 0;
+  if (!t) {
+    void *mem = internal_alloc(sizeof(thread_state));
+    if (!mem) return nullptr;
+    t = new (mem) thread_state();
+    g_reg.slots[tid] = t;
+  } else {
+    // A reused slot continues its own component above every epoch the previous occupant left in
+    // shadow cells and sync clocks; the rest of its clock starts empty (no inherited knowledge).
+    own = t->clock.get(tid);
+    t->clock.reset();
+    t->finish_clock.reset();
+  }
+  t->tid = tid;
+  t->unique_id = g_reg.next_unique_id++;
+  t->clock.set(tid, own + 1);
+  t->in_rt = 0;
+  t->nheld = 0;
+  t->held_overflow = 0;
+  t->lockset = 0;
+  t->lockset_dirty = true;
+  t->ignore_accesses = false;
+  t->edge_cache_gen = ~std::uint64_t{0};  // forces a cache clear on first use
+  t->handle = pthread_t{};
+  t->detached = false;
+  t->joined_by_someone = false;
+  t->name[0] = '\0';
+  t->created_stack = 0;
+  t->parent_unique_id = 0;
+  t->blocked_on.store(0, std::memory_order_relaxed);
+  t->blocked_kind = 0;
+  t->blocked_stack = 0;
+  t->blocked_target_tid = 0;
+  t->status.store(thread_status::running, std::memory_order_release);
+  return t;
+}
+
+void free_slot(thread_state *t) noexcept {
+  spin_guard g(g_reg.mtx);
+  if (t->status.load(std::memory_order_relaxed) == thread_status::free) return;
+  t->status.store(thread_status::free, std::memory_order_release);
+  g_reg.free_list[g_reg.free_count++] = t->tid;
+}
+
+void ensure_exit_key() noexcept {
+  if (g_reg.key_ready) return;
+  // pthread_key_create is not intercepted; its destructor gives us every thread's exit, also after
+  // pthread_exit, and runs after the thread's C++ thread_local destructors (which may still lock).
+  if (pthread_key_create(&g_reg.exit_key, on_thread_exit) == 0) g_reg.key_ready = true;
+}
+
+void bind_current(thread_state *t) noexcept {
+  t_cur = t;
+  __atomic_store_n(&t->handle, pthread_self(), __ATOMIC_RELEASE);
+  if (g_reg.key_ready) pthread_setspecific(g_reg.exit_key, t);
+}
+
+void on_thread_exit(void *arg) {
+  auto *t = static_cast<thread_state *>(arg);
+  if (t && t_cur == t) thread_finish(t);
+}
+
+thread_state *register_current_slow() noexcept {
+  thread_state *t;
+  {
+    spin_guard g(g_reg.mtx);
+    ensure_exit_key();
+    t = alloc_slot_locked();
+  }
+  if (!t) return nullptr;
+  bind_current(t);
+  return t;
+}
+
+}  // namespace
+
+struct thread_start_info {
+  thread_state *child;
+  void *(*fn)(void *);
+  void *arg;
+};
+
+thread_state *cur_thread_if_any() noexcept { return t_cur; }
+
+thread_state *cur_thread() noexcept {
+  thread_state *t = t_cur;
+  if (__builtin_expect(t != nullptr, 1)) return t;
+  return register_current_slow();
+}
+
+thread_state *thread_by_tid(std::uint32_t tid) noexcept {
+  if (tid >= max_threads) return nullptr;
+  return __atomic_load_n(&g_reg.slots[tid], __ATOMIC_ACQUIRE);
+}
+
+thread_state *thread_by_handle(pthread_t h) noexcept {
+  spin_guard g(g_reg.mtx);
+  for (std::uint32_t i = 0; i < g_reg.high_water; ++i) {
+    thread_state *t = g_reg.slots[i];
+    if (t && t->status.load(std::memory_order_relaxed) != thread_status::free && !t->joined_by_someone &&
+        pthread_equal(__atomic_load_n(&t->handle, __ATOMIC_ACQUIRE), h))
+      return t;
+  }
+  return nullptr;
+}
+
+void set_thread_name(thread_state *thr, const char *name) noexcept {
+  if (!thr || !name) return;
+  std::size_t n = std::strlen(name);
+  if (n >= sizeof(thr->name)) n = sizeof(thr->name) - 1;
+  std::memcpy(thr->name, name, n);
+  thr->name[n] = '\0';
+}
+
+report_thread describe_thread(const thread_state &t) {
+  report_thread r;
+  r.id = t.unique_id;
+  r.name = t.name;
+  r.created_at = stack_from_id(t.created_stack);
+  r.finished = t.status.load(std::memory_order_relaxed) == thread_status::finished;
+  return r;
+}
+
+thread_start_info *thread_before_create(thread_state *parent, bool detached) noexcept {
+  void *mem = internal_alloc(sizeof(thread_start_info));
+  if (!mem) return nullptr;
+  auto *info = new (mem) thread_start_info{nullptr, nullptr, nullptr};
+  thread_state *child;
+  {
+    spin_guard g(g_reg.mtx);
+    ensure_exit_key();
+    child = alloc_slot_locked();
+  }
+  if (!child) {
+    internal_free(info, sizeof(thread_start_info));
+    return nullptr;
+  }
+  // Everything the parent did so far happens before everything the child does: the child starts
+  // with the parent's clock, and the parent moves to a new epoch.
+  child->clock.join(parent->clock);
+  parent->clock.tick(parent->tid);
+  child->parent_unique_id = parent->unique_id;
+  child->detached = detached;  // created detached: its slot is recycled when it exits
+  child->created_stack = capture_stack_id(2);
+  info->child = child;
+  return info;
+}
+
+void thread_create_failed(thread_start_info *info) noexcept {
+  if (!info) return;
+  free_slot(info->child);
+  internal_free(info, sizeof(thread_start_info));
+}
+
+thread_state *thread_child(thread_start_info *info) noexcept { return info->child; }
+
+void thread_after_create(thread_state *child, pthread_t handle) noexcept {
+  // The parent may join before the child ran a single instruction: the handle must be known now.
+  // The child stores the same value (pthread_self) when it starts.
+  __atomic_store_n(&child->handle, handle, __ATOMIC_RELEASE);
+}
+
+void set_start_routine(thread_start_info *info, void *(*fn)(void *), void *arg) noexcept {
+  info->fn = fn;
+  info->arg = arg;
+}
+
+void *thread_trampoline(void *p) {
+  auto *info = static_cast<thread_start_info *>(p);
+  thread_state *t = info->child;
+  void *(*fn)(void *) = info->fn;
+  void *arg = info->arg;
+  internal_free(info, sizeof(thread_start_info));
+  bind_current(t);
+  return fn(arg);  // exit (return or pthread_exit) reaches thread_finish through the TLS key
+}
+
+void thread_finish(thread_state *thr) noexcept {
+  // Everything the thread did happens before a join returns.
+  thr->finish_clock.assign(thr->clock);
+  thr->clock.tick(thr->tid);
+  deadlock_on_unblock(thr);
+  bool recycle;
+  {
+    spin_guard g(g_reg.mtx);
+    thr->status.store(thread_status::finished, std::memory_order_release);
+    recycle = thr->detached;
+  }
+  // A joinable thread keeps its state bound: destructors that run after ours (other TLS keys, libc's
+  // own exit work) may still lock, and must not register a second slot under the same pthread_t that
+  // a join would then pick. A detached thread gives its slot back now; late events re-register.
+  if (recycle) {
+    t_cur = nullptr;
+    free_slot(thr);
+  }
+}
+
+void thread_after_join(thread_state *joiner, thread_state *joined) noexcept {
+  if (!joined) return;
+  joiner->clock.join(joined->finish_clock);
+  free_slot(joined);
+}
+
+void thread_after_detach(thread_state *t) noexcept {
+  if (!t) return;
+  bool recycle;
+  {
+    spin_guard g(g_reg.mtx);
+    t->detached = true;
+    recycle = t->status.load(std::memory_order_relaxed) == thread_status::finished;
+  }
+  if (recycle) free_slot(t);
+}
+
+// Registers the thread that loads the library (normally main) first, so it is "T0".
+__attribute__((constructor(101))) static void register_initial_thread() { (void)cur_thread(); }
+
+}  // namespace lockstep::rt

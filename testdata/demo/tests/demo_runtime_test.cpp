@@ -1,0 +1,92 @@
+// Runs one of minibank's concurrency bugs under liblockstep: `demo_runtime_test race|deadlock`.
+//
+// Each scenario makes its bug happen on every run, whatever the scheduling, so
+// that the runtime's report (and its exit status, 66 by default) is certain:
+//   race      two producers push into one BoundedQueue; each bumps the queue's
+//             statistics counter after leaving the queue's lock (a data race).
+//   deadlock  two threads transfer between the same two accounts in opposite
+//             directions; a latch inside the transfer policy holds each thread
+//             until both own their first account lock (a real deadlock).
+// Without the runtime the race goes unnoticed (exit 0) and the deadlock hangs
+// until the watchdog below ends the process with status 3.
+#include "minibank/account.hpp"
+#include "minibank/bounded_queue.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <latch>
+#include <string_view>
+#include <thread>
+#include <unistd.h>
+
+namespace {
+
+using namespace minibank;
+
+// Long enough for any deadlock detector, short enough not to stall a test run.
+constexpr unsigned watchdog_seconds = 60;
+
+extern "C" void on_watchdog(int) {
+  static const char message[] =
+      "demo_runtime_test: no report and no progress after the watchdog timeout; giving up\n";
+  // Only async-signal-safe calls here.
+  ssize_t ignored = write(STDERR_FILENO, message, sizeof message - 1);
+  (void)ignored;
+  _exit(3);
+}
+
+int run_race() {
+  BoundedQueue queue(8);
+  std::thread producer_a([&] { queue.push(Transfer{1, 0, 1, 500, "from A"}); });
+  std::thread producer_b([&] { queue.push(Transfer{2, 1, 0, 700, "from B"}); });
+  producer_a.join();
+  producer_b.join();
+  QueueStats stats = queue.stats();
+  std::printf("race: pushed %llu, queued %zu\n",
+              static_cast<unsigned long long>(stats.pushed), stats.size);
+  return 0;
+}
+
+// Lets a transfer proceed only once both transfers hold their source account.
+class Rendezvous final : public TransferPolicy {
+public:
+  bool allow(std::size_t, std::size_t, Cents) override {
+    both_hold_first_lock_.arrive_and_wait();
+    return true;
+  }
+
+private:
+  std::latch both_hold_first_lock_{2};
+};
+
+int run_deadlock() {
+  Account checking(0, 10000);
+  Account savings(1, 10000);
+  Rendezvous policy;
+  std::thread to_savings([&] { checking.transfer_to(savings, 1000, policy); });
+  std::thread to_checking([&] { savings.transfer_to(checking, 2000, policy); });
+  to_savings.join();
+  to_checking.join();
+  std::printf("deadlock: did not happen (checking %lld, savings %lld)\n",
+              static_cast<long long>(checking.balance()),
+              static_cast<long long>(savings.balance()));
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::string_view scenario = argc == 2 ? argv[1] : "";
+  std::signal(SIGALRM, on_watchdog);
+  alarm(watchdog_seconds);
+  if (scenario == "race")
+    return run_race();
+  if (scenario == "deadlock")
+    return run_deadlock();
+  std::fprintf(stderr, "usage: %s race|deadlock\n"
+                       "  race      a data race on BoundedQueue's statistics counter\n"
+                       "  deadlock  two opposite transfers between the same two accounts\n",
+               argc > 0 ? argv[0] : "demo_runtime_test");
+  return 2;
+}
