@@ -24,7 +24,7 @@ static cl::opt<std::string> BuildPath(
 static cl::opt<unsigned> Jobs(
     "j", cl::desc("Translation units analyzed in parallel (default: number of\n"
                   "cores). Output is identical for every value."),
-    cl::value_desc("N"), cl::init(0), cl::cat(Category));
+    cl::value_desc("N"), cl::init(0), cl::Prefix, cl::cat(Category));
 
 static cl::opt<std::string> Checks(
     "checks",

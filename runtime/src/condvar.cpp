@@ -1,6 +1,12 @@
 // Condition-variable events (signal/broadcast happen before the wakeup they cause; the waiter's mutex
 // is released and retaken inside the wait), the misuse reports cv-multiple-mutexes and
 // cv-wait-without-lock, and the once-style idioms (pthread_once, function-local statics).
+#include <sched.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
 #include <string>
 
 #include "rtl.hpp"
@@ -16,7 +22,7 @@ void cv_report(thread_state *thr, std::string_view kind, std::uintptr_t cv, std:
   const std::string cvd = describe_sync(cv, nullptr, 0, sync_kind::condvar);
   report_event ev;
   ev.thread = thr->unique_id;
-  ev.stack = capture_stack(3);
+  ev.stack = capture_stack(0);
   for (std::uint32_t i = 0; i < thr->nheld; ++i) ev.locks_held.push_back(describe_held(thr->held[i]));
   if (kind == "cv-wait-without-lock") {
     r.summary = "wait on " + cvd + " without holding its mutex";
@@ -42,12 +48,12 @@ void cv_report(thread_state *thr, std::string_view kind, std::uintptr_t cv, std:
   }
   report_object o;
   o.address = cv;
-  o.description = cvd;
+  o.description = describe_object(cv);
   r.objects.push_back(std::move(o));
   if (mutex) {
     report_object m;
     m.address = mutex;
-    m.description = describe_sync(mutex);
+    m.description = describe_object(mutex);
     r.objects.push_back(std::move(m));
   }
   emit(thr, std::move(r));
@@ -83,7 +89,11 @@ sync_var *cond_pre_wait(thread_state *thr, std::uintptr_t cv, std::uintptr_t mut
     if (multiple) cv_report(thr, "cv-multiple-mutexes", cv, mutex, other_mutex, other_tid1, other_stack);
   } catch (...) {
   }
-  if (!h || h->shared) return nullptr;
+  if (!h || h->shared) {
+    // The real wait still returns with the mutex locked by this thread (POSIX): record that
+    // acquisition after the wait, so the program's matching unlock is not reported as well.
+    return sync_get_or_create(mutex, sync_kind::mutex);
+  }
   sync_var *m = h->sync;
   mutex_wait_release(thr, m);
   return m;
@@ -122,6 +132,76 @@ void once_acquire(thread_state *thr, std::uintptr_t addr) noexcept {
   if (!s) return;
   spin_guard g(s->mtx);
   acquire(thr, s->clock);
+}
+
+// Guard states kept in sync_var::recursion; the initializing thread's pthread_t in acquired_pc.
+namespace {
+constexpr std::uint32_t guard_idle = 0, guard_running = 1, guard_done = 2;
+}
+
+int guard_acquire(thread_state *thr, std::uintptr_t guard) noexcept {
+  sync_var *s = sync_get_or_create(guard, sync_kind::guard);
+  if (!s) {
+    // No memory for the record: fall back to a private spin on the guard's second byte.
+    auto *b = reinterpret_cast<std::atomic<unsigned char> *>(guard + 1);
+    for (;;) {
+      unsigned char v = b->load(std::memory_order_acquire);
+      if (v == 2) return 0;
+      if (v == 0 && b->compare_exchange_strong(v, 1)) return 1;
+      sched_yield();
+    }
+  }
+  const std::uintptr_t self = static_cast<std::uintptr_t>(pthread_self());
+  const bool track = thr && thr->in_rt == 0;
+  for (unsigned spins = 0;; ++spins) {
+    {
+      spin_guard g(s->mtx);
+      if (s->recursion == guard_done) {
+        if (track) acquire(thr, s->clock);  // the initialization happens before this use
+        return 0;
+      }
+      if (s->recursion == guard_idle) {
+        s->recursion = guard_running;
+        s->acquired_pc = self;
+        return 1;
+      }
+      if (s->acquired_pc == self) {
+        // The initializer of this static re-entered it: the C++ runtime would throw
+        // recursive_init_error; we cannot throw from here, so stop loudly.
+        static const char msg[] = "lockstep: recursive initialization of a function-local static\n";
+        (void)!write(2, msg, sizeof msg - 1);
+        abort();
+      }
+    }
+    // Another thread is running the initializer: wait for it (rarely long).
+    if (spins < 100) {
+      sched_yield();
+    } else {
+      timespec ts{0, 200000};
+      nanosleep(&ts, nullptr);
+    }
+  }
+}
+
+void guard_release(thread_state *thr, std::uintptr_t guard) noexcept {
+  sync_var *s = sync_find(guard);
+  if (!s) {
+    reinterpret_cast<std::atomic<unsigned char> *>(guard + 1)->store(2, std::memory_order_release);
+    return;
+  }
+  spin_guard g(s->mtx);
+  if (thr && thr->in_rt == 0) release(thr, s->clock);
+  s->recursion = guard_done;
+}
+
+void guard_abort(std::uintptr_t guard) noexcept {
+  sync_var *s = sync_find(guard);
+  if (!s) {
+    reinterpret_cast<std::atomic<unsigned char> *>(guard + 1)->store(0, std::memory_order_release);
+    return;
+  }
+  spin_guard g(s->mtx);
+  s->recursion = guard_idle;  // the initializer threw: the next use tries again
 }
 
 }  // namespace lockstep::rt

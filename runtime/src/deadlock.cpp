@@ -160,7 +160,7 @@ void report_deadlock(thread_state *thr, const deadlock::deadlock_cycle &c) {
     if (t->blocked_kind != 4) {
       report_object o;
       o.address = addr;
-      o.description = describe_sync(addr);
+      o.description = describe_object(addr);
       r.objects.push_back(std::move(o));
     }
   }
@@ -204,7 +204,7 @@ void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, st
   if (npending == 0) return;
   // Something new: the only place where a lock acquisition captures a full stack.
   try {
-    const std::uint32_t to_stack = capture_stack_id(3);
+    const std::uint32_t to_stack = capture_stack_id(0);
     std::vector<deadlock::cycle> cycles;
     std::vector<deadlock::lock_id> gates;
     std::uint32_t from_stacks[max_held];
@@ -250,7 +250,7 @@ void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, st
         r.events.push_back(std::move(acq));
         report_object obj;
         obj.address = lock_id_address(from);
-        obj.description = from_d;
+        obj.description = describe_object(lock_id_address(from));
         r.objects.push_back(std::move(obj));
         bool known = false;
         for (const report_thread &t : r.threads) known = known || t.id == p.thread;
@@ -295,7 +295,7 @@ void deadlock_on_long_block(thread_state *thr, std::uintptr_t what, std::uint8_t
     thr->blocked_target_tid = target_tid;
     thr->blocked_on.store(what, std::memory_order_relaxed);
     thr->block_seq.fetch_add(1, std::memory_order_relaxed);
-    thr->blocked_stack = capture_stack_id(3);
+    thr->blocked_stack = capture_stack_id(0);
     spin_guard g(g_blocked.mtx);
     g_blocked.threads[g_blocked.count++] = thr;
     thr->wfg_registered = true;

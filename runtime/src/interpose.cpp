@@ -74,9 +74,6 @@ LOCKSTEP_REAL(int, pthread_clockjoin_np, nullptr, pthread_t, void **, clockid_t,
 LOCKSTEP_REAL(int, pthread_detach, nullptr, pthread_t)
 LOCKSTEP_REAL(int, pthread_once, nullptr, ::pthread_once_t *, void (*)())
 LOCKSTEP_REAL(int, pthread_setname_np, nullptr, pthread_t, const char *)
-LOCKSTEP_REAL(int, __cxa_guard_acquire, nullptr, std::int64_t *)
-LOCKSTEP_REAL(void, __cxa_guard_release, nullptr, std::int64_t *)
-LOCKSTEP_REAL(void, __cxa_guard_abort, nullptr, std::int64_t *)
 
 #undef LOCKSTEP_REAL
 
@@ -498,25 +495,15 @@ int pthread_once(::pthread_once_t *once, void (*init)()) {
   return r;
 }
 
-int __cxa_guard_acquire(std::int64_t *g) {
-  const int r = real___cxa_guard_acquire()(g);
-  if (r == 0) {  // already initialized (possibly by another thread we waited for)
-    if (thread_state *thr = entry()) {
-      rt_scope sc(thr);
-      once_acquire(thr, addr_of(g));
-    }
-  }
-  return r;
-}
+// Function-local statics. The compiler's inline fast path reads the guard's first byte and calls
+// __cxa_guard_acquire only while it is 0, so a thread that finds the static ready would synchronize
+// with its initializer invisibly. We therefore run the guard protocol ourselves and never set that
+// byte: every use of the static calls in here, sees "done" in our table and acquires the
+// initializer's release. (Cost: a call and a lookup per use of a function-local static.)
+int __cxa_guard_acquire(std::int64_t *g) { return guard_acquire(cur_thread(), addr_of(g)); }
 
-void __cxa_guard_release(std::int64_t *g) {
-  if (thread_state *thr = entry()) {
-    rt_scope sc(thr);
-    once_release(thr, addr_of(g));
-  }
-  real___cxa_guard_release()(g);
-}
+void __cxa_guard_release(std::int64_t *g) { guard_release(cur_thread(), addr_of(g)); }
 
-void __cxa_guard_abort(std::int64_t *g) { real___cxa_guard_abort()(g); }
+void __cxa_guard_abort(std::int64_t *g) { guard_abort(addr_of(g)); }
 
 }  // extern "C"

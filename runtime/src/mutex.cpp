@@ -99,6 +99,14 @@ std::string describe_sync(std::uintptr_t addr, const char *name, std::uint32_t l
   return d;
 }
 
+std::string describe_object(std::uintptr_t addr) {
+  // Report objects print their address next to the description: leave it out here.
+  std::string d = describe_sync(addr);
+  const std::size_t at = d.rfind(" at 0x");
+  if (at != std::string::npos) d.erase(at);
+  return d;
+}
+
 std::string describe_sync(std::uintptr_t addr) {
   sync_var *s = sync_find(addr);
   if (!s) return describe_sync(addr, nullptr, 0, sync_kind::mutex);
@@ -159,7 +167,7 @@ static void misuse_report(thread_state *thr, std::string_view kind, std::uintptr
   report_event ev;
   ev.description = what + " " + obj + " by thread T" + std::to_string(thr->unique_id);
   ev.thread = thr->unique_id;
-  ev.stack = capture_stack(3);
+  ev.stack = capture_stack(0);
   ev.locks_held = held_locks_of(thr);
   r.events.push_back(std::move(ev));
   r.threads.push_back(describe_thread(*thr));
@@ -175,7 +183,7 @@ static void misuse_report(thread_state *thr, std::string_view kind, std::uintptr
   }
   report_object o;
   o.address = addr;
-  o.description = obj;
+  o.description = describe_object(addr);
   r.objects.push_back(std::move(o));
   emit(thr, std::move(r));
 }

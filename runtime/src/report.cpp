@@ -123,12 +123,38 @@ std::string title_of(std::string_view kind) {
   return title;
 }
 
+}  // namespace
+
+// Frames of the C++ and C libraries (std headers inlined into user code, glibc's own
+// sources, system shared objects): a report's location should point past them at the
+// user's code, e.g. the lock_guard line rather than gthr-default.h.
+bool is_library_frame(const frame &f) {
+  const std::string &file = f.file;
+  if (!file.empty())
+    return file.rfind("/usr/include/", 0) == 0 || file.find("/include/c++/") != std::string::npos ||
+           file.rfind("./", 0) == 0;
+  return f.module.rfind("/lib/", 0) == 0 || f.module.rfind("/usr/lib/", 0) == 0 ||
+         f.module.rfind("/lib64/", 0) == 0;
+}
+
+// The frame a one-line location should name: the innermost user frame with a source
+// line, else the innermost user frame with a name, else the innermost frame with either.
+const frame *location_frame(const std::vector<frame> &frames) {
+  for (const frame &f : frames)
+    if (!is_library_frame(f) && !f.file.empty()) return &f;
+  for (const frame &f : frames)
+    if (!is_library_frame(f) && !f.function.empty()) return &f;
+  for (const frame &f : frames)
+    if (!f.file.empty() || !f.function.empty()) return &f;
+  return nullptr;
+}
+
+namespace {
+
 std::string where(const std::vector<frame> &frames) {
-  for (const frame &f : frames) {
-    if (!f.file.empty()) return f.file + ":" + std::to_string(f.line);
-    if (!f.function.empty()) return f.function;
-  }
-  return {};
+  const frame *f = location_frame(frames);
+  if (f == nullptr) return {};
+  return f->file.empty() ? f->function : f->file + ":" + std::to_string(f->line);
 }
 
 // Priority 101: before the C++ dynamic initialisers of the same module, so the exit
@@ -167,6 +193,16 @@ printed_report prepare_report(const report &r) {
   p.title = title_of(r.kind);
   p.pid = static_cast<long>(::getpid());
   p.missing_edge = r.missing_edge;
+  // One symbolizer run for every stack of the report; the symbolize() calls below then
+  // find all their pcs in the cache.
+  std::vector<const stack_trace *> stacks;
+  for (const report_event &e : r.events) {
+    stacks.push_back(&e.stack);
+    for (const report_lock &l : e.locks_held) stacks.push_back(&l.acquired_at);
+  }
+  for (const report_object &o : r.objects) stacks.push_back(&o.created_at);
+  for (const report_thread &t : r.threads) stacks.push_back(&t.created_at);
+  (void)symbolize_many(stacks);
   for (const report_event &e : r.events) {
     printed_event pe;
     pe.description = e.description;
@@ -186,13 +222,11 @@ printed_report prepare_report(const report &r) {
     p.objects.push_back(printed_object{o.address, o.description, symbolize(o.created_at)});
   for (const report_thread &t : r.threads)
     p.threads.push_back(printed_thread{t.id, t.name, t.finished, t.parent, t.id == 0, symbolize(t.created_at)});
-  // The location is the first event's innermost frame that has one, as in TSan's SUMMARY.
+  // The location is the first event's innermost user frame, as in TSan's SUMMARY.
   if (!p.events.empty()) {
-    for (const frame &f : p.events.front().stack) {
-      if (f.file.empty() && f.function.empty()) continue;
-      if (!f.file.empty()) p.location = f.file + ":" + std::to_string(f.line);
-      if (!f.function.empty()) p.location += (p.location.empty() ? "in " : " in ") + f.function;
-      break;
+    if (const frame *f = location_frame(p.events.front().stack)) {
+      if (!f->file.empty()) p.location = f->file + ":" + std::to_string(f->line);
+      if (!f->function.empty()) p.location += (p.location.empty() ? "in " : " in ") + f->function;
     }
   }
   p.detail = r.summary;

@@ -132,6 +132,15 @@ struct printed_report {
   std::string missing_edge;
 };
 
+// True for frames of the C/C++ libraries: std headers (/usr/include/, .../include/c++/),
+// glibc's own sources ("./nptl/..."), and unsymbolized frames of system libraries.
+bool is_library_frame(const frame &f);
+
+// The frame a one-line location names (SUMMARY, "acquired at"): the innermost
+// non-library frame with a source line, else with a function name, else the innermost
+// frame with either; nullptr when there is none.
+const frame *location_frame(const std::vector<frame> &frames);
+
 // Symbolizes every stack of `r` and computes the derived strings above.
 printed_report prepare_report(const report &r);
 

@@ -98,6 +98,8 @@ void emit(thread_state *thr, report &&r) noexcept {
   if (thr) --thr->in_rt;
 }
 
+// Frames of the runtime itself are dropped when the stack is symbolized (whatever inlining did), so
+// callers pass 0 rather than guessing how many of our frames are on top.
 std::uint32_t capture_stack_id(int skip) noexcept {
   stack_trace st = capture_stack(skip + 1);
   return stack_depot_put(st);

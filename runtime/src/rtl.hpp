@@ -143,6 +143,10 @@ struct thread_state {
   std::uint32_t held_overflow = 0;     // acquisitions beyond max_held (not tracked, counted)
   std::uint32_t lockset = 0;           // interned id of the held set, valid when !lockset_dirty
   bool lockset_dirty = true;
+  // Recently interned held sets: (hash of the held addresses, id), so re-taking the same locks
+  // does not go back to the depot.
+  std::uint64_t lockset_cache_key[16] = {};
+  std::uint32_t lockset_cache_id[16] = {};
   bool ignore_accesses = false;
   // Lock-order edge cache: (from,to,gates) hashes this thread already gave to the graph.
   std::uint64_t edge_cache[256] = {};
@@ -165,11 +169,19 @@ struct thread_state {
   bool wfg_registered = false;         // in the deadlock detector's list of long-blocked threads
 };
 
+// The calling thread's state. initial-exec TLS (set for the whole library in CMake): one
+// %fs-relative load, no __tls_get_addr call on the hot path.
+extern __thread thread_state *t_cur;
+thread_state *register_current_slow() noexcept;
 // The calling thread's state, creating it on first use (threads we did not create, the main thread).
 // Returns null only when the runtime cannot track this thread (slots exhausted).
-thread_state *cur_thread() noexcept;
+inline thread_state *cur_thread() noexcept {
+  thread_state *t = t_cur;
+  if (__builtin_expect(t != nullptr, 1)) return t;
+  return register_current_slow();
+}
 // The calling thread's state if it exists, without creating it.
-thread_state *cur_thread_if_any() noexcept;
+inline thread_state *cur_thread_if_any() noexcept { return t_cur; }
 // Thread by slot (tests, reports, deadlock detection). Null when the slot was never used.
 thread_state *thread_by_tid(std::uint32_t tid) noexcept;
 // The report view of a thread (name, creation stack).
@@ -242,6 +254,7 @@ void mutex_wait_reacquire(thread_state *thr, sync_var *m, std::uintptr_t pc) noe
 report_lock describe_held(const held_lock &h);
 std::string describe_sync(std::uintptr_t addr, const char *name, std::uint32_t lock_id, sync_kind kind);
 std::string describe_sync(std::uintptr_t addr);  // looks the object up
+std::string describe_object(std::uintptr_t addr);  // the same without the address
 // The held-set entry of `addr` in thr, or null.
 held_lock *find_held(thread_state *thr, std::uintptr_t addr) noexcept;
 // Lock ids: dense, reused after destroy; the address and name each stands for (for reports).
@@ -259,6 +272,11 @@ void cond_destroy(thread_state *thr, std::uintptr_t cv) noexcept;
 // Once-style idioms (pthread_once, __cxa_guard_*): completion happens before every later check.
 void once_release(thread_state *thr, std::uintptr_t addr) noexcept;
 void once_acquire(thread_state *thr, std::uintptr_t addr) noexcept;
+// The Itanium C++ ABI guard protocol for function-local statics, run on our own table (see
+// interpose.cpp). `thr` may be null or inside the runtime: the protocol still runs, untracked.
+int guard_acquire(thread_state *thr, std::uintptr_t guard) noexcept;
+void guard_release(thread_state *thr, std::uintptr_t guard) noexcept;
+void guard_abort(std::uintptr_t guard) noexcept;
 
 // deadlock.cpp
 // Lock-order edges from every held lock to `s` (called after a blocking acquisition, s->mtx not held).

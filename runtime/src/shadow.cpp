@@ -38,11 +38,16 @@ struct read_shared {
   } *e = nullptr;
 };
 
+// Per byte: the epochs (what detection needs) and which of the cell's info slots describes the
+// access behind each epoch (what reports need). An access stores its info once, in the slot of its
+// first byte, instead of once per byte: an 8-byte access costs one 32-byte store, not eight.
+// (A later, narrower access can overwrite a slot other bytes still point to; then a report shows
+// that later access's site for them. Detection, which uses only the epochs, is unaffected.)
 struct byte_shadow {
   epoch w = 0;
   epoch r = 0;  // valid when rs == nullptr
   read_shared *rs = nullptr;
-  access_info wi, ri;
+  std::uint8_t wslot = 0, rslot = 0;
 };
 
 struct shadow_cell {
@@ -50,8 +55,33 @@ struct shadow_cell {
   std::atomic<shadow_cell *> next{nullptr};
   shadow_cell *free_next = nullptr;
   spinlock mtx;
+  // True while all 8 bytes have the same state, kept in b[0] alone (b[1..7] are stale): whole-granule
+  // accesses (8-byte or larger, aligned) then check one byte instead of eight. A narrower access
+  // first splits the cell (copies b[0] out); a whole-granule write makes it uniform again.
+  bool uniform = true;
   byte_shadow b[8];
+  access_info winfo[8], rinfo[8];
 };
+
+read_shared *copy_read_shared(const read_shared *rs) noexcept;
+void free_read_shared(read_shared *rs) noexcept;
+
+void split_cell(shadow_cell &cell) noexcept {
+  cell.uniform = false;
+  for (unsigned i = 1; i < 8; ++i) {
+    cell.b[i] = cell.b[0];
+    if (cell.b[0].rs) cell.b[i].rs = copy_read_shared(cell.b[0].rs);
+  }
+}
+
+void clear_cell(shadow_cell &cell) noexcept {
+  const unsigned n = cell.uniform ? 1 : 8;
+  for (unsigned i = 0; i < n; ++i) free_read_shared(cell.b[i].rs);
+  for (byte_shadow &b : cell.b) b = byte_shadow{};
+  for (access_info &i : cell.winfo) i = access_info{};
+  for (access_info &i : cell.rinfo) i = access_info{};
+  cell.uniform = true;
+}
 
 using shadow_table = addr_table<shadow_cell, 20>;
 never_destroyed<shadow_table> g_shadow;
@@ -89,6 +119,15 @@ bool rs_set(read_shared *rs, std::uint32_t tid, std::uint32_t clk, const access_
   rs->e[tid].clk = clk;
   rs->e[tid].info = info;
   return true;
+}
+
+read_shared *copy_read_shared(const read_shared *rs) noexcept {
+  void *mem = internal_alloc(sizeof(read_shared));
+  if (!mem) return nullptr;
+  auto *c = new (mem) read_shared();
+  for (std::uint32_t t = 0; t < rs->cap; ++t)
+    if (rs->e[t].clk) rs_set(c, t, rs->e[t].clk, rs->e[t].info);
+  return c;
 }
 
 // What a race report needs about the earlier access.
@@ -150,7 +189,7 @@ void report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool 
   now.description = std::string(is_write ? "Write" : "Read") + " of size " + std::to_string(size) + " at " +
                     hex(addr) + " by thread T" + std::to_string(thr->unique_id) + where(cur);
   now.thread = thr->unique_id;
-  now.stack = capture_stack(3);
+  now.stack = capture_stack(0);
   for (std::uint32_t i = 0; i < thr->nheld; ++i) now.locks_held.push_back(describe_held(thr->held[i]));
   r.events.push_back(std::move(now));
   report_event prev;
@@ -162,7 +201,7 @@ void report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool 
   r.events.push_back(std::move(prev));
   report_object o;
   o.address = addr;
-  o.description = "memory at " + hex(addr) + " (" + std::to_string(size) + " bytes)";
+  o.description = "annotated memory (" + std::to_string(size) + " bytes)";
   r.objects.push_back(std::move(o));
   r.threads.push_back(describe_thread(*thr));
   thread_state *pt = thread_by_tid(c.prev_tid);
@@ -180,15 +219,16 @@ void report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool 
   emit(thr, std::move(r));
 }
 
-// FastTrack on one byte. Returns true when a conflict was recorded into `c` (first one only).
-inline void access_byte(thread_state *thr, byte_shadow &b, epoch me, bool is_write, const access_info &info,
-                        conflict &c, std::uintptr_t byte_addr) noexcept {
+// FastTrack on one byte; `slot` is where this access's info goes in the cell. Records the first
+// conflict into `c`.
+inline void access_byte(shadow_cell &cell, unsigned i, unsigned slot, epoch me, bool is_write, const access_info &info,
+                        conflict &c, std::uintptr_t byte_addr, thread_state *thr) noexcept {
+  byte_shadow &b = cell.b[i];
   const vector_clock &C = thr->clock;
   if (is_write) {
     if (b.w == me) return;  // same epoch: nothing new (the common case in loops)
-    if (b.w && epoch_tid(b.w) != thr->tid && !C.covers(b.w) && !c.found) {
-      c = conflict{true, true, b.wi, epoch_tid(b.w), byte_addr};
-    }
+    if (b.w && epoch_tid(b.w) != thr->tid && !C.covers(b.w) && !c.found)
+      c = conflict{true, true, cell.winfo[b.wslot], epoch_tid(b.w), byte_addr};
     if (b.rs) {
       for (std::uint32_t t = 0; t < b.rs->cap; ++t) {
         const auto &e = b.rs->e[t];
@@ -197,12 +237,12 @@ inline void access_byte(thread_state *thr, byte_shadow &b, epoch me, bool is_wri
       free_read_shared(b.rs);
       b.rs = nullptr;
     } else if (b.r && epoch_tid(b.r) != thr->tid && !C.covers(b.r) && !c.found) {
-      c = conflict{true, false, b.ri, epoch_tid(b.r), byte_addr};
+      c = conflict{true, false, cell.rinfo[b.rslot], epoch_tid(b.r), byte_addr};
     }
     // Every earlier read is ordered before this write (or was just reported): later accesses that
     // race with those reads also race with this write, so the reads can be forgotten.
     b.w = me;
-    b.wi = info;
+    b.wslot = static_cast<std::uint8_t>(slot);
     b.r = 0;
     return;
   }
@@ -211,24 +251,23 @@ inline void access_byte(thread_state *thr, byte_shadow &b, epoch me, bool is_wri
   } else if (b.r == me) {
     return;
   }
-  if (b.w && epoch_tid(b.w) != thr->tid && !C.covers(b.w) && !c.found) {
-    c = conflict{true, true, b.wi, epoch_tid(b.w), byte_addr};
-  }
+  if (b.w && epoch_tid(b.w) != thr->tid && !C.covers(b.w) && !c.found)
+    c = conflict{true, true, cell.winfo[b.wslot], epoch_tid(b.w), byte_addr};
   if (b.rs) {
     rs_set(b.rs, thr->tid, epoch_clock(me), info);
   } else if (!b.r || epoch_tid(b.r) == thr->tid || C.covers(b.r)) {
     b.r = me;  // reads still totally ordered: an epoch suffices
-    b.ri = info;
+    b.rslot = static_cast<std::uint8_t>(slot);
   } else {
-    // A second, concurrent reader: switch to a read clock.
+    // A second, concurrent reader: switch to a read clock (per-thread infos live in it).
     void *mem = internal_alloc(sizeof(read_shared));
     if (!mem) {
       b.r = me;
-      b.ri = info;
+      b.rslot = static_cast<std::uint8_t>(slot);
       return;
     }
     auto *rs = new (mem) read_shared();
-    rs_set(rs, epoch_tid(b.r), epoch_clock(b.r), b.ri);
+    rs_set(rs, epoch_tid(b.r), epoch_clock(b.r), cell.rinfo[b.rslot]);
     rs_set(rs, thr->tid, epoch_clock(me), info);
     b.rs = rs;
     b.r = 0;
@@ -255,9 +294,21 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
     shadow_cell *cell = t.get_or_create(g, [](shadow_cell &) {}, fresh);
     if (!cell) return;
     spin_guard lk(cell->mtx);
-    const std::uintptr_t lo = g < addr ? addr : g;
-    const std::uintptr_t hi = g + 8 < end ? g + 8 : end;
-    for (std::uintptr_t p = lo; p < hi; ++p) access_byte(thr, cell->b[p - g], me, is_write, info, c, p);
+    const unsigned lo = static_cast<unsigned>((g < addr ? addr : g) - g);
+    const unsigned hi = static_cast<unsigned>((g + 8 < end ? g + 8 : end) - g);
+    if (lo == 0 && hi == 8) {
+      if (cell->uniform) {
+        access_byte(*cell, 0, 0, me, is_write, info, c, g, thr);
+      } else {
+        for (unsigned i = 0; i < 8; ++i) access_byte(*cell, i, 0, me, is_write, info, c, g + i, thr);
+        if (is_write) cell->uniform = true;  // every byte now holds this write and no reads
+      }
+    } else {
+      if (cell->uniform) split_cell(*cell);
+      for (unsigned i = lo; i < hi; ++i) access_byte(*cell, i, lo, me, is_write, info, c, g + i, thr);
+    }
+    // The info goes in after the loop: the loop may still need the slot's previous content.
+    (is_write ? cell->winfo : cell->rinfo)[lo] = info;
   }
   if (c.found) {
     try {
@@ -277,16 +328,14 @@ void shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
     if (whole) {
       t.remove(g, [](shadow_cell &cell) {
         spin_guard lk(cell.mtx);
-        for (byte_shadow &b : cell.b) {
-          free_read_shared(b.rs);
-          b = byte_shadow{};
-        }
+        clear_cell(cell);
       });
       continue;
     }
     if (shadow_cell *cell = t.find(g)) {
       spin_guard lk(cell->mtx);
       if (cell->addr.load(std::memory_order_relaxed) != g) continue;
+      if (cell->uniform) split_cell(*cell);
       for (std::uintptr_t p = (g < addr ? addr : g); p < g + 8 && p < end; ++p) {
         byte_shadow &b = cell->b[p - g];
         free_read_shared(b.rs);
@@ -301,13 +350,27 @@ std::size_t shadow_cell_count() noexcept {
 }
 
 std::uint32_t current_lockset(thread_state *thr) noexcept {
-  if (!thr->lockset_dirty) return thr->lockset;
-  // Interned lazily, at the first access after the held set changed: lock/unlock pay nothing for it.
+  if (__builtin_expect(!thr->lockset_dirty, 1)) return thr->lockset;
+  // Interned lazily, at the first access after the held set changed: lock/unlock pay nothing for it,
+  // and a per-thread cache keyed by a hash of the held set skips the depot when the same locks are
+  // taken again (the common loop: lock, access, unlock).
+  thr->lockset_dirty = false;
+  if (thr->nheld == 0) return thr->lockset = 0;
+  std::uint64_t h = 0x9E3779B97F4A7C15ull;
+  for (std::uint32_t i = 0; i < thr->nheld; ++i) {
+    h ^= thr->held[i].addr | (thr->held[i].shared ? 1 : 0);
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 29;
+  }
+  h |= 1;
+  const unsigned slot = static_cast<unsigned>(h >> 60);
+  if (thr->lockset_cache_key[slot] == h) return thr->lockset = thr->lockset_cache_id[slot];
   stack_trace st;
   for (std::uint32_t i = 0; i < thr->nheld && st.size < stack_trace::max_frames; ++i)
     st.pcs[st.size++] = thr->held[i].addr | (thr->held[i].shared ? 1 : 0);
-  thr->lockset = st.size ? stack_depot_put(st) : 0;
-  thr->lockset_dirty = false;
+  thr->lockset = stack_depot_put(st);
+  thr->lockset_cache_key[slot] = h;
+  thr->lockset_cache_id[slot] = thr->lockset;
   return thr->lockset;
 }
 

@@ -20,6 +20,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -342,76 +343,70 @@ long long now_ms() {
   return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
-class symbolizer_process {
+// One run of llvm-symbolizer over a batch of (module, offset) queries. The process lives
+// only while a report is being symbolized: a long-lived child would be seen by a program
+// that waits for all of its children (and would hang it), and would be shared across
+// fork. Results are cached per pc, so later reports rarely start it at all.
+struct symbolizer_query {
+  std::string module;
+  std::uintptr_t offset = 0;
+};
+
+class symbolizer_runner {
  public:
-  // Symbolizes one module offset into `out` (one frame per inlined call). False when
-  // the symbolizer is unavailable or failed; the caller then falls back to dladdr.
-  bool symbolize(const module_info &module, std::uintptr_t offset, std::vector<frame> &out) {
-    if (!ensure_running()) return false;
-    std::string query = "\"" + module.path + "\" 0x";
-    char hex[32];
-    std::snprintf(hex, sizeof hex, "%llx\n", static_cast<unsigned long long>(offset));
-    query += hex;
-    if (!send_all(query)) return fail();
-    std::string answer;
-    if (!receive_answer(answer)) return fail();
-    // Pairs of lines "function" / "file:line:col", up to the terminating empty line.
-    std::size_t pos = 0;
-    while (pos < answer.size()) {
-      std::size_t eol = answer.find('\n', pos);
-      if (eol == std::string::npos || eol == pos) break;
-      std::string function = answer.substr(pos, eol - pos);
-      pos = eol + 1;
-      eol = answer.find('\n', pos);
-      if (eol == std::string::npos) break;
-      std::string location = answer.substr(pos, eol - pos);
-      pos = eol + 1;
-      frame f;
-      if (function != "??") f.function = function;
-      // "file:line:col"; the file itself may contain ':'.
-      std::size_t col_colon = location.rfind(':');
-      std::size_t line_colon = col_colon == std::string::npos ? std::string::npos : location.rfind(':', col_colon - 1);
-      if (line_colon != std::string::npos && line_colon > 0) {
-        std::string file = location.substr(0, line_colon);
-        if (file != "??") {
-          f.file = file;
-          f.line = std::atoi(location.c_str() + line_colon + 1);
-        }
-      }
-      out.push_back(std::move(f));
+  // Fills answers[i] with the frames of queries[i] (one per inlined call, innermost
+  // first); an answer stays empty when the symbolizer is unavailable or failed.
+  void run(const std::vector<symbolizer_query> &queries, std::vector<std::vector<frame>> &answers) {
+    answers.assign(queries.size(), {});
+    if (queries.empty() || !usable()) return;
+    std::string input;
+    for (const symbolizer_query &q : queries) {
+      char hex[32];
+      std::snprintf(hex, sizeof hex, "%llx\n", static_cast<unsigned long long>(q.offset));
+      input += "\"" + q.module + "\" 0x" + hex;
     }
-    return true;
+    std::string output;
+    if (!exchange(input, output)) {
+      if (++failures_ == max_failures)
+        write_stderr("lockstep: " + path_ + " failed twice; stacks show function names only from now on\n");
+      return;
+    }
+    parse(output, answers);
   }
 
  private:
-  bool ensure_running() {
+  static constexpr int max_failures = 2;
+
+  bool usable() {
     const flags_t &f = flags();
-    if (!f.symbolize) return false;
-    pid_t self = ::getpid();
-    if (fd_ >= 0 && owner_ != self) {
-      // Inherited across fork: the parent still owns that process; start our own.
-      ::close(fd_);
-      fd_ = -1;
-      pid_ = -1;
-      failures_ = 0;
-    }
-    if (fd_ >= 0) return true;
-    if (failures_ >= 2) return false;  // stop retrying a symbolizer that keeps failing
+    if (!f.symbolize || failures_ >= max_failures) return false;
+    if (!path_.empty()) return true;
     std::string problem;
-    std::string path = find_symbolizer(f, problem);
-    if (path.empty()) {
-      if (!warned_) write_stderr("lockstep: " + problem + "; stacks show function names only\n");
-      warned_ = true;
-      failures_ = 2;
+    path_ = find_symbolizer(f, problem);
+    if (path_.empty()) {
+      write_stderr("lockstep: " + problem + "; stacks show function names only\n");
+      failures_ = max_failures;
       return false;
     }
+    if (f.verbosity >= 1) write_stderr("lockstep: symbolizer: " + path_ + "\n");
+    return true;
+  }
+
+  // Writes `input` to a fresh llvm-symbolizer and reads all of its output, both at once
+  // (poll), so neither side can block on a full socket; gives up after a deadline.
+  bool exchange(const std::string &input, std::string &output) {
     int sv[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return fail();
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return false;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, sv[1], 0);
     posix_spawn_file_actions_adddup2(&actions, sv[1], 1);
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    // The child must not keep the program's other descriptors (a pipe's write end kept
+    // open there would hide EOF from the program's reader).
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+#endif
     // The child must not load the runtime again (LD_PRELOAD) nor see our options.
     std::vector<char *> env;
     for (char **e = environ; e != nullptr && *e != nullptr; ++e)
@@ -419,101 +414,176 @@ class symbolizer_process {
         env.push_back(*e);
     env.push_back(nullptr);
     std::string arg_inlines = "--inlines", arg_demangle = "--demangle";
-    char *argv[] = {path.data(), arg_inlines.data(), arg_demangle.data(), nullptr};
+    char *argv[] = {path_.data(), arg_inlines.data(), arg_demangle.data(), nullptr};
     pid_t child = -1;
-    int rc = posix_spawn(&child, path.c_str(), &actions, nullptr, argv, env.data());
+    int rc = posix_spawn(&child, path_.c_str(), &actions, nullptr, argv, env.data());
     posix_spawn_file_actions_destroy(&actions);
     ::close(sv[1]);
+    const int fd = sv[0];
     if (rc != 0) {
-      ::close(sv[0]);
-      write_stderr("lockstep: cannot run " + path + ": " + std::strerror(rc) + "\n");
-      failures_ = 2;
+      ::close(fd);
+      write_stderr("lockstep: cannot run " + path_ + ": " + std::strerror(rc) + "\n");
+      failures_ = max_failures;
       return false;
     }
-    if (f.verbosity >= 1) write_stderr("lockstep: symbolizer: " + path + "\n");
-    fd_ = sv[0];
-    pid_ = child;
-    owner_ = self;
-    return true;
-  }
-
-  bool send_all(const std::string &text) {
-    std::size_t done = 0;
-    while (done < text.size()) {
-      ssize_t n = ::send(fd_, text.data() + done, text.size() - done, MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      done += static_cast<std::size_t>(n);
-    }
-    return true;
-  }
-
-  // Reads up to the empty line that ends one answer; gives up after a timeout so a
-  // stuck symbolizer cannot hang the program (loading debug info can take seconds).
-  bool receive_answer(std::string &answer) {
-    const long long deadline = now_ms() + 20000;
-    char buffer[4096];
-    for (;;) {
-      if (answer.size() >= 2 && answer.compare(answer.size() - 2, 2, "\n\n") == 0) return true;
-      if (answer == "\n") return true;
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    // Loading debug info of a large binary can take seconds; never wait for ever.
+    const long long deadline = now_ms() + 30000;
+    std::size_t sent = 0;
+    bool finished = false, ok = true;
+    char buffer[8192];
+    while (!finished) {
       long long left = deadline - now_ms();
-      if (left <= 0) return false;
-      pollfd p{fd_, POLLIN, 0};
+      if (left <= 0) {
+        ok = false;
+        break;
+      }
+      pollfd p{fd, static_cast<short>(POLLIN | (sent < input.size() ? POLLOUT : 0)), 0};
       int r = ::poll(&p, 1, static_cast<int>(left));
       if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) return false;
-      ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      answer.append(buffer, static_cast<std::size_t>(n));
+      if (r <= 0) {
+        ok = false;
+        break;
+      }
+      if (sent < input.size() && (p.revents & POLLOUT)) {
+        ssize_t n = ::send(fd, input.data() + sent, input.size() - sent, MSG_NOSIGNAL);
+        if (n > 0) sent += static_cast<std::size_t>(n);
+        if (n < 0 && errno != EAGAIN && errno != EINTR) {
+          ok = false;
+          break;
+        }
+        if (sent == input.size()) ::shutdown(fd, SHUT_WR);  // EOF on its stdin: it answers and exits
+      }
+      if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+        ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+        if (n > 0) {
+          output.append(buffer, static_cast<std::size_t>(n));
+        } else if (n == 0) {
+          finished = true;
+        } else if (errno != EAGAIN && errno != EINTR) {
+          ok = false;
+          break;
+        }
+      }
+    }
+    ::close(fd);
+    if (!ok) ::kill(child, SIGKILL);
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    return ok && sent == input.size();
+  }
+
+  // Answers are pairs of lines "function" / "file:line:col", each answer ended by an
+  // empty line, in the order of the queries.
+  static void parse(const std::string &output, std::vector<std::vector<frame>> &answers) {
+    std::size_t pos = 0, index = 0;
+    while (pos < output.size() && index < answers.size()) {
+      std::size_t eol = output.find('\n', pos);
+      if (eol == std::string::npos) break;
+      if (eol == pos) {  // end of one answer
+        ++index;
+        pos = eol + 1;
+        continue;
+      }
+      std::string function = output.substr(pos, eol - pos);
+      pos = eol + 1;
+      eol = output.find('\n', pos);
+      if (eol == std::string::npos) break;
+      std::string location = output.substr(pos, eol - pos);
+      pos = eol + 1;
+      frame f;
+      if (function != "??") f.function = function;
+      // "file:line:col"; the file itself may contain ':'.
+      std::size_t col_colon = location.rfind(':');
+      std::size_t line_colon =
+          col_colon == std::string::npos || col_colon == 0 ? std::string::npos : location.rfind(':', col_colon - 1);
+      if (line_colon != std::string::npos && line_colon > 0) {
+        std::string file = location.substr(0, line_colon);
+        if (file != "??") {
+          f.file = normalize_path(file);
+          f.line = std::atoi(location.c_str() + line_colon + 1);
+        }
+      }
+      answers[index].push_back(std::move(f));
     }
   }
 
-  bool fail() {
-    if (fd_ >= 0) ::close(fd_);
-    if (pid_ > 0 && owner_ == ::getpid()) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    fd_ = -1;
-    pid_ = -1;
-    ++failures_;
-    return false;
-  }
-
-  int fd_ = -1;
-  pid_t pid_ = -1;
-  pid_t owner_ = -1;
+  std::string path_;
   int failures_ = 0;
-  bool warned_ = false;
 };
 
 // Symbolization state, created on first use and never destroyed (reports may happen
 // during static destruction); guarded by symbolizer_mutex.
 spin_mutex symbolizer_mutex;
-symbolizer_process *symbolizer = nullptr;
+symbolizer_runner *symbolizer = nullptr;
 std::unordered_map<std::uintptr_t, std::vector<frame>> *frame_cache = nullptr;
 
-std::vector<frame> symbolize_pc(std::uintptr_t pc) {
-  // pc is a return address: look up the call instruction before it.
-  const std::uintptr_t lookup = pc > 0 ? pc - 1 : pc;
-  module_info module = find_module(lookup);
-  std::vector<frame> frames;
-  if (!module.path.empty() && module.path.find('/') != std::string::npos)
-    symbolizer->symbolize(module, lookup - module.base, frames);
-  if (frames.empty()) frames.emplace_back();
-  Dl_info info;
-  bool have_dladdr = ::dladdr(reinterpret_cast<void *>(lookup), &info) != 0;
-  for (frame &f : frames) {
-    f.pc = pc;
-    f.module = module.path;
-    f.module_offset = pc - module.base;
-    if (f.function.empty() && have_dladdr && info.dli_sname != nullptr) f.function = demangle(info.dli_sname);
+// Symbolizes the pcs not yet in the cache, with one symbolizer run for all of them.
+void fill_cache(const std::vector<std::uintptr_t> &pcs) {
+  std::vector<std::uintptr_t> missing;
+  for (std::uintptr_t pc : pcs)
+    if (frame_cache->find(pc) == frame_cache->end()) {
+      missing.push_back(pc);
+      frame_cache->emplace(pc, std::vector<frame>());  // also dedups `missing`
+    }
+  if (missing.empty()) return;
+  std::vector<module_info> modules;
+  std::vector<symbolizer_query> queries;
+  std::vector<std::size_t> query_of(missing.size(), SIZE_MAX);
+  for (std::size_t i = 0; i < missing.size(); ++i) {
+    // pc is a return address: look up the call instruction before it.
+    const std::uintptr_t lookup = missing[i] > 0 ? missing[i] - 1 : 0;
+    modules.push_back(find_module(lookup));
+    const module_info &m = modules.back();
+    if (!m.path.empty() && m.path.find('/') != std::string::npos) {  // not the vDSO
+      query_of[i] = queries.size();
+      queries.push_back({m.path, lookup - m.base});
+    }
   }
-  return frames;
+  std::vector<std::vector<frame>> answers;
+  symbolizer->run(queries, answers);
+  for (std::size_t i = 0; i < missing.size(); ++i) {
+    const std::uintptr_t pc = missing[i], lookup = pc > 0 ? pc - 1 : 0;
+    std::vector<frame> frames;
+    if (query_of[i] != SIZE_MAX) frames = std::move(answers[query_of[i]]);
+    if (frames.empty()) frames.emplace_back();
+    Dl_info info;
+    const bool have_dladdr = ::dladdr(reinterpret_cast<void *>(lookup), &info) != 0;
+    for (frame &f : frames) {
+      f.pc = pc;
+      f.module = modules[i].path;
+      f.module_offset = pc - modules[i].base;
+      if (f.function.empty() && have_dladdr && info.dli_sname != nullptr) f.function = demangle(info.dli_sname);
+    }
+    (*frame_cache)[pc] = std::move(frames);
+  }
 }
 
 }  // namespace
+
+// "/usr/bin/../lib/gcc/x86_64-linux-gnu/12/../../../../include/c++/12/bits/x.h" ->
+// "/usr/include/c++/12/bits/x.h": debug info keeps the compiler's relative hops, which
+// only make reports harder to read. Lexical, for absolute paths only.
+std::string normalize_path(const std::string &path) {
+  if (path.empty() || path[0] != '/' || path.find("/.") == std::string::npos) return path;
+  std::vector<std::string> parts;
+  std::size_t pos = 1;
+  while (pos <= path.size()) {
+    std::size_t slash = path.find('/', pos);
+    if (slash == std::string::npos) slash = path.size();
+    std::string part = path.substr(pos, slash - pos);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(std::move(part));
+    }
+    pos = slash + 1;
+  }
+  std::string result;
+  for (const std::string &part : parts) result += "/" + part;
+  return result.empty() ? "/" : result;
+}
 
 bool is_runtime_frame(const frame &f) {
   std::string_view fn = f.function;
@@ -528,22 +598,25 @@ void stack_init() {
   (void)runtime_module();
 }
 
-std::vector<frame> symbolize(const stack_trace &stack) {
-  std::vector<frame> result;
+std::vector<std::vector<frame>> symbolize_many(const std::vector<const stack_trace *> &stacks) {
+  std::vector<std::vector<frame>> result(stacks.size());
   symbolizer_mutex.lock();
   if (symbolizer == nullptr) {
-    symbolizer = new symbolizer_process();
+    symbolizer = new symbolizer_runner();
     frame_cache = new std::unordered_map<std::uintptr_t, std::vector<frame>>();
   }
-  for (std::uint32_t i = 0; i < stack.size && i < stack_trace::max_frames; ++i) {
-    std::uintptr_t pc = stack.pcs[i];
-    auto it = frame_cache->find(pc);
-    if (it == frame_cache->end()) it = frame_cache->emplace(pc, symbolize_pc(pc)).first;
-    for (const frame &f : it->second)
-      if (!is_runtime_frame(f)) result.push_back(f);
-  }
+  std::vector<std::uintptr_t> pcs;
+  for (const stack_trace *stack : stacks)
+    for (std::uint32_t i = 0; i < stack->size && i < stack_trace::max_frames; ++i) pcs.push_back(stack->pcs[i]);
+  fill_cache(pcs);
+  for (std::size_t s = 0; s < stacks.size(); ++s)
+    for (std::uint32_t i = 0; i < stacks[s]->size && i < stack_trace::max_frames; ++i)
+      for (const frame &f : frame_cache->at(stacks[s]->pcs[i]))
+        if (!is_runtime_frame(f)) result[s].push_back(f);
   symbolizer_mutex.unlock();
   return result;
 }
+
+std::vector<frame> symbolize(const stack_trace &stack) { return std::move(symbolize_many({&stack}).front()); }
 
 }  // namespace lockstep::rt

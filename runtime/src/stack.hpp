@@ -6,9 +6,10 @@
 //    and never call an interposed function; after stack_init() (or one capture) they are
 //    async-signal-safe, except that a signal handler interrupting a depot insertion into
 //    the same bucket on the same thread would spin (the depot's per-bucket spinlock).
-//  - symbolize runs only when a report is printed: it allocates, spawns llvm-symbolizer
-//    with posix_spawn and talks to it over a socket (MSG_NOSIGNAL, so a dead symbolizer
-//    never raises SIGPIPE), with a timeout so it never hangs; it falls back to dladdr.
+//  - symbolize runs only when a report is printed: it allocates, and for pcs it has not
+//    seen before runs llvm-symbolizer once (posix_spawn, a socket with MSG_NOSIGNAL so a
+//    dead symbolizer never raises SIGPIPE, a deadline so it never hangs, the child reaped
+//    before returning); it falls back to dladdr. Results are cached per pc.
 #pragma once
 
 #include <atomic>
@@ -70,6 +71,14 @@ struct frame {
 // drops the runtime's own frames: functions of namespace lockstep::rt, __tsan_* entry
 // points, and any frame inside the runtime's shared object when the runtime is one.
 std::vector<frame> symbolize(const stack_trace &stack);
+
+// The same for several stacks at once, with a single symbolizer run for all their
+// uncached pcs (what a report needs). result[i] belongs to stacks[i].
+std::vector<std::vector<frame>> symbolize_many(const std::vector<const stack_trace *> &stacks);
+
+// Lexically removes "." and ".." from an absolute path (debug info keeps the
+// compiler's "/usr/bin/../lib/gcc/..." hops); other strings are returned unchanged.
+std::string normalize_path(const std::string &path);
 
 // True when `f` belongs to the runtime itself (see symbolize).
 bool is_runtime_frame(const frame &f);

@@ -8,11 +8,9 @@
 
 namespace lockstep::rt {
 
-namespace {
-
-// The calling thread's state. initial-exec TLS (set for the whole library in CMake): one
-// %fs-relative load, no __tls_get_addr call on the hot path.
 __thread thread_state *t_cur = nullptr;
+
+namespace {
 
 struct registry {
   spinlock mtx;
@@ -61,6 +59,7 @@ thread_state *alloc_slot_locked() noexcept {
   t->held_overflow = 0;
   t->lockset = 0;
   t->lockset_dirty = true;
+  for (auto &k : t->lockset_cache_key) k = 0;
   t->ignore_accesses = false;
   t->edge_cache_gen = ~std::uint64_t{0};  // forces a cache clear on first use
   t->handle = pthread_t{};
@@ -102,6 +101,8 @@ void on_thread_exit(void *arg) {
   if (t && t_cur == t) thread_finish(t);
 }
 
+}  // namespace
+
 thread_state *register_current_slow() noexcept {
   thread_state *t;
   {
@@ -114,21 +115,11 @@ thread_state *register_current_slow() noexcept {
   return t;
 }
 
-}  // namespace
-
 struct thread_start_info {
   thread_state *child;
   void *(*fn)(void *);
   void *arg;
 };
-
-thread_state *cur_thread_if_any() noexcept { return t_cur; }
-
-thread_state *cur_thread() noexcept {
-  thread_state *t = t_cur;
-  if (__builtin_expect(t != nullptr, 1)) return t;
-  return register_current_slow();
-}
 
 thread_state *thread_by_tid(std::uint32_t tid) noexcept {
   if (tid >= max_threads) return nullptr;
@@ -183,7 +174,7 @@ thread_start_info *thread_before_create(thread_state *parent, bool detached) noe
   parent->clock.tick(parent->tid);
   child->parent_unique_id = parent->unique_id;
   child->detached = detached;  // created detached: its slot is recycled when it exits
-  child->created_stack = capture_stack_id(2);
+  child->created_stack = capture_stack_id(0);
   info->child = child;
   return info;
 }

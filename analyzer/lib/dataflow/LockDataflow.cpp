@@ -141,6 +141,15 @@ struct ReleaseOpts {
   bool AtScopeEnd = false;
 };
 
+/// A release of a lock not acquired before it in the function: fine for an
+/// Unlock() wrapper, wrong if the function also acquires that lock itself.
+struct EntryRelease {
+  std::string Key;
+  LockPath Path;
+  SourceLocation Loc, InnerLoc;
+  std::string Callee;
+};
+
 struct ThrowExit {
   std::string Key;
   LockPath Path;
@@ -174,6 +183,7 @@ private:
   bool CanThrowOut = false;
   PrePass Pre;
   std::vector<ThrowExit> ThrowExits;
+  std::vector<EntryRelease> EntryReleaseSites;
   std::set<std::pair<int, unsigned>> Reported;
 
   bool once(int Kind, SourceLocation L) {
@@ -322,11 +332,13 @@ void FunctionAnalyzer::acquire(LockSet &S, const LockPath &P, bool Shared,
                                const AcquireOpts &O) {
   std::string K = P.key();
   if (LockFact *F = S.find(K)) {
-    if (isRecursive(P)) {
-      if (!O.IsTry)
-        ++F->Count;
+    // Count the re-acquisition (capped, so loops still settle): the
+    // releases that follow balance it instead of looking like double
+    // unlocks.
+    if (!O.IsTry)
+      F->Count = std::min(F->Count + 1, 3u);
+    if (isRecursive(P))
       return;
-    }
     if (!O.IsTry && !(F->Shared && Shared) && !P.Imprecise && Final &&
         once(1, Loc)) {
       DoubleLockEvent Ev;
@@ -365,6 +377,7 @@ void FunctionAnalyzer::acquire(LockSet &S, const LockPath &P, bool Shared,
   if (O.IsTry) {
     F.Maybe = true;
     F.Cond = O.TryCond;
+    F.FromTry = true;
   }
   S.Facts.push_back(std::move(F));
   S.Released.erase(std::remove_if(S.Released.begin(), S.Released.end(),
@@ -381,6 +394,21 @@ void FunctionAnalyzer::release(LockSet &S, const LockPath &P,
     if (F->Count > 1) {
       --F->Count;
       return;
+    }
+    if (F->Maybe && Final && !P.Imprecise && once(2, Loc)) {
+      // Held on some paths only: on the others this releases a mutex that
+      // is not held (a double unlock, an ignored try_lock result).
+      UnlockNotHeldEvent Ev;
+      Ev.Lock = P.name();
+      Ev.Loc = Loc;
+      Ev.MaybeHeldAt = F->AcquiredAt;
+      Ev.InnerLoc = O.InnerLoc;
+      Ev.Callee = O.Callee;
+      Ev.GuardName = O.GuardName;
+      for (const ReleasedFact &R : S.Released)
+        if (R.Key == K)
+          Ev.ReleasedAt = R.At;
+      H.handleUnlockNotHeld(Ev);
     }
     S.erase(K);
     S.Released.erase(std::remove_if(S.Released.begin(), S.Released.end(),
@@ -419,9 +447,11 @@ void FunctionAnalyzer::release(LockSet &S, const LockPath &P,
   }
   if (!S.isEntryReleased(K)) {
     S.EntryReleased.push_back(K);
-    if (Final)
+    if (Final) {
       Sum.Releases.push_back(
           {P, false, O.InnerLoc.isValid() ? O.InnerLoc : Loc, {}});
+      EntryReleaseSites.push_back({K, P, Loc, O.InnerLoc, O.Callee});
+    }
   }
 }
 
@@ -473,6 +503,11 @@ void FunctionAnalyzer::rekeyTry(llvm::StringRef VarName, const Expr *Init,
   if (!I || !isa<CallExpr>(I))
     return;
   std::string K = exprKey(I, Ctx);
+  // `bool Got = lk.owns_lock();` names the guard's ownership.
+  Operation Op = Model.classify(I, Ctx);
+  if (Op.K == OpKind::GuardOwns)
+    if (const void *Id = guardId(Op.Guard))
+      K = guardKey(Id);
   for (LockFact &F : S.Facts)
     if (F.Cond && F.Cond->Key == K)
       F.Cond->Key = VarName.str();
@@ -732,20 +767,27 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
   case OpKind::GuardUnlock: {
     const void *Id = guardId(Op.Guard);
     GuardFact *G = Id ? S.guard(Id) : nullptr;
-    if (!G || G->Locks.empty())
+    if (!G)
       return;
-    if (G->Owning == GuardFact::Owns::No) {
+    if (G->Owning != GuardFact::Owns::Yes) {
       if (Final && once(2, Loc)) {
         UnlockNotHeldEvent Ev;
-        Ev.Lock = G->Locks.front().name();
+        Ev.Lock = G->Locks.empty() ? "" : G->Locks.front().name();
+        Ev.MaybeOwns = G->Owning == GuardFact::Owns::Maybe;
         Ev.Loc = Loc;
         Ev.GuardName = G->Name;
         Ev.GuardDoesNotOwn = true;
         for (const ReleasedFact &R : S.Released)
-          if (R.Key == G->Locks.front().key())
+          if (!G->Locks.empty() && R.Key == G->Locks.front().key())
             Ev.ReleasedAt = R.At;
         H.handleUnlockNotHeld(Ev);
       }
+      G->Owning = GuardFact::Owns::No;
+      S.Facts.erase(std::remove_if(S.Facts.begin(), S.Facts.end(),
+                                   [&](const LockFact &F) {
+                                     return F.Guard == Id;
+                                   }),
+                    S.Facts.end());
       return;
     }
     auto Locks = G->Locks;
@@ -775,8 +817,10 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
     G->Locks.clear();
     G->Owning = GuardFact::Owns::No;
     for (LockFact &F : S.Facts)
-      if (F.Guard == Id)
+      if (F.Guard == Id) {
         F.Guard = nullptr;
+        F.Detached = true;
+      }
     return;
   }
   case OpKind::GuardOwns:
@@ -1194,21 +1238,21 @@ void FunctionAnalyzer::finishExit(
       bool LocalLock = F.Path.Kind == LockPath::RootKind::Local &&
                        F.Path.Steps.empty() && F.Path.Root &&
                        LockModel::isLockType(F.Path.Root->getType());
-      if (!F.Maybe && Substitutable) {
+      if (!F.Maybe && Substitutable && !F.Detached) {
         // Returns holding it on every path: a Lock() wrapper.
         if (!ReturnsGuard)
           Sum.Acquires.push_back({F.Path, F.Shared, F.AcquiredAt, {}});
         WrapperKeys.insert(F.Key);
         continue;
       }
-      if (F.Maybe && Substitutable) {
+      if (F.Maybe && Substitutable && F.FromTry) {
         if (auto T = TryWrapper(F)) {
           Sum.TryAcquires.push_back({F.Path, F.Shared, F.AcquiredAt, *T});
           WrapperKeys.insert(F.Key);
           continue;
         }
       }
-      if (!F.Maybe && !LocalLock)
+      if (!F.Maybe && !LocalLock && !F.Detached)
         continue; // a lock inside a local object: its owner may release it
       if (F.Path.Imprecise)
         continue;
@@ -1226,6 +1270,27 @@ void FunctionAnalyzer::finishExit(
       Ev.ExitLoc = ExitLoc;
       H.handleNotReleased(Ev);
     }
+  }
+  // A function that takes a lock itself does not expect its caller to hold
+  // it: releasing it where it was not taken is a bug, not a wrapper.
+  for (const EntryRelease &R : EntryReleaseSites) {
+    bool Takes = false;
+    for (const LockEffect &T : Sum.Takes)
+      if (T.Path.key() == R.Key)
+        Takes = true;
+    if (!Takes || R.Path.Imprecise || !once(2, R.Loc))
+      continue;
+    Sum.Releases.erase(std::remove_if(Sum.Releases.begin(), Sum.Releases.end(),
+                                      [&](const LockEffect &E) {
+                                        return E.Path.key() == R.Key;
+                                      }),
+                       Sum.Releases.end());
+    UnlockNotHeldEvent Ev;
+    Ev.Lock = R.Path.name();
+    Ev.Loc = R.Loc;
+    Ev.InnerLoc = R.InnerLoc;
+    Ev.Callee = R.Callee;
+    H.handleUnlockNotHeld(Ev);
   }
   for (const ThrowExit &T : ThrowExits) {
     if (WrapperKeys.count(T.Key) || T.Path.Imprecise)
@@ -1448,7 +1513,8 @@ void TUAnalysis::analyzeAll() {
     if (!Done.insert(Def).second)
       continue;
     for (const OrderEdge &E : S.Edges)
-      if (E.From.isStable() && E.To.isStable() && E.From != E.To)
+      if (!E.From.orderKey().empty() && !E.To.orderKey().empty() &&
+          E.From.orderKey() != E.To.orderKey())
         Edges.push_back(E);
   }
   Handler.handleLockOrder(Edges, Ctx);

@@ -160,6 +160,8 @@ LockSet LockSet::join(const LockSet &A, const LockSet &B) {
         M.Cond.reset();
       M.Count = std::max(FA.Count, FB->Count);
       M.Shared = FA.Shared && FB->Shared;
+      M.FromTry = FA.FromTry || FB->FromTry;
+      M.Detached = FA.Detached || FB->Detached;
       if (!M.Guard)
         M.Guard = FB->Guard;
       R.Facts.push_back(std::move(M));
@@ -201,7 +203,8 @@ bool operator==(const LockSet &A, const LockSet &B) {
   for (size_t I = 0; I < A.Facts.size(); ++I) {
     const LockFact &X = A.Facts[I], &Y = B.Facts[I];
     if (X.Key != Y.Key || X.Maybe != Y.Maybe || X.Cond != Y.Cond ||
-        X.Guard != Y.Guard || X.Count != Y.Count || X.Shared != Y.Shared)
+        X.Guard != Y.Guard || X.Count != Y.Count || X.Shared != Y.Shared ||
+        X.Detached != Y.Detached)
       return false;
   }
   for (size_t I = 0; I < A.Guards.size(); ++I) {

@@ -61,6 +61,13 @@ public:
       : Cfg(Cfg), Enabled(std::move(Enabled)), Out(Out) {}
 
 protected:
+  bool BeginInvocation(CompilerInstance &CI) override {
+    // Clang prints "N errors generated." to stderr itself; the collector
+    // already has the errors, and parallel TUs would interleave the lines.
+    CI.setVerboseOutputStream(std::make_unique<llvm::raw_null_ostream>());
+    return true;
+  }
+
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  llvm::StringRef) override {
     if (auto C = makeAnalysisConsumer(CI, Cfg, Enabled, Out))
@@ -126,6 +133,12 @@ TUResult lockstep::analyzeTranslationUnit(
   if (Cmd.CommandLine.empty()) {
     R.Failed = true;
     R.Message = "the compile command is empty";
+    return R;
+  }
+  if (Cmd.Filename == "-") {
+    // Reading standard input would wait on the user's terminal forever.
+    R.Failed = true;
+    R.Message = "the compile command reads its source from standard input";
     return R;
   }
   // A private file system with its own working directory: the process's

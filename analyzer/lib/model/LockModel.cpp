@@ -412,8 +412,12 @@ Operation LockModel::classifyCall(const Stmt *S, ASTContext &Ctx) const {
   if (Name.empty())
     return Op;
 
-  // 4. Free functions of the standard library.
-  if (FD->isInStdNamespace()) {
+  // 4. Free functions of the standard library (std::this_thread too).
+  bool InStd = false;
+  for (const DeclContext *DC = FD->getDeclContext(); DC; DC = DC->getParent())
+    if (DC->isStdNamespace())
+      InStd = true;
+  if (InStd) {
     std::string QN = FD->getQualifiedNameAsString();
     if (QN == "std::lock" && Args.size() >= 2) {
       Op.K = OpKind::MultiAcquire;

@@ -28,6 +28,26 @@ std::string LockPath::key() const {
   return OS.str();
 }
 
+std::string LockPath::orderKey() const {
+  if (Imprecise)
+    return "";
+  if (Kind == RootKind::Global)
+    return key();
+  if ((Kind != RootKind::This && Kind != RootKind::Param) || Steps.empty() ||
+      !Steps.front().Member)
+    return "";
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  OS << "member";
+  for (const Step &St : Steps) {
+    if (St.Member)
+      OS << '.' << static_cast<const void *>(St.Member);
+    else
+      OS << '[' << St.Index << ']';
+  }
+  return OS.str();
+}
+
 std::string LockPath::name() const {
   std::string S;
   if (Kind != RootKind::This && Root)

@@ -191,6 +191,34 @@ TEST(CommandLineTest, BrokenTranslationUnitIsAnErrorAndOthersAreStillAnalyzed) {
             llvm::StringRef(P.path("broken.cpp")));
 }
 
+TEST(CommandLineTest, StandardAndBuiltinHeadersAreFound) {
+  // <cstddef> needs Clang's builtin stddef.h: the resource directory.
+  TestProject P;
+  P.write("fake.h", FakeHeader);
+  P.write("a.cpp", "#include <cstddef>\n#include <mutex>\n#include <thread>\n"
+                   "#include <stdatomic.h>\n#include \"fake.h\"\n"
+                   "std::mutex m;\nvoid f() { std::size_t n = 0; (void)n; "
+                   "report_fake_alpha(\"ok\"); }\n");
+  P.writeCompileCommands({"a.cpp"});
+  ToolRun R = tool(P, {"-p", "build"});
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  EXPECT_THAT(R.Out, HasSubstr("ok [fake-alpha]"));
+}
+
+TEST(CommandLineTest, AnalyzerCrashIsAnErrorForThatUnitOnly) {
+  TestProject P;
+  writeBasicProject(P);
+  P.write("crash.cpp", "void crash_the_analyzer();\nvoid c() { crash_the_analyzer(); }\n");
+  P.writeCompileCommands({"a.cpp", "crash.cpp", "b.cpp"});
+  for (const char *Jobs : {"-j1", "-j3"}) {
+    ToolRun R = tool(P, {"-p", "build", Jobs});
+    EXPECT_EQ(R.Status, 2) << describe(R);
+    EXPECT_THAT(R.Out, HasSubstr("[fake-alpha]"));
+    EXPECT_THAT(R.Out, HasSubstr("[other-gamma]"));
+    EXPECT_THAT(R.Err, HasSubstr(P.path("crash.cpp") + ": the analyzer crashed"));
+  }
+}
+
 TEST(CommandLineTest, MissingHeaderIsACompileError) {
   TestProject P;
   P.write("a.cpp", "#include \"nope.h\"\nint a;\n");

@@ -5,7 +5,8 @@
 // (underscores become dashes: report_fake_alpha() -> fake-alpha) when that
 // check is enabled, with the call's string-literal argument as the message
 // (or "called report_...") and a note at the callee's declaration.
-// `report_fake_config()` reports what config the translation unit got.
+// `report_fake_config()` reports what config the translation unit got, and a
+// call to `crash_the_analyzer()` crashes it (to test crash recovery).
 //
 //===----------------------------------------------------------------------===//
 #include "lockstep/analyzer/Analyzer.h"
@@ -31,6 +32,10 @@ public:
     if (!Callee || !Callee->getIdentifier())
       return true;
     llvm::StringRef Name = Callee->getName();
+    if (Name == "crash_the_analyzer") {
+      volatile int *Null = nullptr;
+      *Null = 1;
+    }
     if (!Name.consume_front("report_"))
       return true;
     std::string Check = Name.str();

@@ -47,8 +47,9 @@ class ReportListener : public ::testing::EmptyTestEventListener {
   // GoogleTest calls OnTestEnd on listeners in reverse order, so this runs before the
   // default printer prints the test's verdict, and the failure belongs to the test.
   void OnTestEnd(const ::testing::TestInfo &) override {
+    // Attributed to "lockstep" rather than to this header: the report names the code.
     for (const auto &[kind, text] : take())
-      ADD_FAILURE() << "lockstep reported " << kind << " during this test:\n" << text;
+      ADD_FAILURE_AT("lockstep", -1) << "lockstep reported " << kind << " during this test:\n" << text;
   }
 
   // False when the runtime had no free observer slot (then no test can fail from here).

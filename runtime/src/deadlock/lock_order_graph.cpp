@@ -126,6 +126,7 @@ bool lock_order_graph::reorder(lock_id from, lock_id to) {
     stack_.pop_back();
     delta_f_.push_back(n);
     for (auto [e, end] = boost::out_edges(n, graph_); e != end; ++e) {
+      ++visited_;
       auto t = static_cast<lock_id>(boost::target(*e, graph_));
       if (t == from) {
         if (ordered(*e)) return false;
@@ -147,6 +148,7 @@ bool lock_order_graph::reorder(lock_id from, lock_id to) {
     stack_.pop_back();
     delta_b_.push_back(n);
     for (auto [e, end] = boost::in_edges(n, graph_); e != end; ++e) {
+      ++visited_;
       auto s = static_cast<lock_id>(boost::source(*e, graph_));
       if (mark_[s] == bwd || ord_[s] < lower || !ordered(*e)) continue;
       mark_[s] = bwd;
@@ -179,6 +181,7 @@ void lock_order_graph::find_cycles(lock_id from, lock_id to, const std::vector<l
                                    const std::vector<lock_id> &new_gates, bool edge_is_new,
                                    std::vector<cycle> &out) {
   truncated_ = false;
+  if (opts_.max_cycles_per_edge == 0) return;
   std::size_t steps = 0;
   reserve_epochs(mark_, epoch_, 3);
 
@@ -191,6 +194,7 @@ void lock_order_graph::find_cycles(lock_id from, lock_id to, const std::vector<l
     lock_id n = stack_.back();
     stack_.pop_back();
     for (auto [e, end] = boost::out_edges(n, graph_); e != end; ++e) {
+      ++visited_;
       auto t = static_cast<lock_id>(boost::target(*e, graph_));
       if (mark_[t] == reach) continue;
       mark_[t] = reach;
@@ -209,6 +213,7 @@ void lock_order_graph::find_cycles(lock_id from, lock_id to, const std::vector<l
     lock_id n = stack_.back();
     stack_.pop_back();
     for (auto [e, end] = boost::in_edges(n, graph_); e != end; ++e) {
+      ++visited_;
       auto s = static_cast<lock_id>(boost::source(*e, graph_));
       if (mark_[s] != reach) continue;
       mark_[s] = region;
@@ -285,6 +290,7 @@ void lock_order_graph::find_cycles(lock_id from, lock_id to, const std::vector<l
     push(t, mask);
   }
   for (const frame &f : path) mark_[f.node] = region;
+  visited_ += steps;
 }
 
 bool lock_order_graph::reaches_avoiding_path(lock_id start, lock_id goal, std::uint32_t region,

@@ -79,6 +79,8 @@ class lock_order_graph {
   std::vector<lock_id> gates(lock_id from, lock_id to) const;
   // True when the last search for cycles hit `max_search_steps` (results may be incomplete).
   bool last_search_truncated() const { return truncated_; }
+  // How many edges all searches so far have examined: the cost measure the tests bound.
+  std::uint64_t edges_visited() const { return visited_; }
   // Checks the internal invariants (the order is a permutation and is topological for the
   // acyclic part); used by the tests after random operation sequences.
   bool check_invariants() const;
@@ -117,6 +119,7 @@ class lock_order_graph {
   std::vector<lock_id> node_at_;       // inverse of ord_
   std::size_t unordered_edges_ = 0;    // edges with in_order == false
   bool truncated_ = false;
+  std::uint64_t visited_ = 0;
 
   // Scratch space reused across calls to avoid allocating on every search.
   std::vector<std::uint32_t> mark_;    // per-node epoch marks

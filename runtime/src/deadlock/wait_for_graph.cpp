@@ -63,21 +63,22 @@ std::optional<deadlock_cycle> wait_for_graph::find_cycle(thread_id t) const {
 
   // 1. The blocked threads reachable from `t` through waits; only they can matter.
   struct node {
-    bool all;               // needs every owner
-    std::size_t support;    // all: owners still possibly deadlocked; any: unused
-    bool deadlocked = true; // until shown otherwise
+    explicit node(bool needs_all) : all(needs_all) {}
+    bool all;                // needs every owner
+    std::size_t support = 0; // all: owners still possibly deadlocked; any: unused
+    bool deadlocked = true;  // until shown otherwise
     std::vector<thread_id> dependents;  // reachable threads waiting on a resource we own
   };
   std::unordered_map<thread_id, node> nodes;
   std::deque<thread_id> todo{t};
-  nodes.emplace(t, node{needs_all_owners(waits_.at(t).kind), 0});
+  nodes.emplace(t, node(needs_all_owners(waits_.at(t).kind)));
   std::vector<thread_id> order{t};
   while (!todo.empty()) {
     thread_id u = todo.front();
     todo.pop_front();
     for (thread_id o : owners_of(u)) {
       if (!waits_.count(o)) continue;  // a running owner: can still act
-      if (nodes.emplace(o, node{needs_all_owners(waits_.at(o).kind), 0}).second) {
+      if (nodes.emplace(o, node(needs_all_owners(waits_.at(o).kind))).second) {
         todo.push_back(o);
         order.push_back(o);
       }

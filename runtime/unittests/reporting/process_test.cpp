@@ -294,6 +294,8 @@ TEST_F(ProcessTest, GoogleTestListenerFailsTheTestThatReported) {
   EXPECT_NE(r.out.find("Mutex M2 acquired while holding M1 by thread T1:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("SUMMARY: lockstep: lock order inversion"), std::string::npos) << r.out;
   EXPECT_EQ(count(r.out, "[  FAILED  ] Probe.Clean"), 0u) << r.out;
+  EXPECT_EQ(count(r.out, "lockstep reported"), 1u) << "the report from before the tests blames no test:\n" << r.out;
+  EXPECT_EQ(count(r.err, "Reported during static initialisation"), 1u) << r.err;
 }
 
 }  // namespace

@@ -172,6 +172,34 @@ TEST(ReportJsonTest, EmptyReportIsValidToo) {
   EXPECT_TRUE(v["objects"].array.empty());
 }
 
+TEST(LocationTest, SkipsLibraryFramesToTheUsersCode) {
+  std::vector<frame> frames = {
+      make_frame(0x1, "__gthread_mutex_lock(pthread_mutex_t*)",
+                 "/usr/include/x86_64-linux-gnu/c++/12/bits/gthr-default.h", 749),
+      make_frame(0x2, "std::mutex::lock()", "/usr/lib/gcc/x86_64-linux-gnu/12/include/c++/12/bits/std_mutex.h", 100),
+      make_frame(0x3, "start_thread", "./nptl/pthread_create.c", 442),
+      make_frame(0x4, "transfer(account&, account&)", "/src/bank.cpp", 24),
+      make_frame(0x5, "main", "/src/main.cpp", 3)};
+  EXPECT_TRUE(is_library_frame(frames[0]));
+  EXPECT_TRUE(is_library_frame(frames[1]));
+  EXPECT_TRUE(is_library_frame(frames[2]));
+  EXPECT_FALSE(is_library_frame(frames[3]));
+  ASSERT_NE(location_frame(frames), nullptr);
+  EXPECT_EQ(location_frame(frames)->function, "transfer(account&, account&)");
+
+  // Without a user frame that has a line: a named user frame, then any frame.
+  frame no_line = make_frame(0x6, "user_fn", "", 0);
+  no_line.module = "/opt/app/bin/app";
+  EXPECT_EQ(location_frame({frames[0], no_line})->function, "user_fn");
+  frame libc = make_frame(0x7, "pthread_mutex_lock", "", 0);
+  libc.module = "/lib/x86_64-linux-gnu/libc.so.6";
+  EXPECT_TRUE(is_library_frame(libc));
+  // Only library frames: the innermost one that names anything.
+  EXPECT_EQ(location_frame({libc, frames[0]})->function, "pthread_mutex_lock");
+  EXPECT_EQ(location_frame({}), nullptr);
+  EXPECT_EQ(location_frame({make_frame(0x8, "", "", 0)}), nullptr);
+}
+
 __attribute__((noinline)) stack_trace racy_function_for_report() {
   stack_trace s = capture_stack(0);
   asm volatile("" ::: "memory");

@@ -97,6 +97,16 @@ TEST(StackTest, RuntimeFramesAreRecognisedByName) {
   EXPECT_FALSE(is_runtime_frame(f));
 }
 
+TEST(StackTest, NormalizesDebugInfoPaths) {
+  EXPECT_EQ(normalize_path("/usr/bin/../lib/gcc/x86_64-linux-gnu/12/../../../../include/c++/12/bits/invoke.h"),
+            "/usr/include/c++/12/bits/invoke.h");
+  EXPECT_EQ(normalize_path("/src/./a//b.cpp"), "/src/a/b.cpp");
+  EXPECT_EQ(normalize_path("/../x.cpp"), "/x.cpp");
+  EXPECT_EQ(normalize_path("/src/main.cpp"), "/src/main.cpp");
+  EXPECT_EQ(normalize_path("./nptl/pthread_create.c"), "./nptl/pthread_create.c");  // relative: kept
+  EXPECT_EQ(normalize_path(""), "");
+}
+
 TEST(StackTest, EmptyStackSymbolizesToNothing) { EXPECT_TRUE(symbolize(stack_trace{}).empty()); }
 
 stack_trace synthetic(std::uintptr_t seed, std::uint32_t size) {

@@ -1,5 +1,8 @@
 # Runs one demo_runtime_test scenario and checks liblockstep reported it: exit status 66, the kind on stderr and in JSON.
-#   cmake -DPROGRAM=<exe> -DSCENARIO=race|deadlock -DKIND=<report kind> [-DALSO=<kind,...>] -DWORK_DIR=<dir> -P expect-report.cmake
+#   cmake -DPROGRAM=<exe> -DSCENARIO=race|deadlock -DKIND=<report kind> [-DALSO=<kind,...>] [-DCOUNT=n]
+#         -DWORK_DIR=<dir> -P expect-report.cmake
+# ALSO lists other kinds the run may report too; COUNT is the exact number of KIND
+# reports (default: at least one). Any other kind fails the test.
 cmake_minimum_required(VERSION 3.20)
 foreach(var PROGRAM SCENARIO KIND WORK_DIR)
   if(NOT DEFINED ${var})
@@ -33,6 +36,7 @@ file(READ "${json_path}" content)
 string(REPLACE ";" "," content "${content}")
 string(REPLACE "\n" ";" lines "${content}")
 set(found 0)
+set(reports "")
 foreach(line IN LISTS lines)
   if(line STREQUAL "")
     continue()
@@ -45,9 +49,15 @@ foreach(line IN LISTS lines)
     message(FATAL_ERROR "expect-report: unexpected report kind '${kind}' (allowed: ${KIND} ${ALSO})")
   endif()
   if(kind STREQUAL KIND)
-    set(found 1)
+    math(EXPR found "${found} + 1")
+    string(JSON where ERROR_VARIABLE no_location GET "${line}" location)
+    string(JSON summary ERROR_VARIABLE no_summary GET "${line}" summary)
+    string(APPEND reports "\n  ${summary} (${where})")
   endif()
 endforeach()
+if(DEFINED COUNT AND NOT found EQUAL COUNT)
+  message(FATAL_ERROR "expect-report: ${found} '${KIND}' reports, expected exactly ${COUNT}:${reports}")
+endif()
 if(NOT found)
   message(FATAL_ERROR "expect-report: no '${KIND}' report among the JSON reports")
 endif()

@@ -29,8 +29,8 @@ namespace lockstep {
 /// primitives, the AST being analysed and the list findings go to.
 class CheckContext {
 public:
-  CheckContext(const Config &Cfg, std::vector<Finding> &Out)
-      : Cfg(Cfg), Model(Cfg), Out(Out) {}
+  CheckContext(Config C, std::vector<Finding> &Out)
+      : Cfg(std::move(C)), Model(Cfg), Out(Out) {}
   const Config &config() const { return Cfg; }
   const LockModel &model() const { return Model; }
   /// Valid while a translation unit is being analysed.
@@ -46,7 +46,7 @@ public:
   bool ignored(clang::SourceLocation Loc) const;
 
 private:
-  const Config &Cfg;
+  const Config Cfg; // a copy: the consumer may outlive the caller's Config
   LockModel Model;
   std::vector<Finding> &Out;
   clang::ASTContext *AST = nullptr;

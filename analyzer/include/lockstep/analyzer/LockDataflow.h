@@ -89,10 +89,13 @@ struct UnlockNotHeldEvent {
   std::string Lock;
   clang::SourceLocation Loc;
   clang::SourceLocation ReleasedAt; ///< the earlier release, if any
+  /// Set when the mutex is held on some paths only: where it was acquired.
+  clang::SourceLocation MaybeHeldAt;
   clang::SourceLocation InnerLoc;
   std::string Callee;
   std::string GuardName;  ///< set when a guard does the release
   bool GuardDoesNotOwn = false; ///< lk.unlock() on a guard owning nothing
+  bool MaybeOwns = false; ///< ... or owning only on some paths (a try)
   bool AtScopeEnd = false;      ///< the guard's destructor
 };
 
@@ -124,7 +127,7 @@ public:
   virtual void handleNotReleased(const NotReleasedEvent &) {}
   virtual void handleBlockingUnderLock(const BlockingEvent &) {}
   /// Called once per translation unit with every lock-order edge between
-  /// locks that are the same in every function (LockPath::isStable).
+  /// locks that have an identity across functions (LockPath::orderKey).
   virtual void handleLockOrder(const std::vector<OrderEdge> &,
                                clang::ASTContext &) {}
 };

@@ -57,11 +57,12 @@ public:
   std::string key() const;
   /// The lock as a reader would write it: "mu_", "q->mu", "locks[2]".
   std::string name() const;
-  /// Paths rooted at `this` or a global denote the same object in every
-  /// function, so they may be compared across functions (lock-order graph).
-  bool isStable() const {
-    return !Imprecise && (Kind == RootKind::This || Kind == RootKind::Global);
-  }
+  /// The lock's identity in the translation unit's lock-order graph, or ""
+  /// when it has none. A global is itself; a member reached from `this` or a
+  /// parameter is "the same member of the same class" (its chain of member
+  /// declarations), since any two objects of the class nest their locks the
+  /// same way. Locals, bare parameters and imprecise paths are left out.
+  std::string orderKey() const;
   /// The declared type of the lock object (after the last step).
   const clang::ValueDecl *lastDecl() const;
 

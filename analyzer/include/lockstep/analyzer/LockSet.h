@@ -58,6 +58,8 @@ struct LockFact {
   /// when it is held directly and must be released by an explicit call.
   const void *Guard = nullptr;
   unsigned Count = 1; ///< Re-acquisitions of a recursive mutex.
+  bool FromTry = false;  ///< Acquired by a try-lock (maybe-held by nature).
+  bool Detached = false; ///< Given up by a guard's release(): nobody owns it.
 };
 
 /// One live guard object (unique_lock lk, lock_guard g, ...).

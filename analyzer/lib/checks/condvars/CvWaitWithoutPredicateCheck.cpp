@@ -1,0 +1,189 @@
+//===- CvWaitWithoutPredicateCheck.cpp - cv-wait-without-predicate --------===//
+#include "CvWaitWithoutPredicateCheck.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace lockstep {
+
+void CvWaitWithoutPredicateCheck::registerMatchers(MatchFinder &Finder) {
+  Finder.addMatcher(
+      callExpr(unless(isExpansionInSystemHeader()),
+               callee(functionDecl(hasAnyName(
+                   "wait", "wait_for", "wait_until", "::pthread_cond_wait",
+                   "::pthread_cond_timedwait", "::pthread_cond_clockwait"))))
+          .bind("wait"),
+      this);
+}
+
+namespace {
+
+const Stmt *parentOf(const Stmt *S, ASTContext &Ctx) {
+  auto Parents = Ctx.getParents(*S);
+  if (Parents.empty())
+    return nullptr;
+  return Parents[0].get<Stmt>();
+}
+
+bool isConstantTrue(const Expr *E, const ASTContext &Ctx) {
+  if (!E)
+    return true; // for (;;)
+  bool V = false;
+  return !E->isValueDependent() && E->EvaluateAsBooleanCondition(V, Ctx) && V;
+}
+
+/// A break or return in \p S that leaves the loop (not one that belongs to a
+/// nested loop or switch).
+bool exitsLoop(const Stmt *S) {
+  if (!S)
+    return false;
+  if (isa<BreakStmt>(S) || isa<ReturnStmt>(S) || isa<CXXThrowExpr>(S) ||
+      isa<GotoStmt>(S))
+    return true;
+  for (const Stmt *C : S->children()) {
+    if (!C)
+      continue;
+    if (isa<WhileStmt>(C) || isa<ForStmt>(C) || isa<DoStmt>(C) ||
+        isa<SwitchStmt>(C) || isa<CXXForRangeStmt>(C)) {
+      // breaks inside belong to the nested statement; returns still exit
+      struct Finder {
+        static bool ret(const Stmt *S) {
+          if (!S)
+            return false;
+          if (isa<ReturnStmt>(S) || isa<CXXThrowExpr>(S))
+            return true;
+          for (const Stmt *C : S->children())
+            if (ret(C))
+              return true;
+          return false;
+        }
+      };
+      if (Finder::ret(C))
+        return true;
+      continue;
+    }
+    if (exitsLoop(C))
+      return true;
+  }
+  return false;
+}
+
+/// The loop body checks the state before the wait: `if (ready) break;`.
+bool checksBefore(const Stmt *Body, const Stmt *Wait, const SourceManager &SM) {
+  if (!Body)
+    return false;
+  if (const auto *If = dyn_cast<IfStmt>(Body))
+    if (SM.isBeforeInTranslationUnit(If->getBeginLoc(), Wait->getBeginLoc()) &&
+        !(SM.isBeforeInTranslationUnit(If->getBeginLoc(), Wait->getBeginLoc()) &&
+          SM.isBeforeInTranslationUnit(Wait->getEndLoc(), If->getEndLoc())) &&
+        (exitsLoop(If->getThen()) || exitsLoop(If->getElse())))
+      return true;
+  for (const Stmt *C : Body->children())
+    if (C && !isa<LambdaExpr>(C) && checksBefore(C, Wait, SM))
+      return true;
+  return false;
+}
+
+/// Names a variable declared in the for-init statement only.
+bool onlyLoopCounter(const Expr *Cond, const Stmt *Init) {
+  if (!Cond || !Init)
+    return false;
+  llvm::SmallPtrSet<const Decl *, 4> Counters;
+  if (const auto *DS = dyn_cast<DeclStmt>(Init))
+    for (const Decl *D : DS->decls())
+      Counters.insert(D);
+  if (Counters.empty())
+    return false;
+  bool Other = false;
+  std::function<void(const Stmt *)> Walk = [&](const Stmt *S) {
+    if (!S)
+      return;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+      if (!Counters.count(DRE->getDecl()) && isa<VarDecl>(DRE->getDecl()))
+        Other = true;
+    if (isa<MemberExpr>(S) || isa<CallExpr>(S))
+      Other = true;
+    for (const Stmt *C : S->children())
+      Walk(C);
+  };
+  Walk(Cond);
+  return !Other;
+}
+
+} // namespace
+
+void CvWaitWithoutPredicateCheck::check(const MatchFinder::MatchResult &R) {
+  const auto *Call = R.Nodes.getNodeAs<CallExpr>("wait");
+  if (!Call)
+    return;
+  ASTContext &Ctx = *R.Context;
+  Operation Op = context().model().classify(Call, Ctx);
+  if (Op.K != Operation::Kind::CvWait || Op.CvHasPredicate)
+    return;
+  const SourceManager &SM = Ctx.getSourceManager();
+  // Walk out to the nearest loop of the same function.
+  const Stmt *Child = Call;
+  bool UnderCheck = false;
+  for (const Stmt *P = parentOf(Call, Ctx); P; Child = P, P = parentOf(P, Ctx)) {
+    if (isa<LambdaExpr>(P))
+      break;
+    if (const auto *If = dyn_cast<IfStmt>(P)) {
+      // `if (!ready) cv.wait(lk);` inside a loop: the state is checked
+      // before waiting.
+      if (Child != If->getCond())
+        UnderCheck = true;
+      continue;
+    }
+    const Expr *Cond = nullptr;
+    const Stmt *Body = nullptr;
+    const Stmt *Init = nullptr;
+    if (const auto *W = dyn_cast<WhileStmt>(P)) {
+      Cond = W->getCond();
+      Body = W->getBody();
+    } else if (const auto *F = dyn_cast<ForStmt>(P)) {
+      Cond = F->getCond();
+      Body = F->getBody();
+      Init = F->getInit();
+    } else if (const auto *D = dyn_cast<DoStmt>(P)) {
+      // do { cv.wait(lk); } while (!ready); re-checks after each wakeup.
+      Cond = D->getCond();
+      Body = D->getBody();
+    } else {
+      continue;
+    }
+    if (Child != Body)
+      break; // the wait is in the loop's condition or increment
+    if (UnderCheck)
+      return;
+    if (!isConstantTrue(Cond, Ctx) &&
+        !onlyLoopCounter(Cond, Init))
+      return; // while (!ready) cv.wait(lk);
+    if (checksBefore(Body, Call, SM))
+      return; // for (;;) { if (ready) break; cv.wait(lk); }
+    break;
+  }
+  // Name the condition variable as written: 'ready_cv_.wait'.
+  std::string Name = Op.What.empty() ? "wait" : Op.What;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
+    llvm::StringRef Obj = Lexer::getSourceText(
+        CharSourceRange::getTokenRange(
+            MC->getImplicitObjectArgument()->getSourceRange()),
+        SM, Ctx.getLangOpts());
+    if (!Obj.empty() && MC->getMethodDecl())
+      Name = (Obj + "." + MC->getMethodDecl()->getName()).str();
+  }
+  emit(diag(Call->getBeginLoc(),
+            "'" + Name +
+                "' without a predicate, outside a loop that re-checks the "
+                "condition: a spurious or lost wakeup goes unnoticed; pass a "
+                "predicate or wait in 'while (!condition)'"));
+}
+
+} // namespace lockstep

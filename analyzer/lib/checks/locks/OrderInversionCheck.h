@@ -1,0 +1,28 @@
+//===- OrderInversionCheck.h - lock-order-inversion -------------*- C++ -*-===//
+//
+// Builds the translation unit's lock-order graph (Boost.Graph) from the
+// dataflow's order edges and reports each cycle once, unless a common gate
+// lock was held on every edge of it. See docs/checks/lock-order-inversion.md.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOCKSTEP_CHECKS_LOCKS_ORDERINVERSIONCHECK_H
+#define LOCKSTEP_CHECKS_LOCKS_ORDERINVERSIONCHECK_H
+
+#include "lockstep/analyzer/Check.h"
+
+namespace lockstep {
+
+class OrderInversionCheck : public Check {
+public:
+  using Check::Check;
+  void handleLockOrder(const std::vector<OrderEdge> &Edges,
+                       clang::ASTContext &Ctx) override;
+
+private:
+  void report(const std::vector<const OrderEdge *> &Cycle,
+              clang::ASTContext &Ctx);
+};
+
+} // namespace lockstep
+
+#endif // LOCKSTEP_CHECKS_LOCKS_ORDERINVERSIONCHECK_H

@@ -1,0 +1,126 @@
+// Vector clocks against a plain reference (std::vector, pointwise max), on randomized operation
+// sequences that can be replayed from their seed (LOCKSTEP_TEST_SEED=<n> runs only that seed).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <random>
+#include <vector>
+
+#include "clocks.hpp"
+
+namespace {
+
+using lockstep::rt::epoch;
+using lockstep::rt::vector_clock;
+
+struct ref_clock {
+  std::vector<std::uint32_t> c;
+  std::uint32_t get(std::uint32_t i) const { return i < c.size() ? c[i] : 0; }
+  void set(std::uint32_t i, std::uint32_t v) {
+    if (i >= c.size()) c.resize(i + 1, 0);
+    c[i] = v;
+  }
+  void join(const ref_clock &o) {
+    if (o.c.size() > c.size()) c.resize(o.c.size(), 0);
+    for (std::size_t i = 0; i < o.c.size(); ++i) c[i] = std::max(c[i], o.c[i]);
+  }
+  void assign(const ref_clock &o) {
+    std::fill(c.begin(), c.end(), 0);
+    if (o.c.size() > c.size()) c.resize(o.c.size(), 0);
+    std::copy(o.c.begin(), o.c.end(), c.begin());
+  }
+  bool leq(const ref_clock &o) const {
+    for (std::size_t i = 0; i < c.size(); ++i)
+      if (c[i] > o.get(static_cast<std::uint32_t>(i))) return false;
+    return true;
+  }
+};
+
+void expect_same(const vector_clock &v, const ref_clock &r, std::uint32_t width) {
+  for (std::uint32_t i = 0; i < width + 4; ++i) ASSERT_EQ(v.get(i), r.get(i)) << "component " << i;
+}
+
+void run_seed(std::uint64_t seed) {
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (replay with LOCKSTEP_TEST_SEED=" + std::to_string(seed) + ")");
+  std::mt19937_64 rng(seed);
+  const std::uint32_t width = 1 + rng() % 300;  // up to 300 thread slots: several growths
+  constexpr int n = 6;
+  vector_clock v[n];
+  ref_clock r[n];
+  for (int step = 0; step < 2000; ++step) {
+    const int a = static_cast<int>(rng() % n), b = static_cast<int>(rng() % n);
+    const std::uint32_t t = static_cast<std::uint32_t>(rng() % width);
+    switch (rng() % 6) {
+    case 0: {
+      const std::uint32_t val = static_cast<std::uint32_t>(rng() % 1000);
+      v[a].set(t, val);
+      r[a].set(t, val);
+      break;
+    }
+    case 1:
+      v[a].tick(t);
+      r[a].set(t, r[a].get(t) + 1);
+      break;
+    case 2:
+      if (a != b) {
+        v[a].join(v[b]);
+        r[a].join(r[b]);
+      }
+      break;
+    case 3:
+      if (a != b) {
+        v[a].assign(v[b]);
+        r[a].assign(r[b]);
+      }
+      break;
+    case 4:
+      ASSERT_EQ(v[a].leq(v[b]), r[a].leq(r[b]));
+      break;
+    case 5: {
+      const std::uint32_t clk = static_cast<std::uint32_t>(rng() % 1000);
+      const epoch e = lockstep::rt::make_epoch(t, clk);
+      ASSERT_EQ(v[a].covers(e), clk <= r[a].get(t));
+      break;
+    }
+    }
+    ASSERT_NO_FATAL_FAILURE(expect_same(v[a], r[a], width));
+  }
+}
+
+TEST(VectorClock, MatchesReferenceOnRandomSequences) {
+  if (const char *s = std::getenv("LOCKSTEP_TEST_SEED")) {
+    run_seed(std::strtoull(s, nullptr, 10));
+    return;
+  }
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    ASSERT_NO_FATAL_FAILURE(run_seed(seed));
+  }
+}
+
+TEST(VectorClock, EpochPacking) {
+  const epoch e = lockstep::rt::make_epoch(16383, 0xfffffff);
+  EXPECT_EQ(lockstep::rt::epoch_tid(e), 16383u);
+  EXPECT_EQ(lockstep::rt::epoch_clock(e), 0xfffffffu);
+  EXPECT_EQ(lockstep::rt::epoch_tid(lockstep::rt::make_epoch(3, 7)), 3u);
+}
+
+TEST(VectorClock, VerbsHaveTheirMeaning) {
+  vector_clock thread_a, thread_b, sync;
+  thread_a.set(0, 5);
+  thread_b.set(1, 3);
+  // release_store: the sync clock becomes exactly the releaser's.
+  sync.set(7, 9);
+  sync.assign(thread_a);
+  EXPECT_EQ(sync.get(7), 0u);
+  EXPECT_EQ(sync.get(0), 5u);
+  // acquire: the acquirer learns everything released.
+  thread_b.join(sync);
+  EXPECT_EQ(thread_b.get(0), 5u);
+  EXPECT_EQ(thread_b.get(1), 3u);
+  EXPECT_TRUE(thread_b.covers(lockstep::rt::make_epoch(0, 5)));
+  EXPECT_FALSE(thread_b.covers(lockstep::rt::make_epoch(0, 6)));
+}
+
+}  // namespace
