@@ -10,15 +10,19 @@
 // timing. The library puts a barrier before and after each thread's timed loop, and each workload resets its
 // shared state under its own lock before that loop, so consecutive runs never see each other's state.
 //
-// main() prints the process's peak resident set size on stderr as `peak_rss_kb=N` (read by tools/bench/runtime-bench).
+// main() registers the workloads from one table and, after running them, prints the process's peak resident set size
+// on stderr as `peak_rss_kb=N` (read by tools/bench/runtime-bench).
 
 #include <benchmark/benchmark.h>
 
 #include <sys/resource.h>
 
+#include <cerrno>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <shared_mutex>
 
@@ -61,7 +65,6 @@ void bm_uncontended_lock(benchmark::State& state) {
   }
   benchmark::DoNotOptimize(uncontended.value);
 }
-BENCHMARK(bm_uncontended_lock)->Name("uncontended_lock");
 
 // Two threads hammering one mutex: the hand-over between cores dominates.
 void bm_contended_lock(benchmark::State& state) {
@@ -82,7 +85,6 @@ void bm_contended_lock(benchmark::State& state) {
     benchmark::DoNotOptimize(contended.value);
   }
 }
-BENCHMARK(bm_contended_lock)->Name("contended_lock")->Threads(2)->UseRealTime();
 
 struct alignas(64) ping_pong_state {
   std::mutex mu;
@@ -119,7 +121,6 @@ void bm_cv_ping_pong(benchmark::State& state) {
     ping_pong.cv.notify_one();
   }
 }
-BENCHMARK(bm_cv_ping_pong)->Name("cv_ping_pong")->Threads(2)->UseRealTime();
 
 // A bounded ring buffer guarded by one mutex and two condition variables (the textbook shape). The capacity is small
 // so that both the full and the empty wait are exercised.
@@ -190,7 +191,6 @@ void bm_bounded_queue(benchmark::State& state) {
     benchmark::DoNotOptimize(sum);
   }
 }
-BENCHMARK(bm_bounded_queue)->Name("bounded_queue")->Threads(2)->UseRealTime();
 
 // A read-mostly table under one std::shared_mutex: a write rewrites every entry, a read sums them.
 constexpr std::size_t table_size = 8;
@@ -234,11 +234,60 @@ void bm_readers_writers(benchmark::State& state) {
   }
   benchmark::DoNotOptimize(sum);
 }
-BENCHMARK(bm_readers_writers)->Name("readers_writers")->Threads(2)->UseRealTime();
+
+struct workload {
+  const char* name;
+  void (*run)(benchmark::State&);
+  int threads;
+};
+
+// Every workload, registered by main(); multi-threaded ones measure wall-clock time (CPU time would hide blocking).
+constexpr workload workloads[] = {
+    {"uncontended_lock", bm_uncontended_lock, 1},
+    {"contended_lock", bm_contended_lock, 2},
+    {"cv_ping_pong", bm_cv_ping_pong, 2},
+    {"bounded_queue", bm_bounded_queue, 2},
+    {"readers_writers", bm_readers_writers, 2},
+};
+
+constexpr const char iterations_flag[] = "--lockstep_bench_iterations=";
+
+// Removes --lockstep_bench_iterations=N from argv (Google Benchmark rejects flags it does not know) and returns N, 0
+// when absent, -1 when malformed.
+long take_iterations_flag(int& argc, char** argv) {
+  long iterations = 0;
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], iterations_flag, sizeof iterations_flag - 1) != 0) {
+      argv[kept++] = argv[i];
+      continue;
+    }
+    const char* value = argv[i] + sizeof iterations_flag - 1;
+    char* end = nullptr;
+    errno = 0;
+    iterations = std::strtol(value, &end, 10);
+    if (errno != 0 || end == value || *end != '\0' || iterations <= 0) {
+      std::fprintf(stderr, "%s: %s needs a positive number of iterations, not '%s'\n", argv[0], iterations_flag, value);
+      return -1;
+    }
+  }
+  argc = kept;
+  argv[argc] = nullptr;
+  return iterations;
+}
 
 }  // namespace
 
+// Besides Google Benchmark's flags: --lockstep_bench_iterations=N runs exactly N iterations per thread of every
+// workload instead of timing-driven counts, so that instruction counts (tools/bench/runtime-profile) are per operation.
 int main(int argc, char** argv) {
+  const long iterations = take_iterations_flag(argc, argv);
+  if (iterations < 0) return 2;
+  for (const workload& w : workloads) {
+    benchmark::internal::Benchmark* b = benchmark::RegisterBenchmark(w.name, w.run);
+    if (w.threads > 1) b->Threads(w.threads)->UseRealTime();
+    if (iterations > 0) b->Iterations(iterations);
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::AddCustomContext("lockstep_bench_variant", LOCKSTEP_BENCH_VARIANT);

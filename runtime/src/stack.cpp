@@ -285,7 +285,9 @@ const std::string *runtime_module() {
   if (!runtime_module_known.load(std::memory_order_acquire)) {
     runtime_module_mutex.lock();
     if (!runtime_module_known.load(std::memory_order_relaxed)) {
-      module_info self = find_module(reinterpret_cast<std::uintptr_t>(&capture_stack));
+      // An internal function's address: a public one could resolve to the executable's
+      // PLT stub when the executable takes its address.
+      module_info self = find_module(reinterpret_cast<std::uintptr_t>(&find_module_callback));
       runtime_module_path = new std::string(self.is_main ? std::string() : self.path);
       runtime_module_known.store(true, std::memory_order_release);
     }

@@ -2,6 +2,7 @@
 // process-level behaviour: exit status, options errors, log and JSON files, halting.
 #include <cstdio>
 #include <cstring>
+#include <sys/wait.h>
 #include <thread>
 #include <vector>
 
@@ -42,7 +43,7 @@ struct reports_when_destroyed {
 
 int main(int argc, char **argv) {
   if (argc != 2) {
-    std::fprintf(stderr, "usage: %s clean|report|report-exit3|report-twice|report-threads|die|static-dtor\n", argv[0]);
+    std::fprintf(stderr, "usage: %s clean|report|report-exit3|report-twice|report-threads|report-then-wait|die|static-dtor\n", argv[0]);
     return 2;
   }
   std::string mode = argv[1];
@@ -55,6 +56,14 @@ int main(int argc, char **argv) {
     std::vector<std::thread> threads;
     for (int i = 1; i <= 8; ++i) threads.emplace_back([i] { emit_one(static_cast<std::uint64_t>(i)); });
     for (auto &t : threads) t.join();
+    return 0;
+  }
+  if (mode == "report-then-wait") {
+    // The symbolizer must not outlive the report as a child a program would wait for.
+    emit_one(0);
+    int children = 0;
+    while (::wait(nullptr) > 0) ++children;
+    std::printf("children left: %d\n", children);
     return 0;
   }
   if (mode == "die") { emit_one(0); lockstep::rt::die_after_report(); }

@@ -113,6 +113,13 @@ TEST_F(ProcessTest, AReportTurnsExitZeroIntoExitcode) {
   EXPECT_EQ(r.err.find("lockstep::rt::"), std::string::npos) << "runtime frames must be dropped:\n" << r.err;
 }
 
+TEST_F(ProcessTest, NoSymbolizerChildOutlivesTheReport) {
+  run_result r = probe("report-then-wait", nullptr);
+  EXPECT_EQ(r.status, 66) << r.err;
+  EXPECT_EQ(r.out, "probe report-then-wait\nchildren left: 0\n");
+  EXPECT_NE(r.err.find("probe.cpp:"), std::string::npos) << "symbolized:\n" << r.err;
+}
+
 TEST_F(ProcessTest, ExitcodeOptionIsUsed) {
   EXPECT_EQ(probe("report", "exitcode=7").status, 7);
   EXPECT_EQ(probe("report", "exitcode=0").status, 0);
