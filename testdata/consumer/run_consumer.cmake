@@ -1,4 +1,4 @@
-# Consumer test driver (cmake -P): installs the build tree, then builds and runs ./project against the installed package.
+# Consumer test driver (cmake -P): installs the build tree, then builds and runs ./project against the install.
 #
 # Required -D variables:
 #   BUILD_DIR        the lockstep build tree to install (already built)
@@ -110,23 +110,27 @@ endfunction()
 # 4. The racy program: exit status 66 (the default exitcode), a data race report on stderr and in the JSON file.
 run_program(racy_counter)
 if(NOT racy_counter_status EQUAL 66)
-  message(FATAL_ERROR "consumer: racy_counter exited '${racy_counter_status}', expected 66; its stderr:\n${racy_counter_stderr}")
+  message(FATAL_ERROR "consumer: racy_counter exited '${racy_counter_status}', expected 66; "
+                      "its stderr:\n${racy_counter_stderr}")
 endif()
 # The text report names the kind in words ("data race") or by its ID; either is a data-race report.
 if(NOT racy_counter_stderr MATCHES "data[- ]race")
   message(FATAL_ERROR "consumer: racy_counter's stderr has no data race report:\n${racy_counter_stderr}")
 endif()
 if(NOT "data-race" IN_LIST racy_counter_kinds)
-  message(FATAL_ERROR "consumer: racy_counter's report_json has no report of kind data-race (kinds: [${racy_counter_kinds}])")
+  message(FATAL_ERROR "consumer: racy_counter's report_json has no report of kind data-race "
+                      "(kinds: [${racy_counter_kinds}])")
 endif()
 
 # 5. The clean look-alike: exit 0 and no report anywhere.
 run_program(locked_counter)
 if(NOT locked_counter_status EQUAL 0)
-  message(FATAL_ERROR "consumer: locked_counter exited '${locked_counter_status}', expected 0; its stderr:\n${locked_counter_stderr}")
+  message(FATAL_ERROR "consumer: locked_counter exited '${locked_counter_status}', expected 0; "
+                      "its stderr:\n${locked_counter_stderr}")
 endif()
 if(NOT locked_counter_kinds STREQUAL "")
-  message(FATAL_ERROR "consumer: locked_counter produced reports [${locked_counter_kinds}]; its stderr:\n${locked_counter_stderr}")
+  message(FATAL_ERROR "consumer: locked_counter produced reports [${locked_counter_kinds}]; "
+                      "its stderr:\n${locked_counter_stderr}")
 endif()
 if(locked_counter_stderr MATCHES "data[- ]race")
   message(FATAL_ERROR "consumer: locked_counter's stderr reports a data race:\n${locked_counter_stderr}")

@@ -4,7 +4,8 @@
 #
 # Every run gets LOCKSTEP_OPTIONS=report_json=<file>. A clean program (EXPECT=none) must exit 0 and
 # write no report; a buggy one must exit 66 (the runtime's default exitcode) with at least one report
-# whose "kind" is EXPECT and none of another kind. A run that does not finish in RUN_TIMEOUT seconds
+# whose "kind" is EXPECT and none of another kind; every report must list threads and events with a
+# stack (one event per party for races, cycles and deadlocks). A run that does not finish in RUN_TIMEOUT seconds
 # fails (the runtime must never hang, even on a real deadlock).
 cmake_minimum_required(VERSION 3.20)
 
@@ -74,6 +75,23 @@ foreach(run RANGE 1 ${RUNS})
     string(JSON kind ERROR_VARIABLE json_error GET "${line}" kind)
     if(json_error)
       fail(${run} "a report_json line is not a JSON object with a \"kind\": ${json_error}")
+    endif()
+    # The issue's minimum for every report: the threads and the stacks. Kinds about two or more
+    # parties (both accesses, every edge of a cycle, every blocked thread) show an event for each.
+    string(JSON nthreads ERROR_VARIABLE json_error LENGTH "${line}" threads)
+    if(json_error OR nthreads LESS 1)
+      fail(${run} "a '${kind}' report lists no threads")
+    endif()
+    string(JSON nevents ERROR_VARIABLE json_error LENGTH "${line}" events)
+    if(json_error OR nevents LESS 1)
+      fail(${run} "a '${kind}' report has no events")
+    endif()
+    string(JSON nframes ERROR_VARIABLE json_error LENGTH "${line}" events 0 stack)
+    if(json_error OR nframes LESS 1)
+      fail(${run} "the first event of a '${kind}' report has no stack")
+    endif()
+    if(kind MATCHES "^(data-race|deadlock|lock-order-inversion|cv-multiple-mutexes)$" AND nevents LESS 2)
+      fail(${run} "a '${kind}' report must show an event per party, it has ${nevents}")
     endif()
     math(EXPR count "${count} + 1")
     list(APPEND kinds "${kind}")

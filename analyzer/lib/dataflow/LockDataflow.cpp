@@ -245,6 +245,15 @@ bool FunctionAnalyzer::isRecursive(const LockPath &P) const {
 
 const void *FunctionAnalyzer::guardId(const Expr *E) const {
   E = strip(E);
+  // std::move(lk) names lk.
+  while (const auto *Call = dyn_cast_or_null<CallExpr>(E)) {
+    const FunctionDecl *F = Call->getDirectCallee();
+    if (!F || !F->isInStdNamespace() || !F->getIdentifier() ||
+        (F->getName() != "move" && F->getName() != "forward") ||
+        Call->getNumArgs() != 1)
+      break;
+    E = strip(Call->getArg(0));
+  }
   if (!E)
     return nullptr;
   if (const auto *DRE = dyn_cast<DeclRefExpr>(E))

@@ -6,6 +6,10 @@ using namespace lockstep;
 
 static void printPhysicalLocation(llvm::json::OStream &J,
                                   const SourcePoint &P) {
+  // A location without a file (a compiler-generated one) stays a location
+  // with only its message: an empty URI would be invalid.
+  if (P.File.empty())
+    return;
   J.attributeObject("physicalLocation", [&] {
     J.attributeObject("artifactLocation",
                       [&] { J.attribute("uri", fileUriFromPath(P.File)); });

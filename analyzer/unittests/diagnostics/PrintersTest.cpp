@@ -160,6 +160,29 @@ TEST(PrintersTest, SarifHasRulesResultsAndInvocations) {
       "does not compile"));
 }
 
+TEST(PrintersTest, SarifOmitsLocationsWithoutAFile) {
+  Report R;
+  Finding F;
+  F.CheckId = "lock-double-lock";
+  F.Message = "m";
+  F.Where = {"/src/a.cpp", 1, 1};
+  F.Notes.push_back({{"", 0, 0}, "in generated code"});
+  R.Findings.push_back({F, "00000000000000aa"});
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  printSarif(R, sampleRules(), OS);
+  OS.flush();
+  json::Value V = parse(S);
+  const json::Object *Res = (*(*V.getAsObject()->getArray("runs"))[0]
+                                  .getAsObject()
+                                  ->getArray("results"))[0]
+                                .getAsObject();
+  const json::Object *Note = (*Res->getArray("relatedLocations"))[0].getAsObject();
+  EXPECT_FALSE(Note->get("physicalLocation"));
+  EXPECT_EQ(Note->getObject("message")->getString("text"),
+            llvm::StringRef("in generated code"));
+}
+
 TEST(PrintersTest, OutputIsDeterministic) {
   EXPECT_EQ(print(printJson, sampleReport()), print(printJson, sampleReport()));
 }

@@ -541,7 +541,7 @@ TEST(SarifValidationTest, RealToolOutputOnTestdataIsValid) {
   std::error_code EC;
   for (llvm::sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
        It.increment(EC))
-    if (llvm::StringRef(It->path()).endswith(".cpp"))
+    if (llvm::StringRef(It->path()).endswith("_bugs.cpp"))
       Sources.push_back(It->path());
   if (Sources.empty())
     GTEST_SKIP() << "no testdata in " << Dir;

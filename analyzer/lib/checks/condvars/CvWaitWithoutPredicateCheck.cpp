@@ -169,18 +169,29 @@ void CvWaitWithoutPredicateCheck::check(const MatchFinder::MatchResult &R) {
       return; // for (;;) { if (ready) break; cv.wait(lk); }
     break;
   }
-  // Name the condition variable as written: 'ready_cv_.wait'.
+  // Name the condition variable as written: 'ready_cv_'.
   std::string Name = Op.What.empty() ? "wait" : Op.What;
+  const Expr *CvExpr = nullptr;
   if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
-    llvm::StringRef Obj = Lexer::getSourceText(
-        CharSourceRange::getTokenRange(
-            MC->getImplicitObjectArgument()->getSourceRange()),
-        SM, Ctx.getLangOpts());
-    if (!Obj.empty() && MC->getMethodDecl())
-      Name = (Obj + "." + MC->getMethodDecl()->getName()).str();
+    CvExpr = MC->getImplicitObjectArgument();
+    if (MC->getMethodDecl())
+      Name = MC->getMethodDecl()->getName().str();
+  } else if (Call->getNumArgs() > 0) {
+    CvExpr = Call->getArg(0);
+  }
+  std::string Cv;
+  if (CvExpr) {
+    CvExpr = CvExpr->IgnoreParenImpCasts();
+    if (const auto *U = dyn_cast<UnaryOperator>(CvExpr))
+      if (U->getOpcode() == UO_AddrOf)
+        CvExpr = U->getSubExpr();
+    Cv = Lexer::getSourceText(
+             CharSourceRange::getTokenRange(CvExpr->getSourceRange()), SM,
+             Ctx.getLangOpts())
+             .str();
   }
   emit(diag(Call->getBeginLoc(),
-            "'" + Name +
+            "'" + Name + "' on condition variable '" + Cv +
                 "' without a predicate, outside a loop that re-checks the "
                 "condition: a spurious or lost wakeup goes unnoticed; pass a "
                 "predicate or wait in 'while (!condition)'"));
