@@ -15,7 +15,8 @@ inline void annotate(const volatile void *addr, std::size_t size, bool is_write,
   thread_state *thr = cur_thread();
   // Inside the runtime (a signal handler interrupted it) the access is dropped rather than risking
   // re-entry into a cell this thread may already have locked.
-  if (!thr || thr->in_rt || thr->ignore_accesses || !opt_detect_races()) return;
+  // (ignore_accesses also carries detect_races=0, copied when the thread was registered.)
+  if (!thr || thr->in_rt || thr->ignore_accesses) return;
   rt_scope sc(thr);
   shadow_access(thr, reinterpret_cast<std::uintptr_t>(addr), size, is_write, site, pc);
 }

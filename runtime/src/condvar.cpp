@@ -70,6 +70,7 @@ sync_var *cond_pre_wait(thread_state *thr, std::uintptr_t cv, std::uintptr_t mut
   std::uint32_t other_tid1 = 0, other_stack = 0;
   if (c) {
     spin_guard g(c->mtx);
+    if (c->kind == sync_kind::unknown) c->kind = sync_kind::condvar;  // first seen through naming
     if (c->cv_waiters > 0 && c->cv_mutex != mutex) {
       multiple = true;
       other_mutex = c->cv_mutex;
@@ -112,6 +113,7 @@ void cond_signal(thread_state *thr, std::uintptr_t cv) noexcept {
   sync_var *c = sync_get_or_create(cv, sync_kind::condvar);
   if (!c) return;
   spin_guard g(c->mtx);
+  if (c->kind == sync_kind::unknown) c->kind = sync_kind::condvar;
   release(thr, c->clock);
 }
 

@@ -21,6 +21,8 @@ using namespace lockstep::rt;
 
 namespace {
 
+inline std::uintptr_t addr_of(const void *p) { return reinterpret_cast<std::uintptr_t>(p); }
+
 void *resolve(const char *name, const char *version) noexcept {
   void *p = version ? dlvsym(RTLD_NEXT, name, version) : nullptr;
   if (!p) p = dlsym(RTLD_NEXT, name);
@@ -77,13 +79,52 @@ LOCKSTEP_REAL(int, pthread_setname_np, nullptr, pthread_t, const char *)
 
 #undef LOCKSTEP_REAL
 
+// ---- the heap: free and realloc forget runtime state in the released block -----------------------
+// Resolved like the others, except that dlsym may itself free memory: while the resolution runs,
+// glibc's own entry points serve (they are the next definitions unless another allocator is linked).
+extern "C" void __libc_free(void *);
+extern "C" void *__libc_realloc(void *, std::size_t);
+using free_t = void (*)(void *);
+using realloc_t = void *(*)(void *, std::size_t);
+using usable_t = std::size_t (*)(void *);
+std::atomic<free_t> g_free{nullptr};
+std::atomic<realloc_t> g_realloc{nullptr};
+std::atomic<usable_t> g_usable{nullptr};
+std::atomic<bool> g_heap_resolving{false};
+
+bool resolve_heap() noexcept {
+  if (g_usable.load(std::memory_order_acquire)) return true;
+  if (g_heap_resolving.exchange(true)) return false;  // re-entered from dlsym: use glibc's
+  auto f = reinterpret_cast<free_t>(dlsym(RTLD_NEXT, "free"));
+  auto r = reinterpret_cast<realloc_t>(dlsym(RTLD_NEXT, "realloc"));
+  auto u = reinterpret_cast<usable_t>(dlsym(RTLD_NEXT, "malloc_usable_size"));
+  g_free.store(f ? f : __libc_free, std::memory_order_release);
+  g_realloc.store(r ? r : __libc_realloc, std::memory_order_release);
+  g_usable.store(u, std::memory_order_release);
+  g_heap_resolving.store(false);
+  return u != nullptr;
+}
+
+// Forgets sync records and shadow in the block about to be released. Skipped inside the runtime:
+// its own heap blocks (report strings, graph storage) hold no user state, and forgetting could
+// need locks the runtime holds at that point.
+void forget_block(void *p) noexcept {
+  if (!p) return;
+  thread_state *t = cur_thread_if_any();
+  if (t && t->in_rt) return;
+  if (!resolve_heap()) return;
+  const std::size_t n = g_usable.load(std::memory_order_relaxed)(p);
+  if (t) ++t->in_rt;
+  forget_heap_range(addr_of(p), n);
+  if (t) --t->in_rt;
+}
+
 // The calling thread when its events are to be tracked; null to forward untracked.
 inline thread_state *entry() noexcept {
   thread_state *t = cur_thread();
   return (t && t->in_rt == 0) ? t : nullptr;
 }
 
-inline std::uintptr_t addr_of(const void *p) { return reinterpret_cast<std::uintptr_t>(p); }
 
 lock_flags mutex_flags(const pthread_mutex_t *m) noexcept {
   // glibc keeps the type in __kind (PTHREAD_MUTEX_KIND_MASK_NP = 3 selects it from robust/PI bits).
@@ -228,6 +269,22 @@ template <class Join> int join_common(pthread_t th, bool blocking, Join join) {
 }  // namespace
 
 extern "C" {
+
+// ---- heap --------------------------------------------------------------------------------------------
+
+void free(void *p) {
+  forget_block(p);
+  free_t f = g_free.load(std::memory_order_acquire);
+  (f ? f : __libc_free)(p);
+}
+
+void *realloc(void *p, std::size_t n) {
+  // The block may move (and its old address be reused): forget its state first. If it grows in
+  // place the history is lost, which can only hide a race, never invent one.
+  forget_block(p);
+  realloc_t r = g_realloc.load(std::memory_order_acquire);
+  return (r ? r : __libc_realloc)(p, n);
+}
 
 // ---- mutexes ----------------------------------------------------------------------------------------
 

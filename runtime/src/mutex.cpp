@@ -189,7 +189,7 @@ static void misuse_report(thread_state *thr, std::string_view kind, std::uintptr
 }
 
 sync_var *mutex_pre_lock(thread_state *thr, std::uintptr_t addr, lock_flags f, bool shared, acquire_mode mode,
-                         std::uintptr_t pc) noexcept {
+                         std::uintptr_t /*pc*/) noexcept {
   sync_var *s = sync_get_or_create(addr, f.is_rwlock ? sync_kind::rwlock : sync_kind::mutex);
   if (!s) return nullptr;
   if (__builtin_expect(s->kind == sync_kind::unknown, 0)) {  // first seen through a naming call
@@ -202,51 +202,49 @@ sync_var *mutex_pre_lock(thread_state *thr, std::uintptr_t addr, lock_flags f, b
   // rwlock; a self-deadlock (or EDEADLK) otherwise.
   if (f.recursive && !f.is_rwlock) return s;
   if (f.is_rwlock && shared && h->shared) return s;
-  std::uint32_t owner_stack, owner_tid1;
-  std::uintptr_t owner_pc;
-  {
-    spin_guard g(s->mtx);
-    owner_stack = s->acquired_stack;
-    owner_pc = h->pc;
-    owner_tid1 = thr->tid + 1;
-  }
-  (void)owner_stack;
   // The real call hangs for ever on a plain mutex, and on an rwlock held shared and asked exclusive
   // (or the reverse): glibc only detects writer-relocks of rwlocks and error-checking mutexes.
   const bool would_hang =
       mode == acquire_mode::blocking && !f.errorcheck && (!f.is_rwlock || h->shared != shared);
   try {
     misuse_report(thr, "double-lock", addr,
-                  would_hang ? "double lock (the thread would block for ever) of" : "double lock of", owner_tid1,
-                  owner_pc, h->stack, "first acquired");
+                  would_hang ? "double lock (the thread would block for ever) of" : "double lock of", thr->tid + 1,
+                  h->pc, h->stack, "first acquired");
   } catch (...) {
   }
   if (would_hang) die_after_report();
   return s;
 }
 
+// Exclusive acquisitions and releases by the owner need no spinlock: the real mutex already
+// serializes them (only its holder updates the record's clock, owner and recursion), so the
+// uncontended path is the real lock plus a few plain stores. Shared (reader) paths run concurrently
+// with each other and take the record's spinlock; misuse paths (another thread's unlock) never
+// write the clock, so they cannot tear it while the owner works on it.
 void mutex_post_lock(thread_state *thr, sync_var *s, std::uintptr_t addr, bool shared, acquire_mode mode,
                      std::uintptr_t pc) noexcept {
   if (!s) return;
   bool first;  // first acquisition by this thread (not a recursive re-entry)
   std::uint32_t id = 0;
   const bool want_order = mode == acquire_mode::blocking && thr->nheld > 0 && opt_detect_lock_order();
-  {
-    spin_guard g(s->mtx);
-    if (!shared) {
-      const std::uint32_t me = thr->tid + 1;
-      first = s->owner.load(std::memory_order_relaxed) != me || s->recursion == 0;
-      s->owner.store(me, std::memory_order_relaxed);
-      s->recursion = first ? 1 : s->recursion + 1;
-      acquire(thr, s->clock);
-      acquire(thr, s->read_clock);  // writers follow earlier readers (empty for plain mutexes)
-      s->acquired_pc = pc;
-      s->acquired_stack = 0;
-    } else {
-      ++s->readers;
-      first = find_held(thr, addr) == nullptr;
-      acquire(thr, s->clock);
+  if (!shared) {
+    const std::uint32_t me = thr->tid + 1;
+    first = s->owner.load(std::memory_order_relaxed) != me || s->recursion == 0;
+    s->owner.store(me, std::memory_order_relaxed);
+    s->recursion = first ? 1 : s->recursion + 1;
+    acquire(thr, s->clock);
+    if (s->read_clock.size()) acquire(thr, s->read_clock);  // writers follow earlier readers
+    s->acquired_pc = pc;
+    s->acquired_stack = 0;
+    if (want_order && first) {
+      spin_guard g(s->mtx);
+      id = ensure_lock_id(s);
     }
+  } else {
+    spin_guard g(s->mtx);
+    ++s->readers;
+    first = find_held(thr, addr) == nullptr;
+    acquire(thr, s->clock);  // written only by writers, none of which can hold it now
     if (want_order && first) id = ensure_lock_id(s);
   }
   if (!first) return;
@@ -254,11 +252,22 @@ void mutex_post_lock(thread_state *thr, sync_var *s, std::uintptr_t addr, bool s
   push_held(thr, s, addr, shared, pc, 0);
 }
 
-void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std::uintptr_t pc) noexcept {
-  (void)pc;
+void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std::uintptr_t /*pc*/) noexcept {
   held_lock *h = find_held(thr, addr);
   sync_var *s = h ? h->sync : sync_find(addr);
   if (s && s->addr.load(std::memory_order_acquire) != addr) s = sync_find(addr);  // recycled record
+  const std::uint32_t me = thr->tid + 1;
+  if (__builtin_expect(s != nullptr && s->owner.load(std::memory_order_relaxed) == me, 1)) {
+    // The owner's unlock: everything it did happens before the next owner's acquisition.
+    release_store(thr, s->clock);
+    if (s->recursion > 0) --s->recursion;
+    if (s->recursion == 0 || !f.recursive) {
+      s->recursion = 0;
+      s->owner.store(0, std::memory_order_release);
+      remove_held(thr, addr);
+    }
+    return;
+  }
   enum { ok, not_locked, not_owner } verdict = ok;
   std::uint32_t owner_tid1 = 0, owner_stack = 0;
   std::uintptr_t owner_pc = 0;
@@ -267,17 +276,8 @@ void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std:
     verdict = not_locked;
   } else {
     spin_guard g(s->mtx);
-    const std::uint32_t me = thr->tid + 1;
     const std::uint32_t owner = s->owner.load(std::memory_order_relaxed);
-    if (owner == me) {
-      release_store(thr, s->clock);
-      if (s->recursion > 0) --s->recursion;
-      if (s->recursion == 0 || !f.recursive) {
-        s->recursion = 0;
-        s->owner.store(0, std::memory_order_relaxed);
-        done_holding = true;
-      }
-    } else if (f.is_rwlock && h && h->shared && s->readers > 0) {
+    if (f.is_rwlock && h && h->shared && s->readers > 0) {
       --s->readers;
       release(thr, s->read_clock);  // readers only join: several may release concurrently
       done_holding = true;
@@ -286,11 +286,8 @@ void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std:
       owner_tid1 = owner;
       owner_pc = s->acquired_pc;
       owner_stack = s->acquired_stack;
-      // The real unlock goes ahead: model it as a release by this thread so later owners do not
-      // get spurious races on top of the misuse report.
-      release_store(thr, s->clock);
-      s->owner.store(0, std::memory_order_relaxed);
-      s->recursion = 0;
+      // The real unlock goes ahead and the mutex is free afterwards.
+      s->owner.store(0, std::memory_order_release);
     } else if (s->readers > 0 && f.is_rwlock) {
       verdict = not_owner;  // other threads hold it shared
       --s->readers;
@@ -311,20 +308,23 @@ void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std:
   }
 }
 
+void sync_forget(std::uintptr_t addr) noexcept {
+  sync_var *old = sync_find(addr);
+  if (!old) return;
+  std::uint32_t id;
+  {
+    spin_guard g(old->mtx);
+    id = old->lock_id;
+  }
+  sync_remove(addr);
+  deadlock_on_destroy(id);
+  release_lock_id(id);
+}
+
 void mutex_init(thread_state *thr, std::uintptr_t addr, lock_flags f) noexcept {
   (void)thr;
   // Re-initialising an address forgets whatever lived there before (memory reuse).
-  sync_var *old = sync_find(addr);
-  if (old) {
-    std::uint32_t id;
-    {
-      spin_guard g(old->mtx);
-      id = old->lock_id;
-    }
-    sync_remove(addr);
-    deadlock_on_destroy(id);
-    release_lock_id(id);
-  }
+  sync_forget(addr);
   if (sync_var *s = sync_get_or_create(addr, f.is_rwlock ? sync_kind::rwlock : sync_kind::mutex)) {
     spin_guard g(s->mtx);
     s->recursive = f.recursive;
@@ -362,25 +362,19 @@ void mutex_destroy(thread_state *thr, std::uintptr_t addr, std::uintptr_t pc) no
 
 void mutex_wait_release(thread_state *thr, sync_var *m) noexcept {
   const std::uintptr_t addr = m->addr.load(std::memory_order_relaxed);
-  {
-    spin_guard g(m->mtx);
-    release_store(thr, m->clock);
-    m->owner.store(0, std::memory_order_relaxed);
-    m->recursion = 0;
-  }
+  release_store(thr, m->clock);  // the owner's path: serialized by the mutex itself
+  m->recursion = 0;
+  m->owner.store(0, std::memory_order_release);
   remove_held(thr, addr);
 }
 
 void mutex_wait_reacquire(thread_state *thr, sync_var *m, std::uintptr_t pc) noexcept {
   const std::uintptr_t addr = m->addr.load(std::memory_order_relaxed);
-  {
-    spin_guard g(m->mtx);
-    m->owner.store(thr->tid + 1, std::memory_order_relaxed);
-    m->recursion = 1;
-    acquire(thr, m->clock);
-    m->acquired_pc = pc;
-    m->acquired_stack = 0;
-  }
+  m->owner.store(thr->tid + 1, std::memory_order_relaxed);
+  m->recursion = 1;
+  acquire(thr, m->clock);
+  m->acquired_pc = pc;
+  m->acquired_stack = 0;
   push_held(thr, m, addr, false, pc, 0);
 }
 

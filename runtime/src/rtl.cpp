@@ -51,7 +51,58 @@ const cached_options &opts() noexcept {
   return g_opts;
 }
 
+// Pages that hold runtime state (sync records, shadow cells): freeing a heap block only costs a
+// lookup per page unless one of its pages has state to forget.
+struct page_node {
+  std::atomic<std::uintptr_t> addr{0};
+  std::atomic<page_node *> next{nullptr};
+  page_node *free_next = nullptr;
+  std::atomic<std::uint8_t> flags{0};
+};
+using page_table = addr_table<page_node, 16>;
+never_destroyed<page_table> g_pages;
+std::atomic<int> g_pages_state{0};  // 0 none yet, 2 built
+spinlock g_pages_init;
+
+page_table &pages() noexcept {
+  if (g_pages_state.load(std::memory_order_acquire) != 2) {
+    spin_guard g(g_pages_init);
+    if (g_pages_state.load(std::memory_order_relaxed) != 2) {
+      g_pages.construct();
+      g_pages_state.store(2, std::memory_order_release);
+    }
+  }
+  return g_pages.get();
+}
+
+constexpr unsigned page_shift = 12;
+
 }  // namespace
+
+void note_state_page(std::uintptr_t addr, std::uint8_t flag) noexcept {
+  bool fresh;
+  // Keyed by page number + 1: key 0 marks a free table node.
+  if (page_node *n = pages().get_or_create((addr >> page_shift) + 1, [](page_node &) {}, fresh))
+    if ((n->flags.load(std::memory_order_relaxed) & flag) == 0) n->flags.fetch_or(flag, std::memory_order_release);
+}
+
+void forget_heap_range(std::uintptr_t lo, std::size_t size) noexcept {
+  if (g_pages_state.load(std::memory_order_acquire) != 2 || size == 0) return;
+  const std::uintptr_t hi = lo + size;
+  for (std::uintptr_t page = lo >> page_shift; page <= (hi - 1) >> page_shift; ++page) {
+    page_node *n = pages().find(page + 1);
+    if (!n) continue;
+    const std::uint8_t f = n->flags.load(std::memory_order_acquire);
+    const std::uintptr_t a = (page << page_shift) > lo ? (page << page_shift) : lo;
+    const std::uintptr_t b = ((page + 1) << page_shift) < hi ? ((page + 1) << page_shift) : hi;
+    if (f & page_has_shadow) shadow_reset(a, b - a);
+    if (f & page_has_sync) {
+      // Sync objects are at least 4-byte aligned (pthread types: 8; C++ guards: 8).
+      for (std::uintptr_t p = (a + 3) & ~std::uintptr_t{3}; p < b; p += 4)
+        if (syncs().find(p)) sync_forget(p);
+    }
+  }
+}
 
 bool opt_detect_races() noexcept { return opts().races; }
 bool opt_detect_lock_order() noexcept { return opts().lock_order; }
@@ -62,8 +113,10 @@ sync_var *sync_find(std::uintptr_t addr) noexcept { return syncs().find(addr); }
 
 sync_var *sync_get_or_create(std::uintptr_t addr, sync_kind kind) noexcept {
   bool fresh = false;
-  return syncs().get_or_create(
+  sync_var *s = syncs().get_or_create(
       addr, [kind](sync_var &s) { s.kind = kind; }, fresh);
+  if (fresh) note_state_page(addr, page_has_sync);  // rare: first sight of this object
+  return s;
 }
 
 void sync_remove(std::uintptr_t addr) noexcept {

@@ -115,6 +115,14 @@ sync_var *sync_find(std::uintptr_t addr) noexcept;
 void sync_remove(std::uintptr_t addr) noexcept;
 // How many records are live (tests and memory-bound checks).
 std::size_t sync_live_count() noexcept;
+// Forgets the record at addr the way destroy does, without a report (its memory is being freed).
+void sync_forget(std::uintptr_t addr) noexcept;
+
+// Freed heap memory: the runtime forgets sync records and shadow in it, so a later object at the
+// same address starts clean (no stale owner, no false race against the previous object's accesses).
+constexpr std::uint8_t page_has_sync = 1, page_has_shadow = 2;
+void note_state_page(std::uintptr_t addr, std::uint8_t flag) noexcept;
+void forget_heap_range(std::uintptr_t addr, std::size_t size) noexcept;
 
 // ---------------------------------------------------------------------------------------------------
 // Threads.
@@ -147,7 +155,7 @@ struct thread_state {
   // does not go back to the depot.
   std::uint64_t lockset_cache_key[16] = {};
   std::uint32_t lockset_cache_id[16] = {};
-  bool ignore_accesses = false;
+  bool ignore_accesses = false;        // detect_races=0: annotations are dropped at once
   // Lock-order edge cache: (from,to,gates) hashes this thread already gave to the graph.
   std::uint64_t edge_cache[256] = {};
   std::uint64_t edge_cache_gen = 0;

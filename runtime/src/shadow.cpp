@@ -293,6 +293,7 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
     bool fresh;
     shadow_cell *cell = t.get_or_create(g, [](shadow_cell &) {}, fresh);
     if (!cell) return;
+    if (__builtin_expect(fresh, 0)) note_state_page(g, page_has_shadow);
     spin_guard lk(cell->mtx);
     const unsigned lo = static_cast<unsigned>((g < addr ? addr : g) - g);
     const unsigned hi = static_cast<unsigned>((g + 8 < end ? g + 8 : end) - g);

@@ -104,6 +104,7 @@ void on_thread_exit(void *arg) {
 }  // namespace
 
 thread_state *register_current_slow() noexcept {
+  const bool races = opt_detect_races();  // before the registry lock: parsing options may lock
   thread_state *t;
   {
     spin_guard g(g_reg.mtx);
@@ -111,6 +112,7 @@ thread_state *register_current_slow() noexcept {
     t = alloc_slot_locked();
   }
   if (!t) return nullptr;
+  t->ignore_accesses = !races;
   bind_current(t);
   return t;
 }
@@ -155,6 +157,7 @@ report_thread describe_thread(const thread_state &t) {
 }
 
 thread_start_info *thread_before_create(thread_state *parent, bool detached) noexcept {
+  const bool races = opt_detect_races();
   void *mem = internal_alloc(sizeof(thread_start_info));
   if (!mem) return nullptr;
   auto *info = new (mem) thread_start_info{nullptr, nullptr, nullptr};
@@ -174,6 +177,7 @@ thread_start_info *thread_before_create(thread_state *parent, bool detached) noe
   parent->clock.tick(parent->tid);
   child->parent_unique_id = parent->unique_id;
   child->detached = detached;  // created detached: its slot is recycled when it exits
+  child->ignore_accesses = !races;
   child->created_stack = capture_stack_id(0);
   info->child = child;
   return info;

@@ -201,6 +201,9 @@ private:
   void rekeyTry(llvm::StringRef VarName, const Expr *Init, LockSet &S);
   void refine(LockSet &S, const Expr *Cond, bool TrueEdge);
   void guardDtor(const void *Id, SourceLocation Loc, LockSet &S);
+  void noteGuardParam(const Expr *Guard, FunctionSummary::GuardEffect E);
+  void applyGuardEffect(const Expr *Arg, FunctionSummary::GuardEffect E,
+                        SourceLocation Loc, LockSet &S);
 
   void acquire(LockSet &S, const LockPath &P, bool Shared, SourceLocation Loc,
                const void *Guard, const AcquireOpts &O);
@@ -504,6 +507,66 @@ void FunctionAnalyzer::guardDtor(const void *Id, SourceLocation Loc,
   }
 }
 
+void FunctionAnalyzer::noteGuardParam(const Expr *Guard,
+                                      FunctionSummary::GuardEffect E) {
+  if (!Final || !Guard)
+    return;
+  const auto *DRE = dyn_cast<DeclRefExpr>(strip(Guard));
+  const auto *PVD = DRE ? dyn_cast<ParmVarDecl>(DRE->getDecl()) : nullptr;
+  if (!PVD || !PVD->getType()->isReferenceType())
+    return;
+  unsigned Idx = PVD->getFunctionScopeIndex();
+  for (auto &P : Sum.GuardParams)
+    if (P.first == Idx) {
+      P.second = E; // the last operation decides what the caller sees
+      return;
+    }
+  Sum.GuardParams.push_back({Idx, E});
+}
+
+void FunctionAnalyzer::applyGuardEffect(const Expr *Arg,
+                                        FunctionSummary::GuardEffect E,
+                                        SourceLocation Loc, LockSet &S) {
+  const void *Id = guardId(Arg);
+  GuardFact *G = Id ? S.guard(Id) : nullptr;
+  if (!G)
+    return;
+  using GE = FunctionSummary::GuardEffect;
+  if (E == GE::Unlocks) {
+    GuardFact::Owns Was = G->Owning;
+    auto Locks = G->Locks;
+    G->Owning = GuardFact::Owns::No;
+    if (Was == GuardFact::Owns::Yes) {
+      ReleaseOpts O;
+      O.FromGuard = true;
+      for (const LockPath &P : Locks)
+        release(S, P, Loc, O);
+    } else {
+      S.Facts.erase(std::remove_if(S.Facts.begin(), S.Facts.end(),
+                                   [&](const LockFact &F) {
+                                     return F.Guard == Id;
+                                   }),
+                    S.Facts.end());
+    }
+  } else if (E == GE::Locks) {
+    if (G->Owning == GuardFact::Owns::Yes)
+      return;
+    auto Locks = G->Locks;
+    bool Shared = G->Shared;
+    G->Owning = GuardFact::Owns::Yes;
+    for (const LockPath &P : Locks)
+      acquire(S, P, Shared, Loc, Id, AcquireOpts());
+  } else {
+    G->Locks.clear();
+    G->Owning = GuardFact::Owns::No;
+    for (LockFact &F : S.Facts)
+      if (F.Guard == Id) {
+        F.Guard = nullptr;
+        F.Detached = true;
+      }
+  }
+}
+
 // --- statements ---------------------------------------------------------
 
 void FunctionAnalyzer::rekeyTry(llvm::StringRef VarName, const Expr *Init,
@@ -739,6 +802,8 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
   }
   case OpKind::GuardLock:
   case OpKind::GuardTryLock: {
+    if (Op.K == OpKind::GuardLock)
+      noteGuardParam(Op.Guard, FunctionSummary::GuardEffect::Locks);
     const void *Id = guardId(Op.Guard);
     GuardFact *G = Id ? S.guard(Id) : nullptr;
     if (!G || G->Locks.empty())
@@ -774,6 +839,7 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
     return;
   }
   case OpKind::GuardUnlock: {
+    noteGuardParam(Op.Guard, FunctionSummary::GuardEffect::Unlocks);
     const void *Id = guardId(Op.Guard);
     GuardFact *G = Id ? S.guard(Id) : nullptr;
     if (!G)
@@ -819,6 +885,7 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
     return;
   }
   case OpKind::GuardRelease: {
+    noteGuardParam(Op.Guard, FunctionSummary::GuardEffect::Releases);
     const void *Id = guardId(Op.Guard);
     GuardFact *G = Id ? S.guard(Id) : nullptr;
     if (!G)
@@ -886,6 +953,24 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
   llvm::SmallVector<std::optional<LockPath>, 4> Args;
   callSite(E, Obj, Args);
 
+  if (!CS.GuardParams.empty()) {
+    llvm::SmallVector<const Expr *, 4> ArgExprs;
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+      for (const Expr *A : CE->arguments())
+        ArgExprs.push_back(A);
+    } else {
+      const auto *Call = cast<CallExpr>(E);
+      unsigned First = isa<CXXOperatorCallExpr>(Call) &&
+                               isa<CXXMethodDecl>(Callee)
+                           ? 1
+                           : 0;
+      for (unsigned I = First; I < Call->getNumArgs(); ++I)
+        ArgExprs.push_back(Call->getArg(I));
+    }
+    for (const auto &GP : CS.GuardParams)
+      if (GP.first < ArgExprs.size())
+        applyGuardEffect(ArgExprs[GP.first], GP.second, Loc, S);
+  }
   for (const LockEffect &R : CS.Releases)
     if (auto P = R.Path.substitute(Obj, Args)) {
       ReleaseOpts O;

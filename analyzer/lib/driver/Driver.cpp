@@ -284,6 +284,9 @@ bool Run::checkOutputPath() {
   std::vector<std::string> Inputs;
   for (const Job &J : Jobs)
     Inputs.push_back(J.File);
+  // Every source of the database is the user's, analyzed this time or not.
+  for (const std::string &F : DB->getAllFiles())
+    Inputs.push_back(absolutePath(F));
   if (!DBFile.empty())
     Inputs.push_back(DBFile);
   for (const auto &KV : Configs)

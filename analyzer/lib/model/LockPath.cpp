@@ -160,6 +160,15 @@ std::optional<LockPath> LockPath::fromExpr(const Expr *E,
       return P;
     }
     if (const auto *VD = dyn_cast<VarDecl>(D)) {
+      if (VD->isCXXForRangeDecl()) {
+        // `for (Shard &S : shards_) S.mu.lock();` names a different
+        // element on each iteration.
+        LockPath Any;
+        Any.Kind = RootKind::Local;
+        Any.Root = VD;
+        Any.Imprecise = true;
+        return Any;
+      }
       if (VD->hasGlobalStorage()) {
         P.Kind = RootKind::Global;
         P.Root = VD->getCanonicalDecl();

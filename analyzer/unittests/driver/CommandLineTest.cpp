@@ -360,6 +360,18 @@ TEST(CommandLineTest, OutputNeverClobbersInputs) {
   ToolRun R = tool(P, {"-p", "build", "--output=a.cpp"});
   EXPECT_EQ(R.Status, 2) << describe(R);
   EXPECT_EQ(P.read("a.cpp"), Before);
+  // A database source that is not analyzed this time is still protected.
+  P.write("build/other.json", "[{\"directory\": \"" + P.root() +
+                                  "\", \"command\": \"clang++ -c notes.txt\", "
+                                  "\"file\": \"notes.txt\"}, "
+                                  "{\"directory\": \"" + P.root() +
+                                  "\", \"command\": \"clang++ -c b.cpp\", "
+                                  "\"file\": \"b.cpp\"}]");
+  P.write("notes.txt", "keep me");
+  R = tool(P, {"-p", "build/other.json", "b.cpp", "--output=notes.txt"});
+  EXPECT_EQ(R.Status, 2) << describe(R);
+  EXPECT_THAT(R.Err, HasSubstr("refusing to overwrite input file"));
+  EXPECT_EQ(P.read("notes.txt"), "keep me");
   R = tool(P, {"-p", "build", "--output=build/compile_commands.json"});
   EXPECT_EQ(R.Status, 2) << describe(R);
   EXPECT_THAT(R.Err, HasSubstr("refusing to overwrite input file"));

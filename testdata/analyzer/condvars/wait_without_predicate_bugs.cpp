@@ -46,7 +46,7 @@ class Gate {
 public:
   void AwaitOpen() {
     std::unique_lock<std::mutex> lk(mu_);
-    opened_cv_.wait(lk); // expect: cv-wait-without-predicate "'opened_cv_'"
+    opened_cv_.wait(lk); // expect: cv-wait-without-predicate "opened_cv_"
   }
 
   void Open() {

@@ -276,3 +276,23 @@ private:
 };
 
 } // namespace deferred
+
+namespace handoff {
+
+// clean: lock-blocking-under-lock  a helper releases the caller's unique_lock before the caller sleeps
+class Flusher {
+public:
+  void Flush() {
+    std::unique_lock<std::mutex> lk(mu_);
+    ++flushes_;
+    Unlock(lk);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+
+private:
+  static void Unlock(std::unique_lock<std::mutex> &Lk) { Lk.unlock(); }
+  std::mutex mu_;
+  int flushes_ = 0;
+};
+
+} // namespace handoff

@@ -252,3 +252,100 @@ private:
 };
 
 } // namespace metrics
+
+namespace batches {
+
+// clean: lock-double-lock  a helper unlocks the caller's unique_lock (passed by reference) before the caller locks again
+class Batcher {
+public:
+  void Add(int V) {
+    std::unique_lock<std::mutex> lk(mu_);
+    items_.push_back(V);
+    Commit(lk);
+    Trim();
+  }
+
+  // clean: lock-double-lock  try_to_lock, then lock() only when the guard does not own the mutex
+  void AddEventually(int V) {
+    std::unique_lock<std::mutex> lk(mu_, std::try_to_lock);
+    if (!lk.owns_lock())
+      lk.lock();
+    items_.push_back(V);
+  }
+
+private:
+  void Commit(std::unique_lock<std::mutex> &Lk) {
+    ++commits_;
+    Lk.unlock();
+  }
+
+  void Trim() {
+    std::lock_guard<std::mutex> g(mu_);
+    if (items_.size() > 100)
+      items_.clear();
+  }
+
+  std::mutex mu_;
+  std::vector<int> items_;
+  int commits_ = 0;
+};
+
+} // namespace batches
+
+namespace parsing {
+
+std::vector<int> Parse(const std::string &Text);
+
+// clean: lock-double-lock  the guard in the try block is destroyed before the handler locks again
+class Parser {
+public:
+  void Feed(const std::string &Text) {
+    try {
+      std::lock_guard<std::mutex> g(mu_);
+      parsed_ = Parse(Text);
+    } catch (...) {
+      std::lock_guard<std::mutex> g(mu_);
+      ++errors_;
+    }
+  }
+
+private:
+  std::mutex mu_;
+  std::vector<int> parsed_;
+  int errors_ = 0;
+};
+
+} // namespace parsing
+
+namespace shards {
+
+// clean: lock-double-lock  shards chosen by a computed index are different locks on different calls
+class ShardedCounter {
+public:
+  void Add(unsigned Key, long N) {
+    Shard &S = shards_[Key % 16];
+    std::lock_guard<std::mutex> g(S.mu);
+    S.value += N;
+  }
+
+  // clean: lock-double-lock  locking every shard in a loop takes a different mutex on each iteration
+  long Total() noexcept {
+    for (Shard &S : shards_)
+      S.mu.lock();
+    long Sum = 0;
+    for (Shard &S : shards_)
+      Sum += S.value;
+    for (Shard &S : shards_)
+      S.mu.unlock();
+    return Sum;
+  }
+
+private:
+  struct Shard {
+    std::mutex mu;
+    long value = 0;
+  };
+  Shard shards_[16];
+};
+
+} // namespace shards

@@ -244,3 +244,75 @@ int *TakeInt(ObjectPool<int> &P) { return P.Take(); }
 double *TakeDouble(ObjectPool<double> &P) { return P.Take(); }
 
 } // namespace pools
+
+namespace optional_locking {
+
+// clean: lock-not-released  locked and unlocked under the same condition, checked twice
+class Journal {
+public:
+  void Append(int Entry, bool Shared) noexcept {
+    if (Shared)
+      mu_.lock();
+    last_ = Entry;
+    if (Shared)
+      mu_.unlock();
+  }
+
+  // clean: lock-not-released  try_lock's result kept in a variable, unlock only when it is true
+  bool TryAppend(int Entry) noexcept {
+    bool Got = mu_.try_lock();
+    if (!Got)
+      return false;
+    last_ = Entry;
+    mu_.unlock();
+    return true;
+  }
+
+  // clean: lock-not-released  every case of the switch unlocks before leaving
+  int Apply(int Op) noexcept {
+    mu_.lock();
+    switch (Op) {
+    case 0:
+      last_ = 0;
+      mu_.unlock();
+      return 0;
+    case 1:
+      ++last_;
+      break;
+    default:
+      mu_.unlock();
+      return -1;
+    }
+    int V = last_;
+    mu_.unlock();
+    return V;
+  }
+
+private:
+  std::mutex mu_;
+  int last_ = 0;
+};
+
+} // namespace optional_locking
+
+namespace transactions {
+
+// clean: lock-not-released  a constructor that stores its lock in a member guard: the object owns the lock
+class Transaction {
+public:
+  explicit Transaction(std::mutex &M) : lk_(M) { ++open_count; }
+  void Commit() { lk_.unlock(); }
+
+  static inline int open_count = 0;
+
+private:
+  std::unique_lock<std::mutex> lk_;
+};
+
+int Run(std::mutex &M) {
+  Transaction T(M);
+  T.Commit();
+  return Transaction::open_count;
+}
+
+} // namespace transactions

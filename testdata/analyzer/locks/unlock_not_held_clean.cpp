@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <shared_mutex>
 #include <string>
+#include <vector>
 
 namespace conn {
 
@@ -218,3 +219,40 @@ private:
 };
 
 } // namespace frames
+
+namespace workers {
+
+// clean: lock-unlock-not-held  a while loop that drops and re-takes the unique_lock around each job
+class Worker {
+public:
+  void Run() {
+    std::unique_lock<std::mutex> lk(mu_);
+    while (!stop_) {
+      int Job = next_++;
+      lk.unlock();
+      Process(Job);
+      lk.lock();
+    }
+  }
+
+  // clean: lock-unlock-not-held  a helper unlocks the guard it is handed; the caller's guard then owns nothing
+  void Finish() {
+    std::unique_lock<std::mutex> lk(mu_);
+    stop_ = true;
+    Release(lk);
+    Process(-1);
+  }
+
+private:
+  static void Process(int) {}
+  void Release(std::unique_lock<std::mutex> &Lk) {
+    if (Lk.owns_lock())
+      Lk.unlock();
+  }
+
+  std::mutex mu_;
+  bool stop_ = false;
+  int next_ = 0;
+};
+
+} // namespace workers

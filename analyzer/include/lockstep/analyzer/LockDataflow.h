@@ -71,6 +71,11 @@ struct FunctionSummary {
   std::vector<LockEffect> Takes;
   std::vector<BlockingEffect> Blocks;
   std::vector<OrderEdge> Edges;
+  /// What the function does to guard objects the caller passes by
+  /// reference (`void Unlock(std::unique_lock<std::mutex> &lk)`): the
+  /// parameter index and the last operation on it.
+  enum class GuardEffect { Unlocks, Locks, Releases };
+  std::vector<std::pair<unsigned, GuardEffect>> GuardParams;
   bool MayThrow = false;
   bool Wrapper = false; ///< Acquires or TryAcquires is non-empty
 };

@@ -75,8 +75,10 @@ void UnnamedGuardCheck::check(const MatchFinder::MatchResult &Result) {
           break;
       }
       const auto *Call = dyn_cast_or_null<CallExpr>(X);
-      if (Call && LockModel::isGuardType(Call->getType()) &&
-          Call->getDirectCallee())
+      // Only a guard returned by value; `lk = ...` returns a reference.
+      if (Call && !isa<CXXOperatorCallExpr>(Call) &&
+          !Call->getCallReturnType(Ctx)->isReferenceType() &&
+          LockModel::isGuardType(Call->getType()) && Call->getDirectCallee())
         emit(diag(Call->getBeginLoc(),
                   "the guard returned by '" +
                       Call->getDirectCallee()->getQualifiedNameAsString() +

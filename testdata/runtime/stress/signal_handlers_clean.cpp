@@ -1,0 +1,112 @@
+// Clean: signal handlers that use the runtime while the threads they interrupt are inside it.
+// Four workers lock and unlock mutexes and make annotated accesses in a loop, while main sends
+// them SIGUSR1 with pthread_kill and an interval timer delivers SIGALRM to whichever thread runs.
+// The handler writes the interrupted thread's own volatile sig_atomic_t (annotated) and, when
+// pthread_mutex_trylock on a shared mutex succeeds, bumps a counter under it (annotated). Every
+// access is ordered (thread-private, or under the mutex), so nothing may be reported; the
+// program must neither crash nor hang whatever the runtime was doing when the signal arrived.
+#include <lockstep/lockstep.hpp>
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/time.h>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace {
+constexpr int workers = 4;
+constexpr int iterations = 20000;
+constexpr int kills_per_worker = 500;
+
+thread_local volatile sig_atomic_t handled = 0;  // this thread's handler count
+pthread_mutex_t signal_mutex = PTHREAD_MUTEX_INITIALIZER;
+long signal_total = 0;  // guarded by signal_mutex
+
+std::mutex work_mutex;
+long work_total = 0;  // guarded by work_mutex
+long results[workers];
+std::atomic<int> started{0};
+
+void on_signal(int) {
+  const int saved = errno;
+  LOCKSTEP_READ(handled);
+  LOCKSTEP_WRITE(handled);
+  handled = handled + 1;
+  // trylock never blocks: safe whatever this thread was holding when interrupted.
+  if (pthread_mutex_trylock(&signal_mutex) == 0) {
+    LOCKSTEP_WRITE(signal_total);
+    ++signal_total;
+    pthread_mutex_unlock(&signal_mutex);
+  }
+  errno = saved;
+}
+
+void work(int id) {
+  started.fetch_add(1);
+  long mine = 0;
+  for (int i = 0; i < iterations; ++i) {
+    {
+      std::lock_guard<std::mutex> lock(work_mutex);
+      LOCKSTEP_READ(work_total);
+      LOCKSTEP_WRITE(work_total);
+      ++work_total;
+    }
+    if (i % 8 == 0) {
+      pthread_mutex_lock(&signal_mutex);  // the handler's mutex, also taken normally
+      LOCKSTEP_WRITE(signal_total);
+      ++signal_total;
+      pthread_mutex_unlock(&signal_mutex);
+    }
+    LOCKSTEP_WRITE(results[id]);
+    results[id] = ++mine;
+  }
+  LOCKSTEP_READ(handled);  // the handler ran on this thread: program order
+}
+
+bool install(int sig) {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  return sigaction(sig, &sa, nullptr) == 0;
+}
+}  // namespace
+
+int main() {
+  if (!install(SIGUSR1) || !install(SIGALRM)) {
+    std::perror("sigaction");
+    return 2;
+  }
+  itimerval every_ms{{0, 1000}, {0, 1000}};
+  if (setitimer(ITIMER_REAL, &every_ms, nullptr) != 0) {
+    std::perror("setitimer");
+    return 2;
+  }
+  std::vector<std::thread> threads;
+  for (int id = 0; id < workers; ++id) threads.emplace_back(work, id);
+  while (started.load() < workers) std::this_thread::yield();
+  for (int k = 0; k < kills_per_worker; ++k)
+    for (auto &t : threads) pthread_kill(t.native_handle(), SIGUSR1);  // ESRCH once it finished: fine
+  for (auto &t : threads) t.join();
+  itimerval off{};
+  setitimer(ITIMER_REAL, &off, nullptr);
+  signal(SIGALRM, SIG_IGN);
+
+  long sum = 0;
+  for (const long &r : results) {
+    LOCKSTEP_READ(r);
+    sum += r;
+  }
+  LOCKSTEP_READ(work_total);
+  if (work_total != static_cast<long>(workers) * iterations || sum != work_total) {
+    std::fprintf(stderr, "signal_handlers_clean: wrong totals (%ld, %ld)\n", work_total, sum);
+    return 1;
+  }
+  return 0;
+}
