@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "lockstep/analyzer/LockDataflow.h"
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/Attr.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
@@ -21,6 +22,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/raw_ostream.h"
 #include <algorithm>
+#include <functional>
 #include <set>
 
 using namespace clang;
@@ -157,6 +159,40 @@ struct ThrowExit {
   std::string Callee;
 };
 
+/// Holds a pass's findings until the pass is known to be the last one.
+class BufferingHandler : public LockHandler {
+public:
+  void handleDoubleLock(const DoubleLockEvent &E) override {
+    Events.push_back([E](LockHandler &H) { H.handleDoubleLock(E); });
+  }
+  void handleUnlockNotHeld(const UnlockNotHeldEvent &E) override {
+    Events.push_back([E](LockHandler &H) { H.handleUnlockNotHeld(E); });
+  }
+  void handleNotReleased(const NotReleasedEvent &E) override {
+    Events.push_back([E](LockHandler &H) { H.handleNotReleased(E); });
+  }
+  void handleBlockingUnderLock(const BlockingEvent &E) override {
+    Events.push_back([E](LockHandler &H) { H.handleBlockingUnderLock(E); });
+  }
+  void replay(LockHandler &H) {
+    for (auto &E : Events)
+      E(H);
+  }
+
+private:
+  std::vector<std::function<void(LockHandler &)>> Events;
+};
+
+/// A lock reached through a pointer or reference member may be any mutex,
+/// including one the caller holds under another name.
+bool mayAlias(const LockPath &P) {
+  for (const LockPath::Step &St : P.Steps)
+    if (St.Member && (St.Member->getType()->isPointerType() ||
+                      St.Member->getType()->isReferenceType()))
+      return true;
+  return false;
+}
+
 const FunctionSummary &emptySummary() {
   static const FunctionSummary Empty;
   return Empty;
@@ -167,7 +203,7 @@ public:
   FunctionAnalyzer(TUAnalysis &TU, const FunctionDecl *FD,
                    FunctionSummary &Sum)
       : TU(TU), Ctx(TU.context()), SM(Ctx.getSourceManager()),
-        Model(TU.model()), H(TU.handler()), FD(FD), Sum(Sum) {}
+        Model(TU.model()), H(&TU.handler()), FD(FD), Sum(Sum) {}
 
   void run();
 
@@ -176,7 +212,7 @@ private:
   ASTContext &Ctx;
   const SourceManager &SM;
   const LockModel &Model;
-  LockHandler &H;
+  LockHandler *H;
   const FunctionDecl *FD;
   FunctionSummary &Sum;
   bool Final = false;
@@ -184,6 +220,8 @@ private:
   PrePass Pre;
   std::vector<ThrowExit> ThrowExits;
   std::vector<EntryRelease> EntryReleaseSites;
+  /// Locks held by the caller on entry (second pass).
+  llvm::StringSet<> EntryKeys;
   std::set<std::pair<int, unsigned>> Reported;
 
   bool once(int Kind, SourceLocation L) {
@@ -201,6 +239,9 @@ private:
   void rekeyTry(llvm::StringRef VarName, const Expr *Init, LockSet &S);
   void refine(LockSet &S, const Expr *Cond, bool TrueEdge);
   void guardDtor(const void *Id, SourceLocation Loc, LockSet &S);
+  void runPasses(const CFG &Cfg, const LockSet &EntrySet);
+  void addEntryFact(LockSet &Entry, const LockPath &P, bool Shared,
+                    SourceLocation Loc);
   void noteGuardParam(const Expr *Guard, FunctionSummary::GuardEffect E);
   void applyGuardEffect(const Expr *Arg, FunctionSummary::GuardEffect E,
                         SourceLocation Loc, LockSet &S);
@@ -360,7 +401,7 @@ void FunctionAnalyzer::acquire(LockSet &S, const LockPath &P, bool Shared,
       Ev.InnerLoc = O.InnerLoc;
       Ev.Callee = O.Callee;
       Ev.Maybe = F->Maybe;
-      H.handleDoubleLock(Ev);
+      H->handleDoubleLock(Ev);
     }
     if (!O.IsTry && F->Maybe && !F->Cond) {
       // Held on every path from here on (it was re-acquired where it was
@@ -420,8 +461,10 @@ void FunctionAnalyzer::release(LockSet &S, const LockPath &P,
       for (const ReleasedFact &R : S.Released)
         if (R.Key == K)
           Ev.ReleasedAt = R.At;
-      H.handleUnlockNotHeld(Ev);
+      H->handleUnlockNotHeld(Ev);
     }
+    if (F->FromCaller && !S.isEntryReleased(K))
+      S.EntryReleased.push_back(K);
     S.erase(K);
     S.Released.erase(std::remove_if(S.Released.begin(), S.Released.end(),
                                     [&](const ReleasedFact &R) {
@@ -442,7 +485,7 @@ void FunctionAnalyzer::release(LockSet &S, const LockPath &P,
     Ev.Callee = O.Callee;
     Ev.GuardName = O.GuardName;
     Ev.AtScopeEnd = O.AtScopeEnd;
-    H.handleUnlockNotHeld(Ev);
+    H->handleUnlockNotHeld(Ev);
   };
   for (const ReleasedFact &R : S.Released)
     if (R.Key == K) {
@@ -481,7 +524,7 @@ void FunctionAnalyzer::reportBlocking(const LockSet &S,
     return;
   Ev.Lock = Held->Path.name();
   Ev.HeldAt = Held->AcquiredAt;
-  H.handleBlockingUnderLock(Ev);
+  H->handleBlockingUnderLock(Ev);
 }
 
 void FunctionAnalyzer::guardDtor(const void *Id, SourceLocation Loc,
@@ -732,10 +775,14 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
     case GuardMode::Adopt:
       O.NoTake = true;
       for (const LockPath &P : G.Locks) {
-        if (LockFact *F = S.find(P.key()))
+        if (LockFact *F = S.find(P.key())) {
           F->Guard = Id;
-        else
+        } else {
+          // Adopting a mutex this function did not lock: the caller did.
           acquire(S, P, Op.Shared, Loc, Id, O);
+          if (LockFact *NF = S.find(P.key()))
+            NF->FromCaller = true;
+        }
       }
       G.Owning = GuardFact::Owns::Yes;
       break;
@@ -817,7 +864,7 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
         Ev.GuardName = G->Name;
         if (const LockFact *F = S.find(G->Locks.front().key()))
           Ev.FirstLoc = F->AcquiredAt;
-        H.handleDoubleLock(Ev);
+        H->handleDoubleLock(Ev);
       }
       return;
     }
@@ -855,7 +902,7 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
         for (const ReleasedFact &R : S.Released)
           if (!G->Locks.empty() && R.Key == G->Locks.front().key())
             Ev.ReleasedAt = R.At;
-        H.handleUnlockNotHeld(Ev);
+        H->handleUnlockNotHeld(Ev);
       }
       G->Owning = GuardFact::Owns::No;
       S.Facts.erase(std::remove_if(S.Facts.begin(), S.Facts.end(),
@@ -901,6 +948,19 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
   }
   case OpKind::GuardOwns:
     return;
+  case OpKind::AssertHeld: {
+    for (const LockPath &P : lockPaths(Op, E))
+      if (!S.find(P.key())) {
+        LockFact F;
+        F.Key = P.key();
+        F.Path = P;
+        F.AcquiredAt = Loc;
+        F.Shared = Op.Shared;
+        F.FromCaller = true;
+        S.Facts.push_back(std::move(F));
+      }
+    return;
+  }
   case OpKind::CvWait: {
     std::vector<std::string> CvKeys;
     std::optional<LockPath> CvPath;
@@ -921,7 +981,7 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
         CvPath = P;
       }
     }
-    if (Known) {
+    if (Known && !(CvPath && mayAlias(*CvPath))) {
       BlockingEvent Ev;
       Ev.What = Op.What;
       Ev.Loc = Loc;
@@ -999,7 +1059,7 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
       Ev.FirstLoc = F->AcquiredAt;
       Ev.InnerLoc = T.Loc;
       Ev.Callee = Name;
-      H.handleDoubleLock(Ev);
+      H->handleDoubleLock(Ev);
     }
     if (Final) {
       if (!F)
@@ -1036,7 +1096,7 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
         continue; // waits with a lock of its own making: not ours to judge
       Except.push_back(Cv->key());
     }
-    if (!ReportedBlock) {
+    if (!ReportedBlock && !(Cv && mayAlias(*Cv))) {
       BlockingEvent Ev;
       Ev.What = B.What;
       Ev.Loc = Loc;
@@ -1096,7 +1156,7 @@ void FunctionAnalyzer::maybeThrows(const Expr *E, const FunctionDecl *Callee,
   }
   Sum.MayThrow = true;
   for (const LockFact &F : S.Facts) {
-    if (F.Guard || F.Maybe)
+    if (F.Guard || F.Maybe || F.FromCaller || EntryKeys.count(F.Key))
       continue;
     bool Seen = false;
     for (const ThrowExit &T : ThrowExits)
@@ -1328,6 +1388,8 @@ void FunctionAnalyzer::finishExit(
     for (const LockFact &F : ExitIn->Facts) {
       if (F.Guard)
         continue; // a guard still alive (a returned or static guard)
+      if (F.FromCaller || EntryKeys.count(F.Key))
+        continue; // the caller's lock, handed back held
       bool Substitutable = F.Path.Kind != LockPath::RootKind::Local;
       bool LocalLock = F.Path.Kind == LockPath::RootKind::Local &&
                        F.Path.Steps.empty() && F.Path.Root &&
@@ -1362,9 +1424,25 @@ void FunctionAnalyzer::finishExit(
       Ev.Lock = F.Path.name();
       Ev.AcquiredAt = F.AcquiredAt;
       Ev.ExitLoc = ExitLoc;
-      H.handleNotReleased(Ev);
+      H->handleNotReleased(Ev);
     }
   }
+  // The caller's locks that this function leaves released: an Unlock()
+  // wrapper.
+  if (ExitIn)
+    for (const auto &K : EntryKeys)
+      if (!ExitIn->find(K.getKey()))
+        for (const ReleasedFact &R : ExitIn->Released)
+          if (R.Key == K.getKey()) {
+            for (const LockEffect &T : Sum.Takes)
+              (void)T;
+            std::optional<LockPath> P;
+            for (const EntryRelease &E : EntryReleaseSites)
+              if (E.Key == R.Key)
+                P = E.Path;
+            if (P)
+              Sum.Releases.push_back({*P, false, R.At, {}});
+          }
   // A function that takes a lock itself does not expect its caller to hold
   // it: releasing it where it was not taken is a bug, not a wrapper.
   for (const EntryRelease &R : EntryReleaseSites) {
@@ -1384,7 +1462,7 @@ void FunctionAnalyzer::finishExit(
     Ev.Loc = R.Loc;
     Ev.InnerLoc = R.InnerLoc;
     Ev.Callee = R.Callee;
-    H.handleUnlockNotHeld(Ev);
+    H->handleUnlockNotHeld(Ev);
   }
   for (const ThrowExit &T : ThrowExits) {
     if (WrapperKeys.count(T.Key) || T.Path.Imprecise)
@@ -1401,7 +1479,7 @@ void FunctionAnalyzer::finishExit(
     Ev.ExitLoc = T.CallLoc;
     Ev.ByException = true;
     Ev.Thrower = T.Callee;
-    H.handleNotReleased(Ev);
+    H->handleNotReleased(Ev);
   }
 }
 
@@ -1425,9 +1503,63 @@ void FunctionAnalyzer::run() {
   BO.setAllAlwaysAdd();
   std::unique_ptr<CFG> Cfg =
       CFG::buildCFG(FD, Body, &Ctx, BO);
+
   if (!Cfg)
     return;
+  // Locks the function may assume held: required by its annotations.
+  LockSet Entry;
+  for (const auto *A : FD->specific_attrs<RequiresCapabilityAttr>())
+    for (const Expr *L : A->args())
+      if (auto P = LockPath::fromExpr(L, FD))
+        addEntryFact(Entry, *P, A->isShared(), FD->getLocation());
 
+  // First pass, its findings buffered: it may show that the function
+  // releases a lock its caller holds (`mu_.Unlock(); ...; mu_.Lock();` in a
+  // function that expects mu_ held). Such locks are then held on entry in a
+  // second pass, whose findings count.
+  BufferingHandler Buf;
+  H = &Buf;
+  runPasses(*Cfg, Entry);
+  H = &TU.handler();
+  bool More = false;
+  for (const EntryRelease &R : EntryReleaseSites) {
+    bool Takes = false;
+    for (const LockEffect &T : Sum.Takes)
+      if (T.Path.key() == R.Key)
+        Takes = true;
+    if (!Takes && !Entry.find(R.Key)) {
+      addEntryFact(Entry, R.Path, false, R.Loc);
+      More = true;
+    }
+  }
+  if (!More) {
+    Buf.replay(*H);
+    return;
+  }
+  Sum = FunctionSummary();
+  ThrowExits.clear();
+  EntryReleaseSites.clear();
+  Reported.clear();
+  Final = false;
+  runPasses(*Cfg, Entry);
+}
+
+void FunctionAnalyzer::addEntryFact(LockSet &Entry, const LockPath &P,
+                                    bool Shared, SourceLocation Loc) {
+  if (Entry.find(P.key()))
+    return;
+  LockFact F;
+  F.Key = P.key();
+  F.Path = P;
+  F.AcquiredAt = Loc;
+  F.Shared = Shared;
+  F.FromCaller = true;
+  Entry.Facts.push_back(std::move(F));
+  EntryKeys.insert(F.Key);
+}
+
+void FunctionAnalyzer::runPasses(const CFG &CfgRef, const LockSet &EntrySet) {
+  const CFG *Cfg = &CfgRef;
   // Reverse post-order from the entry.
   std::vector<const CFGBlock *> Order;
   {
@@ -1461,7 +1593,7 @@ void FunctionAnalyzer::run() {
 
   auto JoinPreds = [&](const CFGBlock *B) -> std::optional<LockSet> {
     if (B == Entry)
-      return LockSet();
+      return EntrySet;
     std::optional<LockSet> R;
     for (const CFGBlock::AdjacentBlock &P : B->preds()) {
       const CFGBlock *PB = P.getReachableBlock();

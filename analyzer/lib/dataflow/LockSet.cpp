@@ -162,6 +162,7 @@ LockSet LockSet::join(const LockSet &A, const LockSet &B) {
       M.Shared = FA.Shared && FB->Shared;
       M.FromTry = FA.FromTry || FB->FromTry;
       M.Detached = FA.Detached || FB->Detached;
+      M.FromCaller = FA.FromCaller && FB->FromCaller;
       if (!M.Guard)
         M.Guard = FB->Guard;
       R.Facts.push_back(std::move(M));

@@ -294,6 +294,23 @@ Operation LockModel::classifyCall(const Stmt *S, ASTContext &Ctx) const {
     TakeArgs(A);
     return Op;
   }
+  if (const auto *A = FD->getAttr<AssertCapabilityAttr>()) {
+    Op.K = OpKind::AssertHeld;
+    Op.Shared = A->isShared();
+    TakeArgs(A);
+    return Op;
+  }
+  if (const auto *A = FD->getAttr<AssertExclusiveLockAttr>()) {
+    Op.K = OpKind::AssertHeld;
+    TakeArgs(A);
+    return Op;
+  }
+  if (const auto *A = FD->getAttr<AssertSharedLockAttr>()) {
+    Op.K = OpKind::AssertHeld;
+    Op.Shared = true;
+    TakeArgs(A);
+    return Op;
+  }
   if (const auto *A = FD->getAttr<TryAcquireCapabilityAttr>()) {
     Op.K = OpKind::TryAcquire;
     Op.Shared = A->isShared();

@@ -61,6 +61,7 @@ struct Operation {
     GuardOwns,    ///< lk.owns_lock(), (bool)lk
     CvWait,       ///< cv.wait(lk ...): CvLock is the lock argument
     Blocking,     ///< a call that may block indefinitely (What says which)
+    AssertHeld,   ///< assert_capability: the lock is held here (Locks)
   };
   Kind K = Kind::None;
   bool Shared = false;

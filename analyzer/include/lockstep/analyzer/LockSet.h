@@ -60,6 +60,9 @@ struct LockFact {
   unsigned Count = 1; ///< Re-acquisitions of a recursive mutex.
   bool FromTry = false;  ///< Acquired by a try-lock (maybe-held by nature).
   bool Detached = false; ///< Given up by a guard's release(): nobody owns it.
+  /// Held by the caller when the function was entered (required by an
+  /// annotation, asserted, adopted, or released before being acquired).
+  bool FromCaller = false;
 };
 
 /// One live guard object (unique_lock lk, lock_guard g, ...).
