@@ -77,6 +77,8 @@ void *internal_alloc(std::size_t size) noexcept {
   return p;  // fresh mmap memory is zero
 }
 
+void alloc_after_fork_child() noexcept { g_alloc.mtx.unlock(); }
+
 void internal_free(void *p, std::size_t size) noexcept {
   if (!p) return;
   if (size == 0) size = 1;

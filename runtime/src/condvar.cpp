@@ -155,19 +155,22 @@ int guard_acquire(thread_state *thr, std::uintptr_t guard) noexcept {
   }
   const std::uintptr_t self = static_cast<std::uintptr_t>(pthread_self());
   const bool track = thr && thr->in_rt == 0;
-  for (unsigned spins = 0;; ++spins) {
+  const int check_ms = track ? deadlock_check_interval_ms() : 0;
+  timespec start{};
+  bool registered = false;  // with the deadlock detector, as a long wait
+  int result = -1;
+  for (unsigned spins = 0; result < 0; ++spins) {
     {
       spin_guard g(s->mtx);
       if (s->recursion == guard_done) {
         if (track) acquire(thr, s->clock);  // the initialization happens before this use
-        return 0;
-      }
-      if (s->recursion == guard_idle) {
+        result = 0;
+      } else if (s->recursion == guard_idle) {
         s->recursion = guard_running;
         s->acquired_pc = self;
-        return 1;
-      }
-      if (s->acquired_pc == self) {
+        s->owner.store(thr ? thr->tid + 1 : 0, std::memory_order_relaxed);  // who can finish it
+        result = 1;
+      } else if (s->acquired_pc == self) {
         // The initializer of this static re-entered it: the C++ runtime would throw
         // recursive_init_error; we cannot throw from here, so stop loudly.
         static const char msg[] = "lockstep: recursive initialization of a function-local static\n";
@@ -175,14 +178,28 @@ int guard_acquire(thread_state *thr, std::uintptr_t guard) noexcept {
         abort();
       }
     }
-    // Another thread is running the initializer: wait for it (rarely long).
+    if (result >= 0) break;
+    // Another thread runs the initializer: wait for it. A wait that lasts is a blocking wait like
+    // any other: the initializer may itself wait for something this thread holds.
     if (spins < 100) {
       sched_yield();
-    } else {
-      timespec ts{0, 200000};
-      nanosleep(&ts, nullptr);
+      continue;
+    }
+    timespec ts{0, 200000};
+    nanosleep(&ts, nullptr);
+    if (check_ms <= 0) continue;
+    timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (start.tv_sec == 0 && start.tv_nsec == 0) start = now;
+    const long waited_ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+    if (waited_ms >= check_ms) {
+      deadlock_on_long_block(thr, guard, 5, 0);  // reports and exits on a confirmed cycle
+      registered = true;
+      start = now;
     }
   }
+  if (registered) deadlock_on_unblock(thr);
+  return result;
 }
 
 void guard_release(thread_state *thr, std::uintptr_t guard) noexcept {
@@ -194,6 +211,7 @@ void guard_release(thread_state *thr, std::uintptr_t guard) noexcept {
   spin_guard g(s->mtx);
   if (thr && thr->in_rt == 0) release(thr, s->clock);
   s->recursion = guard_done;
+  s->owner.store(0, std::memory_order_relaxed);
 }
 
 void guard_abort(std::uintptr_t guard) noexcept {
@@ -204,6 +222,7 @@ void guard_abort(std::uintptr_t guard) noexcept {
   }
   spin_guard g(s->mtx);
   s->recursion = guard_idle;  // the initializer threw: the next use tries again
+  s->owner.store(0, std::memory_order_relaxed);
 }
 
 }  // namespace lockstep::rt

@@ -125,6 +125,9 @@ std::string wait_description(const thread_state *t) {
     thread_state *target = thread_by_tid(t->blocked_target_tid - 1);
     return tname(t->unique_id) + " waits to join " + (target ? tname(target->unique_id) : std::string("a thread"));
   }
+  case 5:
+    return tname(t->unique_id) + " waits for the initialization of a function-local static (" +
+           describe_sync(addr) + ")";
   case 2: return tname(t->unique_id) + " waits to write-lock " + describe_sync(addr);
   case 3: return tname(t->unique_id) + " waits to read-lock " + describe_sync(addr);
   default: return tname(t->unique_id) + " waits to lock " + describe_sync(addr);
@@ -149,7 +152,8 @@ void report_deadlock(thread_state *thr, const deadlock::deadlock_cycle &c) {
     if (t->blocked_kind != 4) {
       if (sync_var *s = sync_find(addr)) {
         if (std::uint32_t o = s->owner.load(std::memory_order_relaxed))
-          if (thread_state *ot = thread_by_tid(o - 1)) ev.description += ", held by " + tname(ot->unique_id);
+          if (thread_state *ot = thread_by_tid(o - 1))
+            ev.description += (t->blocked_kind == 5 ? ", run by " : ", held by ") + tname(ot->unique_id);
       }
     }
     ev.thread = t->unique_id;
@@ -336,6 +340,13 @@ void deadlock_on_long_block(thread_state *thr, std::uintptr_t what, std::uint8_t
     return;
   }
   die_after_report();
+}
+
+void deadlock_after_fork_child() noexcept {
+  g_blocked.mtx.unlock();
+  g_blocked.count = 0;  // the blocked threads do not exist in the child
+  g_order_init.unlock();
+  if (g_order_ready.load(std::memory_order_acquire) == 1) order().mtx.unlock();
 }
 
 void deadlock_on_unblock(thread_state *thr) noexcept {

@@ -43,6 +43,8 @@ const char *kind_word(sync_kind k) {
   switch (k) {
   case sync_kind::rwlock: return "rwlock";
   case sync_kind::condvar: return "condition variable";
+  case sync_kind::guard: return "static-initialization guard";
+  case sync_kind::once: return "once flag";
   default: return "mutex";
   }
 }
@@ -85,6 +87,8 @@ static void release_lock_id(std::uint32_t id) noexcept {
   }
   g_ids.free_list[g_ids.free_count++] = id;
 }
+
+void mutex_after_fork_child() noexcept { g_ids.mtx.unlock(); }
 
 std::uintptr_t lock_id_address(std::uint32_t id) noexcept {
   spin_guard g(g_ids.mtx);

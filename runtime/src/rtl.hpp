@@ -85,6 +85,7 @@ struct sync_var {
   std::atomic<std::uintptr_t> addr{0};  // 0 while on the free list
   std::atomic<sync_var *> next{nullptr}; // hash chain
   sync_var *free_next = nullptr;         // recycling list of the table
+  char pad_[64];                         // lookups read the fields above; owners write those below
   spinlock mtx;                        // guards everything below
   sync_kind kind = sync_kind::unknown;
   bool recursive = false;                // recursive mutex: relocking by the owner is fine
@@ -171,7 +172,7 @@ struct thread_state {
   // Blocking (deadlock detection); written by the owner thread, read by checkers under the wfg lock.
   std::atomic<std::uintptr_t> blocked_on{0};
   std::atomic<std::uint64_t> block_seq{0};
-  std::uint8_t blocked_kind = 0;       // 1 mutex, 2 rwlock (write), 3 rwlock (read), 4 join
+  std::uint8_t blocked_kind = 0;       // 1 mutex, 2 rwlock (write), 3 rwlock (read), 4 join, 5 static init
   std::uint32_t blocked_stack = 0;
   std::uint32_t blocked_target_tid = 0; // join: the joined thread's tid+1
   bool wfg_registered = false;         // in the deadlock detector's list of long-blocked threads
@@ -305,8 +306,20 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
 void shadow_reset(std::uintptr_t addr, std::size_t size) noexcept;
 std::size_t shadow_cell_count() noexcept;
 // The interned id of the thread's currently held locks (for race reports).
-std::uint32_t current_lockset(thread_state *thr) noexcept;
+std::uint32_t current_lockset_slow(thread_state *thr) noexcept;
+inline std::uint32_t current_lockset(thread_state *thr) noexcept {
+  return __builtin_expect(!thr->lockset_dirty, 1) ? thr->lockset : current_lockset_slow(thr);
+}
 std::vector<report_lock> lockset_locks(std::uint32_t lockset);
+
+// fork(): the child has only the forking thread. Each module drops what other threads held
+// (their slots, global spinlocks they may have been inside) so the child can run and exit cleanly.
+// A per-object spinlock another thread held at the instant of fork stays held (documented limit).
+void alloc_after_fork_child() noexcept;
+void threads_after_fork_child() noexcept;
+void deadlock_after_fork_child() noexcept;
+void mutex_after_fork_child() noexcept;
+void shadow_after_fork_child() noexcept;
 
 // Options this core reads (from rreport's flag table), cached at first use.
 bool opt_detect_races() noexcept;

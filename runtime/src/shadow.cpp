@@ -54,6 +54,9 @@ struct shadow_cell {
   std::atomic<std::uintptr_t> addr{0};
   std::atomic<shadow_cell *> next{nullptr};
   shadow_cell *free_next = nullptr;
+  // Keeps the lookup fields above off the cache line that accessing threads write (the lock and
+  // the state): lookups by other threads then hit a line that stays shared.
+  char pad_[64];
   spinlock mtx;
   // True while all 8 bytes have the same state, kept in b[0] alone (b[1..7] are stale): whole-granule
   // accesses (8-byte or larger, aligned) then check one byte instead of eight. A narrower access
@@ -308,8 +311,12 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
       if (cell->uniform) split_cell(*cell);
       for (unsigned i = lo; i < hi; ++i) access_byte(*cell, i, lo, me, is_write, info, c, g + i, thr);
     }
-    // The info goes in after the loop: the loop may still need the slot's previous content.
-    (is_write ? cell->winfo : cell->rinfo)[lo] = info;
+    // The info goes in after the loop: the loop may still need the slot's previous content. Reads
+    // of a read-shared byte keep their info in the read clock instead.
+    if (is_write)
+      cell->winfo[lo] = info;
+    else if (!cell->b[lo].rs)
+      cell->rinfo[lo] = info;
   }
   if (c.found) {
     try {
@@ -317,6 +324,11 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
     } catch (...) {
     }
   }
+}
+
+void shadow_after_fork_child() noexcept {
+  g_dedup.mtx.unlock();
+  g_shadow_init.unlock();
 }
 
 void shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
@@ -350,8 +362,7 @@ std::size_t shadow_cell_count() noexcept {
   return g_shadow_ready.load(std::memory_order_acquire) == 1 ? table().live() : 0;
 }
 
-std::uint32_t current_lockset(thread_state *thr) noexcept {
-  if (__builtin_expect(!thr->lockset_dirty, 1)) return thr->lockset;
+std::uint32_t current_lockset_slow(thread_state *thr) noexcept {
   // Interned lazily, at the first access after the held set changed: lock/unlock pay nothing for it,
   // and a per-thread cache keyed by a hash of the held set skips the depot when the same locks are
   // taken again (the common loop: lock, access, unlock).

@@ -249,7 +249,39 @@ void thread_after_detach(thread_state *t) noexcept {
   if (recycle) free_slot(t);
 }
 
-// Registers the thread that loads the library (normally main) first, so it is "T0".
-__attribute__((constructor(101))) static void register_initial_thread() { (void)cur_thread(); }
+void threads_after_fork_child() noexcept {
+  g_reg.mtx.unlock();
+  thread_state *self = t_cur;
+  // Every other thread is gone: free their slots so a pthread_t the child reuses never matches a
+  // stale record (a join would then acquire the wrong thread's clock).
+  g_reg.free_count = 0;
+  for (std::uint32_t i = g_reg.high_water; i-- > 0;) {
+    thread_state *t = g_reg.slots[i];
+    if (t == self) continue;
+    if (t) {
+      t->status.store(thread_status::free, std::memory_order_relaxed);
+      t->wfg_registered = false;
+    }
+    g_reg.free_list[g_reg.free_count++] = i;
+  }
+  if (self) __atomic_store_n(&self->handle, pthread_self(), __ATOMIC_RELEASE);
+}
+
+namespace {
+void after_fork_child() {
+  alloc_after_fork_child();
+  threads_after_fork_child();
+  deadlock_after_fork_child();
+  mutex_after_fork_child();
+  shadow_after_fork_child();
+}
+}  // namespace
+
+// Registers the thread that loads the library (normally main) first, so it is "T0", and the fork
+// handler (pthread_atfork is not intercepted).
+__attribute__((constructor(101))) static void register_initial_thread() {
+  (void)cur_thread();
+  pthread_atfork(nullptr, nullptr, after_fork_child);
+}
 
 }  // namespace lockstep::rt

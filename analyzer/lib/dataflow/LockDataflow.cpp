@@ -222,6 +222,7 @@ private:
   std::vector<EntryRelease> EntryReleaseSites;
   /// Locks held by the caller on entry (second pass).
   llvm::StringSet<> EntryKeys;
+  std::vector<LockPath> EntryPaths;
   std::set<std::pair<int, unsigned>> Reported;
 
   bool once(int Kind, SourceLocation L) {
@@ -1430,19 +1431,11 @@ void FunctionAnalyzer::finishExit(
   // The caller's locks that this function leaves released: an Unlock()
   // wrapper.
   if (ExitIn)
-    for (const auto &K : EntryKeys)
-      if (!ExitIn->find(K.getKey()))
+    for (const LockPath &P : EntryPaths)
+      if (!ExitIn->find(P.key()))
         for (const ReleasedFact &R : ExitIn->Released)
-          if (R.Key == K.getKey()) {
-            for (const LockEffect &T : Sum.Takes)
-              (void)T;
-            std::optional<LockPath> P;
-            for (const EntryRelease &E : EntryReleaseSites)
-              if (E.Key == R.Key)
-                P = E.Path;
-            if (P)
-              Sum.Releases.push_back({*P, false, R.At, {}});
-          }
+          if (R.Key == P.key())
+            Sum.Releases.push_back({P, false, R.At, {}});
   // A function that takes a lock itself does not expect its caller to hold
   // it: releasing it where it was not taken is a bug, not a wrapper.
   for (const EntryRelease &R : EntryReleaseSites) {
@@ -1554,8 +1547,9 @@ void FunctionAnalyzer::addEntryFact(LockSet &Entry, const LockPath &P,
   F.AcquiredAt = Loc;
   F.Shared = Shared;
   F.FromCaller = true;
-  Entry.Facts.push_back(std::move(F));
   EntryKeys.insert(F.Key);
+  EntryPaths.push_back(P);
+  Entry.Facts.push_back(std::move(F));
 }
 
 void FunctionAnalyzer::runPasses(const CFG &CfgRef, const LockSet &EntrySet) {

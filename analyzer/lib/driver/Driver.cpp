@@ -86,6 +86,19 @@ std::string absolutePath(llvm::StringRef Path, llvm::StringRef Base = "") {
   return std::string(Abs.str());
 }
 
+/// The glob lists that decide which checks run, lowest precedence first: the
+/// config file's `checks:`, then `--checks`, so the command line has the last
+/// word as in clang-tidy.
+std::vector<std::string> checkGlobLists(const std::string &CommandLine,
+                                        const Config &Cfg) {
+  std::vector<std::string> Lists;
+  if (Cfg.Checks)
+    Lists.push_back(*Cfg.Checks);
+  if (!CommandLine.empty())
+    Lists.push_back(CommandLine);
+  return Lists;
+}
+
 } // namespace
 
 void lockstep::printVersion(llvm::raw_ostream &OS) {
@@ -94,22 +107,20 @@ void lockstep::printVersion(llvm::raw_ostream &OS) {
 }
 
 int Run::listChecks() {
-  std::vector<std::string> Lists;
-  if (!Opts.Checks.empty())
-    Lists.push_back(Opts.Checks);
+  Config Cfg;
   std::optional<std::string> CfgPath;
   if (!Opts.ConfigFile.empty())
     CfgPath = Opts.ConfigFile;
   else
     CfgPath = findConfigFor(absolutePath("lockstep-list-checks"));
   if (CfgPath) {
-    auto Cfg = loadConfigFile(*CfgPath);
-    if (!Cfg)
-      return fail(llvm::toString(Cfg.takeError()));
-    if (Cfg->Checks)
-      Lists.push_back(*Cfg->Checks);
+    auto Loaded = loadConfigFile(*CfgPath);
+    if (!Loaded)
+      return fail(llvm::toString(Loaded.takeError()));
+    Cfg = std::move(*Loaded);
   }
-  std::vector<std::string> Enabled = enabledChecks(allChecks(), Lists);
+  std::vector<std::string> Enabled =
+      enabledChecks(allChecks(), checkGlobLists(Opts.Checks, Cfg));
   size_t Width = 0;
   for (const CheckInfo &C : allChecks())
     Width = std::max(Width, C.Id.size());
@@ -243,12 +254,8 @@ bool Run::loadConfigs() {
           Configs[P] = std::move(*Cfg);
         }
       }
-      std::vector<std::string> Lists;
-      if (!Opts.Checks.empty())
-        Lists.push_back(Opts.Checks);
-      if (Configs[P].Checks)
-        Lists.push_back(*Configs[P].Checks);
-      EnabledByConfig[P] = enabledChecks(allChecks(), Lists);
+      EnabledByConfig[P] =
+          enabledChecks(allChecks(), checkGlobLists(Opts.Checks, Configs[P]));
       if (Ok && EnabledByConfig[P].empty()) {
         fail("no checks enabled (by --checks='" + Opts.Checks + "'" +
              (P.empty() ? std::string() : " and " + P) + ")");

@@ -36,7 +36,7 @@ TEST(CheckSelectionTest, ListsApplyInOrderOverAllEnabled) {
             (V{"cv-wait-without-predicate", "lock-double-lock", "lock-not-released"}));
   EXPECT_EQ(enabledChecks(Known, {"-*,lock-*"}),
             (V{"lock-double-lock", "lock-not-released"}));
-  // A later list (the config's) overrides an earlier one (--checks).
+  // A later list (--checks) overrides an earlier one (the config's).
   EXPECT_EQ(enabledChecks(Known, {"-*,lock-*", "-lock-not-released,cv-*"}),
             (V{"cv-wait-without-predicate", "lock-double-lock"}));
   EXPECT_EQ(enabledChecks(Known, {"-*"}), V{});

@@ -273,15 +273,21 @@ TEST(CommandLineTest, ConfigIsSearchedUpwardPerFileUnlessGiven) {
   EXPECT_THAT(R.Out, Not(HasSubstr(".lockstep.yaml")));
 }
 
-TEST(CommandLineTest, ConfigChecksApplyAfterCommandLine) {
+TEST(CommandLineTest, CommandLineChecksApplyAfterConfig) {
   TestProject P;
   writeBasicProject(P);
-  P.write(".lockstep.yaml", "checks: 'fake-beta'\n");
-  ToolRun R = tool(P, {"-p", "build", "--checks=-*,other-*"});
+  // The config disables fake-beta; --checks, applied after it, turns it back on.
+  P.write(".lockstep.yaml", "checks: '-fake-beta'\n");
+  ToolRun R = tool(P, {"-p", "build", "--checks=-*,other-*,fake-beta"});
   ASSERT_EQ(R.Status, 1) << describe(R);
   EXPECT_THAT(R.Out, HasSubstr("[other-gamma]"));
   EXPECT_THAT(R.Out, HasSubstr("[fake-beta]"));
   EXPECT_THAT(R.Out, Not(HasSubstr("[fake-alpha]")));
+  // Without --checks the config alone decides.
+  R = tool(P, {"-p", "build"});
+  ASSERT_EQ(R.Status, 1) << describe(R);
+  EXPECT_THAT(R.Out, HasSubstr("[fake-alpha]"));
+  EXPECT_THAT(R.Out, Not(HasSubstr("[fake-beta]")));
 }
 
 TEST(CommandLineTest, InvalidOrUnreadableConfigIsAnError) {

@@ -158,3 +158,32 @@ private:
 };
 
 } // namespace retries
+
+namespace snapshot_flags {
+
+// The loop re-checks a local copy taken before waiting, never the shared
+// flag: the condition cannot change, so the loop is no re-check at all.
+class Loader {
+public:
+  void AwaitLoaded() {
+    std::unique_lock<std::mutex> lk(mu_);
+    bool Loaded = loaded_;
+    while (!Loaded)
+      cv_.wait(lk); // expect: cv-wait-without-predicate
+  }
+
+  // The loop only watches the clock: a spurious wakeup before the deadline
+  // waits again even when the work is done, and a notification is ignored.
+  void AwaitUntil(std::chrono::steady_clock::time_point Deadline) {
+    std::unique_lock<std::mutex> lk(mu_);
+    while (std::chrono::steady_clock::now() < Deadline)
+      cv_.wait_until(lk, Deadline); // expect: cv-wait-without-predicate
+  }
+
+private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool loaded_ = false;
+};
+
+} // namespace snapshot_flags

@@ -192,3 +192,46 @@ private:
 };
 
 } // namespace pool
+
+namespace readiness {
+
+// clean: cv-wait-without-predicate  the loop condition re-checks the state through a member function
+class Service {
+public:
+  void AwaitReady() {
+    std::unique_lock<std::mutex> lk(mu_);
+    while (!Ready())
+      cv_.wait(lk);
+  }
+
+  // clean: cv-wait-without-predicate  a named lambda passed as the predicate
+  void AwaitIdle() {
+    std::unique_lock<std::mutex> lk(mu_);
+    auto Idle = [this] { return active_ == 0; };
+    cv_.wait(lk, Idle);
+  }
+
+  // clean: cv-wait-without-predicate  pthread_cond_timedwait in a loop on the state, giving up at the deadline
+  int AwaitSignal(const timespec &Deadline) {
+    pthread_mutex_lock(&pmu_);
+    int Rc = 0;
+    while (!signalled_ && Rc == 0)
+      Rc = pthread_cond_timedwait(&pcv_, &pmu_, &Deadline);
+    bool Got = signalled_;
+    pthread_mutex_unlock(&pmu_);
+    return Got ? 0 : Rc;
+  }
+
+private:
+  bool Ready() const { return ready_ && active_ == 0; }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool ready_ = false;
+  int active_ = 0;
+  pthread_mutex_t pmu_ = PTHREAD_MUTEX_INITIALIZER;
+  pthread_cond_t pcv_ = PTHREAD_COND_INITIALIZER;
+  bool signalled_ = false;
+};
+
+} // namespace readiness

@@ -10,6 +10,7 @@
 #include <latch>
 #include <mutex>
 #include <pthread.h>
+#include <semaphore.h>
 #include <semaphore>
 #include <string>
 #include <sys/socket.h>
@@ -227,3 +228,42 @@ private:
 };
 
 } // namespace flush
+
+namespace posix {
+
+// POSIX primitives: sem_wait and pthread_join under a pthread mutex, and
+// sleep_until under a guard.
+struct Dispatcher {
+  pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+  sem_t ready;
+  pthread_t worker;
+  int dispatched = 0;
+};
+
+void Dispatch(Dispatcher *D) {
+  pthread_mutex_lock(&D->mu);
+  sem_wait(&D->ready); // expect: lock-blocking-under-lock
+  ++D->dispatched;
+  pthread_mutex_unlock(&D->mu);
+}
+
+void Shutdown(Dispatcher *D) {
+  pthread_mutex_lock(&D->mu);
+  pthread_join(D->worker, nullptr); // expect: lock-blocking-under-lock
+  pthread_mutex_unlock(&D->mu);
+}
+
+class Alarm {
+public:
+  void WaitUntil(std::chrono::steady_clock::time_point When) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++armed_;
+    std::this_thread::sleep_until(When); // expect: lock-blocking-under-lock
+  }
+
+private:
+  std::mutex mu_;
+  int armed_ = 0;
+};
+
+} // namespace posix

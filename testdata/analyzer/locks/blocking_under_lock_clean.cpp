@@ -296,3 +296,27 @@ private:
 };
 
 } // namespace handoff
+
+namespace polite {
+
+// clean: lock-blocking-under-lock  yield(), detach(), notify and a semaphore release never block
+class Spawner {
+public:
+  void Spawn() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::thread T([] {});
+    T.detach();
+    ++spawned_;
+    slots_.release();
+    done_.notify_all();
+    std::this_thread::yield();
+  }
+
+private:
+  std::mutex mu_;
+  std::counting_semaphore<16> slots_{0};
+  std::condition_variable done_;
+  int spawned_ = 0;
+};
+
+} // namespace polite

@@ -141,3 +141,25 @@ private:
 };
 
 } // namespace queue
+
+namespace macros {
+
+#define LOCKSTEP_CONCAT_INNER(a, b) a##b
+#define LOCKSTEP_CONCAT(a, b) LOCKSTEP_CONCAT_INNER(a, b)
+// A project macro that declares a uniquely named guard.
+#define LOCK_SCOPE(m) std::lock_guard<std::mutex> LOCKSTEP_CONCAT(scope_guard_, __LINE__)(m)
+
+// clean: lock-unnamed-guard  a guard declared through a macro has a (generated) name
+class Registry {
+public:
+  void Add(int Id) {
+    LOCK_SCOPE(mu_);
+    ids_.push_back(Id);
+  }
+
+private:
+  std::mutex mu_;
+  std::vector<int> ids_;
+};
+
+} // namespace macros

@@ -1,6 +1,6 @@
 // Clean: 300 000 mutexes at once, twice over, on two threads: heap-allocated std::mutex locked,
 // some nested pairwise (always the lower address first) and some nested around a shared total,
-// then deleted and their storage reused; and 300 000 pthread mutexes initialized, nested in one
+// then deleted and their storage reused; and 100 000 pthread mutexes initialized, nested in one
 // order, destroyed, re-initialized in the same storage and nested in the opposite order (destroy
 // is visible, so they are new mutexes: no inversion). The runtime's memory must stay bounded:
 // the program fails (exit 3) when its peak RSS exceeds 1 GiB.
@@ -16,7 +16,8 @@
 #include <vector>
 
 namespace {
-constexpr int n = 300000;
+constexpr int n = 300000;        // std::mutex objects alive at once
+constexpr int n_pthread = 100000;  // pthread mutexes alive at once
 constexpr int rounds = 2;
 constexpr int cells = 1024;
 constexpr long max_rss_kib = 1024L * 1024;  // 1 GiB
@@ -62,7 +63,7 @@ void std_worker(std::vector<std::mutex *> &ms, int k) {
 }
 
 void pthread_worker(pthread_mutex_t *pm, int k, bool reversed) {
-  const int begin = k * (n / 2), end = begin + n / 2;
+  const int begin = k * (n_pthread / 2), end = begin + n_pthread / 2;
   for (int i = begin; i < end; ++i) {
     pthread_mutex_lock(&pm[i]);
     pthread_mutex_unlock(&pm[i]);
@@ -90,14 +91,14 @@ int main() {
     check_rss("after the std::mutex rounds");
   }
   // pthread mutexes: init, use, destroy, then the same storage again in the opposite order.
-  auto *pm = static_cast<pthread_mutex_t *>(std::malloc(sizeof(pthread_mutex_t) * n));
+  auto *pm = static_cast<pthread_mutex_t *>(std::malloc(sizeof(pthread_mutex_t) * n_pthread));
   if (!pm) return 2;
   for (int round = 0; round < rounds; ++round) {
-    for (int i = 0; i < n; ++i) pthread_mutex_init(&pm[i], nullptr);
+    for (int i = 0; i < n_pthread; ++i) pthread_mutex_init(&pm[i], nullptr);
     std::thread a(pthread_worker, pm, 0, round % 2 == 1), b(pthread_worker, pm, 1, round % 2 == 1);
     a.join();
     b.join();
-    for (int i = 0; i < n; ++i) pthread_mutex_destroy(&pm[i]);
+    for (int i = 0; i < n_pthread; ++i) pthread_mutex_destroy(&pm[i]);
     check_rss("after the pthread mutex rounds");
   }
   std::free(pm);

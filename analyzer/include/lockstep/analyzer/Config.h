@@ -5,7 +5,7 @@
 //
 // File format (YAML; every key optional):
 //
-//   checks: '-*,lock-*'          # clang-tidy glob syntax, applied after --checks
+//   checks: '-*,lock-*'          # clang-tidy glob syntax; --checks is applied after it
 //   wrappers:
 //     - function: 'MyMutex::Acquire'   # qualified name, as written in the code
 //       acquires: this                 # 'this' or a 0-based argument index
