@@ -10,6 +10,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <time.h>
 
 #include <atomic>
@@ -253,7 +254,7 @@ template <class Join> int join_common(pthread_t th, bool blocking, Join join) {
   thread_state *thr = entry();
   if (!thr) return join(nullptr);
   rt_scope sc(thr);
-  thread_state *target = thread_by_handle(th);
+  thread_state *target = thread_claim_for_join(th);
   int r;
   if (blocking && target && target != thr) {
     r = wait_in_slices(
@@ -262,7 +263,10 @@ template <class Join> int join_common(pthread_t th, bool blocking, Join join) {
   } else {
     r = join(nullptr);
   }
-  if (r == 0 && target) thread_after_join(thr, target);
+  if (r == 0 && target)
+    thread_after_join(thr, target);
+  else
+    thread_unclaim(target);
   return r;
 }
 
@@ -319,7 +323,7 @@ int pthread_mutex_lock(pthread_mutex_t *m) {
     r = wait_in_slices(
         thr, addr_of(m), 1, 0, [m](const timespec *dl) { return real_pthread_mutex_clocklock()(m, CLOCK_MONOTONIC, dl); },
         [m] { return real_pthread_mutex_lock()(m); });
-  if (r == 0) mutex_post_lock(thr, s, addr_of(m), false, acquire_mode::blocking, pc);
+  if (r == 0 || r == EOWNERDEAD) mutex_post_lock(thr, s, addr_of(m), false, acquire_mode::blocking, pc);
   return r;
 }
 
@@ -330,7 +334,7 @@ int pthread_mutex_trylock(pthread_mutex_t *m) {
   const std::uintptr_t pc = addr_of(__builtin_return_address(0));
   sync_var *s = mutex_pre_lock(thr, addr_of(m), mutex_flags(m), false, acquire_mode::try_, pc);
   const int r = real_pthread_mutex_trylock()(m);
-  if (r == 0) mutex_post_lock(thr, s, addr_of(m), false, acquire_mode::try_, pc);
+  if (r == 0 || r == EOWNERDEAD) mutex_post_lock(thr, s, addr_of(m), false, acquire_mode::try_, pc);
   return r;
 }
 
@@ -341,7 +345,7 @@ int pthread_mutex_timedlock(pthread_mutex_t *m, const timespec *abstime) {
   const std::uintptr_t pc = addr_of(__builtin_return_address(0));
   sync_var *s = mutex_pre_lock(thr, addr_of(m), mutex_flags(m), false, acquire_mode::timed, pc);
   const int r = real_pthread_mutex_timedlock()(m, abstime);
-  if (r == 0) mutex_post_lock(thr, s, addr_of(m), false, acquire_mode::timed, pc);
+  if (r == 0 || r == EOWNERDEAD) mutex_post_lock(thr, s, addr_of(m), false, acquire_mode::timed, pc);
   return r;
 }
 
@@ -352,7 +356,7 @@ int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clock, const timespec 
   const std::uintptr_t pc = addr_of(__builtin_return_address(0));
   sync_var *s = mutex_pre_lock(thr, addr_of(m), mutex_flags(m), false, acquire_mode::timed, pc);
   const int r = real_pthread_mutex_clocklock()(m, clock, abstime);
-  if (r == 0) mutex_post_lock(thr, s, addr_of(m), false, acquire_mode::timed, pc);
+  if (r == 0 || r == EOWNERDEAD) mutex_post_lock(thr, s, addr_of(m), false, acquire_mode::timed, pc);
   return r;
 }
 
@@ -480,9 +484,15 @@ int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *
     info = thread_before_create(thr, detach_state == PTHREAD_CREATE_DETACHED);
   }
   if (!info) return real_pthread_create()(th, attr, fn, arg);  // no slot left: run untracked
-  set_start_routine(info, fn, arg);
+  // The child inherits a fully blocked signal mask and restores ours once bound to its record, so
+  // no handler can run in it before the runtime knows which thread it is.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  set_start_routine(info, fn, arg, old);
   thread_state *child = thread_child(info);  // info belongs to the child once it runs
   const int r = real_pthread_create()(th, attr, thread_trampoline, info);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
   if (r != 0) {
     rt_scope sc(thr);
     thread_create_failed(info);

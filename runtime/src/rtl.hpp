@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <pthread.h>
+#include <signal.h>
 
 #include "clocks.hpp"
 #include "report.hpp"
@@ -230,11 +231,15 @@ thread_start_info *thread_before_create(thread_state *parent, bool detached) noe
 void thread_create_failed(thread_start_info *info) noexcept;
 thread_state *thread_child(thread_start_info *info) noexcept;
 void thread_after_create(thread_state *child, pthread_t handle) noexcept;
-void set_start_routine(thread_start_info *info, void *(*fn)(void *), void *arg) noexcept;
+void set_start_routine(thread_start_info *info, void *(*fn)(void *), void *arg, const sigset_t &mask) noexcept;
 void *thread_trampoline(void *arg);  // the start routine handed to the real pthread_create
 void thread_finish(thread_state *thr) noexcept;
 // Looks up the live thread for a pthread_t; null if unknown (e.g. created before we loaded).
 thread_state *thread_by_handle(pthread_t h) noexcept;
+// A join in progress: the record is claimed so a new thread that gets the same pthread_t is found
+// instead of it; unclaim when the join failed (tryjoin/timedjoin).
+thread_state *thread_claim_for_join(pthread_t h) noexcept;
+void thread_unclaim(thread_state *t) noexcept;
 void thread_after_join(thread_state *joiner, thread_state *joined) noexcept;
 void thread_after_detach(thread_state *t) noexcept;
 

@@ -1,6 +1,8 @@
 // The thread registry: slots and vector clocks per thread, creation/start/exit/join/detach, names and
 // creation stacks. Slots of joined (or finished detached) threads are reused, so programs that run
 // thousands of threads over time need only as many slots as are alive at once.
+#include <signal.h>
+
 #include <cstring>
 #include <new>
 
@@ -121,6 +123,7 @@ struct thread_start_info {
   thread_state *child;
   void *(*fn)(void *);
   void *arg;
+  sigset_t mask;  // the creator's signal mask, restored once the child is bound to its record
 };
 
 thread_state *thread_by_tid(std::uint32_t tid) noexcept {
@@ -128,15 +131,35 @@ thread_state *thread_by_tid(std::uint32_t tid) noexcept {
   return __atomic_load_n(&g_reg.slots[tid], __ATOMIC_ACQUIRE);
 }
 
-thread_state *thread_by_handle(pthread_t h) noexcept {
-  spin_guard g(g_reg.mtx);
+// glibc hands a joined thread's stack, hence its pthread_t, to the next thread at once, so several
+// records can carry one handle for a moment: the newest one that nobody is joining is the thread.
+static thread_state *find_by_handle_locked(pthread_t h) noexcept {
+  thread_state *best = nullptr;
   for (std::uint32_t i = 0; i < g_reg.high_water; ++i) {
     thread_state *t = g_reg.slots[i];
     if (t && t->status.load(std::memory_order_relaxed) != thread_status::free && !t->joined_by_someone &&
-        pthread_equal(__atomic_load_n(&t->handle, __ATOMIC_ACQUIRE), h))
-      return t;
+        pthread_equal(__atomic_load_n(&t->handle, __ATOMIC_ACQUIRE), h) && (!best || t->unique_id > best->unique_id))
+      best = t;
   }
-  return nullptr;
+  return best;
+}
+
+thread_state *thread_by_handle(pthread_t h) noexcept {
+  spin_guard g(g_reg.mtx);
+  return find_by_handle_locked(h);
+}
+
+thread_state *thread_claim_for_join(pthread_t h) noexcept {
+  spin_guard g(g_reg.mtx);
+  thread_state *t = find_by_handle_locked(h);
+  if (t) t->joined_by_someone = true;  // later lookups of the (soon reused) handle skip it
+  return t;
+}
+
+void thread_unclaim(thread_state *t) noexcept {
+  if (!t) return;
+  spin_guard g(g_reg.mtx);
+  t->joined_by_someone = false;
 }
 
 void set_thread_name(thread_state *thr, const char *name) noexcept {
@@ -197,9 +220,10 @@ void thread_after_create(thread_state *child, pthread_t handle) noexcept {
   __atomic_store_n(&child->handle, handle, __ATOMIC_RELEASE);
 }
 
-void set_start_routine(thread_start_info *info, void *(*fn)(void *), void *arg) noexcept {
+void set_start_routine(thread_start_info *info, void *(*fn)(void *), void *arg, const sigset_t &mask) noexcept {
   info->fn = fn;
   info->arg = arg;
+  info->mask = mask;
 }
 
 void *thread_trampoline(void *p) {
@@ -207,8 +231,26 @@ void *thread_trampoline(void *p) {
   thread_state *t = info->child;
   void *(*fn)(void *) = info->fn;
   void *arg = info->arg;
+  const sigset_t mask = info->mask;
   internal_free(info, sizeof(thread_start_info));
+  // The child starts with every signal blocked (see pthread_create in interpose.cpp): a handler
+  // that ran before this point would register the thread a second time.
   bind_current(t);
+  pthread_sigmask(SIG_SETMASK, &mask, nullptr);
+  {
+    // glibc reuses the stacks (and the static TLS inside them) of finished threads: whatever an
+    // earlier thread left in this memory (shadow of its thread_locals and locals, records of its
+    // stack mutexes) must not be held against this one.
+    rt_scope sc(t);
+    pthread_attr_t a;
+    if (pthread_getattr_np(pthread_self(), &a) == 0) {
+      void *stack = nullptr;
+      std::size_t size = 0;
+      if (pthread_attr_getstack(&a, &stack, &size) == 0 && stack)
+        forget_heap_range(reinterpret_cast<std::uintptr_t>(stack), size);
+      pthread_attr_destroy(&a);
+    }
+  }
   return fn(arg);  // exit (return or pthread_exit) reaches thread_finish through the TLS key
 }
 

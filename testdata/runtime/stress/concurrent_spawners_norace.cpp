@@ -1,4 +1,4 @@
-// Clean: four threads each start and join 500 short-lived threads at the same time, so thread
+// Clean: 16 threads each start and join 1000 short-lived threads at the same time, so thread
 // slots and pthread_t values (glibc reuses a joined thread's stack, hence its pthread_t, at once)
 // are recycled concurrently. Each spawner reads its child's result after the join without a lock:
 // the join must give the happens-before of that very child, never of another thread that had the
@@ -11,7 +11,7 @@
 #include <vector>
 
 namespace {
-constexpr int spawners = 4, children = 500;
+constexpr int spawners = 16, children = 1000;
 
 std::mutex total_mutex;
 long total = 0;

@@ -7,6 +7,8 @@
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include <algorithm>
+#include <cctype>
 
 using namespace clang;
 using namespace clang::ast_matchers;
@@ -91,30 +93,95 @@ bool checksBefore(const Stmt *Body, const Stmt *Wait, const SourceManager &SM) {
   return false;
 }
 
-/// Names a variable declared in the for-init statement only.
-bool onlyLoopCounter(const Expr *Cond, const Stmt *Init) {
-  if (!Cond || !Init)
+/// True if \p Body assigns \p VD (or takes its address).
+bool modifiedIn(const Stmt *Body, const VarDecl *VD) {
+  if (!Body)
     return false;
-  llvm::SmallPtrSet<const Decl *, 4> Counters;
-  if (const auto *DS = dyn_cast<DeclStmt>(Init))
-    for (const Decl *D : DS->decls())
-      Counters.insert(D);
-  if (Counters.empty())
-    return false;
-  bool Other = false;
-  std::function<void(const Stmt *)> Walk = [&](const Stmt *S) {
-    if (!S)
-      return;
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
-      if (!Counters.count(DRE->getDecl()) && isa<VarDecl>(DRE->getDecl()))
-        Other = true;
-    if (isa<MemberExpr>(S) || isa<CallExpr>(S))
-      Other = true;
-    for (const Stmt *C : S->children())
-      Walk(C);
+  auto Names = [&](const Expr *E) {
+    const auto *DRE = dyn_cast_or_null<DeclRefExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
+    return DRE && DRE->getDecl() == VD;
   };
-  Walk(Cond);
-  return !Other;
+  if (const auto *BO = dyn_cast<BinaryOperator>(Body))
+    if (BO->isAssignmentOp() && Names(BO->getLHS()))
+      return true;
+  if (const auto *UO = dyn_cast<UnaryOperator>(Body))
+    if ((UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf) &&
+        Names(UO->getSubExpr()))
+      return true;
+  if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(Body))
+    if (OC->isAssignmentOp() && OC->getNumArgs() > 0 && Names(OC->getArg(0)))
+      return true;
+  for (const Stmt *C : Body->children())
+    if (modifiedIn(C, VD))
+      return true;
+  return false;
+}
+
+/// Whether the loop condition \p Cond reads state that another thread can
+/// change while this one waits: a member, a global, something reached
+/// through a reference or pointer, a call that is not a clock reading, or a
+/// local the loop body updates. A local copy taken before the loop, a loop
+/// counter or a deadline comparison is no re-check.
+bool rechecksState(const Stmt *Cond, const Stmt *Body) {
+  if (!Cond)
+    return false;
+  if (isa<MemberExpr>(Cond) || isa<CXXMemberCallExpr>(Cond))
+    return true;
+  if (const auto *U = dyn_cast<UnaryOperator>(Cond))
+    if (U->getOpcode() == UO_Deref)
+      return true;
+  if (const auto *Call = dyn_cast<CallExpr>(Cond)) {
+    const FunctionDecl *F = Call->getDirectCallee();
+    if (!isa<CXXOperatorCallExpr>(Call) && (!F || !F->isInStdNamespace())) {
+      bool InStd = false;
+      for (const DeclContext *DC = F ? F->getDeclContext() : nullptr; DC;
+           DC = DC->getParent())
+        if (DC->isStdNamespace())
+          InStd = true;
+      if (!InStd)
+        return true;
+    }
+  }
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(Cond))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
+      if (VD->hasGlobalStorage() || VD->getType()->isReferenceType() ||
+          VD->getType()->isPointerType())
+        return true;
+      return modifiedIn(Body, VD);
+    }
+  for (const Stmt *C : Cond->children())
+    if (C && rechecksState(C, Body))
+      return true;
+  return false;
+}
+
+/// `void CondVar::Wait() { cv_.wait(lock); }`: a member function named
+/// like a wait that forwards to its own condition variable exposes wait()'s
+/// contract; its callers loop (and are checked when they call wait itself).
+bool isWaitWrapper(const CallExpr *Call, ASTContext &Ctx) {
+  const auto *MC = dyn_cast<CXXMemberCallExpr>(Call);
+  if (!MC)
+    return false;
+  const auto *ME = dyn_cast<MemberExpr>(
+      MC->getImplicitObjectArgument()->IgnoreParenImpCasts());
+  if (!ME || !isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+    return false;
+  const Stmt *S = Call;
+  while (S) {
+    auto Parents = Ctx.getParents(*S);
+    if (Parents.empty())
+      return false;
+    if (const auto *FD = Parents[0].get<FunctionDecl>()) {
+      std::string Name = FD->getNameAsString();
+      std::transform(Name.begin(), Name.end(), Name.begin(), ::tolower);
+      return isa<CXXMethodDecl>(FD) &&
+             Name.find("wait") != std::string::npos;
+    }
+    if (Parents[0].get<LambdaExpr>())
+      return false;
+    S = Parents[0].get<Stmt>();
+  }
+  return false;
 }
 
 } // namespace
@@ -128,6 +195,8 @@ void CvWaitWithoutPredicateCheck::check(const MatchFinder::MatchResult &R) {
   if (Op.K != Operation::Kind::CvWait || Op.CvHasPredicate)
     return;
   const SourceManager &SM = Ctx.getSourceManager();
+  if (isWaitWrapper(Call, Ctx))
+    return;
   // Walk out to the nearest loop of the same function.
   const Stmt *Child = Call;
   bool UnderCheck = false;
@@ -143,14 +212,12 @@ void CvWaitWithoutPredicateCheck::check(const MatchFinder::MatchResult &R) {
     }
     const Expr *Cond = nullptr;
     const Stmt *Body = nullptr;
-    const Stmt *Init = nullptr;
     if (const auto *W = dyn_cast<WhileStmt>(P)) {
       Cond = W->getCond();
       Body = W->getBody();
     } else if (const auto *F = dyn_cast<ForStmt>(P)) {
       Cond = F->getCond();
       Body = F->getBody();
-      Init = F->getInit();
     } else if (const auto *D = dyn_cast<DoStmt>(P)) {
       // do { cv.wait(lk); } while (!ready); re-checks after each wakeup.
       Cond = D->getCond();
@@ -162,8 +229,7 @@ void CvWaitWithoutPredicateCheck::check(const MatchFinder::MatchResult &R) {
       break; // the wait is in the loop's condition or increment
     if (UnderCheck)
       return;
-    if (!isConstantTrue(Cond, Ctx) &&
-        !onlyLoopCounter(Cond, Init))
+    if (!isConstantTrue(Cond, Ctx) && rechecksState(Cond, Body))
       return; // while (!ready) cv.wait(lk);
     if (checksBefore(Body, Call, SM))
       return; // for (;;) { if (ready) break; cv.wait(lk); }
