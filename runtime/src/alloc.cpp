@@ -77,7 +77,8 @@ void *internal_alloc(std::size_t size) noexcept {
   return p;  // fresh mmap memory is zero
 }
 
-void alloc_after_fork_child() noexcept { g_alloc.mtx.unlock(); }
+void alloc_fork_lock() noexcept { g_alloc.mtx.lock(); }
+void alloc_fork_unlock() noexcept { g_alloc.mtx.unlock(); }
 
 void internal_free(void *p, std::size_t size) noexcept {
   if (!p) return;

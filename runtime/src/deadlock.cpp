@@ -342,11 +342,22 @@ void deadlock_on_long_block(thread_state *thr, std::uintptr_t what, std::uint8_t
   die_after_report();
 }
 
-void deadlock_after_fork_child() noexcept {
+void deadlock_fork_lock() noexcept {
+  order().mtx.lock();
+  g_blocked.mtx.lock();
+}
+
+void deadlock_fork_unlock(bool child) noexcept {
+  if (child) {
+    g_blocked.count = 0;  // the blocked threads do not exist in the child
+    for (std::uint32_t tid = 0; tid < max_threads; ++tid) {
+      thread_state *t = thread_by_tid(tid);
+      if (!t) break;
+      if (t != cur_thread_if_any()) t->wfg_registered = false;
+    }
+  }
   g_blocked.mtx.unlock();
-  g_blocked.count = 0;  // the blocked threads do not exist in the child
-  g_order_init.unlock();
-  if (g_order_ready.load(std::memory_order_acquire) == 1) order().mtx.unlock();
+  order().mtx.unlock();
 }
 
 void deadlock_on_unblock(thread_state *thr) noexcept {

@@ -88,7 +88,8 @@ static void release_lock_id(std::uint32_t id) noexcept {
   g_ids.free_list[g_ids.free_count++] = id;
 }
 
-void mutex_after_fork_child() noexcept { g_ids.mtx.unlock(); }
+void mutex_fork_lock() noexcept { g_ids.mtx.lock(); }
+void mutex_fork_unlock() noexcept { g_ids.mtx.unlock(); }
 
 std::uintptr_t lock_id_address(std::uint32_t id) noexcept {
   spin_guard g(g_ids.mtx);

@@ -79,6 +79,16 @@ constexpr unsigned page_shift = 12;
 
 }  // namespace
 
+void tables_fork_lock() noexcept {
+  syncs().lock_all();
+  pages().lock_all();
+}
+
+void tables_fork_unlock() noexcept {
+  pages().unlock_all();
+  syncs().unlock_all();
+}
+
 void note_state_page(std::uintptr_t addr, std::uint8_t flag) noexcept {
   bool fresh;
   // Keyed by page number + 1: key 0 marks a free table node.

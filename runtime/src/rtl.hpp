@@ -317,14 +317,21 @@ inline std::uint32_t current_lockset(thread_state *thr) noexcept {
 }
 std::vector<report_lock> lockset_locks(std::uint32_t lockset);
 
-// fork(): the child has only the forking thread. Each module drops what other threads held
-// (their slots, global spinlocks they may have been inside) so the child can run and exit cleanly.
-// A per-object spinlock another thread held at the instant of fork stays held (documented limit).
-void alloc_after_fork_child() noexcept;
-void threads_after_fork_child() noexcept;
-void deadlock_after_fork_child() noexcept;
-void mutex_after_fork_child() noexcept;
-void shadow_after_fork_child() noexcept;
+// fork(): every global spinlock is taken before the fork (in one order, the same in which the
+// runtime nests them: graph/blocked/ids/dedup/registry, then tables, then the allocator) and
+// released after it in parent and child, so the child never inherits state another thread was
+// changing. The child then frees the other threads' slots. A per-object spinlock another thread
+// held at the instant of the fork stays held (documented limit).
+void deadlock_fork_lock() noexcept;
+void deadlock_fork_unlock(bool child) noexcept;
+void mutex_fork_lock() noexcept;
+void mutex_fork_unlock() noexcept;
+void shadow_fork_lock() noexcept;
+void shadow_fork_unlock() noexcept;
+void tables_fork_lock() noexcept;  // sync records and pages (rtl.cpp)
+void tables_fork_unlock() noexcept;
+void alloc_fork_lock() noexcept;
+void alloc_fork_unlock() noexcept;
 
 // Options this core reads (from rreport's flag table), cached at first use.
 bool opt_detect_races() noexcept;

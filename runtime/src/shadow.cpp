@@ -326,9 +326,14 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
   }
 }
 
-void shadow_after_fork_child() noexcept {
+void shadow_fork_lock() noexcept {
+  g_dedup.mtx.lock();
+  table().lock_all();
+}
+
+void shadow_fork_unlock() noexcept {
+  table().unlock_all();
   g_dedup.mtx.unlock();
-  g_shadow_init.unlock();
 }
 
 void shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {

@@ -63,7 +63,7 @@ public:
     return n;
   }
 
-  // Unlinks the node for addr and hands it to `on_remove` (under the stripe lock) before recycling.
+  // Unlinks the node for addr and hands it to `on_remove` (after unlinking) before recycling.
   template <class OnRemove> bool remove(std::uintptr_t addr, OnRemove &&on_remove) noexcept {
     if (!buckets_) return false;
     const std::size_t i = index(addr);
@@ -81,9 +81,11 @@ public:
         link = &n->next;
       }
       if (!victim) return false;
-      on_remove(*victim);
-      victim->addr.store(0, std::memory_order_release);
     }
+    // Outside the stripe lock: on_remove may take the node's own lock, and no path may wait for a
+    // node lock while holding a stripe (fork's prepare handler holds all stripes).
+    on_remove(*victim);
+    victim->addr.store(0, std::memory_order_release);
     live_.fetch_sub(1, std::memory_order_relaxed);
     spin_guard g(free_mtx_);
     victim->free_next = free_;
@@ -100,6 +102,16 @@ public:
   }
 
   std::size_t live() const noexcept { return live_.load(std::memory_order_relaxed); }
+
+  // fork(): held across the fork so the child never inherits a half-done insertion or removal.
+  void lock_all() noexcept {
+    for (spinlock &s : stripes_) s.lock();
+    free_mtx_.lock();
+  }
+  void unlock_all() noexcept {
+    free_mtx_.unlock();
+    for (spinlock &s : stripes_) s.unlock();
+  }
 
 private:
   static std::size_t index(std::uintptr_t addr) noexcept {

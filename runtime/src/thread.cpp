@@ -236,7 +236,6 @@ void *thread_trampoline(void *p) {
   // The child starts with every signal blocked (see pthread_create in interpose.cpp): a handler
   // that ran before this point would register the thread a second time.
   bind_current(t);
-  pthread_sigmask(SIG_SETMASK, &mask, nullptr);
   {
     // glibc reuses the stacks (and the static TLS inside them) of finished threads: whatever an
     // earlier thread left in this memory (shadow of its thread_locals and locals, records of its
@@ -251,6 +250,7 @@ void *thread_trampoline(void *p) {
       pthread_attr_destroy(&a);
     }
   }
+  pthread_sigmask(SIG_SETMASK, &mask, nullptr);
   return fn(arg);  // exit (return or pthread_exit) reaches thread_finish through the TLS key
 }
 
@@ -291,39 +291,52 @@ void thread_after_detach(thread_state *t) noexcept {
   if (recycle) free_slot(t);
 }
 
-void threads_after_fork_child() noexcept {
+namespace {
+
+// The order matches the nesting inside the runtime (see rtl.hpp): graph and blocked list, lock ids,
+// race dedup and shadow table, the registry, the sync and page tables, the allocator last.
+void before_fork() {
+  deadlock_fork_lock();
+  mutex_fork_lock();
+  shadow_fork_lock();
+  g_reg.mtx.lock();
+  tables_fork_lock();
+  alloc_fork_lock();
+}
+
+void unlock_after_fork(bool child) {
+  alloc_fork_unlock();
+  tables_fork_unlock();
   g_reg.mtx.unlock();
-  thread_state *self = t_cur;
+  shadow_fork_unlock();
+  mutex_fork_unlock();
+  deadlock_fork_unlock(child);
+}
+
+void after_fork_parent() { unlock_after_fork(false); }
+
+void after_fork_child() {
   // Every other thread is gone: free their slots so a pthread_t the child reuses never matches a
   // stale record (a join would then acquire the wrong thread's clock).
+  thread_state *self = t_cur;
   g_reg.free_count = 0;
   for (std::uint32_t i = g_reg.high_water; i-- > 0;) {
     thread_state *t = g_reg.slots[i];
     if (t == self) continue;
-    if (t) {
-      t->status.store(thread_status::free, std::memory_order_relaxed);
-      t->wfg_registered = false;
-    }
+    if (t) t->status.store(thread_status::free, std::memory_order_relaxed);
     g_reg.free_list[g_reg.free_count++] = i;
   }
   if (self) __atomic_store_n(&self->handle, pthread_self(), __ATOMIC_RELEASE);
+  unlock_after_fork(true);
 }
 
-namespace {
-void after_fork_child() {
-  alloc_after_fork_child();
-  threads_after_fork_child();
-  deadlock_after_fork_child();
-  mutex_after_fork_child();
-  shadow_after_fork_child();
-}
 }  // namespace
 
 // Registers the thread that loads the library (normally main) first, so it is "T0", and the fork
 // handler (pthread_atfork is not intercepted).
 __attribute__((constructor(101))) static void register_initial_thread() {
   (void)cur_thread();
-  pthread_atfork(nullptr, nullptr, after_fork_child);
+  pthread_atfork(before_fork, after_fork_parent, after_fork_child);
 }
 
 }  // namespace lockstep::rt

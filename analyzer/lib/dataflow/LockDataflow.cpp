@@ -1157,7 +1157,8 @@ void FunctionAnalyzer::maybeThrows(const Expr *E, const FunctionDecl *Callee,
   }
   Sum.MayThrow = true;
   for (const LockFact &F : S.Facts) {
-    if (F.Guard || F.Maybe || F.FromCaller || EntryKeys.count(F.Key))
+    if (F.Guard || F.Maybe || F.FromCaller || EntryKeys.count(F.Key) ||
+        S.isEntryReleased(F.Key))
       continue;
     bool Seen = false;
     for (const ThrowExit &T : ThrowExits)
@@ -1389,7 +1390,8 @@ void FunctionAnalyzer::finishExit(
     for (const LockFact &F : ExitIn->Facts) {
       if (F.Guard)
         continue; // a guard still alive (a returned or static guard)
-      if (F.FromCaller || EntryKeys.count(F.Key))
+      if (F.FromCaller || EntryKeys.count(F.Key) ||
+          ExitIn->isEntryReleased(F.Key))
         continue; // the caller's lock, handed back held
       bool Substitutable = F.Path.Kind != LockPath::RootKind::Local;
       bool LocalLock = F.Path.Kind == LockPath::RootKind::Local &&

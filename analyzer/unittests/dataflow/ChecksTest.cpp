@@ -440,4 +440,56 @@ void b() noexcept {
 )cpp");
 }
 
+// --- patterns of real code bases (leveldb) --------------------------------
+
+TEST(RealCode, CallerHeldLocksAndConditionVariableWrappers) {
+  expectMarked(R"cpp(
+class __attribute__((capability("mutex"))) Mutex {
+public:
+  void Lock() __attribute__((acquire_capability())) { mu_.lock(); }
+  void Unlock() __attribute__((release_capability())) { mu_.unlock(); }
+  void AssertHeld() __attribute__((assert_capability(this))) {}
+  std::mutex mu_;
+};
+class CondVar {
+public:
+  explicit CondVar(Mutex *mu) : mu_(mu) {}
+  void Wait() {
+    std::unique_lock<std::mutex> lock(mu_->mu_, std::adopt_lock);
+    cv_.wait(lock);
+    lock.release();
+  }
+private:
+  std::condition_variable cv_;
+  Mutex *const mu_;
+};
+struct DB {
+  Mutex mutex_;
+  CondVar done_{&mutex_};
+  bool busy_ = false;
+  int files_ = 0;
+  void RemoveFiles(bool ok) {      // expects mutex_ held
+    if (!ok) return;
+    mutex_.Unlock();
+    ++files_;
+    mutex_.Lock();
+  }
+  void Compact() {
+    mutex_.AssertHeld();
+    mutex_.Unlock();
+    ++files_;
+    mutex_.Lock();
+  }
+  void Close() {
+    mutex_.Lock();
+    while (busy_)
+      done_.Wait();
+    RemoveFiles(true);
+    Compact();
+    mutex_.Unlock();
+  }
+};
+)cpp");
+}
+
 } // namespace

@@ -58,7 +58,7 @@ expect_error() { # expect_error <message part> <args...>
   elif [[ $(snapshot) != "$before" ]]; then
     fail "add-check $* changed the tree although it failed"
   else
-    pass "refuses: $*"
+    pass "refuses:$(printf " %q" "$@")"
   fi
 }
 expect_error "unknown family 'mutexes'" mutexes lock-foo "a summary"

@@ -1,6 +1,6 @@
 // Clean: fork() in a program whose other threads keep the runtime busy. Two background threads
 // lock mutexes, create and destroy mutexes, start and join short threads and make annotated
-// accesses without pause, while main forks 30 children one after the other. Each child (single-
+// accesses without pause, while main forks 150 children one after the other. Each child (single-
 // threaded at first) locks mutexes, starts a thread that writes a result under a mutex, joins it,
 // reads the result and exits normally. Nothing may be reported in parent or child, and no child
 // may hang on runtime state that a parent thread held at the moment of the fork: a child that
@@ -8,6 +8,7 @@
 #include <lockstep/lockstep.hpp>
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,7 +23,7 @@
 #include <vector>
 
 namespace {
-constexpr int children = 30;
+constexpr int children = 150;
 
 std::atomic<bool> stop{false};
 std::mutex shared_mutex;
@@ -64,6 +65,9 @@ void churn(int id) {
 
 // Everything a child does; its exit status says whether it went right.
 [[noreturn]] void child_main(int n) {
+  // A hung child must never outlive the test: it dies with its parent, and after 10 s anyway.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  alarm(10);
   {
     std::lock_guard<std::mutex> lock(child_mutex);
     LOCKSTEP_WRITE(child_result);

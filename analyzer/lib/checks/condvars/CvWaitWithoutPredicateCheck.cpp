@@ -155,9 +155,31 @@ bool rechecksState(const Stmt *Cond, const Stmt *Body) {
   return false;
 }
 
-/// `void CondVar::Wait() { cv_.wait(lock); }`: a member function named
-/// like a wait that forwards to its own condition variable exposes wait()'s
-/// contract; its callers loop (and are checked when they call wait itself).
+/// The wait's lock is the caller's: a guard parameter, or a guard that
+/// adopts a mutex the caller locked.
+bool waitsWithCallersLock(const CallExpr *Call) {
+  if (Call->getNumArgs() == 0)
+    return false;
+  const auto *DRE = dyn_cast<DeclRefExpr>(Call->getArg(0)->IgnoreParenImpCasts());
+  const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  if (!VD)
+    return false;
+  if (isa<ParmVarDecl>(VD))
+    return true;
+  const auto *CE = dyn_cast_or_null<CXXConstructExpr>(
+      VD->getInit() ? VD->getInit()->IgnoreImplicit() : nullptr);
+  if (!CE)
+    return false;
+  for (const Expr *A : CE->arguments())
+    if (stdRecordName(A->getType()->getAsCXXRecordDecl()) == "adopt_lock_t")
+      return true;
+  return false;
+}
+
+/// `void CondVar::Wait() { std::unique_lock<std::mutex> l(*mu_,
+/// std::adopt_lock); cv_.wait(l); l.release(); }`: a condition-variable
+/// wrapper that waits with its caller's lock and looks at no state exposes
+/// wait()'s contract; its callers are the ones that must loop.
 bool isWaitWrapper(const CallExpr *Call, ASTContext &Ctx) {
   const auto *MC = dyn_cast<CXXMemberCallExpr>(Call);
   if (!MC)
@@ -172,10 +194,34 @@ bool isWaitWrapper(const CallExpr *Call, ASTContext &Ctx) {
     if (Parents.empty())
       return false;
     if (const auto *FD = Parents[0].get<FunctionDecl>()) {
-      std::string Name = FD->getNameAsString();
-      std::transform(Name.begin(), Name.end(), Name.begin(), ::tolower);
-      return isa<CXXMethodDecl>(FD) &&
-             Name.find("wait") != std::string::npos;
+      if (!isa<CXXMethodDecl>(FD) || !FD->getBody() ||
+          !waitsWithCallersLock(Call))
+        return false;
+      // It looks at no state: every member it names is a lock or a
+      // condition variable, and it neither branches nor loops.
+      bool State = false;
+      std::function<void(const Stmt *)> Walk = [&](const Stmt *X) {
+        if (!X || State)
+          return;
+        if (isa<IfStmt>(X) || isa<WhileStmt>(X) || isa<ForStmt>(X) ||
+            isa<DoStmt>(X) || isa<ReturnStmt>(X) || isa<SwitchStmt>(X))
+          State = true;
+        if (const auto *M = dyn_cast<MemberExpr>(X)) {
+          QualType T = M->getMemberDecl()->getType();
+          const auto *RD = T->getPointeeCXXRecordDecl()
+                               ? T->getPointeeCXXRecordDecl()
+                               : T->getAsCXXRecordDecl();
+          llvm::StringRef N = stdRecordName(RD);
+          if (isa<FieldDecl>(M->getMemberDecl()) &&
+              !LockModel::isLockType(T) && N != "condition_variable" &&
+              N != "condition_variable_any")
+            State = true;
+        }
+        for (const Stmt *C : X->children())
+          Walk(C);
+      };
+      Walk(FD->getBody());
+      return !State;
     }
     if (Parents[0].get<LambdaExpr>())
       return false;
