@@ -44,6 +44,11 @@ void lockstep_annotate_write(const volatile void *addr, std::size_t size, const 
 }
 
 void lockstep_forget_range(const volatile void *addr, std::size_t size) {
+  thread_state *thr = cur_thread();
+  // Inside the runtime already (a signal handler interrupted it): forgetting could need a lock
+  // this thread holds, so it is skipped.
+  if (!thr || thr->in_rt) return;
+  rt_scope sc(thr);  // a signal handler arriving meanwhile sees in_rt and stays out
   shadow_reset(reinterpret_cast<std::uintptr_t>(addr), size);
 }
 

@@ -183,7 +183,7 @@ thread_start_info *thread_before_create(thread_state *parent, bool detached) noe
   const bool races = opt_detect_races();
   void *mem = internal_alloc(sizeof(thread_start_info));
   if (!mem) return nullptr;
-  auto *info = new (mem) thread_start_info{nullptr, nullptr, nullptr};
+  auto *info = new (mem) thread_start_info{nullptr, nullptr, nullptr, {}};
   thread_state *child;
   {
     spin_guard g(g_reg.mtx);
