@@ -141,6 +141,14 @@ namespace {
 constexpr std::uint32_t guard_idle = 0, guard_running = 1, guard_done = 2;
 }
 
+// The state word is read and changed with atomics, never under the record's spinlock: a signal
+// handler that uses the same static while its thread is inside these functions must neither spin
+// on a lock its own thread holds nor see a torn state. Happens-before (the clock) is handled under
+// the spinlock, and only outside nested (handler) calls.
+namespace {
+std::uint32_t guard_state(sync_var *s) noexcept { return __atomic_load_n(&s->recursion, __ATOMIC_ACQUIRE); }
+}  // namespace
+
 int guard_acquire(thread_state *thr, std::uintptr_t guard) noexcept {
   sync_var *s = sync_get_or_create(guard, sync_kind::guard);
   if (!s) {
@@ -153,32 +161,40 @@ int guard_acquire(thread_state *thr, std::uintptr_t guard) noexcept {
       sched_yield();
     }
   }
+  const bool track = thr && thr->in_rt == 0;  // false inside a handler that interrupted the runtime
+  if (thr) ++thr->in_rt;
   const std::uintptr_t self = static_cast<std::uintptr_t>(pthread_self());
-  const bool track = thr && thr->in_rt == 0;
   const int check_ms = track ? deadlock_check_interval_ms() : 0;
   timespec start{};
   bool registered = false;  // with the deadlock detector, as a long wait
   int result = -1;
   for (unsigned spins = 0; result < 0; ++spins) {
-    {
-      spin_guard g(s->mtx);
-      if (s->recursion == guard_done) {
-        if (track) acquire(thr, s->clock);  // the initialization happens before this use
-        result = 0;
-      } else if (s->recursion == guard_idle) {
-        s->recursion = guard_running;
-        s->acquired_pc = self;
+    std::uint32_t state = guard_state(s);
+    if (state == guard_done) {
+      if (track) {
+        spin_guard g(s->mtx);
+        acquire(thr, s->clock);  // the initialization happens before this use
+      }
+      result = 0;
+      break;
+    }
+    if (state == guard_idle) {
+      if (__atomic_compare_exchange_n(&s->recursion, &state, guard_running, false, __ATOMIC_ACQ_REL,
+                                      __ATOMIC_ACQUIRE)) {
+        __atomic_store_n(&s->acquired_pc, self, __ATOMIC_RELAXED);
         s->owner.store(thr ? thr->tid + 1 : 0, std::memory_order_relaxed);  // who can finish it
         result = 1;
-      } else if (s->acquired_pc == self) {
-        // The initializer of this static re-entered it: the C++ runtime would throw
-        // recursive_init_error; we cannot throw from here, so stop loudly.
-        static const char msg[] = "lockstep: recursive initialization of a function-local static\n";
-        (void)!write(2, msg, sizeof msg - 1);
-        abort();
+        break;
       }
+      continue;
     }
-    if (result >= 0) break;
+    if (__atomic_load_n(&s->acquired_pc, __ATOMIC_RELAXED) == self) {
+      // The initializer of this static re-entered it (directly or from a signal handler): the C++
+      // runtime would throw recursive_init_error or hang; we cannot throw from here, so stop loudly.
+      static const char msg[] = "lockstep: recursive initialization of a function-local static\n";
+      (void)!write(2, msg, sizeof msg - 1);
+      abort();
+    }
     // Another thread runs the initializer: wait for it. A wait that lasts is a blocking wait like
     // any other: the initializer may itself wait for something this thread holds.
     if (spins < 100) {
@@ -199,6 +215,7 @@ int guard_acquire(thread_state *thr, std::uintptr_t guard) noexcept {
     }
   }
   if (registered) deadlock_on_unblock(thr);
+  if (thr) --thr->in_rt;
   return result;
 }
 
@@ -208,10 +225,14 @@ void guard_release(thread_state *thr, std::uintptr_t guard) noexcept {
     reinterpret_cast<std::atomic<unsigned char> *>(guard + 1)->store(2, std::memory_order_release);
     return;
   }
-  spin_guard g(s->mtx);
-  if (thr && thr->in_rt == 0) release(thr, s->clock);
-  s->recursion = guard_done;
+  if (thr && thr->in_rt == 0) {
+    rt_scope sc(thr);
+    spin_guard g(s->mtx);
+    release(thr, s->clock);
+  }
   s->owner.store(0, std::memory_order_relaxed);
+  __atomic_store_n(&s->acquired_pc, std::uintptr_t{0}, __ATOMIC_RELAXED);
+  __atomic_store_n(&s->recursion, guard_done, __ATOMIC_RELEASE);
 }
 
 void guard_abort(std::uintptr_t guard) noexcept {
@@ -220,9 +241,9 @@ void guard_abort(std::uintptr_t guard) noexcept {
     reinterpret_cast<std::atomic<unsigned char> *>(guard + 1)->store(0, std::memory_order_release);
     return;
   }
-  spin_guard g(s->mtx);
-  s->recursion = guard_idle;  // the initializer threw: the next use tries again
   s->owner.store(0, std::memory_order_relaxed);
+  __atomic_store_n(&s->acquired_pc, std::uintptr_t{0}, __ATOMIC_RELAXED);
+  __atomic_store_n(&s->recursion, guard_idle, __ATOMIC_RELEASE);  // the initializer threw: try again
 }
 
 }  // namespace lockstep::rt

@@ -267,3 +267,25 @@ private:
 };
 
 } // namespace posix
+
+namespace lambdas {
+
+// The blocking call hides in a lambda that is called while the lock is held.
+class Uploader {
+public:
+  void Upload(int Chunk) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto Backoff = [](int Attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10 * Attempt));
+    };
+    if (Chunk < 0)
+      Backoff(1); // expect: lock-blocking-under-lock
+    last_ = Chunk;
+  }
+
+private:
+  std::mutex mu_;
+  int last_ = 0;
+};
+
+} // namespace lambdas

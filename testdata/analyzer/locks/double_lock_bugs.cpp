@@ -1,5 +1,6 @@
 // lock-double-lock: a non-recursive mutex acquired again while already held, directly or through a helper.
 #include "annotated_spinlock.h"
+#include "legacy_annotations.h"
 
 #include <cstddef>
 #include <map>
@@ -220,3 +221,20 @@ private:
 };
 
 } // namespace session
+
+namespace compaction {
+
+// The annotation says callers hold mutex_, so taking it again deadlocks.
+class Db {
+public:
+  void MaybeScheduleCompaction() EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    port::MutexLock l(&mutex_); // expect: lock-double-lock
+    scheduled_ = true;
+  }
+
+private:
+  port::Mutex mutex_;
+  bool scheduled_ GUARDED_BY(mutex_) = false;
+};
+
+} // namespace compaction

@@ -1,5 +1,6 @@
 // lock-double-lock look-alikes: code that takes a mutex more than once per function but never while holding it.
 #include "annotated_spinlock.h"
+#include "legacy_annotations.h"
 
 #include <cstddef>
 #include <map>
@@ -349,3 +350,42 @@ private:
 };
 
 } // namespace shards
+
+namespace compaction {
+
+// clean: lock-double-lock  a leveldb-style guard, with the mutex dropped for I/O and taken back in the middle
+class Db {
+public:
+  int Write(int Record) {
+    port::MutexLock l(&mutex_);
+    int Seq = ++sequence_;
+    mutex_.Unlock();
+    int Rc = AppendToLog(Record);
+    mutex_.Lock();
+    last_rc_ = Rc;
+    return Seq;
+  }
+
+  // clean: lock-double-lock  a function that requires the mutex releases it around slow work and re-takes it
+  void BackgroundCompaction() EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    mutex_.AssertHeld();
+    mutex_.Unlock();
+    int Rc = AppendToLog(0);
+    mutex_.Lock();
+    last_rc_ = Rc;
+  }
+
+  void RunCompaction() {
+    port::MutexLock l(&mutex_);
+    BackgroundCompaction();
+    ++sequence_;
+  }
+
+private:
+  static int AppendToLog(int) noexcept { return 0; }
+  port::Mutex mutex_;
+  int sequence_ GUARDED_BY(mutex_) = 0;
+  int last_rc_ GUARDED_BY(mutex_) = 0;
+};
+
+} // namespace compaction

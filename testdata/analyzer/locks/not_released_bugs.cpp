@@ -277,3 +277,23 @@ private:
 };
 
 } // namespace pools
+
+namespace profiles {
+
+// Copying a std::string under a hand-taken lock: the copy may throw
+// std::bad_alloc, and then the mutex stays locked.
+class Profile {
+public:
+  std::string Name() {
+    mu_.lock(); // expect: lock-not-released
+    std::string Copy = name_;
+    mu_.unlock();
+    return Copy;
+  }
+
+private:
+  std::mutex mu_;
+  std::string name_;
+};
+
+} // namespace profiles

@@ -316,3 +316,24 @@ int Run(std::mutex &M) {
 }
 
 } // namespace transactions
+
+namespace fatal {
+
+void Validate(int Order);
+
+// clean: lock-not-released  an exception cannot leave a noexcept function (std::terminate runs instead)
+class Book {
+public:
+  void Add(int Order) noexcept {
+    mu_.lock();
+    Validate(Order);
+    ++count_;
+    mu_.unlock();
+  }
+
+private:
+  std::mutex mu_;
+  int count_ = 0;
+};
+
+} // namespace fatal
