@@ -150,8 +150,13 @@ std::uint32_t guard_state(sync_var *s) noexcept { return __atomic_load_n(&s->rec
 }  // namespace
 
 int guard_acquire(thread_state *thr, std::uintptr_t guard) noexcept {
+  const bool track = thr && thr->in_rt == 0;  // false inside a handler that interrupted the runtime
+  // Marked inside the runtime before the lookup: creating the record may take a table stripe, and a
+  // handler using a static meanwhile must not spin on it.
+  if (thr) ++thr->in_rt;
   sync_var *s = sync_get_or_create(guard, sync_kind::guard);
   if (!s) {
+    if (thr) --thr->in_rt;
     // No memory for the record: fall back to a private spin on the guard's second byte.
     auto *b = reinterpret_cast<std::atomic<unsigned char> *>(guard + 1);
     for (;;) {
@@ -161,8 +166,6 @@ int guard_acquire(thread_state *thr, std::uintptr_t guard) noexcept {
       sched_yield();
     }
   }
-  const bool track = thr && thr->in_rt == 0;  // false inside a handler that interrupted the runtime
-  if (thr) ++thr->in_rt;
   const std::uintptr_t self = static_cast<std::uintptr_t>(pthread_self());
   const int check_ms = track ? deadlock_check_interval_ms() : 0;
   timespec start{};
@@ -171,10 +174,11 @@ int guard_acquire(thread_state *thr, std::uintptr_t guard) noexcept {
   for (unsigned spins = 0; result < 0; ++spins) {
     std::uint32_t state = guard_state(s);
     if (state == guard_done) {
-      if (track) {
-        spin_guard g(s->mtx);
-        acquire(thr, s->clock);  // the initialization happens before this use
-      }
+      // The initialization happens before this use. "done" is published (release) only after the
+      // initializer's clock is final and the clock never changes again, so the acquire load above
+      // makes it safe to read without the record's lock: every use of a built static (a signal
+      // handler's included) is lock-free.
+      if (track) acquire(thr, s->clock);
       result = 0;
       break;
     }

@@ -270,6 +270,18 @@ bool emit_report(report &&r) {
   return true;
 }
 
+void report_fork_lock() noexcept {
+  report_mutex.lock();
+  log_mutex.lock();
+  observers_mutex.lock();
+}
+
+void report_fork_unlock() noexcept {
+  observers_mutex.unlock();
+  log_mutex.unlock();
+  report_mutex.unlock();
+}
+
 std::uint64_t reports_emitted() { return emitted.load(std::memory_order_acquire); }
 
 void die_after_report() {

@@ -68,6 +68,12 @@ struct report {
 // die_after_report.
 bool emit_report(report &&r);
 
+// fork(): the printing, log and observer locks, held across the fork by the runtime's
+// atfork handlers (before every other runtime lock) so a child forked while another thread
+// prints a report never inherits them held.
+void report_fork_lock() noexcept;
+void report_fork_unlock() noexcept;
+
 // How many reports were emitted (not suppressed) so far in this process.
 std::uint64_t reports_emitted();
 

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>  // std::adopt_lock_t
 #include <pthread.h>
 #include <signal.h>
 
@@ -53,6 +54,7 @@ private:
 class spin_guard {
 public:
   explicit spin_guard(spinlock &m) noexcept : m_(m) { m_.lock(); }
+  spin_guard(spinlock &m, std::adopt_lock_t) noexcept : m_(m) {}  // m is already locked by the caller
   ~spin_guard() { m_.unlock(); }
   spin_guard(const spin_guard &) = delete;
   spin_guard &operator=(const spin_guard &) = delete;
@@ -316,6 +318,8 @@ inline std::uint32_t current_lockset(thread_state *thr) noexcept {
   return __builtin_expect(!thr->lockset_dirty, 1) ? thr->lockset : current_lockset_slow(thr);
 }
 std::vector<report_lock> lockset_locks(std::uint32_t lockset);
+// Distinct held sets interned so far (tests: the interner is bounded and reuses sets).
+std::size_t lockset_count() noexcept;
 
 // fork(): every global spinlock is taken before the fork (in one order, the same in which the
 // runtime nests them: graph/blocked/ids/dedup/registry, then tables, then the allocator) and

@@ -8,6 +8,8 @@
 //
 // Performance: an access is one table lookup, one cell spinlock and, per byte, an epoch compare
 // ("same epoch as last time" exits at once). Cells are allocated on first access only.
+#include <sys/mman.h>
+
 #include <cinttypes>
 #include <cstdio>
 #include <string>
@@ -222,10 +224,15 @@ void report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool 
   emit(thr, std::move(r));
 }
 
+// Read clocks of at most this many thread slots survive a write (see access_byte).
+constexpr std::uint32_t keep_read_clock_cap = 16;
+
 // FastTrack on one byte; `slot` is where this access's info goes in the cell. Records the first
-// conflict into `c`.
-inline void access_byte(shadow_cell &cell, unsigned i, unsigned slot, epoch me, bool is_write, const access_info &info,
-                        conflict &c, std::uintptr_t byte_addr, thread_state *thr) noexcept {
+// conflict into `c`. Always inlined: it runs once per 8-byte access, and a call would cost as much
+// as its same-epoch exit.
+__attribute__((always_inline)) inline void
+access_byte(shadow_cell &cell, unsigned i, unsigned slot, epoch me, bool is_write, const access_info &info, conflict &c,
+            std::uintptr_t byte_addr, thread_state *thr) noexcept {
   byte_shadow &b = cell.b[i];
   const vector_clock &C = thr->clock;
   if (is_write) {
@@ -234,11 +241,18 @@ inline void access_byte(shadow_cell &cell, unsigned i, unsigned slot, epoch me, 
       c = conflict{true, true, cell.winfo[b.wslot], epoch_tid(b.w), byte_addr};
     if (b.rs) {
       for (std::uint32_t t = 0; t < b.rs->cap; ++t) {
-        const auto &e = b.rs->e[t];
+        auto &e = b.rs->e[t];
         if (e.clk && t != thr->tid && e.clk > C.get(t) && !c.found) c = conflict{true, false, e.info, t, byte_addr};
+        e.clk = 0;
       }
-      free_read_shared(b.rs);
-      b.rs = nullptr;
+      // A small read clock is kept, emptied, for the next round of readers (a reader/writer
+      // pattern would otherwise free and reallocate it at every write, through the allocator's
+      // global lock). A read clock with entries of ordered reads is still exact, only larger than
+      // an epoch. Large ones (many thread slots) are freed.
+      if (b.rs->cap > keep_read_clock_cap) {
+        free_read_shared(b.rs);
+        b.rs = nullptr;
+      }
     } else if (b.r && epoch_tid(b.r) != thr->tid && !C.covers(b.r) && !c.found) {
       c = conflict{true, false, cell.rinfo[b.rslot], epoch_tid(b.r), byte_addr};
     }
@@ -293,11 +307,19 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
   shadow_table &t = table();
   const std::uintptr_t end = addr + size;
   for (std::uintptr_t g = addr & ~std::uintptr_t{7}; g < end; g += 8) {
-    bool fresh;
-    shadow_cell *cell = t.get_or_create(g, [](shadow_cell &) {}, fresh);
-    if (!cell) return;
-    if (__builtin_expect(fresh, 0)) note_state_page(g, page_has_shadow);
-    spin_guard lk(cell->mtx);
+    shadow_cell *cell;
+    for (;;) {
+      bool fresh;
+      cell = t.get_or_create(g, [](shadow_cell &) {}, fresh);
+      if (!cell) return;
+      if (__builtin_expect(fresh, 0)) note_state_page(g, page_has_shadow);
+      cell->mtx.lock();
+      // A reset (free, forget_range) may have removed the cell, and another granule reused it,
+      // between the lookup and the lock: then look again rather than update someone else's state.
+      if (__builtin_expect(cell->addr.load(std::memory_order_relaxed) == g, 1)) break;
+      cell->mtx.unlock();
+    }
+    spin_guard lk(cell->mtx, std::adopt_lock);
     const unsigned lo = static_cast<unsigned>((g < addr ? addr : g) - g);
     const unsigned hi = static_cast<unsigned>((g + 8 < end ? g + 8 : end) - g);
     if (lo == 0 && hi == 8) {
@@ -326,13 +348,18 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
   }
 }
 
+void lockset_fork_lock() noexcept;
+void lockset_fork_unlock() noexcept;
+
 void shadow_fork_lock() noexcept {
   g_dedup.mtx.lock();
+  lockset_fork_lock();
   table().lock_all();
 }
 
 void shadow_fork_unlock() noexcept {
   table().unlock_all();
+  lockset_fork_unlock();
   g_dedup.mtx.unlock();
 }
 
@@ -367,9 +394,90 @@ std::size_t shadow_cell_count() noexcept {
   return g_shadow_ready.load(std::memory_order_acquire) == 1 ? table().live() : 0;
 }
 
+namespace {
+
+// Lock sets (the locks held at an access, for the "locks held" of a race's earlier access) are
+// interned in a table of their own, bounded in memory and in work: open addressing over a fixed
+// mmap'ed array (only touched pages cost), lock-free lookups, one spinlock for insertions, at most
+// `max_probe` slots looked at. When the table is full around a set's hash the set is not recorded
+// (`lockset_unknown`): reports then say so instead of listing the locks. Ids are slot + 1.
+constexpr unsigned lockset_bits = 18;                 // 262 144 distinct held sets
+constexpr std::uint32_t lockset_slots = 1u << lockset_bits;
+constexpr unsigned lockset_max_locks = 8;             // kept per set; more are counted, not listed
+constexpr unsigned max_probe = 32;
+constexpr std::uint32_t lockset_unknown = 0xFFFFFFFFu;
+
+struct lockset_entry {
+  std::atomic<std::uint64_t> key;  // hash | 1, published (release) after the fields below
+  std::uint32_t n;                 // locks held (may exceed lockset_max_locks)
+  std::uintptr_t locks[lockset_max_locks];  // address | 1 when held shared
+};
+
+struct lockset_table {
+  lockset_entry *slots = nullptr;
+  spinlock insert_mtx;
+  std::atomic<int> state{0};  // 0 not mapped, 1 mapped, 2 mapping failed
+};
+lockset_table g_locksets;  // zero-initialized static: usable before constructors run
+
+lockset_entry *lockset_array() noexcept {
+  const int st = g_locksets.state.load(std::memory_order_acquire);
+  if (st == 1) return g_locksets.slots;
+  if (st == 2) return nullptr;
+  spin_guard g(g_locksets.insert_mtx);
+  if (g_locksets.state.load(std::memory_order_relaxed) == 0) {
+    void *p = mmap(nullptr, lockset_slots * sizeof(lockset_entry), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    g_locksets.slots = p == MAP_FAILED ? nullptr : static_cast<lockset_entry *>(p);
+    g_locksets.state.store(g_locksets.slots ? 1 : 2, std::memory_order_release);
+  }
+  return g_locksets.slots;
+}
+
+bool same_set(const lockset_entry &e, const thread_state *thr) noexcept {
+  if (e.n != thr->nheld) return false;
+  for (std::uint32_t i = 0; i < thr->nheld && i < lockset_max_locks; ++i)
+    if (e.locks[i] != (thr->held[i].addr | (thr->held[i].shared ? 1 : 0))) return false;
+  return true;
+}
+
+std::uint32_t lockset_intern(thread_state *thr, std::uint64_t h) noexcept {
+  lockset_entry *slots = lockset_array();
+  if (!slots) return lockset_unknown;
+  const std::uint32_t home = static_cast<std::uint32_t>(h >> (64 - lockset_bits));
+  for (unsigned pass = 0; pass < 2; ++pass) {
+    // Pass 0 looks without the lock; pass 1 re-looks under it and claims the first free slot.
+    if (pass == 1) g_locksets.insert_mtx.lock();
+    for (unsigned p = 0; p < max_probe; ++p) {
+      lockset_entry &e = slots[(home + p) & (lockset_slots - 1)];
+      const std::uint64_t k = e.key.load(std::memory_order_acquire);
+      if (k == 0) {
+        if (pass == 0) break;
+        e.n = thr->nheld;
+        for (std::uint32_t i = 0; i < thr->nheld && i < lockset_max_locks; ++i)
+          e.locks[i] = thr->held[i].addr | (thr->held[i].shared ? 1 : 0);
+        e.key.store(h, std::memory_order_release);
+        g_locksets.insert_mtx.unlock();
+        return ((home + p) & (lockset_slots - 1)) + 1;
+      }
+      if (k == h && same_set(e, thr)) {
+        if (pass == 1) g_locksets.insert_mtx.unlock();
+        return ((home + p) & (lockset_slots - 1)) + 1;
+      }
+    }
+  }
+  g_locksets.insert_mtx.unlock();
+  return lockset_unknown;  // the neighbourhood is full: bounded work and memory win
+}
+
+}  // namespace
+
+void lockset_fork_lock() noexcept { g_locksets.insert_mtx.lock(); }
+void lockset_fork_unlock() noexcept { g_locksets.insert_mtx.unlock(); }
+
 std::uint32_t current_lockset_slow(thread_state *thr) noexcept {
   // Interned lazily, at the first access after the held set changed: lock/unlock pay nothing for it,
-  // and a per-thread cache keyed by a hash of the held set skips the depot when the same locks are
+  // and a per-thread cache keyed by a hash of the held set skips the table when the same locks are
   // taken again (the common loop: lock, access, unlock).
   thr->lockset_dirty = false;
   if (thr->nheld == 0) return thr->lockset = 0;
@@ -380,26 +488,48 @@ std::uint32_t current_lockset_slow(thread_state *thr) noexcept {
     h ^= h >> 29;
   }
   h |= 1;
-  const unsigned slot = static_cast<unsigned>(h >> 60);
+  // Two-way: a set is looked for in its slot and that slot's partner, so two sets a thread
+  // alternates between (e.g. a rwlock held shared, then exclusive) never evict each other.
+  const unsigned slot = static_cast<unsigned>(h >> 60), other = slot ^ 8;
   if (thr->lockset_cache_key[slot] == h) return thr->lockset = thr->lockset_cache_id[slot];
-  stack_trace st;
-  for (std::uint32_t i = 0; i < thr->nheld && st.size < stack_trace::max_frames; ++i)
-    st.pcs[st.size++] = thr->held[i].addr | (thr->held[i].shared ? 1 : 0);
-  thr->lockset = stack_depot_put(st);
+  if (thr->lockset_cache_key[other] == h) return thr->lockset = thr->lockset_cache_id[other];
+  thr->lockset = lockset_intern(thr, h);
+  thr->lockset_cache_key[other] = thr->lockset_cache_key[slot];  // the previous occupant moves over
+  thr->lockset_cache_id[other] = thr->lockset_cache_id[slot];
   thr->lockset_cache_key[slot] = h;
   thr->lockset_cache_id[slot] = thr->lockset;
   return thr->lockset;
 }
 
+std::size_t lockset_count() noexcept {
+  lockset_entry *slots = g_locksets.state.load(std::memory_order_acquire) == 1 ? g_locksets.slots : nullptr;
+  if (!slots) return 0;
+  std::size_t n = 0;
+  for (std::uint32_t i = 0; i < lockset_slots; ++i)
+    if (slots[i].key.load(std::memory_order_relaxed)) ++n;
+  return n;
+}
+
 std::vector<report_lock> lockset_locks(std::uint32_t lockset) {
   std::vector<report_lock> v;
   if (!lockset) return v;
-  const stack_trace st = stack_depot_get(lockset);
-  for (std::uint32_t i = 0; i < st.size; ++i) {
+  if (lockset == lockset_unknown || lockset > lockset_slots) {
     report_lock l;
-    l.address = st.pcs[i] & ~std::uintptr_t{1};
+    l.description = "(not recorded: too many distinct sets of held locks)";
+    v.push_back(std::move(l));
+    return v;
+  }
+  const lockset_entry &e = g_locksets.slots[lockset - 1];
+  for (std::uint32_t i = 0; i < e.n && i < lockset_max_locks; ++i) {
+    report_lock l;
+    l.address = e.locks[i] & ~std::uintptr_t{1};
     l.description = describe_sync(l.address);
-    if (st.pcs[i] & 1) l.description += " (shared)";
+    if (e.locks[i] & 1) l.description += " (shared)";
+    v.push_back(std::move(l));
+  }
+  if (e.n > lockset_max_locks) {
+    report_lock l;
+    l.description = "(and " + std::to_string(e.n - lockset_max_locks) + " more)";
     v.push_back(std::move(l));
   }
   return v;

@@ -95,10 +95,11 @@ constexpr std::size_t arena_block = std::size_t(1) << 20;
 
 // Zero-initialised statics with trivial destructors: usable before constructors run
 // and after destructors ran.
-std::atomic<std::uintptr_t> buckets[bucket_count];  // node pointer, low bit = bucket lock
+std::atomic<std::uintptr_t> buckets[bucket_count];  // head node pointer
 std::atomic<std::atomic<depot_node *> *> id_chunks[id_chunk_count];
 std::atomic<std::uint32_t> next_id{1};
 std::atomic<std::size_t> depot_count{0};
+spin_mutex depot_insert_mutex;  // serializes insertions (lookups stay lock-free); taken before arena_mutex
 spin_mutex arena_mutex;
 char *arena_cursor = nullptr;
 char *arena_end = nullptr;
@@ -176,17 +177,13 @@ std::uint32_t stack_depot_put(const stack_trace &stack) {
   auto head = bucket.load(std::memory_order_acquire);
   if (auto *found = find_in_chain(reinterpret_cast<depot_node *>(head & ~std::uintptr_t(1)), hash, stack))
     return found->id;
-  // Slow path: lock the bucket, re-check, insert.
-  for (int spins = 0;; ++spins) {
-    head = bucket.load(std::memory_order_relaxed);
-    if (!(head & 1) &&
-        bucket.compare_exchange_weak(head, head | 1, std::memory_order_acquire, std::memory_order_relaxed))
-      break;
-    if (spins > 64) sched_yield();
-  }
+  // Slow path: one depot-wide insertion lock (insertions are rare: each distinct stack once), so
+  // fork() can hold it and the child never inherits a half-linked bucket. Re-check, insert.
+  depot_insert_mutex.lock();
+  head = bucket.load(std::memory_order_acquire);
   auto *first = reinterpret_cast<depot_node *>(head);
   if (auto *found = find_in_chain(first, hash, stack)) {
-    bucket.store(head, std::memory_order_release);
+    depot_insert_mutex.unlock();
     return found->id;
   }
   std::uint32_t id = 0;
@@ -205,11 +202,12 @@ std::uint32_t stack_depot_put(const stack_trace &stack) {
       std::memcpy(node->pcs, stack.pcs, stack.size * sizeof(std::uintptr_t));
       chunk[id & (id_chunk_size - 1)].store(node, std::memory_order_release);
       depot_count.fetch_add(1, std::memory_order_relaxed);
-      bucket.store(reinterpret_cast<std::uintptr_t>(node), std::memory_order_release);  // publish + unlock
+      bucket.store(reinterpret_cast<std::uintptr_t>(node), std::memory_order_release);  // publish
+      depot_insert_mutex.unlock();
       return id;
     }
   }
-  bucket.store(head, std::memory_order_release);
+  depot_insert_mutex.unlock();
   return id;
 }
 
@@ -620,5 +618,25 @@ std::vector<std::vector<frame>> symbolize_many(const std::vector<const stack_tra
 }
 
 std::vector<frame> symbolize(const stack_trace &stack) { return std::move(symbolize_many({&stack}).front()); }
+
+void symbolizer_fork_lock() noexcept {
+  symbolizer_mutex.lock();
+  runtime_module_mutex.lock();
+}
+
+void symbolizer_fork_unlock() noexcept {
+  runtime_module_mutex.unlock();
+  symbolizer_mutex.unlock();
+}
+
+void depot_fork_lock() noexcept {
+  depot_insert_mutex.lock();
+  arena_mutex.lock();
+}
+
+void depot_fork_unlock() noexcept {
+  arena_mutex.unlock();
+  depot_insert_mutex.unlock();
+}
 
 }  // namespace lockstep::rt

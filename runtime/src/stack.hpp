@@ -4,8 +4,9 @@
 // Ground rules for this layer (the runtime calls it from interposed pthread functions):
 //  - capture_stack and the depot never lock a pthread mutex, never allocate with malloc
 //    and never call an interposed function; after stack_init() (or one capture) they are
-//    async-signal-safe, except that a signal handler interrupting a depot insertion into
-//    the same bucket on the same thread would spin (the depot's per-bucket spinlock).
+//    async-signal-safe, except that a signal handler interrupting a depot insertion on the
+//    same thread would spin (the depot's insertion spinlock; the runtime core never lets a
+//    handler in while it is inside the runtime).
 //  - symbolize runs only when a report is printed: it allocates, and for pcs it has not
 //    seen before runs llvm-symbolizer once (posix_spawn, a socket with MSG_NOSIGNAL so a
 //    dead symbolizer never raises SIGPIPE, a deadline so it never hangs, the child reaped
@@ -48,14 +49,21 @@ stack_trace capture_stack(int skip = 0);
 void stack_init();
 
 // The stack depot: stores each distinct stack once and names it by a 32-bit id, so
-// detectors can keep a stack per event in 4 bytes. Lock-free lookups, a spinlock per hash
-// bucket for insertions, memory from mmap capped at 256 MiB. Id 0 means "no stack": it
+// detectors can keep a stack per event in 4 bytes. Lock-free lookups, one spinlock for
+// insertions, memory from mmap capped at 256 MiB. Id 0 means "no stack": it
 // is returned for an empty stack and when the depot is full.
 std::uint32_t stack_depot_put(const stack_trace &stack);
 // The stack stored under `id`; an empty stack for 0 or an id never returned by put.
 stack_trace stack_depot_get(std::uint32_t id);
 // Number of distinct stacks stored so far (for tests and verbosity output).
 std::size_t stack_depot_size();
+// fork(): the depot's insertion and arena locks, and the symbolizer's cache locks, held
+// across the fork (by the runtime's atfork handlers) so a child forked while another thread
+// inserts or symbolizes never inherits a held spinlock. Order: symbolizer before depot.
+void symbolizer_fork_lock() noexcept;
+void symbolizer_fork_unlock() noexcept;
+void depot_fork_lock() noexcept;
+void depot_fork_unlock() noexcept;
 
 // One symbolized frame.
 struct frame {

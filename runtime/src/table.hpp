@@ -35,27 +35,39 @@ public:
 
   // Lock-free lookup; the result may be recycled concurrently only if the program destroys an object
   // while using it, so callers re-check `addr` under the node's own lock.
+  //
+  // A miss is validated: a node the walk stood on may have been removed and reused in another
+  // bucket meanwhile, sending the walk down the wrong chain past the live node it looks for. Every
+  // removal bumps `removals_` before its node can be reused, so a miss with no removal during the
+  // walk is genuine; otherwise the walk is retried, and after a few tries done under the stripe
+  // lock (no removal can then change this bucket).
   Node *find(std::uintptr_t addr) noexcept {
     if (!buckets_) return nullptr;
-    for (Node *n = buckets_[index(addr)].load(std::memory_order_acquire); n;
-         n = n->next.load(std::memory_order_acquire))
-      if (n->addr.load(std::memory_order_acquire) == addr) return n;
-    return nullptr;
+    const std::size_t i = index(addr);
+    for (int attempt = 0; attempt < 4; ++attempt) {
+      const std::uint64_t before = removals_.load(std::memory_order_acquire);
+      if (Node *n = walk(i, addr)) return n;
+      std::atomic_thread_fence(std::memory_order_acquire);
+      if (removals_.load(std::memory_order_relaxed) == before) return nullptr;
+    }
+    spin_guard g(stripes_[i % stripe_count]);
+    return walk(i, addr);
   }
 
   // Finds or inserts; `fresh` is set when the node was created by this call (rare path).
   template <class Init> Node *get_or_create(std::uintptr_t addr, Init &&init, bool &fresh) noexcept {
     fresh = false;
-    if (Node *n = find(addr)) return n;
     if (!buckets_) return nullptr;
     const std::size_t i = index(addr);
+    if (Node *n = walk(i, addr)) return n;  // unvalidated: a miss is re-checked under the lock
     spin_guard g(stripes_[i % stripe_count]);
-    for (Node *n = buckets_[i].load(std::memory_order_acquire); n; n = n->next.load(std::memory_order_acquire))
-      if (n->addr.load(std::memory_order_relaxed) == addr) return n;
+    if (Node *n = walk(i, addr)) return n;
     Node *n = take_node();
     if (!n) return nullptr;
     init(*n);
-    n->next.store(buckets_[i].load(std::memory_order_relaxed), std::memory_order_relaxed);
+    // release: a lookup that reads this `next` while standing on the reused node also sees the
+    // `removals_` bump that preceded the reuse (see find).
+    n->next.store(buckets_[i].load(std::memory_order_relaxed), std::memory_order_release);
     n->addr.store(addr, std::memory_order_release);
     buckets_[i].store(n, std::memory_order_release);  // publishes the initialized node
     live_.fetch_add(1, std::memory_order_relaxed);
@@ -87,6 +99,7 @@ public:
     on_remove(*victim);
     victim->addr.store(0, std::memory_order_release);
     live_.fetch_sub(1, std::memory_order_relaxed);
+    removals_.fetch_add(1, std::memory_order_acq_rel);  // before the node can be reused (find)
     spin_guard g(free_mtx_);
     victim->free_next = free_;
     free_ = victim;
@@ -120,6 +133,12 @@ private:
   }
 
 
+  Node *walk(std::size_t i, std::uintptr_t addr) noexcept {
+    for (Node *n = buckets_[i].load(std::memory_order_acquire); n; n = n->next.load(std::memory_order_acquire))
+      if (n->addr.load(std::memory_order_acquire) == addr) return n;
+    return nullptr;
+  }
+
   Node *take_node() noexcept {
     {
       spin_guard g(free_mtx_);
@@ -138,6 +157,7 @@ private:
   spinlock free_mtx_;
   Node *free_ = nullptr;
   std::atomic<std::size_t> live_{0};
+  std::atomic<std::uint64_t> removals_{0};  // bumped by every remove (find's miss validation)
 };
 
 }  // namespace lockstep::rt

@@ -174,6 +174,7 @@ report_thread describe_thread(const thread_state &t) {
   report_thread r;
   r.id = t.unique_id;
   r.name = t.name;
+  r.parent = t.parent_unique_id;  // the main thread (unique id 0) has no parent; reports skip it
   r.created_at = stack_from_id(t.created_stack);
   r.finished = t.status.load(std::memory_order_relaxed) == thread_status::finished;
   return r;
@@ -293,24 +294,35 @@ void thread_after_detach(thread_state *t) noexcept {
 
 namespace {
 
-// The order matches the nesting inside the runtime (see rtl.hpp): graph and blocked list, lock ids,
-// race dedup and shadow table, the registry, the sync and page tables, the allocator last.
+// The order matches the nesting inside the runtime (see rtl.hpp): the reporting layer's printing
+// and symbolizer locks (taken with no runtime lock held, rule 6), graph and blocked list, lock ids,
+// race dedup and shadow table, the registry, the sync and page tables, the allocator, and the stack
+// depot last (a leaf: captures happen under some of the above). The forking thread is marked inside
+// the runtime meanwhile, so a signal handler cannot re-enter a table whose locks it holds.
 void before_fork() {
+  if (thread_state *t = t_cur) ++t->in_rt;
+  report_fork_lock();
+  symbolizer_fork_lock();
   deadlock_fork_lock();
   mutex_fork_lock();
   shadow_fork_lock();
   g_reg.mtx.lock();
   tables_fork_lock();
   alloc_fork_lock();
+  depot_fork_lock();
 }
 
 void unlock_after_fork(bool child) {
+  depot_fork_unlock();
   alloc_fork_unlock();
   tables_fork_unlock();
   g_reg.mtx.unlock();
   shadow_fork_unlock();
   mutex_fork_unlock();
   deadlock_fork_unlock(child);
+  symbolizer_fork_unlock();
+  report_fork_unlock();
+  if (thread_state *t = t_cur) --t->in_rt;
 }
 
 void after_fork_parent() { unlock_after_fork(false); }

@@ -414,6 +414,53 @@ TEST_F(Reports, NamedThreadAppearsInReports) {
   EXPECT_NE(all_text().find("alpha-writer"), std::string::npos);
 }
 
+TEST_F(Reports, ThreadsNameTheirCreator) {
+  long x = 0;
+  std::atomic<bool> done{false};
+  // Main starts A, A starts B; B's write races with main's. The report shows main and B, and B was
+  // created by A, not by main.
+  std::thread a([&] {
+    std::thread b([&] {
+      LOCKSTEP_WRITE(x);
+      done = true;
+    });
+    b.join();
+  });
+  while (!done) std::this_thread::yield();
+  LOCKSTEP_WRITE(x);
+  a.join();
+  ASSERT_EQ(count("data-race"), 1);
+  const std::string text = all_text();
+  EXPECT_NE(text.find("is the main thread"), std::string::npos) << text;
+  EXPECT_NE(text.find(" created by T"), std::string::npos) << text;
+  EXPECT_EQ(text.find(" created by T0 "), std::string::npos) << text;
+}
+
+TEST_F(Reports, EarlierAccessKeepsItsLocksAfterManyDistinctLockSets) {
+  // Many distinct held sets (each mutex alone) fill the lock-set interner; the held set of an earlier
+  // access is still shown when that access later turns out to race.
+  std::vector<std::mutex> many(100000);
+  long scratch = 0;
+  for (auto &m : many) {
+    std::lock_guard<std::mutex> g(m);
+    LOCKSTEP_WRITE(scratch);
+  }
+  std::mutex guard;
+  lockstep_name_object(&guard, "guard-of-x");
+  long x = 0;
+  std::atomic<bool> done{false};
+  std::thread a([&] {
+    std::lock_guard<std::mutex> g(guard);
+    LOCKSTEP_WRITE(x);
+    done = true;
+  });
+  while (!done) std::this_thread::yield();
+  LOCKSTEP_WRITE(x);  // without the lock: races with a's write
+  a.join();
+  ASSERT_EQ(count("data-race"), 1);
+  EXPECT_NE(all_text().find("guard-of-x"), std::string::npos) << all_text();
+}
+
 std::atomic<int> g_signals{0};
 pthread_mutex_t g_sig_mutex = PTHREAD_MUTEX_INITIALIZER;
 long g_sig_value;

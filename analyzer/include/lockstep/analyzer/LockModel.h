@@ -110,18 +110,12 @@ public:
   /// shared_lock, scoped_lockable classes).
   static bool isMovableGuardType(clang::QualType T);
 
-  /// Set when the translation unit makes pthread mutexes recursive somewhere
-  /// (pthread_mutexattr_settype): then re-locking one is not reported.
-  void setPthreadMayBeRecursive(bool V) { PthreadRecursive = V; }
-  bool pthreadMayBeRecursive() const { return PthreadRecursive; }
-
 private:
   Operation classifyCall(const clang::Stmt *S, clang::ASTContext &Ctx) const;
   Operation classifyConstruct(const clang::Stmt *S,
                               clang::ASTContext &Ctx) const;
   llvm::StringMap<WrapperSpec> Wrappers;
   llvm::StringMap<bool> Blocking;
-  bool PthreadRecursive = false;
 };
 
 /// The name of \p D's class if it is declared directly in namespace std

@@ -1,0 +1,71 @@
+// The address table's lookups under concurrent removal and reuse of nodes (table.hpp), on its own sources.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdint>
+#include <thread>
+#include <vector>
+
+#include "table.hpp"
+
+namespace {
+
+using lockstep::rt::addr_table;
+
+struct node {
+  std::atomic<std::uintptr_t> addr{0};
+  std::atomic<node *> next{nullptr};
+  node *free_next = nullptr;
+};
+
+TEST(AddrTable, FindsInsertsAndRemoves) {
+  static addr_table<node, 4> t;
+  bool fresh = false;
+  node *a = t.get_or_create(0x1000, [](node &) {}, fresh);
+  ASSERT_NE(a, nullptr);
+  EXPECT_TRUE(fresh);
+  EXPECT_EQ(t.get_or_create(0x1000, [](node &) {}, fresh), a);
+  EXPECT_FALSE(fresh);
+  EXPECT_EQ(t.find(0x1000), a);
+  EXPECT_EQ(t.find(0x2000), nullptr);
+  EXPECT_EQ(t.live(), 1u);
+  EXPECT_TRUE(t.remove(0x1000, [](node &) {}));
+  EXPECT_FALSE(t.remove(0x1000, [](node &) {}));
+  EXPECT_EQ(t.find(0x1000), nullptr);
+  EXPECT_EQ(t.live(), 0u);
+  // The recycled node serves the next insertion.
+  EXPECT_EQ(t.get_or_create(0x3000, [](node &) {}, fresh), a);
+}
+
+// A lookup of a key that stays live the whole time must never miss, even while the nodes in front
+// of it in its chain are removed and reused in other buckets (which rewrites their `next`). With 4
+// buckets chains are long and such a reuse happens under nearly every walk.
+TEST(AddrTable, LiveKeyIsNeverMissedWhileOtherNodesAreRecycled) {
+  static addr_table<node, 2> t;
+  constexpr std::uintptr_t live_keys = 64;
+  bool fresh;
+  for (std::uintptr_t k = 1; k <= live_keys; ++k) ASSERT_NE(t.get_or_create(k * 8, [](node &) {}, fresh), nullptr);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> churn;
+  for (int c = 0; c < 2; ++c)
+    churn.emplace_back([&, c] {
+      // Keys above the live ones, inserted and removed in turn: their nodes move between buckets.
+      std::uintptr_t k = 1000 + static_cast<std::uintptr_t>(c) * 100000;
+      bool f;
+      while (!stop.load(std::memory_order_relaxed)) {
+        for (int i = 0; i < 16; ++i) t.get_or_create((k + i) * 8, [](node &) {}, f);
+        for (int i = 0; i < 16; ++i) t.remove((k + i) * 8, [](node &) {});
+        k += 16;
+      }
+    });
+  long misses = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+  while (std::chrono::steady_clock::now() < deadline)
+    for (std::uintptr_t k = 1; k <= live_keys; ++k)
+      if (t.find(k * 8) == nullptr) ++misses;
+  stop = true;
+  for (auto &th : churn) th.join();
+  EXPECT_EQ(misses, 0);
+}
+
+}  // namespace
