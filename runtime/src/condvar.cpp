@@ -224,30 +224,34 @@ int guard_acquire(thread_state *thr, std::uintptr_t guard) noexcept {
 }
 
 void guard_release(thread_state *thr, std::uintptr_t guard) noexcept {
-  sync_var *s = sync_find(guard);
-  if (!s) {
+  const bool track = thr && thr->in_rt == 0;
+  // Inside the runtime from the lookup on: a lookup can take a table stripe (see addr_table::find).
+  if (thr) ++thr->in_rt;
+  if (sync_var *s = sync_find(guard)) {
+    if (track) {
+      spin_guard g(s->mtx);
+      release(thr, s->clock);
+    }
+    s->owner.store(0, std::memory_order_relaxed);
+    __atomic_store_n(&s->acquired_pc, std::uintptr_t{0}, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->recursion, guard_done, __ATOMIC_RELEASE);  // after the clock is final
+  } else {
     reinterpret_cast<std::atomic<unsigned char> *>(guard + 1)->store(2, std::memory_order_release);
-    return;
   }
-  if (thr && thr->in_rt == 0) {
-    rt_scope sc(thr);
-    spin_guard g(s->mtx);
-    release(thr, s->clock);
-  }
-  s->owner.store(0, std::memory_order_relaxed);
-  __atomic_store_n(&s->acquired_pc, std::uintptr_t{0}, __ATOMIC_RELAXED);
-  __atomic_store_n(&s->recursion, guard_done, __ATOMIC_RELEASE);
+  if (thr) --thr->in_rt;
 }
 
 void guard_abort(std::uintptr_t guard) noexcept {
-  sync_var *s = sync_find(guard);
-  if (!s) {
+  thread_state *thr = cur_thread_if_any();
+  if (thr) ++thr->in_rt;  // as in guard_release
+  if (sync_var *s = sync_find(guard)) {
+    s->owner.store(0, std::memory_order_relaxed);
+    __atomic_store_n(&s->acquired_pc, std::uintptr_t{0}, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->recursion, guard_idle, __ATOMIC_RELEASE);  // the initializer threw: try again
+  } else {
     reinterpret_cast<std::atomic<unsigned char> *>(guard + 1)->store(0, std::memory_order_release);
-    return;
   }
-  s->owner.store(0, std::memory_order_relaxed);
-  __atomic_store_n(&s->acquired_pc, std::uintptr_t{0}, __ATOMIC_RELAXED);
-  __atomic_store_n(&s->recursion, guard_idle, __ATOMIC_RELEASE);  // the initializer threw: try again
+  if (thr) --thr->in_rt;
 }
 
 }  // namespace lockstep::rt

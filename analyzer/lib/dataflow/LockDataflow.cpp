@@ -712,7 +712,8 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
     const FunctionDecl *Def = nullptr;
     if (Callee && Callee->hasBody(Def) && TU.isAnalyzable(Def))
       applySummary(E, Def, S);
-    if (isa<CallExpr>(E))
+    if (isa<CallExpr>(E) ||
+        (Callee && !cast<CXXConstructorDecl>(Callee)->isTrivial()))
       maybeThrows(E, Def ? Def : Callee, S);
     return;
   }
@@ -1138,9 +1139,14 @@ void FunctionAnalyzer::maybeThrows(const Expr *E, const FunctionDecl *Callee,
   if (Callee->getBuiltinID() || isa<CXXDestructorDecl>(Callee) ||
       Callee->isExternC())
     return;
-  if (const auto *FPT = Callee->getType()->getAs<FunctionProtoType>())
-    if (FPT->isNothrow())
+  if (const auto *FPT = Callee->getType()->getAs<FunctionProtoType>()) {
+    // Implicit members whose exception specification was never needed are
+    // left unevaluated: do not guess.
+    if (FPT->isNothrow() ||
+        FPT->getExceptionSpecType() == EST_Unevaluated ||
+        FPT->getExceptionSpecType() == EST_Uninstantiated)
       return;
+  }
   const FunctionDecl *Def = nullptr;
   if (Callee->hasBody(Def) && TU.isAnalyzable(Def)) {
     if (!TU.analyze(Def).MayThrow)
@@ -1164,9 +1170,15 @@ void FunctionAnalyzer::maybeThrows(const Expr *E, const FunctionDecl *Callee,
     for (const ThrowExit &T : ThrowExits)
       if (T.AcquiredAt == F.AcquiredAt && T.Key == F.Key)
         Seen = true;
+    std::string Name = calleeName(Callee);
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+      PrintingPolicy PP(Ctx.getLangOpts());
+      PP.SuppressTagKeyword = true;
+      Name = "the " + CE->getType().getUnqualifiedType().getAsString(PP) +
+             " constructor";
+    }
     if (!Seen)
-      ThrowExits.push_back(
-          {F.Key, F.Path, F.AcquiredAt, locOf(E), calleeName(Callee)});
+      ThrowExits.push_back({F.Key, F.Path, F.AcquiredAt, locOf(E), Name});
   }
 }
 

@@ -6,12 +6,15 @@ namespace lockstep {
 void NotReleasedCheck::handleNotReleased(const NotReleasedEvent &E) {
   std::string L = "'" + E.Lock + "'";
   if (E.ByException) {
+    // A callee is quoted ('push_back'); a constructor is described.
+    std::string T = llvm::StringRef(E.Thrower).startswith("the ")
+                        ? E.Thrower
+                        : "'" + E.Thrower + "'";
     Finding F = diag(E.AcquiredAt,
-                     "mutex " + L + " stays locked if '" + E.Thrower +
-                         "' throws; use a lock guard so that it is released "
+                     "mutex " + L + " stays locked if " + T +
+                         " throws; use a lock guard so that it is released "
                          "on every path");
-    note(F, E.ExitLoc,
-         "'" + E.Thrower + "' may throw here while " + L + " is held");
+    note(F, E.ExitLoc, T + " may throw here while " + L + " is held");
     emit(std::move(F));
     return;
   }
