@@ -543,11 +543,7 @@ void FunctionAnalyzer::guardDtor(const void *Id, SourceLocation Loc,
     for (const LockPath &P : Copy.Locks)
       release(S, P, Loc, O);
   } else if (Copy.Owning == GuardFact::Owns::Maybe) {
-    S.Facts.erase(std::remove_if(S.Facts.begin(), S.Facts.end(),
-                                 [&](const LockFact &F) {
-                                   return F.Guard == Id;
-                                 }),
-                  S.Facts.end());
+    S.dropGuardFacts(Id);
   }
 }
 
@@ -586,11 +582,7 @@ void FunctionAnalyzer::applyGuardEffect(const Expr *Arg,
       for (const LockPath &P : Locks)
         release(S, P, Loc, O);
     } else {
-      S.Facts.erase(std::remove_if(S.Facts.begin(), S.Facts.end(),
-                                   [&](const LockFact &F) {
-                                     return F.Guard == Id;
-                                   }),
-                    S.Facts.end());
+      S.dropGuardFacts(Id);
     }
   } else if (E == GE::Locks) {
     if (G->Owning == GuardFact::Owns::Yes)
@@ -603,11 +595,7 @@ void FunctionAnalyzer::applyGuardEffect(const Expr *Arg,
   } else {
     G->Locks.clear();
     G->Owning = GuardFact::Owns::No;
-    for (LockFact &F : S.Facts)
-      if (F.Guard == Id) {
-        F.Guard = nullptr;
-        F.Detached = true;
-      }
+    S.detachGuardFacts(Id);
   }
 }
 
@@ -907,24 +895,11 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
         H->handleUnlockNotHeld(Ev);
       }
       G->Owning = GuardFact::Owns::No;
-      S.Facts.erase(std::remove_if(S.Facts.begin(), S.Facts.end(),
-                                   [&](const LockFact &F) {
-                                     return F.Guard == Id;
-                                   }),
-                    S.Facts.end());
+      S.dropGuardFacts(Id);
       return;
     }
     auto Locks = G->Locks;
     std::string Name = G->Name;
-    if (G->Owning == GuardFact::Owns::Maybe) {
-      G->Owning = GuardFact::Owns::No;
-      S.Facts.erase(std::remove_if(S.Facts.begin(), S.Facts.end(),
-                                   [&](const LockFact &F) {
-                                     return F.Guard == Id;
-                                   }),
-                    S.Facts.end());
-      return;
-    }
     G->Owning = GuardFact::Owns::No;
     ReleaseOpts O;
     O.FromGuard = true;
@@ -941,11 +916,7 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
       return;
     G->Locks.clear();
     G->Owning = GuardFact::Owns::No;
-    for (LockFact &F : S.Facts)
-      if (F.Guard == Id) {
-        F.Guard = nullptr;
-        F.Detached = true;
-      }
+    S.detachGuardFacts(Id);
     return;
   }
   case OpKind::GuardOwns:

@@ -50,6 +50,20 @@ GuardFact *LockSet::guard(const void *Id) {
   return nullptr;
 }
 
+void LockSet::dropGuardFacts(const void *Id) {
+  Facts.erase(std::remove_if(Facts.begin(), Facts.end(),
+                             [&](const LockFact &F) { return F.Guard == Id; }),
+              Facts.end());
+}
+
+void LockSet::detachGuardFacts(const void *Id) {
+  for (LockFact &F : Facts)
+    if (F.Guard == Id) {
+      F.Guard = nullptr;
+      F.Detached = true;
+    }
+}
+
 bool LockSet::isReleased(llvm::StringRef Key) const {
   for (const ReleasedFact &R : Released)
     if (R.Key == Key)

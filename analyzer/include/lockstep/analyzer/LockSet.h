@@ -102,6 +102,12 @@ public:
   void erase(llvm::StringRef Key);
   const GuardFact *guard(const void *Id) const;
   GuardFact *guard(const void *Id);
+  /// Drops the facts held through guard \p Id without a release: used when
+  /// the guard only maybe owned them, so no release can be reported.
+  void dropGuardFacts(const void *Id);
+  /// The guard gave up its locks (`release()`): they stay held, owned by no
+  /// guard, so nothing unlocks them at scope exit.
+  void detachGuardFacts(const void *Id);
   bool isReleased(llvm::StringRef Key) const;
   bool isEntryReleased(llvm::StringRef Key) const;
   /// Records that the condition \p C holds, and decides facts held under
