@@ -318,8 +318,6 @@ inline std::uint32_t current_lockset(thread_state *thr) noexcept {
   return __builtin_expect(!thr->lockset_dirty, 1) ? thr->lockset : current_lockset_slow(thr);
 }
 std::vector<report_lock> lockset_locks(std::uint32_t lockset);
-// Distinct held sets interned so far (tests: the interner is bounded and reuses sets).
-std::size_t lockset_count() noexcept;
 
 // fork(): every global spinlock is taken before the fork (in one order, the same in which the
 // runtime nests them: graph/blocked/ids/dedup/registry, then tables, then the allocator) and

@@ -501,15 +501,6 @@ std::uint32_t current_lockset_slow(thread_state *thr) noexcept {
   return thr->lockset;
 }
 
-std::size_t lockset_count() noexcept {
-  lockset_entry *slots = g_locksets.state.load(std::memory_order_acquire) == 1 ? g_locksets.slots : nullptr;
-  if (!slots) return 0;
-  std::size_t n = 0;
-  for (std::uint32_t i = 0; i < lockset_slots; ++i)
-    if (slots[i].key.load(std::memory_order_relaxed)) ++n;
-  return n;
-}
-
 std::vector<report_lock> lockset_locks(std::uint32_t lockset) {
   std::vector<report_lock> v;
   if (!lockset) return v;
