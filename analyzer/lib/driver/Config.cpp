@@ -51,6 +51,10 @@ private:
   bool failed() const { return !Error.empty(); }
 
   std::optional<std::string> scalar(yaml::Node *N, llvm::StringRef What);
+  /// The key of \p KV, or nothing (after an error) when it is not a string
+  /// or already appeared in the same mapping.
+  std::optional<std::string> uniqueKey(yaml::KeyValueNode &KV,
+                                       llvm::StringSet<> &Seen);
   std::optional<bool> boolean(yaml::Node *N, llvm::StringRef What);
   std::optional<int> lockOperand(yaml::Node *N, llvm::StringRef Key);
   void readWrapper(yaml::Node *N, Config &Cfg);
@@ -73,6 +77,16 @@ std::optional<std::string> ConfigReader::scalar(yaml::Node *N,
   }
   llvm::SmallString<64> Storage;
   return S->getValue(Storage).str();
+}
+
+std::optional<std::string>
+ConfigReader::uniqueKey(yaml::KeyValueNode &KV, llvm::StringSet<> &Seen) {
+  auto Key = scalar(KV.getKey(), "a key");
+  if (Key && !Seen.insert(*Key).second) {
+    error(KV.getKey(), "duplicate key '" + *Key + "'");
+    return std::nullopt;
+  }
+  return Key;
 }
 
 std::optional<bool> ConfigReader::boolean(yaml::Node *N, llvm::StringRef What) {
@@ -121,13 +135,9 @@ void ConfigReader::readWrapper(yaml::Node *N, Config &Cfg) {
   for (yaml::KeyValueNode &KV : *M) {
     if (failed())
       continue; // Keep iterating: the parser must reach the mapping's end.
-    auto Key = scalar(KV.getKey(), "a key");
+    auto Key = uniqueKey(KV, Seen);
     if (!Key)
       continue;
-    if (!Seen.insert(*Key).second) {
-      error(KV.getKey(), "duplicate key '" + *Key + "'");
-      continue;
-    }
     yaml::Node *V = KV.getValue();
     if (*Key == "function") {
       if (auto F = scalar(V, "'function'")) {
@@ -175,13 +185,9 @@ void ConfigReader::readTopLevel(yaml::MappingNode *Root, Config &Cfg) {
   for (yaml::KeyValueNode &KV : *Root) {
     if (failed())
       continue;
-    auto Key = scalar(KV.getKey(), "a key");
+    auto Key = uniqueKey(KV, Seen);
     if (!Key)
       continue;
-    if (!Seen.insert(*Key).second) {
-      error(KV.getKey(), "duplicate key '" + *Key + "'");
-      continue;
-    }
     yaml::Node *V = KV.getValue();
     if (*Key == "checks") {
       auto Globs = scalar(V, "'checks'");
