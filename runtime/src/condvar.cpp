@@ -46,16 +46,8 @@ void cv_report(thread_state *thr, std::string_view kind, std::uintptr_t cv, std:
       if (o != thr) r.threads.push_back(describe_thread(*o));
     }
   }
-  report_object o;
-  o.address = cv;
-  o.description = describe_object(cv);
-  r.objects.push_back(std::move(o));
-  if (mutex) {
-    report_object m;
-    m.address = mutex;
-    m.description = describe_object(mutex);
-    r.objects.push_back(std::move(m));
-  }
+  r.objects.push_back(describe_object(cv));
+  if (mutex) r.objects.push_back(describe_object(mutex));
   emit(thr, std::move(r));
 }
 

@@ -161,12 +161,7 @@ void report_deadlock(thread_state *thr, const deadlock::deadlock_cycle &c) {
     for (std::uint32_t k = 0; k < t->nheld; ++k) ev.locks_held.push_back(describe_held(t->held[k]));
     r.events.push_back(std::move(ev));
     r.threads.push_back(describe_thread(*t));
-    if (t->blocked_kind != 4) {
-      report_object o;
-      o.address = addr;
-      o.description = describe_object(addr);
-      r.objects.push_back(std::move(o));
-    }
+    if (t->blocked_kind != 4) r.objects.push_back(describe_object(addr));
   }
   emit(thr, std::move(r));
 }
@@ -252,10 +247,7 @@ void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, st
         held.acquired_at = stack_from_id(p.from_stack);
         acq.locks_held.push_back(std::move(held));
         r.events.push_back(std::move(acq));
-        report_object obj;
-        obj.address = lock_id_address(from);
-        obj.description = describe_object(lock_id_address(from));
-        r.objects.push_back(std::move(obj));
+        r.objects.push_back(describe_object(lock_id_address(from)));
         bool known = false;
         for (const report_thread &t : r.threads) known = known || t.id == p.thread;
         if (!known) {

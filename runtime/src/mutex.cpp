@@ -104,12 +104,14 @@ std::string describe_sync(std::uintptr_t addr, const char *name, std::uint32_t l
   return d;
 }
 
-std::string describe_object(std::uintptr_t addr) {
+report_object describe_object(std::uintptr_t addr) {
+  report_object o;
+  o.address = addr;
   // Report objects print their address next to the description: leave it out here.
-  std::string d = describe_sync(addr);
-  const std::size_t at = d.rfind(" at 0x");
-  if (at != std::string::npos) d.erase(at);
-  return d;
+  o.description = describe_sync(addr);
+  const std::size_t at = o.description.rfind(" at 0x");
+  if (at != std::string::npos) o.description.erase(at);
+  return o;
 }
 
 std::string describe_sync(std::uintptr_t addr) {
@@ -186,10 +188,7 @@ static void misuse_report(thread_state *thr, std::string_view kind, std::uintptr
       if (o != thr) r.threads.push_back(describe_thread(*o));
     }
   }
-  report_object o;
-  o.address = addr;
-  o.description = describe_object(addr);
-  r.objects.push_back(std::move(o));
+  r.objects.push_back(describe_object(addr));
   emit(thr, std::move(r));
 }
 

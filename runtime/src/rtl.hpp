@@ -270,7 +270,7 @@ void mutex_wait_reacquire(thread_state *thr, sync_var *m, std::uintptr_t pc) noe
 report_lock describe_held(const held_lock &h);
 std::string describe_sync(std::uintptr_t addr, const char *name, std::uint32_t lock_id, sync_kind kind);
 std::string describe_sync(std::uintptr_t addr);  // looks the object up
-std::string describe_object(std::uintptr_t addr);  // the same without the address
+report_object describe_object(std::uintptr_t addr);  // the object a report is about
 // The held-set entry of `addr` in thr, or null.
 held_lock *find_held(thread_state *thr, std::uintptr_t addr) noexcept;
 // Lock ids: dense, reused after destroy; the address and name each stands for (for reports).
