@@ -34,6 +34,16 @@ std::string describe(const ToolRun &R) {
          "\n--- stdout\n" + R.Out + "--- stderr\n" + R.Err;
 }
 
+/// Runs the tool, which must fail with a usage or tool error (status 2) and
+/// say \p Message on stderr.
+ToolRun expectToolError(const TestProject &P, std::vector<std::string> Args,
+                        const std::string &Message) {
+  ToolRun R = tool(P, std::move(Args));
+  EXPECT_EQ(R.Status, 2) << describe(R);
+  EXPECT_THAT(R.Err, HasSubstr(Message)) << describe(R);
+  return R;
+}
+
 /// A project whose a.cpp has three findings (and one suppressed) and
 /// b.cpp one, both in the database under build/.
 void writeBasicProject(const TestProject &P) {
@@ -85,32 +95,22 @@ TEST(CommandLineTest, ChecksGlobsSelect) {
   ASSERT_EQ(R.Status, 1) << describe(R);
   EXPECT_THAT(R.Out, HasSubstr("[other-gamma]"));
   EXPECT_THAT(R.Out, Not(HasSubstr("[fake-")));
-  R = tool(P, {"-p", "build", "--checks=-*"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("no checks enabled"));
+  R = expectToolError(P, {"-p", "build", "--checks=-*"}, "no checks enabled");
 }
 
 TEST(CommandLineTest, UnknownCheckNameIsAUsageError) {
   TestProject P;
   writeBasicProject(P);
-  ToolRun R = tool(P, {"-p", "build", "--checks=-*,fake-alpah"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("unknown check 'fake-alpah'"));
+  ToolRun R = expectToolError(P, {"-p", "build", "--checks=-*,fake-alpah"}, "unknown check 'fake-alpah'");
   EXPECT_EQ(R.Out, "");
-  R = tool(P, {"-p", "build", "--checks=lock-*"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("glob 'lock-*' matches no check"));
+  R = expectToolError(P, {"-p", "build", "--checks=lock-*"}, "glob 'lock-*' matches no check");
 }
 
 TEST(CommandLineTest, BadCommandLinesAreUsageErrors) {
   TestProject P;
   writeBasicProject(P);
-  ToolRun R = tool(P, {});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("nothing to analyze"));
-  R = tool(P, {"-p", "build", "--format=xml"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("xml"));
+  ToolRun R = expectToolError(P, {}, "nothing to analyze");
+  R = expectToolError(P, {"-p", "build", "--format=xml"}, "xml");
   R = tool(P, {"-p", "build", "--no-such-option"});
   EXPECT_EQ(R.Status, 2) << describe(R);
   R = tool(P, {"-p", "build", "-j", "many"});
@@ -120,29 +120,19 @@ TEST(CommandLineTest, BadCommandLinesAreUsageErrors) {
 TEST(CommandLineTest, MissingOrMalformedDatabase) {
   TestProject P;
   writeBasicProject(P);
-  ToolRun R = tool(P, {"-p", "nowhere"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("build directory 'nowhere' does not exist"));
+  ToolRun R = expectToolError(P, {"-p", "nowhere"}, "build directory 'nowhere' does not exist");
 
   P.write("empty/README", "");
-  R = tool(P, {"-p", "empty"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("no compile_commands.json in 'empty'"));
+  R = expectToolError(P, {"-p", "empty"}, "no compile_commands.json in 'empty'");
 
   P.write("bad/compile_commands.json", "[{\"directory\": \"/\", ");
-  R = tool(P, {"-p", "bad"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("malformed compilation database"));
+  R = expectToolError(P, {"-p", "bad"}, "malformed compilation database");
 
   P.write("wrong/compile_commands.json", "{\"file\": \"a.cpp\"}");
-  R = tool(P, {"-p", "wrong"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("malformed compilation database"));
+  R = expectToolError(P, {"-p", "wrong"}, "malformed compilation database");
 
   P.write("none/compile_commands.json", "[]");
-  R = tool(P, {"-p", "none"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("has no entries"));
+  R = expectToolError(P, {"-p", "none"}, "has no entries");
 
   // The path of the file itself works as well as its directory.
   R = tool(P, {"-p", "build/compile_commands.json", "b.cpp"});
@@ -153,9 +143,7 @@ TEST(CommandLineTest, SourcesMustExistAndBeInTheDatabase) {
   TestProject P;
   writeBasicProject(P);
   P.write("c.cpp", "int c;\n");
-  ToolRun R = tool(P, {"-p", "build", "c.cpp", "missing.cpp", "b.cpp"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("'c.cpp' is not in the compilation database"));
+  ToolRun R = expectToolError(P, {"-p", "build", "c.cpp", "missing.cpp", "b.cpp"}, "'c.cpp' is not in the compilation database");
   EXPECT_THAT(R.Err, HasSubstr("no such source file: 'missing.cpp'"));
   EXPECT_EQ(R.Out, "");
 
@@ -223,9 +211,7 @@ TEST(CommandLineTest, MissingHeaderIsACompileError) {
   TestProject P;
   P.write("a.cpp", "#include \"nope.h\"\nint a;\n");
   P.writeCompileCommands({"a.cpp"});
-  ToolRun R = tool(P, {"-p", "build"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("'nope.h' file not found"));
+  ToolRun R = expectToolError(P, {"-p", "build"}, "'nope.h' file not found");
 }
 
 TEST(CommandLineTest, ExtraArgumentsAfterDoubleDash) {
@@ -300,14 +286,10 @@ TEST(CommandLineTest, InvalidOrUnreadableConfigIsAnError) {
                                ":4:5: unknown key 'aquires' in a wrapper"));
   EXPECT_EQ(R.Out, "");
 
-  R = tool(P, {"-p", "build", "--config=missing.yaml"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("missing.yaml: cannot read config file"));
+  R = expectToolError(P, {"-p", "build", "--config=missing.yaml"}, "missing.yaml: cannot read config file");
 
   P.write(".lockstep.yaml", "checks: 'fake-*,sem-*'\n");
-  R = tool(P, {"-p", "build"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr(":1:9: glob 'sem-*' matches no check"));
+  R = expectToolError(P, {"-p", "build"}, ":1:9: glob 'sem-*' matches no check");
 }
 
 TEST(CommandLineTest, BaselineHidesKnownFindingsEvenAfterLinesShift) {
@@ -346,17 +328,11 @@ TEST(CommandLineTest, BaselineHidesKnownFindingsEvenAfterLinesShift) {
 TEST(CommandLineTest, InvalidOrUnreadableBaselineIsAnError) {
   TestProject P;
   writeBasicProject(P);
-  ToolRun R = tool(P, {"-p", "build", "--baseline=none.json"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("baseline none.json: cannot read"));
+  ToolRun R = expectToolError(P, {"-p", "build", "--baseline=none.json"}, "baseline none.json: cannot read");
   P.write("bad.json", "{\"tool\": \"lockstep-check\", \"format-version\": 1, \"findings\": [3]}");
-  R = tool(P, {"-p", "build", "--baseline=bad.json"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("baseline bad.json: findings[0] is not an object"));
+  R = expectToolError(P, {"-p", "build", "--baseline=bad.json"}, "baseline bad.json: findings[0] is not an object");
   P.write("text.json", "a.cpp:1:1: warning: x [fake-alpha]\n");
-  R = tool(P, {"-p", "build", "--baseline=text.json"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("baseline text.json: invalid JSON"));
+  R = expectToolError(P, {"-p", "build", "--baseline=text.json"}, "baseline text.json: invalid JSON");
 }
 
 TEST(CommandLineTest, OutputNeverClobbersInputs) {
@@ -374,29 +350,17 @@ TEST(CommandLineTest, OutputNeverClobbersInputs) {
                                   "\", \"command\": \"clang++ -c b.cpp\", "
                                   "\"file\": \"b.cpp\"}]");
   P.write("notes.txt", "keep me");
-  R = tool(P, {"-p", "build/other.json", "b.cpp", "--output=notes.txt"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("refusing to overwrite input file"));
+  R = expectToolError(P, {"-p", "build/other.json", "b.cpp", "--output=notes.txt"}, "refusing to overwrite input file");
   EXPECT_EQ(P.read("notes.txt"), "keep me");
-  R = tool(P, {"-p", "build", "--output=build/compile_commands.json"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("refusing to overwrite input file"));
+  R = expectToolError(P, {"-p", "build", "--output=build/compile_commands.json"}, "refusing to overwrite input file");
   EXPECT_THAT(P.read("build/compile_commands.json"), HasSubstr("a.cpp"));
   P.write("base.json", "{\"tool\": \"lockstep-check\", \"format-version\": 1, \"findings\": []}");
-  R = tool(P, {"-p", "build", "--baseline=base.json", "--output=./base.json"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("refusing to overwrite input file"));
+  R = expectToolError(P, {"-p", "build", "--baseline=base.json", "--output=./base.json"}, "refusing to overwrite input file");
   // A hard link to a source is the same file.
   ASSERT_FALSE(llvm::sys::fs::create_link(P.path("b.cpp"), P.path("link.txt")));
-  R = tool(P, {"-p", "build", "--output=link.txt"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("refusing to overwrite input file"));
-  R = tool(P, {"-p", "build", "--output=no/such/dir/out.txt"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("does not exist"));
-  R = tool(P, {"-p", "build", "--output=build"});
-  EXPECT_EQ(R.Status, 2) << describe(R);
-  EXPECT_THAT(R.Err, HasSubstr("is a directory"));
+  R = expectToolError(P, {"-p", "build", "--output=link.txt"}, "refusing to overwrite input file");
+  R = expectToolError(P, {"-p", "build", "--output=no/such/dir/out.txt"}, "does not exist");
+  R = expectToolError(P, {"-p", "build", "--output=build"}, "is a directory");
   R = tool(P, {"-p", "build", "--output=report.txt"});
   EXPECT_EQ(R.Status, 1) << describe(R);
   EXPECT_THAT(P.read("report.txt"), HasSubstr("[fake-alpha]"));
