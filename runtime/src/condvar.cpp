@@ -23,7 +23,7 @@ void cv_report(thread_state *thr, std::string_view kind, std::uintptr_t cv, std:
   report_event ev;
   ev.thread = thr->unique_id;
   ev.stack = capture_stack(0);
-  for (std::uint32_t i = 0; i < thr->nheld; ++i) ev.locks_held.push_back(describe_held(thr->held[i]));
+  ev.locks_held = held_locks_of(thr);
   if (kind == "cv-wait-without-lock") {
     r.summary = "wait on " + cvd + " without holding its mutex";
     ev.description = "thread T" + std::to_string(thr->unique_id) + " waits on " + cvd + " with " +

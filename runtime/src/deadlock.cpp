@@ -158,7 +158,7 @@ void report_deadlock(thread_state *thr, const deadlock::deadlock_cycle &c) {
     }
     ev.thread = t->unique_id;
     ev.stack = stack_from_id(t->blocked_stack);
-    for (std::uint32_t k = 0; k < t->nheld; ++k) ev.locks_held.push_back(describe_held(t->held[k]));
+    ev.locks_held = held_locks_of(t);
     r.events.push_back(std::move(ev));
     r.threads.push_back(describe_thread(*t));
     if (t->blocked_kind != 4) r.objects.push_back(describe_object(addr));
@@ -208,9 +208,7 @@ void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, st
     std::vector<deadlock::lock_id> gates;
     std::uint32_t from_stacks[max_held];
     for (std::uint32_t k = 0; k < npending; ++k) {
-      held_lock &h = thr->held[pending[k]];
-      if (!h.stack) h.stack = stack_depot_put(single_frame(h.pc));
-      from_stacks[k] = h.stack;
+      from_stacks[k] = held_stack_id(thr, thr->held[pending[k]]);
     }
     {
       order_state &o = order();
@@ -237,6 +235,7 @@ void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, st
         const deadlock::edge_payload &p = c.edges[e];
         const std::string from_d = describe_sync(lock_id_address(from));
         const std::string to_d = describe_sync(lock_id_address(next));
+        // Each edge shows both of its acquisitions: the second lock's, and where the first was taken.
         report_event acq;
         acq.description = to_d + " acquired while holding " + from_d + " by " + tname(p.thread);
         acq.thread = p.thread;
@@ -245,25 +244,13 @@ void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, st
         held.address = lock_id_address(from);
         held.description = from_d;
         held.acquired_at = stack_from_id(p.from_stack);
+        held.show_acquisition = true;
         acq.locks_held.push_back(std::move(held));
         r.events.push_back(std::move(acq));
         r.objects.push_back(describe_object(lock_id_address(from)));
         bool known = false;
         for (const report_thread &t : r.threads) known = known || t.id == p.thread;
-        if (!known) {
-          report_thread t;
-          t.id = p.thread;
-          // The thread may be gone; describe it if its slot still holds it.
-          for (std::uint32_t tid = 0; tid < max_threads; ++tid) {
-            thread_state *ts = thread_by_tid(tid);
-            if (!ts) break;
-            if (ts->unique_id == p.thread) {
-              t = describe_thread(*ts);
-              break;
-            }
-          }
-          r.threads.push_back(std::move(t));
-        }
+        if (!known) r.threads.push_back(describe_thread_by_unique_id(p.thread));  // it may have finished
       }
       r.missing_edge = "every thread must take these locks in one global order (or under one common gate lock)";
       emit(thr, std::move(r));

@@ -127,18 +127,31 @@ held_lock *find_held(thread_state *thr, std::uintptr_t addr) noexcept {
   return nullptr;
 }
 
-report_lock describe_held(const held_lock &h) {
+stack_trace held_stack(thread_state *owner, held_lock &h) noexcept {
+  if (h.stack) return stack_from_id(h.stack);
+  if (owner != cur_thread_if_any()) return complete_stack(h.where, {});  // another thread's frames: the prefix
+  const stack_trace st = complete_stack(h.where, owner->stack);
+  h.stack = stack_depot_put(st);
+  return st;
+}
+
+std::uint32_t held_stack_id(thread_state *owner, held_lock &h) noexcept {
+  if (!h.stack) h.stack = stack_depot_put(held_stack(owner, h));
+  return h.stack;
+}
+
+static report_lock describe_held(thread_state *owner, held_lock &h) {
   report_lock l;
   l.address = h.addr;
   l.description = describe_sync(h.addr);
   if (h.shared) l.description += " (shared)";
-  l.acquired_at = h.stack ? stack_from_id(h.stack) : single_frame(h.pc);
+  l.acquired_at = held_stack(owner, h);
   return l;
 }
 
-static std::vector<report_lock> held_locks_of(thread_state *thr) {
+std::vector<report_lock> held_locks_of(thread_state *thr) {
   std::vector<report_lock> v;
-  for (std::uint32_t i = 0; i < thr->nheld; ++i) v.push_back(describe_held(thr->held[i]));
+  for (std::uint32_t i = 0; i < thr->nheld; ++i) v.push_back(describe_held(thr, thr->held[i]));
   return v;
 }
 
@@ -159,14 +172,21 @@ static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool 
     ++thr->held_overflow;  // deeper nesting than we track: those locks miss from reports and the graph
     return;
   }
-  thr->held[thr->nheld++] = held_lock{s, addr, s->lock_id, stack, pc, shared};
+  held_lock &h = thr->held[thr->nheld++];
+  h.sync = s;
+  h.addr = addr;
+  h.lock_id = s->lock_id;
+  h.stack = stack;
+  h.pc = pc;
+  h.shared = shared;
+  // A few loads now; the whole stack only if a report or a new lock-order edge asks (held_stack).
+  fp_stack_prefix(pc, thr->stack, h.where);
   thr->lockset_dirty = true;
 }
 
 // A misuse report about one lock: the offending event, and when known the owner's acquisition.
 static void misuse_report(thread_state *thr, std::string_view kind, std::uintptr_t addr, const std::string &what,
-                          std::uint32_t other_tid1, std::uintptr_t other_pc, std::uint32_t other_stack,
-                          const char *other_what) {
+                          std::uint32_t other_tid1, const stack_trace &other_stack, const char *other_what) {
   report r;
   r.kind = kind;
   const std::string obj = describe_sync(addr);
@@ -183,7 +203,7 @@ static void misuse_report(thread_state *thr, std::string_view kind, std::uintptr
       report_event prev;
       prev.description = std::string(other_what) + " by thread T" + std::to_string(o->unique_id);
       prev.thread = o->unique_id;
-      prev.stack = other_stack ? stack_from_id(other_stack) : single_frame(other_pc);
+      prev.stack = other_stack;
       r.events.push_back(std::move(prev));
       if (o != thr) r.threads.push_back(describe_thread(*o));
     }
@@ -213,7 +233,7 @@ sync_var *mutex_pre_lock(thread_state *thr, std::uintptr_t addr, lock_flags f, b
   try {
     misuse_report(thr, "double-lock", addr,
                   would_hang ? "double lock (the thread would block for ever) of" : "double lock of", thr->tid + 1,
-                  h->pc, h->stack, "first acquired");
+                  held_stack(thr, *h), "first acquired");
   } catch (...) {
   }
   if (would_hang) die_after_report();
@@ -304,10 +324,10 @@ void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std:
   if (verdict == ok) return;
   try {
     if (verdict == not_locked)
-      misuse_report(thr, "unlock-not-locked", addr, "unlock of unlocked", 0, 0, 0, "");
+      misuse_report(thr, "unlock-not-locked", addr, "unlock of unlocked", 0, {}, "");
     else
-      misuse_report(thr, "unlock-not-owner", addr, "unlock by a thread that does not own", owner_tid1, owner_pc,
-                    owner_stack, "locked");
+      misuse_report(thr, "unlock-not-owner", addr, "unlock by a thread that does not own", owner_tid1,
+                    owner_stack ? stack_from_id(owner_stack) : single_frame(owner_pc), "locked");
   } catch (...) {
   }
 }
@@ -353,7 +373,7 @@ void mutex_destroy(thread_state *thr, std::uintptr_t addr, std::uintptr_t pc) no
   if (owner || readers) {
     try {
       misuse_report(thr, "destroy-locked-mutex", addr, owner ? "destruction of locked" : "destruction of read-locked",
-                    owner, owner_pc, owner_stack, "locked");
+                    owner, owner_stack ? stack_from_id(owner_stack) : single_frame(owner_pc), "locked");
     } catch (...) {
     }
   }

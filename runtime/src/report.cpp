@@ -214,6 +214,7 @@ printed_report prepare_report(const report &r) {
       pl.description = l.description;
       pl.acquired_at = symbolize(l.acquired_at);
       pl.acquired_where = where(pl.acquired_at);
+      pl.show_acquisition = l.show_acquisition;
       pe.locks_held.push_back(std::move(pl));
     }
     p.events.push_back(std::move(pe));

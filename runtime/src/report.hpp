@@ -30,6 +30,7 @@ struct report_lock {
   std::uintptr_t address = 0;
   std::string description;      // "mutex M2 (std::mutex at 0x...)"
   stack_trace acquired_at;      // may be empty when unknown
+  bool show_acquisition = false; // the text layout prints the whole acquisition stack, not one line
 };
 
 // One event of the report: an access, an acquisition, a blocked wait, a misuse.
@@ -101,6 +102,7 @@ struct printed_lock {
   std::string description;
   std::string acquired_where;          // "file:line", or the function when no line; may be ""
   std::vector<frame> acquired_at;
+  bool show_acquisition = false;
 };
 
 struct printed_event {

@@ -45,9 +45,14 @@ std::string format_report_text(const printed_report &r) {
       const printed_lock &l = e.locks_held[i];
       if (i > 0) out += ", ";
       out += l.description;
-      if (!l.acquired_where.empty()) out += " (acquired at " + l.acquired_where + ")";
+      if (!l.acquired_where.empty() && !l.show_acquisition) out += " (acquired at " + l.acquired_where + ")";
     }
     out += "\n";
+    for (const printed_lock &l : e.locks_held) {
+      if (!l.show_acquisition) continue;
+      out += "  " + l.description + " acquired at:\n";
+      append_stack(out, l.acquired_at);
+    }
   }
   for (const printed_object &o : r.objects) {
     out += "  " + o.description;

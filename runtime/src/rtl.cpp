@@ -168,6 +168,10 @@ std::uint32_t capture_stack_id(int skip) noexcept {
   return stack_depot_put(st);
 }
 
+std::uint32_t fp_stack_id(thread_state *thr, std::uintptr_t pc) noexcept {
+  return stack_depot_put(fp_stack(pc, thr->stack));
+}
+
 stack_trace single_frame(std::uintptr_t pc) noexcept {
   stack_trace st;
   if (pc) {

@@ -7,7 +7,9 @@
 //     not signal-safe and user allocators may themselves lock. Only the rarest paths (a new lock-order
 //     edge, a long block, a report) may use malloc, through the graph detectors and the report model.
 //  2. No pthread locks for runtime state: only `spinlock` (our own), held for a bounded, short time,
-//     never across a call that can block, never across `emit_report` or a stack capture.
+//     never across a call that can block, never across `emit_report` or an unwinder capture
+//     (capture_stack may take the loader's lock). Frame-pointer walks take no lock and may run
+//     under a spinlock.
 //  3. Never call an intercepted function re-entrantly. Every entry point checks `thread_state::in_rt`:
 //     when it is set (we are already inside the runtime on this thread, e.g. a signal handler interrupted
 //     us, or the reporting code locks a mutex) the call is forwarded to the real function untracked.
@@ -138,9 +140,10 @@ struct held_lock {
   sync_var *sync;
   std::uintptr_t addr;
   std::uint32_t lock_id;     // 0 until the lock-order detector needed it
-  std::uint32_t stack;       // depot id of the acquisition, 0 if only the pc is known
+  std::uint32_t stack;       // depot id of the whole acquisition stack, 0 until something needed it
   std::uintptr_t pc;         // call site of the acquisition
   bool shared;               // held in shared (reader) mode
+  stack_prefix where;        // the acquisition's innermost frames (see held_stack)
 };
 
 enum class thread_status : std::uint8_t { free, running, finished };
@@ -149,6 +152,7 @@ struct thread_state {
   std::uint32_t tid = 0;               // slot index, also this thread's vector-clock component
   std::uint64_t unique_id = 0;         // never reused: what reports call the thread (0 = main)
   int in_rt = 0;                       // rule 3: >0 while inside the runtime on this thread
+  stack_bounds stack;                  // this thread's stack for frame-pointer walks, 0s = unknown
   vector_clock clock;                  // clock[tid] is this thread's current epoch
   held_lock held[max_held];
   std::uint32_t nheld = 0;
@@ -198,6 +202,9 @@ inline thread_state *cur_thread_if_any() noexcept { return t_cur; }
 thread_state *thread_by_tid(std::uint32_t tid) noexcept;
 // The report view of a thread (name, creation stack).
 report_thread describe_thread(const thread_state &t);
+// The same for a thread known by its unique id, live or finished (its slot may serve another
+// thread by now); the id alone when it finished too long ago to be remembered.
+report_thread describe_thread_by_unique_id(std::uint64_t unique_id);
 // Sets the calling thread's name (pthread_setname_np, lockstep::thread).
 void set_thread_name(thread_state *thr, const char *name) noexcept;
 
@@ -266,8 +273,12 @@ void mutex_destroy(thread_state *thr, std::uintptr_t addr, std::uintptr_t pc) no
 // Condition-variable waits drop and retake the mutex inside the real call.
 void mutex_wait_release(thread_state *thr, sync_var *m) noexcept;
 void mutex_wait_reacquire(thread_state *thr, sync_var *m, std::uintptr_t pc) noexcept;
-// Describes a lock for reports ("mutex M3 'queue' at 0x...").
-report_lock describe_held(const held_lock &h);
+// The acquisition stack of a lock `owner` holds: completed and interned the first time the owner
+// itself asks (its outer frames are then still live), the recorded innermost frames otherwise.
+stack_trace held_stack(thread_state *owner, held_lock &h) noexcept;
+std::uint32_t held_stack_id(thread_state *owner, held_lock &h) noexcept;
+// Every lock `owner` holds, described for a report event ("mutex M3 'queue' at 0x...", where acquired).
+std::vector<report_lock> held_locks_of(thread_state *owner);
 std::string describe_sync(std::uintptr_t addr, const char *name, std::uint32_t lock_id, sync_kind kind);
 std::string describe_sync(std::uintptr_t addr);  // looks the object up
 report_object describe_object(std::uintptr_t addr);  // the object a report is about
@@ -344,6 +355,9 @@ bool opt_detect_deadlocks() noexcept;
 void emit(thread_state *thr, report &&r) noexcept;
 // The current stack (full capture: rare paths only), interned into the depot.
 std::uint32_t capture_stack_id(int skip) noexcept;
+// The current stack by frame-pointer walk from the runtime entry that returns to `pc` (cheap
+// enough for the access path; see fp_stack), interned into the depot.
+std::uint32_t fp_stack_id(thread_state *thr, std::uintptr_t pc) noexcept;
 stack_trace single_frame(std::uintptr_t pc) noexcept;
 stack_trace stack_from_id(std::uint32_t id) noexcept;
 

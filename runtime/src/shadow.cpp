@@ -2,8 +2,8 @@
 //
 // Each 8-byte granule that was ever accessed has a cell with, per byte, the last write's epoch and
 // either the last read's epoch (reads totally ordered so far) or a read clock (concurrent readers),
-// plus where each access happened (source site, call pc, the locks held as an interned set) so both
-// sides of a race can be reported. A race is an earlier access not covered by the current thread's
+// plus where each access happened (source site, call pc, stack, the locks held as an interned set) so
+// both sides of a race can be reported with their stacks. A race is an earlier access not covered by the current thread's
 // vector clock: found whatever the interleaving, as long as both accesses ran.
 //
 // Performance: an access is one table lookup, one cell spinlock and, per byte, an epoch compare
@@ -29,7 +29,38 @@ struct access_info {
   std::uint64_t thread = 0;  // unique id of the accessing thread
   std::uint32_t lockset = 0;
   std::uint32_t size = 0;
+  std::uint32_t stack = 0;   // depot id of the access's stack, 0 = not captured (call site only)
 };
+
+// The stack of the current access, walked at most once per access and only when a slot needs it.
+class access_stack {
+public:
+  access_stack(thread_state *thr, std::uintptr_t pc) noexcept : thr_(thr), pc_(pc) {}
+  std::uint32_t id() noexcept {
+    if (!done_) {
+      id_ = fp_stack_id(thr_, pc_);
+      done_ = true;
+    }
+    return id_;
+  }
+
+private:
+  thread_state *thr_;
+  std::uintptr_t pc_;
+  std::uint32_t id_ = 0;
+  bool done_ = false;
+};
+
+// Stores the current access into a slot. A thread that accesses the same memory again from the same
+// call site keeps the slot's stack: walking the stack at every access would cost more than the rest
+// of the access, and in the loops where this repeats the stack is nearly always the same. So the
+// stack shown for an earlier access is that of the first of a run of accesses by one thread from one
+// call site (documented in runtime.md); its site, thread, size and locks are always the latest.
+void store_info(access_info &slot, const access_info &cur, access_stack &stack) noexcept {
+  const std::uint32_t kept = slot.thread == cur.thread && slot.pc == cur.pc ? slot.stack : 0;
+  slot = cur;
+  slot.stack = kept ? kept : stack.id();
+}
 
 // Concurrent readers of one byte: per thread slot, the read's clock and where it happened.
 struct read_shared {
@@ -110,7 +141,8 @@ void free_read_shared(read_shared *rs) noexcept {
   internal_free(rs, sizeof(read_shared));
 }
 
-bool rs_set(read_shared *rs, std::uint32_t tid, std::uint32_t clk, const access_info &info) noexcept {
+bool rs_set(read_shared *rs, std::uint32_t tid, std::uint32_t clk, const access_info &info,
+            access_stack *stack = nullptr) noexcept {
   if (tid >= rs->cap) {
     std::uint32_t cap = rs->cap ? rs->cap : 4;
     while (cap <= tid) cap *= 2;
@@ -122,7 +154,10 @@ bool rs_set(read_shared *rs, std::uint32_t tid, std::uint32_t clk, const access_
     rs->cap = cap;
   }
   rs->e[tid].clk = clk;
-  rs->e[tid].info = info;
+  if (stack)
+    store_info(rs->e[tid].info, info, *stack);
+  else
+    rs->e[tid].info = info;
   return true;
 }
 
@@ -195,13 +230,13 @@ void report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool 
                     hex(addr) + " by thread T" + std::to_string(thr->unique_id) + where(cur);
   now.thread = thr->unique_id;
   now.stack = capture_stack(0);
-  for (std::uint32_t i = 0; i < thr->nheld; ++i) now.locks_held.push_back(describe_held(thr->held[i]));
+  now.locks_held = held_locks_of(thr);
   r.events.push_back(std::move(now));
   report_event prev;
   prev.description = std::string("Previous ") + prev_kind + " of size " + std::to_string(c.prev.size) + " by thread T" +
                      std::to_string(c.prev.thread) + where(c.prev);
   prev.thread = c.prev.thread;
-  prev.stack = single_frame(c.prev.pc);
+  prev.stack = c.prev.stack ? stack_from_id(c.prev.stack) : single_frame(c.prev.pc);
   prev.locks_held = lockset_locks(c.prev.lockset);
   r.events.push_back(std::move(prev));
   report_object o;
@@ -209,15 +244,7 @@ void report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool 
   o.description = "annotated memory (" + std::to_string(size) + " bytes)";
   r.objects.push_back(std::move(o));
   r.threads.push_back(describe_thread(*thr));
-  thread_state *pt = thread_by_tid(c.prev_tid);
-  if (pt && pt->unique_id == c.prev.thread) {
-    r.threads.push_back(describe_thread(*pt));
-  } else {
-    report_thread t;  // the slot was reused: the earlier thread is gone
-    t.id = c.prev.thread;
-    t.finished = true;
-    r.threads.push_back(std::move(t));
-  }
+  if (c.prev.thread != thr->unique_id) r.threads.push_back(describe_thread_by_unique_id(c.prev.thread));
   r.missing_edge = "no happens-before between the " + prev_kind + " by thread T" + std::to_string(c.prev.thread) +
                    " and the " + cur_kind + " by thread T" + std::to_string(thr->unique_id) +
                    ": protect both with the same lock, or order them (join, condition variable, ...)";
@@ -231,8 +258,8 @@ constexpr std::uint32_t keep_read_clock_cap = 16;
 // conflict into `c`. Always inlined: it runs once per 8-byte access, and a call would cost as much
 // as its same-epoch exit.
 __attribute__((always_inline)) inline void
-access_byte(shadow_cell &cell, unsigned i, unsigned slot, epoch me, bool is_write, const access_info &info, conflict &c,
-            std::uintptr_t byte_addr, thread_state *thr) noexcept {
+access_byte(shadow_cell &cell, unsigned i, unsigned slot, epoch me, bool is_write, const access_info &info,
+            access_stack &stack, conflict &c, std::uintptr_t byte_addr, thread_state *thr) noexcept {
   byte_shadow &b = cell.b[i];
   const vector_clock &C = thr->clock;
   if (is_write) {
@@ -271,7 +298,7 @@ access_byte(shadow_cell &cell, unsigned i, unsigned slot, epoch me, bool is_writ
   if (b.w && epoch_tid(b.w) != thr->tid && !C.covers(b.w) && !c.found)
     c = conflict{true, true, cell.winfo[b.wslot], epoch_tid(b.w), byte_addr};
   if (b.rs) {
-    rs_set(b.rs, thr->tid, epoch_clock(me), info);
+    rs_set(b.rs, thr->tid, epoch_clock(me), info, &stack);
   } else if (!b.r || epoch_tid(b.r) == thr->tid || C.covers(b.r)) {
     b.r = me;  // reads still totally ordered: an epoch suffices
     b.rslot = static_cast<std::uint8_t>(slot);
@@ -285,7 +312,7 @@ access_byte(shadow_cell &cell, unsigned i, unsigned slot, epoch me, bool is_writ
     }
     auto *rs = new (mem) read_shared();
     rs_set(rs, epoch_tid(b.r), epoch_clock(b.r), cell.rinfo[b.rslot]);
-    rs_set(rs, thr->tid, epoch_clock(me), info);
+    rs_set(rs, thr->tid, epoch_clock(me), info, &stack);
     b.rs = rs;
     b.r = 0;
   }
@@ -303,6 +330,7 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
   info.lockset = current_lockset(thr);
   info.size = static_cast<std::uint32_t>(size);
   const epoch me = make_epoch(thr->tid, thr->clock.get(thr->tid));
+  access_stack stack(thr, pc);
   conflict c;
   shadow_table &t = table();
   const std::uintptr_t end = addr + size;
@@ -324,21 +352,21 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
     const unsigned hi = static_cast<unsigned>((g + 8 < end ? g + 8 : end) - g);
     if (lo == 0 && hi == 8) {
       if (cell->uniform) {
-        access_byte(*cell, 0, 0, me, is_write, info, c, g, thr);
+        access_byte(*cell, 0, 0, me, is_write, info, stack, c, g, thr);
       } else {
-        for (unsigned i = 0; i < 8; ++i) access_byte(*cell, i, 0, me, is_write, info, c, g + i, thr);
+        for (unsigned i = 0; i < 8; ++i) access_byte(*cell, i, 0, me, is_write, info, stack, c, g + i, thr);
         if (is_write) cell->uniform = true;  // every byte now holds this write and no reads
       }
     } else {
       if (cell->uniform) split_cell(*cell);
-      for (unsigned i = lo; i < hi; ++i) access_byte(*cell, i, lo, me, is_write, info, c, g + i, thr);
+      for (unsigned i = lo; i < hi; ++i) access_byte(*cell, i, lo, me, is_write, info, stack, c, g + i, thr);
     }
     // The info goes in after the loop: the loop may still need the slot's previous content. Reads
     // of a read-shared byte keep their info in the read clock instead.
     if (is_write)
-      cell->winfo[lo] = info;
+      store_info(cell->winfo[lo], info, stack);
     else if (!cell->b[lo].rs)
-      cell->rinfo[lo] = info;
+      store_info(cell->rinfo[lo], info, stack);
   }
   if (c.found) {
     try {

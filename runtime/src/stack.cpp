@@ -74,6 +74,102 @@ __attribute__((noinline)) stack_trace capture_stack(int skip) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Frame-pointer walk
+
+namespace {
+
+// A frame record (x86-64 and AArch64 alike): [0] the caller's frame record, [1] the return
+// address into the caller. Records of callers lie at higher addresses.
+class frame_walker {
+ public:
+  // Starts at the caller's own record; empty (not valid) unless that lies inside `b`.
+  frame_walker(std::uintptr_t start, const stack_bounds &b) noexcept
+      : fp_(start >= b.lo && start < b.hi ? start : 0), top_(b.hi) {}
+  // True while the record is aligned and inside [start, top).
+  bool valid() const noexcept { return fp_ % sizeof(std::uintptr_t) == 0 && fp_ != 0 && fp_ + 16 <= top_; }
+  std::uintptr_t fp() const noexcept { return fp_; }
+  std::uintptr_t ret() const noexcept { return reinterpret_cast<const std::uintptr_t *>(fp_)[1]; }
+  // Moves to the caller's record; false when the chain ends or leaves [start, top).
+  bool next() noexcept {
+    const std::uintptr_t up = reinterpret_cast<const std::uintptr_t *>(fp_)[0];
+    if (up <= fp_) return false;  // a chain must climb: anything else is not a frame record
+    fp_ = up;
+    return valid();
+  }
+
+ private:
+  std::uintptr_t fp_, top_;
+};
+
+// How many of the runtime's own records may lie between the walker's start and the entry point.
+constexpr int max_runtime_frames = 16;
+
+// Positions `w` on the record whose return address is entry_pc (the runtime's entry point).
+bool skip_to_entry(frame_walker &w, std::uintptr_t entry_pc) noexcept {
+  if (!w.valid()) return false;
+  for (int i = 0; i < max_runtime_frames; ++i) {
+    if (w.ret() == entry_pc) return true;
+    if (!w.next()) return false;
+  }
+  return false;
+}
+
+void append_chain(frame_walker &w, stack_trace &out) noexcept {
+  while (out.size < stack_trace::max_frames && w.next()) {
+    const std::uintptr_t ret = w.ret();
+    if (ret == 0) break;
+    out.pcs[out.size++] = ret;
+  }
+}
+
+}  // namespace
+
+__attribute__((noinline)) stack_trace fp_stack(std::uintptr_t entry_pc, const stack_bounds &bounds) noexcept {
+  stack_trace st;
+  if (entry_pc == 0) return st;
+  st.pcs[st.size++] = entry_pc;
+  frame_walker w(reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0)), bounds);
+  if (skip_to_entry(w, entry_pc)) append_chain(w, st);
+  return st;
+}
+
+__attribute__((noinline)) void fp_stack_prefix(std::uintptr_t entry_pc, const stack_bounds &bounds,
+                                               stack_prefix &out) noexcept {
+  out.size = 0;
+  out.resume_fp = out.resume_ret = 0;
+  if (entry_pc == 0) return;
+  out.pcs[out.size++] = entry_pc;
+  frame_walker w(reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0)), bounds);
+  if (!skip_to_entry(w, entry_pc)) return;
+  while (w.next()) {
+    const std::uintptr_t ret = w.ret();
+    if (ret == 0) return;
+    if (out.size == stack_prefix::max_frames) {
+      out.resume_fp = w.fp();
+      out.resume_ret = ret;
+      return;
+    }
+    out.pcs[out.size++] = ret;
+  }
+}
+
+__attribute__((noinline)) stack_trace complete_stack(const stack_prefix &prefix, const stack_bounds &bounds) noexcept {
+  stack_trace st;
+  for (std::uint32_t i = 0; i < prefix.size; ++i) st.pcs[st.size++] = prefix.pcs[i];
+  if (prefix.resume_fp == 0) return st;
+  // The resume record is live if the current chain still passes through it with the same return
+  // address (a frame at that address with another return address belongs to a later call).
+  frame_walker w(reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0)), bounds);
+  if (!w.valid()) return st;
+  while (w.fp() < prefix.resume_fp)
+    if (!w.next()) return st;
+  if (w.fp() != prefix.resume_fp || w.ret() != prefix.resume_ret) return st;
+  st.pcs[st.size++] = w.ret();
+  append_chain(w, st);
+  return st;
+}
+
+// ---------------------------------------------------------------------------------------
 // Depot
 
 namespace {

@@ -44,6 +44,39 @@ struct stack_trace {
 // capture function itself). Async-signal-safe after the first call (see above).
 stack_trace capture_stack(int skip = 0);
 
+// Frame-pointer stacks: the cheap capture for hot paths (a few loads per frame: no unwind
+// tables, no lock, no allocation, async-signal-safe). It sees the frames of code compiled with
+// frame pointers: liblockstep itself, and user code that links lockstep::runtime (whose CMake
+// target adds -fno-omit-frame-pointer); a function without one hides its caller's frame.
+// `entry_pc` is the return address of the runtime's entry point into the user's code (the `pc`
+// the interposers and annotations pass around): the runtime's own frames up to it are dropped.
+// The walk reads only [its own frame, bounds.hi), and only when its own frame lies inside the
+// thread's stack [bounds.lo, bounds.hi) (not on an alternate signal stack), so a garbage frame
+// pointer can never make it read unmapped memory. With unknown bounds (0) or when entry_pc is not
+// among the runtime's first frames, the result is [entry_pc] alone.
+struct stack_bounds {
+  std::uintptr_t lo = 0, hi = 0;
+};
+stack_trace fp_stack(std::uintptr_t entry_pc, const stack_bounds &bounds) noexcept;
+
+// The innermost frames of the current stack, and where the walk can resume later to find the
+// rest while those outer frames are still live: an acquisition's stack costs a few loads when
+// the lock is taken and is completed (complete_stack) only when a report or a new lock-order
+// edge needs it. The frames recorded here stay right even after the functions that took the lock
+// have returned (a lock_guard constructor, a lock() wrapper).
+struct stack_prefix {
+  static constexpr unsigned max_frames = 6;
+  std::uintptr_t pcs[max_frames] = {};
+  std::uint32_t size = 0;
+  std::uintptr_t resume_fp = 0;   // frame record after the last recorded frame, 0 = stack ended
+  std::uintptr_t resume_ret = 0;  // its return address when recorded: proves it is still that frame
+};
+void fp_stack_prefix(std::uintptr_t entry_pc, const stack_bounds &bounds, stack_prefix &out) noexcept;
+// The prefix followed by the current frame chain from its resume record on, when that record is
+// still on this thread's stack with the same return address; else the prefix alone. Call it on
+// the thread that recorded the prefix.
+stack_trace complete_stack(const stack_prefix &prefix, const stack_bounds &bounds) noexcept;
+
 // Warms up the unwinder (its first use may load unwind tables) and records which module
 // is the runtime itself. Idempotent; called by the reporting layer's initialisation.
 void stack_init();

@@ -2,17 +2,32 @@
 // creation stacks. Slots of joined (or finished detached) threads are reused, so programs that run
 // thousands of threads over time need only as many slots as are alive at once.
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <new>
 
 #include "rtl.hpp"
 
+extern "C" void *__libc_stack_end;  // glibc: the initial thread's stack top
+
 namespace lockstep::rt {
 
 __thread thread_state *t_cur = nullptr;
 
 namespace {
+
+// Who a finished thread was, kept after its slot went to another thread, so reports about its
+// accesses and lock-order edges can still say where it was created.
+struct thread_identity {
+  std::uint64_t unique_id = 0;
+  std::uint64_t parent_unique_id = 0;
+  std::uint32_t created_stack = 0;
+  char name[sizeof(thread_state::name)] = {};
+};
+constexpr std::uint32_t identity_history = 4096;  // the most recent finished threads
 
 struct registry {
   spinlock mtx;
@@ -23,6 +38,8 @@ struct registry {
   std::uint64_t next_unique_id = 0;
   pthread_key_t exit_key{};
   bool key_ready = false;
+  thread_identity history[identity_history] = {};
+  std::uint64_t history_count = 0;
 };
 // Zero-initialized static storage (rule 5): no constructor to run, usable from the first event.
 registry g_reg;
@@ -47,6 +64,11 @@ thread_state *alloc_slot_locked() noexcept {
     t = new (mem) thread_state();
     g_reg.slots[tid] = t;
   } else {
+    thread_identity &old = g_reg.history[g_reg.history_count++ % identity_history];
+    old.unique_id = t->unique_id;
+    old.parent_unique_id = t->parent_unique_id;
+    old.created_stack = t->created_stack;
+    std::memcpy(old.name, t->name, sizeof old.name);
     // A reused slot continues its own component above every epoch the previous occupant left in
     // shadow cells and sync clocks; the rest of its clock starts empty (no inherited knowledge).
     own = t->clock.get(tid);
@@ -57,6 +79,7 @@ thread_state *alloc_slot_locked() noexcept {
   t->unique_id = g_reg.next_unique_id++;
   t->clock.set(tid, own + 1);
   t->in_rt = 0;
+  t->stack = stack_bounds{};
   t->nheld = 0;
   t->held_overflow = 0;
   t->lockset = 0;
@@ -115,6 +138,17 @@ thread_state *register_current_slow() noexcept {
   }
   if (!t) return nullptr;
   t->ignore_accesses = !races;
+  // The initial thread's stack ends at glibc's __libc_stack_end and may grow down to its rlimit.
+  // Threads started before the runtime was loaded keep unknown bounds: their cheap stacks are the
+  // call site alone (their bounds need pthread_getattr_np, which allocates, and this may run in a
+  // signal handler).
+  if (getpid() == static_cast<pid_t>(syscall(SYS_gettid))) {
+    rlimit lim{};
+    const std::uintptr_t top = reinterpret_cast<std::uintptr_t>(__libc_stack_end);
+    std::uintptr_t size = std::uintptr_t{256} << 20;
+    if (getrlimit(RLIMIT_STACK, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < size) size = lim.rlim_cur;
+    t->stack = stack_bounds{top > size ? top - size : 0, top};
+  }
   bind_current(t);
   return t;
 }
@@ -168,6 +202,34 @@ void set_thread_name(thread_state *thr, const char *name) noexcept {
   if (n >= sizeof(thr->name)) n = sizeof(thr->name) - 1;
   std::memcpy(thr->name, name, n);
   thr->name[n] = '\0';
+}
+
+report_thread describe_thread_by_unique_id(std::uint64_t unique_id) {
+  report_thread r;
+  r.id = unique_id;
+  r.finished = true;
+  spin_guard g(g_reg.mtx);
+  for (std::uint32_t i = 0; i < g_reg.high_water; ++i) {
+    // Unique ids are never reused: a slot with this one is the thread, even once joined (free).
+    const thread_state *t = g_reg.slots[i];
+    if (t && t->unique_id == unique_id) {
+      r.name = t->name;
+      r.parent = t->parent_unique_id;
+      r.created_at = stack_from_id(t->created_stack);
+      r.finished = t->status.load(std::memory_order_relaxed) != thread_status::running;
+      return r;
+    }
+  }
+  const std::uint64_t n = g_reg.history_count < identity_history ? g_reg.history_count : identity_history;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const thread_identity &h = g_reg.history[i];
+    if (h.unique_id != unique_id) continue;
+    r.name = h.name;
+    r.parent = h.parent_unique_id;
+    r.created_at = stack_from_id(h.created_stack);
+    return r;
+  }
+  return r;  // older than the history: the id alone
 }
 
 report_thread describe_thread(const thread_state &t) {
@@ -246,8 +308,12 @@ void *thread_trampoline(void *p) {
     if (pthread_getattr_np(pthread_self(), &a) == 0) {
       void *stack = nullptr;
       std::size_t size = 0;
-      if (pthread_attr_getstack(&a, &stack, &size) == 0 && stack)
+      if (pthread_attr_getstack(&a, &stack, &size) == 0 && stack) {
         forget_heap_range(reinterpret_cast<std::uintptr_t>(stack), size);
+        // Frame-pointer walks stop below this frame: what lies above is glibc's thread start.
+        t->stack = stack_bounds{reinterpret_cast<std::uintptr_t>(stack),
+                                reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0))};
+      }
       pthread_attr_destroy(&a);
     }
   }

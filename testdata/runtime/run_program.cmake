@@ -4,8 +4,9 @@
 #
 # Every run gets LOCKSTEP_OPTIONS=report_json=<file>. A clean program (EXPECT=none) must exit 0 and
 # write no report; a buggy one must exit 66 (the runtime's default exitcode) with at least one report
-# whose "kind" is EXPECT and none of another kind; every report must list threads and events with a
-# stack (one event per party for races, cycles and deadlocks). A run that does not finish in RUN_TIMEOUT seconds
+# whose "kind" is EXPECT and none of another kind; every report must list threads (with where each
+# was created) and events with a stack (one event per party for races, cycles and deadlocks, each a
+# whole stack, and for cycles also where each edge's first lock was taken). A run that does not finish in RUN_TIMEOUT seconds
 # fails (the runtime must never hang, even on a real deadlock).
 cmake_minimum_required(VERSION 3.20)
 
@@ -93,6 +94,33 @@ foreach(run RANGE 1 ${RUNS})
     if(kind MATCHES "^(data-race|deadlock|lock-order-inversion|cv-multiple-mutexes)$" AND nevents LESS 2)
       fail(${run} "a '${kind}' report must show an event per party, it has ${nevents}")
     endif()
+    # Whole stacks, not call sites: each party of a race, an inversion or a deadlock is shown with
+    # its callers (every testdata access and acquisition runs in a function called by another), and
+    # an inversion also shows where each edge's first lock was taken.
+    if(kind MATCHES "^(data-race|deadlock|lock-order-inversion)$")
+      math(EXPR last_event "${nevents} - 1")
+      foreach(e RANGE 0 ${last_event})
+        string(JSON n ERROR_VARIABLE json_error LENGTH "${line}" events ${e} stack)
+        if(json_error OR n LESS 2)
+          fail(${run} "event ${e} of a '${kind}' report has a stack of ${n} frame(s); a whole stack was expected")
+        endif()
+        if(kind STREQUAL "lock-order-inversion")
+          string(JSON n ERROR_VARIABLE json_error LENGTH "${line}" events ${e} locks_held 0 acquired_at)
+          if(json_error OR n LESS 2)
+            fail(${run} "edge ${e} of a lock-order inversion shows ${n} frame(s) where its first lock was acquired")
+          endif()
+        endif()
+      endforeach()
+    endif()
+    # Every thread but the main one says where it was created.
+    math(EXPR last_thread "${nthreads} - 1")
+    foreach(t RANGE 0 ${last_thread})
+      string(JSON id ERROR_VARIABLE json_error GET "${line}" threads ${t} id)
+      string(JSON n ERROR_VARIABLE json_error LENGTH "${line}" threads ${t} created_at)
+      if(NOT id STREQUAL "0" AND (json_error OR n LESS 1))
+        fail(${run} "thread T${id} of a '${kind}' report has no creation stack")
+      endif()
+    endforeach()
     math(EXPR count "${count} + 1")
     list(APPEND kinds "${kind}")
   endwhile()
