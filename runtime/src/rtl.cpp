@@ -169,7 +169,16 @@ std::uint32_t capture_stack_id(int skip) noexcept {
 }
 
 std::uint32_t fp_stack_id(thread_state *thr, std::uintptr_t pc) noexcept {
-  return stack_depot_put(fp_stack(pc, thr->stack));
+  std::uintptr_t pcs[stack_trace::max_frames];  // not a stack_trace: zeroing it would cost more than the walk
+  const std::uint32_t n = fp_walk(pc, thr->stack, pcs, stack_trace::max_frames);
+  const std::uint64_t h = stack_hash(pcs, n);
+  const std::uint64_t key = h | 1;  // 0 marks an empty cache slot
+  const unsigned slot = static_cast<unsigned>(h >> 58);
+  if (thr->stack_cache_key[slot] == key) return thr->stack_cache_id[slot];
+  const std::uint32_t id = stack_depot_put(pcs, n, h);
+  thr->stack_cache_key[slot] = key;
+  thr->stack_cache_id[slot] = id;
+  return id;
 }
 
 stack_trace single_frame(std::uintptr_t pc) noexcept {

@@ -164,6 +164,9 @@ struct thread_state {
   std::uint64_t lockset_cache_key[16] = {};
   std::uint32_t lockset_cache_id[16] = {};
   bool ignore_accesses = false;        // detect_races=0: annotations are dropped at once
+  // Recent access stacks, by stack_hash -> depot id (fp_stack_id): a repeated stack skips the depot.
+  std::uint64_t stack_cache_key[64] = {};
+  std::uint32_t stack_cache_id[64] = {};
   // Lock-order edge cache: (from,to,gates) hashes this thread already gave to the graph.
   std::uint64_t edge_cache[256] = {};
   std::uint64_t edge_cache_gen = 0;

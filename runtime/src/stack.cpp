@@ -114,43 +114,49 @@ bool skip_to_entry(frame_walker &w, std::uintptr_t entry_pc) noexcept {
   return false;
 }
 
-void append_chain(frame_walker &w, stack_trace &out) noexcept {
-  while (out.size < stack_trace::max_frames && w.next()) {
+std::uint32_t append_chain(frame_walker &w, std::uintptr_t *out, std::uint32_t n, std::uint32_t max) noexcept {
+  while (n < max && w.next()) {
     const std::uintptr_t ret = w.ret();
     if (ret == 0) break;
-    out.pcs[out.size++] = ret;
+    out[n++] = ret;
   }
+  return n;
 }
 
 }  // namespace
 
-__attribute__((noinline)) stack_trace fp_stack(std::uintptr_t entry_pc, const stack_bounds &bounds) noexcept {
-  stack_trace st;
-  if (entry_pc == 0) return st;
-  st.pcs[st.size++] = entry_pc;
+__attribute__((noinline)) std::uint32_t fp_walk(std::uintptr_t entry_pc, const stack_bounds &bounds,
+                                                std::uintptr_t *out, std::uint32_t max) noexcept {
+  if (entry_pc == 0 || max == 0) return 0;
+  out[0] = entry_pc;
   frame_walker w(reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0)), bounds);
-  if (skip_to_entry(w, entry_pc)) append_chain(w, st);
+  return skip_to_entry(w, entry_pc) ? append_chain(w, out, 1, max) : 1;
+}
+
+stack_trace fp_stack(std::uintptr_t entry_pc, const stack_bounds &bounds) noexcept {
+  stack_trace st;
+  st.size = fp_walk(entry_pc, bounds, st.pcs, stack_trace::max_frames);
   return st;
 }
 
 __attribute__((noinline)) void fp_stack_prefix(std::uintptr_t entry_pc, const stack_bounds &bounds,
                                                stack_prefix &out) noexcept {
-  out.size = 0;
-  out.resume_fp = out.resume_ret = 0;
-  if (entry_pc == 0) return;
-  out.pcs[out.size++] = entry_pc;
+  // On every lock acquisition: one pass, the pcs straight into `out`.
+  std::uintptr_t pcs[stack_prefix::max_frames + 1];
   frame_walker w(reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0)), bounds);
-  if (!skip_to_entry(w, entry_pc)) return;
-  while (w.next()) {
-    const std::uintptr_t ret = w.ret();
-    if (ret == 0) return;
-    if (out.size == stack_prefix::max_frames) {
-      out.resume_fp = w.fp();
-      out.resume_ret = ret;
-      return;
-    }
-    out.pcs[out.size++] = ret;
+  std::uint32_t n = 0;
+  out.resume_fp = out.resume_ret = 0;
+  if (entry_pc != 0) {
+    pcs[n++] = entry_pc;
+    if (skip_to_entry(w, entry_pc)) n = append_chain(w, pcs, n, stack_prefix::max_frames + 1);
   }
+  if (n > stack_prefix::max_frames) {  // one more frame was found: resume the walk from its record
+    n = stack_prefix::max_frames;
+    out.resume_fp = w.fp();
+    out.resume_ret = pcs[n];
+  }
+  for (std::uint32_t i = 0; i < n; ++i) out.pcs[i] = pcs[i];
+  out.size = n;
 }
 
 __attribute__((noinline)) stack_trace complete_stack(const stack_prefix &prefix, const stack_bounds &bounds) noexcept {
@@ -165,7 +171,7 @@ __attribute__((noinline)) stack_trace complete_stack(const stack_prefix &prefix,
     if (!w.next()) return st;
   if (w.fp() != prefix.resume_fp || w.ret() != prefix.resume_ret) return st;
   st.pcs[st.size++] = w.ret();
-  append_chain(w, st);
+  st.size = append_chain(w, st.pcs, st.size, stack_trace::max_frames);
   return st;
 }
 
@@ -228,22 +234,20 @@ void *arena_alloc(std::size_t bytes) {
   return result;
 }
 
-std::uint32_t hash_stack(const stack_trace &stack) {
-  std::uint64_t h = 0xcbf29ce484222325ull ^ stack.size;
-  for (std::uint32_t i = 0; i < stack.size; ++i) {
-    h ^= stack.pcs[i];
-    h *= 0x100000001b3ull;
-    h ^= h >> 29;
-  }
-  return static_cast<std::uint32_t>(h ^ (h >> 32));
-}
+// The pcs of a stack without the fixed-size buffer of stack_trace.
+struct stack_view {
+  const std::uintptr_t *pcs;
+  std::uint32_t size;
+};
 
-bool node_matches(const depot_node *n, std::uint32_t hash, const stack_trace &stack) {
+std::uint32_t fold(std::uint64_t h) { return static_cast<std::uint32_t>(h ^ (h >> 32)); }
+
+bool node_matches(const depot_node *n, std::uint32_t hash, stack_view stack) {
   return n->hash == hash && n->size == stack.size &&
          std::memcmp(n->pcs, stack.pcs, stack.size * sizeof(std::uintptr_t)) == 0;
 }
 
-depot_node *find_in_chain(depot_node *n, std::uint32_t hash, const stack_trace &stack) {
+depot_node *find_in_chain(depot_node *n, std::uint32_t hash, stack_view stack) {
   for (; n != nullptr; n = n->next)
     if (node_matches(n, hash, stack)) return n;
   return nullptr;
@@ -265,9 +269,24 @@ std::atomic<depot_node *> *id_chunk(std::uint32_t chunk_index, bool create) {
 
 }  // namespace
 
+std::uint64_t stack_hash(const std::uintptr_t *pcs, std::uint32_t size) noexcept {
+  std::uint64_t h = 0xcbf29ce484222325ull ^ size;
+  for (std::uint32_t i = 0; i < size; ++i) {
+    h ^= pcs[i];
+    h *= 0x100000001b3ull;
+    h ^= h >> 29;
+  }
+  return h;
+}
+
 std::uint32_t stack_depot_put(const stack_trace &stack) {
-  if (stack.size == 0) return 0;
-  const std::uint32_t hash = hash_stack(stack);
+  return stack_depot_put(stack.pcs, stack.size, stack_hash(stack.pcs, stack.size));
+}
+
+std::uint32_t stack_depot_put(const std::uintptr_t *pcs, std::uint32_t size, std::uint64_t full_hash) {
+  if (size == 0) return 0;
+  const stack_view stack{pcs, size};
+  const std::uint32_t hash = fold(full_hash);
   auto &bucket = buckets[hash % bucket_count];
   // Fast path: published nodes never change, so a lock-free walk is safe.
   auto head = bucket.load(std::memory_order_acquire);

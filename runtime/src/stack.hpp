@@ -58,6 +58,9 @@ struct stack_bounds {
   std::uintptr_t lo = 0, hi = 0;
 };
 stack_trace fp_stack(std::uintptr_t entry_pc, const stack_bounds &bounds) noexcept;
+// The same walk into `out` (room for `max` pcs, at least 1); returns how many were written.
+std::uint32_t fp_walk(std::uintptr_t entry_pc, const stack_bounds &bounds, std::uintptr_t *out,
+                      std::uint32_t max) noexcept;
 
 // The innermost frames of the current stack, and where the walk can resume later to find the
 // rest while those outer frames are still live: an acquisition's stack costs a few loads when
@@ -65,7 +68,7 @@ stack_trace fp_stack(std::uintptr_t entry_pc, const stack_bounds &bounds) noexce
 // edge needs it. The frames recorded here stay right even after the functions that took the lock
 // have returned (a lock_guard constructor, a lock() wrapper).
 struct stack_prefix {
-  static constexpr unsigned max_frames = 6;
+  static constexpr unsigned max_frames = 4;
   std::uintptr_t pcs[max_frames] = {};
   std::uint32_t size = 0;
   std::uintptr_t resume_fp = 0;   // frame record after the last recorded frame, 0 = stack ended
@@ -86,6 +89,10 @@ void stack_init();
 // insertions, memory from mmap capped at 256 MiB. Id 0 means "no stack": it
 // is returned for an empty stack and when the depot is full.
 std::uint32_t stack_depot_put(const stack_trace &stack);
+// The same for `size` pcs whose stack_hash is `hash` (callers that cache ids by hash).
+std::uint32_t stack_depot_put(const std::uintptr_t *pcs, std::uint32_t size, std::uint64_t hash);
+// A 64-bit hash of a stack's pcs (what the depot files it under).
+std::uint64_t stack_hash(const std::uintptr_t *pcs, std::uint32_t size) noexcept;
 // The stack stored under `id`; an empty stack for 0 or an id never returned by put.
 stack_trace stack_depot_get(std::uint32_t id);
 // Number of distinct stacks stored so far (for tests and verbosity output).
