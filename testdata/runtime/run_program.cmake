@@ -1,6 +1,7 @@
 # Runs one testdata/runtime program several times under liblockstep and checks its outcome (cmake -P).
 #
-#   cmake -DPROGRAM=<exe> -DEXPECT=<kind|none> [-DRUNS=5] [-DRUN_TIMEOUT=30] -DWORK_DIR=<dir> -P run_program.cmake
+#   cmake -DPROGRAM=<exe> -DEXPECT=<kind|none> [-DRUNS=5] [-DRUN_TIMEOUT=30] [-DSOURCE=<file.cpp>] -DWORK_DIR=<dir>
+#         -P run_program.cmake
 #
 # Every run gets LOCKSTEP_OPTIONS=report_json=<file>. A clean program (EXPECT=none) must exit 0 and
 # write no report; a buggy one must exit 66 (the runtime's default exitcode) with at least one report
@@ -8,6 +9,10 @@
 # was created) and events with a stack (one event per party for races, cycles and deadlocks, each a
 # whole stack, and for cycles also where each edge's first lock was taken). A run that does not finish in RUN_TIMEOUT seconds
 # fails (the runtime must never hang, even on a real deadlock).
+#
+# SOURCE, when given, may hold stack expectations that every report must meet, one per line:
+#   // expect-stack: <event> <text>           event <event> (0 = the first) has a frame whose function contains <text>
+#   // expect-acquired-stack: <event> <text>  the same for where the first lock held at that event was acquired
 cmake_minimum_required(VERSION 3.20)
 
 foreach(var PROGRAM EXPECT WORK_DIR)
@@ -28,6 +33,42 @@ if(NOT EXISTS "${PROGRAM}")
   message(FATAL_ERROR "run_program.cmake: program '${PROGRAM}' does not exist")
 endif()
 file(MAKE_DIRECTORY "${WORK_DIR}")
+
+# Stack expectations written in the program's source (see above): lists of "<where>|<event>|<text>".
+set(stack_expectations "")
+if(DEFINED SOURCE AND NOT SOURCE STREQUAL "")
+  file(STRINGS "${SOURCE}" expectation_lines REGEX "^// expect-(acquired-)?stack: ")
+  foreach(l IN LISTS expectation_lines)
+    if(NOT l MATCHES "^// expect-(acquired-)?stack: ([0-9]+) (.+)$")
+      message(FATAL_ERROR "run_program.cmake: ${SOURCE}: malformed stack expectation '${l}'")
+    endif()
+    if(CMAKE_MATCH_1)
+      set(where acquired)
+    else()
+      set(where event)
+    endif()
+    list(APPEND stack_expectations "${where}|${CMAKE_MATCH_2}|${CMAKE_MATCH_3}")
+  endforeach()
+endif()
+
+# True (in `out`) when the JSON array of frames at the given path has a function containing `text`.
+function(frames_contain json_line text out)
+  set(path ${ARGN})
+  set(found FALSE)
+  string(JSON n ERROR_VARIABLE err LENGTH "${json_line}" ${path})
+  if(NOT err AND n GREATER 0)
+    math(EXPR last "${n} - 1")
+    foreach(i RANGE 0 ${last})
+      string(JSON fn ERROR_VARIABLE err GET "${json_line}" ${path} ${i} function)
+      string(FIND "${fn}" "${text}" at)
+      if(NOT err AND at GREATER -1)
+        set(found TRUE)
+        break()
+      endif()
+    endforeach()
+  endif()
+  set(${out} ${found} PARENT_SCOPE)
+endfunction()
 get_filename_component(name "${PROGRAM}" NAME)
 
 # Prints what a failing run said, then stops the test.
@@ -112,6 +153,22 @@ foreach(run RANGE 1 ${RUNS})
         endif()
       endforeach()
     endif()
+    foreach(expectation IN LISTS stack_expectations)
+      string(REPLACE "|" ";" parts "${expectation}")
+      list(GET parts 0 where)
+      list(GET parts 1 e)
+      list(GET parts 2 text)
+      if(where STREQUAL "acquired")
+        frames_contain("${line}" "${text}" ok events ${e} locks_held 0 acquired_at)
+        set(what "the acquisition of the first lock held at event ${e}")
+      else()
+        frames_contain("${line}" "${text}" ok events ${e} stack)
+        set(what "event ${e}")
+      endif()
+      if(NOT ok)
+        fail(${run} "the stack of ${what} of a '${kind}' report has no frame in a function containing '${text}'")
+      endif()
+    endforeach()
     # Every thread but the main one says where it was created.
     math(EXPR last_thread "${nthreads} - 1")
     foreach(t RANGE 0 ${last_thread})
