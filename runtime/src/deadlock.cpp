@@ -279,6 +279,9 @@ void deadlock_on_long_block(thread_state *thr, std::uintptr_t what, std::uint8_t
     thr->blocked_on.store(what, std::memory_order_relaxed);
     thr->block_seq.fetch_add(1, std::memory_order_relaxed);
     thr->blocked_stack = capture_stack_id(0);
+    // A deadlock report is printed by whichever member finds the cycle: each thread completes its
+    // own held locks' acquisition stacks now, while their outer frames are walkable (held_stack).
+    for (std::uint32_t i = 0; i < thr->nheld; ++i) (void)held_stack_id(thr, thr->held[i]);
     spin_guard g(g_blocked.mtx);
     g_blocked.threads[g_blocked.count++] = thr;
     thr->wfg_registered = true;
