@@ -205,31 +205,37 @@ void set_thread_name(thread_state *thr, const char *name) noexcept {
 }
 
 report_thread describe_thread_by_unique_id(std::uint64_t unique_id) {
-  report_thread r;
-  r.id = unique_id;
-  r.finished = true;
-  spin_guard g(g_reg.mtx);
-  for (std::uint32_t i = 0; i < g_reg.high_water; ++i) {
-    // Unique ids are never reused: a slot with this one is the thread, even once joined (free).
-    const thread_state *t = g_reg.slots[i];
-    if (t && t->unique_id == unique_id) {
-      r.name = t->name;
-      r.parent = t->parent_unique_id;
-      r.created_at = stack_from_id(t->created_stack);
-      r.finished = t->status.load(std::memory_order_relaxed) != thread_status::running;
-      return r;
+  // Copied under the registry's lock, described (which allocates) after it.
+  thread_identity who;
+  bool found = false, finished = true;
+  {
+    spin_guard g(g_reg.mtx);
+    for (std::uint32_t i = 0; i < g_reg.high_water && !found; ++i) {
+      // Unique ids are never reused: a slot with this one is the thread, even once joined (free).
+      const thread_state *t = g_reg.slots[i];
+      if (!t || t->unique_id != unique_id) continue;
+      who.parent_unique_id = t->parent_unique_id;
+      who.created_stack = t->created_stack;
+      std::memcpy(who.name, t->name, sizeof who.name);
+      finished = t->status.load(std::memory_order_relaxed) != thread_status::running;
+      found = true;
+    }
+    const std::uint64_t n = g_reg.history_count < identity_history ? g_reg.history_count : identity_history;
+    for (std::uint64_t i = 0; i < n && !found; ++i) {
+      if (g_reg.history[i].unique_id != unique_id) continue;
+      who = g_reg.history[i];
+      found = true;
     }
   }
-  const std::uint64_t n = g_reg.history_count < identity_history ? g_reg.history_count : identity_history;
-  for (std::uint64_t i = 0; i < n; ++i) {
-    const thread_identity &h = g_reg.history[i];
-    if (h.unique_id != unique_id) continue;
-    r.name = h.name;
-    r.parent = h.parent_unique_id;
-    r.created_at = stack_from_id(h.created_stack);
-    return r;
-  }
-  return r;  // older than the history: the id alone
+  report_thread r;
+  r.id = unique_id;
+  r.finished = finished;
+  if (!found) return r;  // finished too long ago to be remembered: the id alone
+  who.name[sizeof who.name - 1] = '\0';
+  r.name = who.name;
+  r.parent = who.parent_unique_id;
+  r.created_at = stack_from_id(who.created_stack);
+  return r;
 }
 
 report_thread describe_thread(const thread_state &t) {
