@@ -160,6 +160,15 @@ struct thread_state {
   std::uint64_t lockset_cache_key[16] = {};
   std::uint32_t lockset_cache_id[16] = {};
   bool ignore_accesses = false;        // detect_races=0: annotations are dropped at once
+  // shadow.cpp: the shadow cells of recently accessed granules, direct-mapped by granule address, so
+  // an access usually skips the shared table. Only a hint: cells are recycled, never unmapped, and
+  // every hit is re-checked under the cell's lock.
+  struct shadow_cache_entry {
+    std::uintptr_t granule;
+    void *cell;
+  };
+  static constexpr unsigned shadow_cache_size = 64;  // 1 KiB per thread
+  shadow_cache_entry shadow_cache[shadow_cache_size] = {};
   // Lock-order edge cache: (from,to,gates) hashes this thread already gave to the graph.
   std::uint64_t edge_cache[256] = {};
   std::uint64_t edge_cache_gen = 0;
@@ -306,7 +315,8 @@ void deadlock_on_unblock(thread_state *thr) noexcept;
 // Milliseconds a blocking call waits before the wait-for check (0: detection off).
 int deadlock_check_interval_ms() noexcept;
 
-// shadow.cpp: annotated memory accesses.
+// shadow.cpp: annotated memory accesses. The caller checked thr->in_rt; shadow_access sets it
+// while it works.
 void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
                    const ::lockstep_source_site *site, std::uintptr_t pc) noexcept;
 // Forgets the shadow of a memory range (freed or re-used memory).

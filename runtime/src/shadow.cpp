@@ -6,12 +6,16 @@
 // sides of a race can be reported. A race is an earlier access not covered by the current thread's
 // vector clock: found whatever the interleaving, as long as both accesses ran.
 //
-// Performance: an access is one table lookup, one cell spinlock and, per byte, an epoch compare
-// ("same epoch as last time" exits at once). Cells are allocated on first access only.
+// Performance: an access is one lookup in the thread's cell cache (the shared table on a miss), one
+// cell spinlock and, per byte, an epoch compare ("same epoch as last time" exits at once). Aligned
+// 8-byte accesses that find nothing to report take an inline path that writes only what changed: a
+// reader's new epoch is one 4-byte store, and where the access happened is stored only when it
+// differs from what its slot holds. Cells are allocated on first access only.
 #include <sys/mman.h>
 
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include <lockstep/annotations.hpp>
@@ -31,13 +35,33 @@ struct access_info {
   std::uint32_t size = 0;
 };
 
-// Concurrent readers of one byte: per thread slot, the read's clock and where it happened.
+// Records where an access happened in an info slot, writing only when that differs from what the slot
+// holds: a thread that re-accesses from the same place with the same locks (a loop) leaves the slot's
+// cache line alone. The one place that decides whether an access's info is stored.
+inline void store_info(access_info &slot, const access_info &info) noexcept {
+  // One branch for the whole comparison: every field is equal in the common case anyway.
+  const bool same = (slot.site == info.site) & (slot.pc == info.pc) & (slot.thread == info.thread) &
+                    (slot.lockset == info.lockset) & (slot.size == info.size);
+  if (!same) slot = info;
+}
+
+// Concurrent readers of one byte: per thread slot, the read's clock and where it happened. One block
+// from the internal allocator: this header, the clocks (what every access reads or writes: 4 bytes a
+// slot, next to the header), then the infos (written only when a reader's place changes, read by
+// reports). Zeroed memory is an empty read clock.
 struct read_shared {
-  std::uint32_t cap = 0;  // entries
-  struct entry {
-    std::uint32_t clk;
-    access_info info;
-  } *e = nullptr;
+  std::uint32_t cap;  // thread slots
+  std::uint32_t unused_;
+  std::uint32_t *clk() noexcept { return reinterpret_cast<std::uint32_t *>(this + 1); }
+  access_info *info() noexcept {
+    return reinterpret_cast<access_info *>(reinterpret_cast<char *>(this + 1) + clocks_bytes(cap));
+  }
+  static std::size_t clocks_bytes(std::uint32_t cap) noexcept {
+    return (cap * sizeof(std::uint32_t) + alignof(access_info) - 1) & ~(alignof(access_info) - 1);
+  }
+  static std::size_t bytes(std::uint32_t cap) noexcept {
+    return sizeof(read_shared) + clocks_bytes(cap) + cap * sizeof(access_info);
+  }
 };
 
 // Per byte: the epochs (what detection needs) and which of the cell's info slots describes the
@@ -68,7 +92,7 @@ struct shadow_cell {
   access_info winfo[8], rinfo[8];
 };
 
-read_shared *copy_read_shared(const read_shared *rs) noexcept;
+read_shared *copy_read_shared(read_shared *rs) noexcept;
 void free_read_shared(read_shared *rs) noexcept;
 
 void split_cell(shadow_cell &cell) noexcept {
@@ -104,35 +128,44 @@ shadow_table &table() noexcept {
   return g_shadow.get();
 }
 
-void free_read_shared(read_shared *rs) noexcept {
-  if (!rs) return;
-  if (rs->e) internal_free(rs->e, rs->cap * sizeof(read_shared::entry));
-  internal_free(rs, sizeof(read_shared));
+// A read clock with room for thread slots up to `max_tid`; null when out of memory.
+read_shared *new_read_shared(std::uint32_t max_tid) noexcept {
+  std::uint32_t cap = 4;
+  while (cap <= max_tid) cap *= 2;
+  void *mem = internal_alloc(read_shared::bytes(cap));
+  if (!mem) return nullptr;
+  auto *rs = static_cast<read_shared *>(mem);  // zeroed: every slot empty
+  rs->cap = cap;
+  return rs;
 }
 
-bool rs_set(read_shared *rs, std::uint32_t tid, std::uint32_t clk, const access_info &info) noexcept {
+void free_read_shared(read_shared *rs) noexcept {
+  if (rs) internal_free(rs, read_shared::bytes(rs->cap));
+}
+
+// Sets thread slot `tid` of the read clock, growing it (rare: moves it) when tid is beyond its
+// capacity. False when out of memory (the read is then not recorded).
+bool rs_set(read_shared *&rs, std::uint32_t tid, std::uint32_t clk, const access_info &info) noexcept {
   if (tid >= rs->cap) {
-    std::uint32_t cap = rs->cap ? rs->cap : 4;
-    while (cap <= tid) cap *= 2;
-    auto *e = static_cast<read_shared::entry *>(internal_alloc(cap * sizeof(read_shared::entry)));
-    if (!e) return false;
-    for (std::uint32_t i = 0; i < rs->cap; ++i) e[i] = rs->e[i];
-    if (rs->e) internal_free(rs->e, rs->cap * sizeof(read_shared::entry));
-    rs->e = e;
-    rs->cap = cap;
+    read_shared *bigger = new_read_shared(tid);
+    if (!bigger) return false;
+    for (std::uint32_t i = 0; i < rs->cap; ++i) {
+      bigger->clk()[i] = rs->clk()[i];
+      bigger->info()[i] = rs->info()[i];
+    }
+    free_read_shared(rs);
+    rs = bigger;
   }
-  rs->e[tid].clk = clk;
-  rs->e[tid].info = info;
+  rs->clk()[tid] = clk;
+  store_info(rs->info()[tid], info);
   return true;
 }
 
-read_shared *copy_read_shared(const read_shared *rs) noexcept {
-  void *mem = internal_alloc(sizeof(read_shared));
+read_shared *copy_read_shared(read_shared *rs) noexcept {
+  void *mem = internal_alloc(read_shared::bytes(rs->cap));
   if (!mem) return nullptr;
-  auto *c = new (mem) read_shared();
-  for (std::uint32_t t = 0; t < rs->cap; ++t)
-    if (rs->e[t].clk) rs_set(c, t, rs->e[t].clk, rs->e[t].info);
-  return c;
+  std::memcpy(mem, rs, read_shared::bytes(rs->cap));
+  return static_cast<read_shared *>(mem);
 }
 
 // What a race report needs about the earlier access.
@@ -240,10 +273,11 @@ access_byte(shadow_cell &cell, unsigned i, unsigned slot, epoch me, bool is_writ
     if (b.w && epoch_tid(b.w) != thr->tid && !C.covers(b.w) && !c.found)
       c = conflict{true, true, cell.winfo[b.wslot], epoch_tid(b.w), byte_addr};
     if (b.rs) {
+      std::uint32_t *clk = b.rs->clk();
       for (std::uint32_t t = 0; t < b.rs->cap; ++t) {
-        auto &e = b.rs->e[t];
-        if (e.clk && t != thr->tid && e.clk > C.get(t) && !c.found) c = conflict{true, false, e.info, t, byte_addr};
-        e.clk = 0;
+        if (clk[t] && t != thr->tid && clk[t] > C.get(t) && !c.found)
+          c = conflict{true, false, b.rs->info()[t], t, byte_addr};
+        clk[t] = 0;
       }
       // A small read clock is kept, emptied, for the next round of readers (a reader/writer
       // pattern would otherwise free and reallocate it at every write, through the allocator's
@@ -264,7 +298,7 @@ access_byte(shadow_cell &cell, unsigned i, unsigned slot, epoch me, bool is_writ
     return;
   }
   if (b.rs) {
-    if (thr->tid < b.rs->cap && b.rs->e[thr->tid].clk == epoch_clock(me)) return;
+    if (thr->tid < b.rs->cap && b.rs->clk()[thr->tid] == epoch_clock(me)) return;
   } else if (b.r == me) {
     return;
   }
@@ -277,13 +311,12 @@ access_byte(shadow_cell &cell, unsigned i, unsigned slot, epoch me, bool is_writ
     b.rslot = static_cast<std::uint8_t>(slot);
   } else {
     // A second, concurrent reader: switch to a read clock (per-thread infos live in it).
-    void *mem = internal_alloc(sizeof(read_shared));
-    if (!mem) {
+    read_shared *rs = new_read_shared(epoch_tid(b.r) > thr->tid ? epoch_tid(b.r) : thr->tid);
+    if (!rs) {
       b.r = me;
       b.rslot = static_cast<std::uint8_t>(slot);
       return;
     }
-    auto *rs = new (mem) read_shared();
     rs_set(rs, epoch_tid(b.r), epoch_clock(b.r), cell.rinfo[b.rslot]);
     rs_set(rs, thr->tid, epoch_clock(me), info);
     b.rs = rs;
@@ -291,34 +324,96 @@ access_byte(shadow_cell &cell, unsigned i, unsigned slot, epoch me, bool is_writ
   }
 }
 
-}  // namespace
+// The common access, inline: a whole granule of a uniform cell (an aligned 8-byte scalar) when there
+// is nothing to report and nothing to allocate. The same FastTrack rules as access_byte, minus the
+// conflict bookkeeping. Returns false, having changed nothing, when the general path must run
+// instead (a possible race, a second concurrent reader, a large read clock to free).
+__attribute__((always_inline)) inline bool access_granule_fast(shadow_cell &cell, thread_state *thr, epoch me,
+                                                               bool is_write, const access_info &info) noexcept {
+  byte_shadow &b = cell.b[0];
+  const vector_clock &C = thr->clock;
+  const std::uint32_t tid = thr->tid;
+  // An earlier access (epoch e, 0 = none) that cannot race with this one.
+  auto ordered = [&](epoch e) { return e == 0 || epoch_tid(e) == tid || C.covers(e); };
+  if (is_write) {
+    if (b.w == me) return true;  // same epoch: nothing new
+    if (!ordered(b.w)) return false;
+    if (read_shared *rs = b.rs) {
+      if (rs->cap > keep_read_clock_cap) return false;
+      std::uint32_t *clk = rs->clk();
+      for (std::uint32_t t = 0; t < rs->cap; ++t)
+        if (clk[t] && t != tid && clk[t] > C.get(t)) return false;
+      for (std::uint32_t t = 0; t < rs->cap; ++t)
+        if (clk[t]) clk[t] = 0;  // emptied, kept for the next readers (see access_byte)
+    } else if (!ordered(b.r)) {
+      return false;
+    }
+    b.w = me;
+    b.wslot = 0;
+    b.r = 0;
+    store_info(cell.winfo[0], info);
+    return true;
+  }
+  if (read_shared *rs = b.rs) {
+    if (tid >= rs->cap) return false;
+    std::uint32_t &mine = rs->clk()[tid];
+    if (mine == epoch_clock(me)) return true;
+    if (!ordered(b.w)) return false;
+    mine = epoch_clock(me);  // a new epoch of a known reader: the common read of a read-shared byte
+    store_info(rs->info()[tid], info);
+    return true;
+  }
+  if (b.r == me) return true;
+  if (!ordered(b.w) || !ordered(b.r)) return false;
+  b.r = me;
+  b.rslot = 0;
+  store_info(cell.rinfo[0], info);
+  return true;
+}
 
-void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
-                   const ::lockstep_source_site *site, std::uintptr_t pc) noexcept {
-  if (size == 0) return;
-  access_info info;
-  info.site = site;
-  info.pc = pc;
-  info.thread = thr->unique_id;
-  info.lockset = current_lockset(thr);
-  info.size = static_cast<std::uint32_t>(size);
-  const epoch me = make_epoch(thr->tid, thr->clock.get(thr->tid));
-  conflict c;
+// The cache-miss half of lock_cell: the shared table, creating the cell on first access.
+__attribute__((noinline)) shadow_cell *lock_cell_slow(thread_state::shadow_cache_entry &hint,
+                                                      std::uintptr_t g) noexcept {
   shadow_table &t = table();
+  for (;;) {
+    bool fresh;
+    shadow_cell *cell = t.get_or_create(g, [](shadow_cell &) {}, fresh);
+    if (!cell) return nullptr;
+    if (__builtin_expect(fresh, 0)) note_state_page(g, page_has_shadow);
+    cell->mtx.lock();
+    // A reset (free, forget_range) may have removed the cell, and another granule reused it,
+    // between the lookup and the lock: then look again rather than update someone else's state.
+    if (__builtin_expect(cell->addr.load(std::memory_order_relaxed) == g, 1)) {
+      hint.granule = g;
+      hint.cell = cell;
+      return cell;
+    }
+    cell->mtx.unlock();
+  }
+}
+
+// The cell of granule g, locked; null when out of memory. A cached cell is valid when, under its
+// lock, it still belongs to g: a reset clears `addr` under the cell's lock before recycling it (see
+// shadow_reset), so a recycled cell can never pass for g's.
+inline shadow_cell *lock_cell(thread_state *thr, std::uintptr_t g) noexcept {
+  thread_state::shadow_cache_entry &hint = thr->shadow_cache[(g >> 3) & (thread_state::shadow_cache_size - 1)];
+  if (__builtin_expect(hint.granule == g, 1)) {
+    auto *cell = static_cast<shadow_cell *>(hint.cell);
+    cell->mtx.lock();
+    if (__builtin_expect(cell->addr.load(std::memory_order_relaxed) == g, 1)) return cell;
+    cell->mtx.unlock();
+  }
+  return lock_cell_slow(hint, g);
+}
+
+// Any access: granule by granule, byte by byte where needed, with race reports.
+__attribute__((noinline)) void shadow_access_slow(thread_state *thr, std::uintptr_t addr, std::size_t size,
+                                                  bool is_write, const access_info &info, epoch me) noexcept {
+  conflict c;
   const std::uintptr_t end = addr + size;
   for (std::uintptr_t g = addr & ~std::uintptr_t{7}; g < end; g += 8) {
-    shadow_cell *cell;
-    for (;;) {
-      bool fresh;
-      cell = t.get_or_create(g, [](shadow_cell &) {}, fresh);
-      if (!cell) return;
-      if (__builtin_expect(fresh, 0)) note_state_page(g, page_has_shadow);
-      cell->mtx.lock();
-      // A reset (free, forget_range) may have removed the cell, and another granule reused it,
-      // between the lookup and the lock: then look again rather than update someone else's state.
-      if (__builtin_expect(cell->addr.load(std::memory_order_relaxed) == g, 1)) break;
-      cell->mtx.unlock();
-    }
+    shadow_cell *cell = lock_cell(thr, g);
+    if (!cell) return;
     spin_guard lk(cell->mtx, std::adopt_lock);
     const unsigned lo = static_cast<unsigned>((g < addr ? addr : g) - g);
     const unsigned hi = static_cast<unsigned>((g + 8 < end ? g + 8 : end) - g);
@@ -336,9 +431,9 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
     // The info goes in after the loop: the loop may still need the slot's previous content. Reads
     // of a read-shared byte keep their info in the read clock instead.
     if (is_write)
-      cell->winfo[lo] = info;
+      store_info(cell->winfo[lo], info);
     else if (!cell->b[lo].rs)
-      cell->rinfo[lo] = info;
+      store_info(cell->rinfo[lo], info);
   }
   if (c.found) {
     try {
@@ -346,6 +441,31 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
     } catch (...) {
     }
   }
+}
+
+}  // namespace
+
+void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
+                   const ::lockstep_source_site *site, std::uintptr_t pc) noexcept {
+  if (size == 0) return;
+  rt_scope sc(thr);
+  access_info info;
+  info.site = site;
+  info.pc = pc;
+  info.thread = thr->unique_id;
+  info.lockset = current_lockset(thr);
+  info.size = static_cast<std::uint32_t>(size);
+  const epoch me = make_epoch(thr->tid, thr->clock.get(thr->tid));
+  if (__builtin_expect((addr & 7) == 0 && size == 8, 1)) {
+    shadow_cell *cell = lock_cell(thr, addr);
+    if (!cell) return;
+    const bool done = cell->uniform && access_granule_fast(*cell, thr, me, is_write, info);
+    cell->mtx.unlock();
+    // Otherwise the general path starts over: it sees whatever the cell holds by then, as if this
+    // access had come a moment later.
+    if (done) return;
+  }
+  shadow_access_slow(thr, addr, size, is_write, info, me);
 }
 
 void lockset_fork_lock() noexcept;
@@ -373,6 +493,9 @@ void shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
     if (whole) {
       t.remove(g, [](shadow_cell &cell) {
         spin_guard lk(cell.mtx);
+        // Under the cell's lock, so that whoever locks it next (through a thread's cell cache or a
+        // table lookup that stood on it) sees that it no longer belongs to g.
+        cell.addr.store(0, std::memory_order_relaxed);
         clear_cell(cell);
       });
       continue;
