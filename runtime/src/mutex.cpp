@@ -192,9 +192,21 @@ static void misuse_report(thread_state *thr, std::string_view kind, std::uintptr
   emit(thr, std::move(r));
 }
 
+// The record of a lock, through the thread's cache of recently locked objects. A cached record is
+// checked to still stand for `addr` (a destroy recycles records); the window between that check and
+// its use is the one every lock-free table lookup has, and only a program destroying a mutex while
+// locking it can hit it.
+static sync_var *lock_record(thread_state *thr, std::uintptr_t addr, sync_kind kind) noexcept {
+  thread_state::sync_cache_entry &e = thr->sync_cache[(addr >> 6) & (thread_state::sync_cache_size - 1)];
+  if (__builtin_expect(e.addr == addr, 1) && e.sync->addr.load(std::memory_order_acquire) == addr) return e.sync;
+  sync_var *s = sync_get_or_create(addr, kind);
+  if (s) e = {addr, s};
+  return s;
+}
+
 sync_var *mutex_pre_lock(thread_state *thr, std::uintptr_t addr, lock_flags f, bool shared, acquire_mode mode,
                          std::uintptr_t /*pc*/) noexcept {
-  sync_var *s = sync_get_or_create(addr, f.is_rwlock ? sync_kind::rwlock : sync_kind::mutex);
+  sync_var *s = lock_record(thr, addr, f.is_rwlock ? sync_kind::rwlock : sync_kind::mutex);
   if (!s) return nullptr;
   if (__builtin_expect(s->kind == sync_kind::unknown, 0)) {  // first seen through a naming call
     spin_guard g(s->mtx);

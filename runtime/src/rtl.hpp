@@ -169,6 +169,14 @@ struct thread_state {
   };
   static constexpr unsigned shadow_cache_size = 64;  // 1 KiB per thread
   shadow_cache_entry shadow_cache[shadow_cache_size] = {};
+  // mutex.cpp: the records of recently locked objects, direct-mapped by address, so a lock skips the
+  // sync table. A hit is used only while the record still carries that address (as held_lock::sync).
+  struct sync_cache_entry {
+    std::uintptr_t addr;
+    sync_var *sync;
+  };
+  static constexpr unsigned sync_cache_size = 8;
+  sync_cache_entry sync_cache[sync_cache_size] = {};
   // Lock-order edge cache: (from,to,gates) hashes this thread already gave to the graph.
   std::uint64_t edge_cache[256] = {};
   std::uint64_t edge_cache_gen = 0;
