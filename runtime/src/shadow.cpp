@@ -406,9 +406,27 @@ inline shadow_cell *lock_cell(thread_state *thr, std::uintptr_t g) noexcept {
   return lock_cell_slow(hint, g);
 }
 
+// Where the calling thread's access happens, for the shadow's info slots.
+inline access_info make_info(thread_state *thr, std::size_t size, const ::lockstep_source_site *site,
+                             std::uintptr_t pc) noexcept {
+  access_info info;
+  info.site = site;
+  info.pc = pc;
+  info.thread = thr->unique_id;
+  info.lockset = current_lockset(thr);
+  info.size = static_cast<std::uint32_t>(size);
+  return info;
+}
+
+inline epoch current_epoch(const thread_state *thr) noexcept { return make_epoch(thr->tid, thr->clock.get(thr->tid)); }
+
 // Any access: granule by granule, byte by byte where needed, with race reports.
 __attribute__((noinline)) void shadow_access_slow(thread_state *thr, std::uintptr_t addr, std::size_t size,
-                                                  bool is_write, const access_info &info, epoch me) noexcept {
+                                                  bool is_write, const ::lockstep_source_site *site,
+                                                  std::uintptr_t pc) noexcept {
+  rt_scope sc(thr);
+  const access_info info = make_info(thr, size, site, pc);
+  const epoch me = current_epoch(thr);
   conflict c;
   const std::uintptr_t end = addr + size;
   for (std::uintptr_t g = addr & ~std::uintptr_t{7}; g < end; g += 8) {
@@ -443,29 +461,32 @@ __attribute__((noinline)) void shadow_access_slow(thread_state *thr, std::uintpt
   }
 }
 
+// An aligned 8-byte access through access_granule_fast; false when the general path must run.
+__attribute__((always_inline)) inline bool access_aligned8(thread_state *thr, std::uintptr_t addr, bool is_write,
+                                                           const ::lockstep_source_site *site,
+                                                           std::uintptr_t pc) noexcept {
+  rt_scope sc(thr);
+  const access_info info = make_info(thr, 8, site, pc);  // before the cell lock: may take the lock-set table's
+  const epoch me = current_epoch(thr);
+  shadow_cell *cell = lock_cell(thr, addr);
+  if (!cell) return true;  // out of memory: the access goes unrecorded, as on the general path
+  const bool done = cell->uniform && access_granule_fast(*cell, thr, me, is_write, info);
+  cell->mtx.unlock();
+  return done;
+}
+
 }  // namespace
 
 void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
                    const ::lockstep_source_site *site, std::uintptr_t pc) noexcept {
-  if (size == 0) return;
-  rt_scope sc(thr);
-  access_info info;
-  info.site = site;
-  info.pc = pc;
-  info.thread = thr->unique_id;
-  info.lockset = current_lockset(thr);
-  info.size = static_cast<std::uint32_t>(size);
-  const epoch me = make_epoch(thr->tid, thr->clock.get(thr->tid));
   if (__builtin_expect((addr & 7) == 0 && size == 8, 1)) {
-    shadow_cell *cell = lock_cell(thr, addr);
-    if (!cell) return;
-    const bool done = cell->uniform && access_granule_fast(*cell, thr, me, is_write, info);
-    cell->mtx.unlock();
+    if (access_aligned8(thr, addr, is_write, site, pc)) return;
     // Otherwise the general path starts over: it sees whatever the cell holds by then, as if this
     // access had come a moment later.
-    if (done) return;
+  } else if (size == 0) {
+    return;
   }
-  shadow_access_slow(thr, addr, size, is_write, info, me);
+  shadow_access_slow(thr, addr, size, is_write, site, pc);
 }
 
 void lockset_fork_lock() noexcept;
