@@ -142,15 +142,18 @@ static std::vector<report_lock> held_locks_of(thread_state *thr) {
   return v;
 }
 
+// Drops entry `h` (a pointer into thr->held) from the held set.
+static void remove_held_entry(thread_state *thr, held_lock *h) noexcept {
+  for (held_lock *next = h + 1; next < thr->held + thr->nheld; ++next) next[-1] = *next;
+  --thr->nheld;
+  thr->lockset_dirty = true;
+}
+
 static void remove_held(thread_state *thr, std::uintptr_t addr) noexcept {
-  for (std::uint32_t i = thr->nheld; i-- > 0;) {
-    if (thr->held[i].addr != addr) continue;
-    for (std::uint32_t j = i + 1; j < thr->nheld; ++j) thr->held[j - 1] = thr->held[j];
-    --thr->nheld;
-    thr->lockset_dirty = true;
-    return;
-  }
-  if (thr->held_overflow) --thr->held_overflow;
+  if (held_lock *h = find_held(thr, addr))
+    remove_held_entry(thr, h);
+  else if (thr->held_overflow)
+    --thr->held_overflow;
 }
 
 static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool shared, std::uintptr_t pc,
@@ -280,23 +283,27 @@ void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std:
     if (s->recursion == 0 || !f.recursive) {
       s->recursion = 0;
       s->owner.store(0, std::memory_order_release);
-      remove_held(thr, addr);
+      if (h)
+        remove_held_entry(thr, h);
+      else
+        remove_held(thr, addr);  // beyond max_held: only counted
     }
     return;
   }
   enum { ok, not_locked, not_owner } verdict = ok;
   std::uint32_t owner_tid1 = 0, owner_stack = 0;
   std::uintptr_t owner_pc = 0;
-  bool done_holding = false;
   if (!s) {
     verdict = not_locked;
   } else {
     spin_guard g(s->mtx);
     const std::uint32_t owner = s->owner.load(std::memory_order_relaxed);
     if (f.is_rwlock && h && h->shared && s->readers > 0) {
+      // A reader's unlock (the common case of this slow half).
       --s->readers;
       release(thr, s->read_clock);  // readers only join: several may release concurrently
-      done_holding = true;
+      remove_held_entry(thr, h);  // thread-local, bounded: fine under the record's lock
+      return;
     } else if (owner != 0) {
       verdict = not_owner;
       owner_tid1 = owner;
@@ -312,7 +319,6 @@ void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std:
       verdict = not_locked;
     }
   }
-  if (done_holding) remove_held(thr, addr);
   if (verdict == ok) return;
   try {
     if (verdict == not_locked)
