@@ -147,6 +147,9 @@ static void remove_held_entry(thread_state *thr, held_lock *h) noexcept {
   for (held_lock *next = h + 1; next < thr->held + thr->nheld; ++next) next[-1] = *next;
   --thr->nheld;
   thr->lockset_dirty = true;
+  std::uint64_t hash = lockset_hash_seed;  // usually zero or one lock left: cheap to redo
+  for (std::uint32_t i = 0; i < thr->nheld; ++i) hash = lockset_hash_step(hash, thr->held[i]);
+  thr->held_hash = hash;
 }
 
 static void remove_held(thread_state *thr, std::uintptr_t addr) noexcept {
@@ -162,7 +165,9 @@ static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool 
     ++thr->held_overflow;  // deeper nesting than we track: those locks miss from reports and the graph
     return;
   }
-  thr->held[thr->nheld++] = held_lock{s, addr, s->lock_id, stack, pc, shared};
+  thr->held[thr->nheld] = held_lock{s, addr, s->lock_id, stack, pc, shared};
+  thr->held_hash = lockset_hash_step(thr->nheld ? thr->held_hash : lockset_hash_seed, thr->held[thr->nheld]);
+  ++thr->nheld;
   thr->lockset_dirty = true;
 }
 

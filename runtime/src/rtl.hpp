@@ -155,6 +155,7 @@ struct thread_state {
   std::uint32_t held_overflow = 0;     // acquisitions beyond max_held (not tracked, counted)
   std::uint32_t lockset = 0;           // interned id of the held set, valid when !lockset_dirty
   bool lockset_dirty = true;
+  std::uint64_t held_hash = 0;         // lockset_hash of held[0..nheld), kept by push/remove (mutex.cpp)
   // Recently interned held sets: (hash of the held addresses, id), so re-taking the same locks
   // does not go back to the depot.
   std::uint64_t lockset_cache_key[16] = {};
@@ -334,6 +335,32 @@ std::size_t shadow_cell_count() noexcept;
 std::uint32_t current_lockset_slow(thread_state *thr) noexcept;
 inline std::uint32_t current_lockset(thread_state *thr) noexcept {
   return __builtin_expect(!thr->lockset_dirty, 1) ? thr->lockset : current_lockset_slow(thr);
+}
+// The held set's hash, built one lock at a time (order matters): kept up to date in
+// thread_state::held_hash so that finding a set again after lock/unlock costs no loop.
+constexpr std::uint64_t lockset_hash_seed = 0x9E3779B97F4A7C15ull;
+inline std::uint64_t lockset_hash_step(std::uint64_t h, const held_lock &l) noexcept {
+  h ^= l.addr | (l.shared ? 1 : 0);
+  h *= 0xff51afd7ed558ccdull;
+  return h ^ (h >> 29);
+}
+// The common refresh after a lock or unlock, inline: no locks held, or a set found in the
+// thread's two-way lock-set cache (see current_lockset_slow). False when the set must be interned.
+inline bool refresh_lockset_cached(thread_state *thr) noexcept {
+  std::uint32_t id = 0;
+  if (thr->nheld) {
+    const std::uint64_t h = thr->held_hash | 1;
+    const unsigned slot = static_cast<unsigned>(h >> 60), other = slot ^ 8;
+    if (thr->lockset_cache_key[slot] == h)
+      id = thr->lockset_cache_id[slot];
+    else if (thr->lockset_cache_key[other] == h)
+      id = thr->lockset_cache_id[other];
+    else
+      return false;
+  }
+  thr->lockset = id;
+  thr->lockset_dirty = false;
+  return true;
 }
 std::vector<report_lock> lockset_locks(std::uint32_t lockset);
 

@@ -461,32 +461,53 @@ __attribute__((noinline)) void shadow_access_slow(thread_state *thr, std::uintpt
   }
 }
 
-// An aligned 8-byte access through access_granule_fast; false when the general path must run.
-__attribute__((always_inline)) inline bool access_aligned8(thread_state *thr, std::uintptr_t addr, bool is_write,
-                                                           const ::lockstep_source_site *site,
+// The first access after the held locks changed (once per critical section): finds the new lock
+// set's id, then goes round again. Out of line, so the fast path makes no call.
+__attribute__((noinline)) void access_after_lockset_change(thread_state *thr, std::uintptr_t addr, std::size_t size,
+                                                           bool is_write, const ::lockstep_source_site *site,
                                                            std::uintptr_t pc) noexcept {
-  rt_scope sc(thr);
-  const access_info info = make_info(thr, 8, site, pc);  // before the cell lock: may take the lock-set table's
-  const epoch me = current_epoch(thr);
-  shadow_cell *cell = lock_cell(thr, addr);
-  if (!cell) return true;  // out of memory: the access goes unrecorded, as on the general path
-  const bool done = cell->uniform && access_granule_fast(*cell, thr, me, is_write, info);
-  cell->mtx.unlock();
-  return done;
+  if (!refresh_lockset_cached(thr)) {
+    rt_scope sc(thr);  // the interner takes a spinlock of its own
+    current_lockset_slow(thr);
+  }
+  shadow_access(thr, addr, size, is_write, site, pc);
 }
 
 }  // namespace
 
+// The common access (an aligned 8-byte scalar, its cell cached and uniform, the lock set interned,
+// nothing to report or allocate) runs here without a call; anything else leaves through a tail
+// call before touching the shadow, so this path saves no registers.
 void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
                    const ::lockstep_source_site *site, std::uintptr_t pc) noexcept {
-  if (__builtin_expect((addr & 7) == 0 && size == 8, 1)) {
-    if (access_aligned8(thr, addr, is_write, site, pc)) return;
-    // Otherwise the general path starts over: it sees whatever the cell holds by then, as if this
-    // access had come a moment later.
-  } else if (size == 0) {
-    return;
+  if (__builtin_expect((addr & 7) != 0 || size != 8, 0))
+    return shadow_access_slow(thr, addr, size, is_write, site, pc);
+  if (__builtin_expect(thr->lockset_dirty, 0)) return access_after_lockset_change(thr, addr, size, is_write, site, pc);
+  const thread_state::shadow_cache_entry &hint =
+      thr->shadow_cache[(addr >> 3) & (thread_state::shadow_cache_size - 1)];
+  if (__builtin_expect(hint.granule != addr, 0)) return shadow_access_slow(thr, addr, size, is_write, site, pc);
+  auto *cell = static_cast<shadow_cell *>(hint.cell);
+  ++thr->in_rt;  // rule 3, before the cell lock: a signal handler's access must not wait for it
+  if (__builtin_expect(!cell->mtx.try_lock(), 0)) {
+    --thr->in_rt;
+    return shadow_access_slow(thr, addr, size, is_write, site, pc);  // waits for the lock there
   }
-  shadow_access_slow(thr, addr, size, is_write, site, pc);
+  // Still this granule's cell (see lock_cell), in the uniform state the fast path handles?
+  bool done = false;
+  if (__builtin_expect(cell->addr.load(std::memory_order_relaxed) == addr && cell->uniform, 1)) {
+    access_info info;
+    info.site = site;
+    info.pc = pc;
+    info.thread = thr->unique_id;
+    info.lockset = thr->lockset;
+    info.size = 8;
+    done = access_granule_fast(*cell, thr, current_epoch(thr), is_write, info);
+  }
+  cell->mtx.unlock();
+  --thr->in_rt;
+  // Otherwise the general path starts over: it sees whatever the cell holds by then, as if this
+  // access had come a moment later.
+  if (__builtin_expect(!done, 0)) return shadow_access_slow(thr, addr, size, is_write, site, pc);
 }
 
 void lockset_fork_lock() noexcept;
@@ -623,20 +644,12 @@ std::uint32_t current_lockset_slow(thread_state *thr) noexcept {
   // Interned lazily, at the first access after the held set changed: lock/unlock pay nothing for it,
   // and a per-thread cache keyed by a hash of the held set skips the table when the same locks are
   // taken again (the common loop: lock, access, unlock).
-  thr->lockset_dirty = false;
-  if (thr->nheld == 0) return thr->lockset = 0;
-  std::uint64_t h = 0x9E3779B97F4A7C15ull;
-  for (std::uint32_t i = 0; i < thr->nheld; ++i) {
-    h ^= thr->held[i].addr | (thr->held[i].shared ? 1 : 0);
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 29;
-  }
-  h |= 1;
   // Two-way: a set is looked for in its slot and that slot's partner, so two sets a thread
   // alternates between (e.g. a rwlock held shared, then exclusive) never evict each other.
+  if (refresh_lockset_cached(thr)) return thr->lockset;
+  thr->lockset_dirty = false;
+  const std::uint64_t h = thr->held_hash | 1;
   const unsigned slot = static_cast<unsigned>(h >> 60), other = slot ^ 8;
-  if (thr->lockset_cache_key[slot] == h) return thr->lockset = thr->lockset_cache_id[slot];
-  if (thr->lockset_cache_key[other] == h) return thr->lockset = thr->lockset_cache_id[other];
   thr->lockset = lockset_intern(thr, h);
   thr->lockset_cache_key[other] = thr->lockset_cache_key[slot];  // the previous occupant moves over
   thr->lockset_cache_id[other] = thr->lockset_cache_id[slot];
