@@ -440,7 +440,15 @@ __attribute__((noinline)) void shadow_access_slow(thread_state *thr, std::uintpt
         access_byte(*cell, 0, 0, me, is_write, info, c, g, thr);
       } else {
         for (unsigned i = 0; i < 8; ++i) access_byte(*cell, i, 0, me, is_write, info, c, g + i, thr);
-        if (is_write) cell->uniform = true;  // every byte now holds this write and no reads
+        if (is_write) {
+          // Every byte now holds this write and no reads; b[1..7] go stale, so their (emptied) read
+          // clocks are freed now: split_cell would overwrite the pointers.
+          for (unsigned i = 1; i < 8; ++i) {
+            free_read_shared(cell->b[i].rs);
+            cell->b[i].rs = nullptr;
+          }
+          cell->uniform = true;
+        }
       }
     } else {
       if (cell->uniform) split_cell(*cell);
