@@ -203,23 +203,26 @@ struct once_context_saver {
   }
 };
 
+// The real acquisition call for a mode (no tracking).
+int rw_lock_real(pthread_rwlock_t *l, bool shared, acquire_mode mode, const timespec *abstime, clockid_t clock,
+                 bool clock_given) {
+  switch (mode) {
+  case acquire_mode::try_:
+    return shared ? real_pthread_rwlock_tryrdlock()(l) : real_pthread_rwlock_trywrlock()(l);
+  case acquire_mode::timed:
+    if (clock_given)
+      return shared ? real_pthread_rwlock_clockrdlock()(l, clock, abstime)
+                    : real_pthread_rwlock_clockwrlock()(l, clock, abstime);
+    return shared ? real_pthread_rwlock_timedrdlock()(l, abstime) : real_pthread_rwlock_timedwrlock()(l, abstime);
+  default:
+    return shared ? real_pthread_rwlock_rdlock()(l) : real_pthread_rwlock_wrlock()(l);
+  }
+}
+
 int rw_lock(pthread_rwlock_t *l, bool shared, acquire_mode mode, const timespec *abstime, clockid_t clock,
                    bool clock_given, std::uintptr_t pc) {
   thread_state *thr = entry();
-  auto plain = [&]() -> int {
-    switch (mode) {
-    case acquire_mode::try_:
-      return shared ? real_pthread_rwlock_tryrdlock()(l) : real_pthread_rwlock_trywrlock()(l);
-    case acquire_mode::timed:
-      if (clock_given)
-        return shared ? real_pthread_rwlock_clockrdlock()(l, clock, abstime)
-                      : real_pthread_rwlock_clockwrlock()(l, clock, abstime);
-      return shared ? real_pthread_rwlock_timedrdlock()(l, abstime) : real_pthread_rwlock_timedwrlock()(l, abstime);
-    default:
-      return shared ? real_pthread_rwlock_rdlock()(l) : real_pthread_rwlock_wrlock()(l);
-    }
-  };
-  if (!thr) return plain();
+  if (!thr) return rw_lock_real(l, shared, mode, abstime, clock, clock_given);
   rt_scope sc(thr);
   sync_var *s = mutex_pre_lock(thr, addr_of(l), rwlock_flags(), shared, mode, pc);
   int r;
@@ -232,9 +235,9 @@ int rw_lock(pthread_rwlock_t *l, bool shared, acquire_mode mode, const timespec 
             return shared ? real_pthread_rwlock_clockrdlock()(l, CLOCK_MONOTONIC, dl)
                           : real_pthread_rwlock_clockwrlock()(l, CLOCK_MONOTONIC, dl);
           },
-          plain);
+          [l, shared] { return rw_lock_real(l, shared, acquire_mode::blocking, nullptr, 0, false); });
   } else {
-    r = plain();
+    r = rw_lock_real(l, shared, mode, abstime, clock, clock_given);
   }
   if (r == 0) mutex_post_lock(thr, s, addr_of(l), shared, mode, pc);
   return r;
