@@ -14,7 +14,7 @@ void spinlock::lock_slow() noexcept {
   for (int i = 0;; ++i) {
     if (!flag_.load(std::memory_order_relaxed) && !flag_.exchange(true, std::memory_order_acquire)) return;
     if (i < 64)
-      __builtin_ia32_pause();
+      cpu_relax();
     else
       sched_yield();
   }

@@ -10,15 +10,28 @@ using namespace lockstep::rt;
 
 namespace {
 
-inline void annotate(const volatile void *addr, std::size_t size, bool is_write, const lockstep_source_site *site,
-                     std::uintptr_t pc) noexcept {
-  thread_state *thr = cur_thread();
+void annotate_tracked(thread_state *thr, const volatile void *addr, std::size_t size, bool is_write,
+                      const lockstep_source_site *site, std::uintptr_t pc) noexcept {
   // Inside the runtime (a signal handler interrupted it) the access is dropped rather than risking
   // re-entry into a cell this thread may already have locked.
   // (ignore_accesses also carries detect_races=0, copied when the thread was registered.)
-  if (!thr || thr->in_rt || thr->ignore_accesses) return;
-  rt_scope sc(thr);
+  if (thr->in_rt || thr->ignore_accesses) return;
+  // A tail call: shadow_access marks the thread as inside the runtime itself (rule 3).
   shadow_access(thr, reinterpret_cast<std::uintptr_t>(addr), size, is_write, site, pc);
+}
+
+// The first access of a thread the runtime has not seen yet (out of line: the common entry then
+// saves no registers and ends in a tail call).
+__attribute__((noinline)) void annotate_new_thread(const volatile void *addr, std::size_t size, bool is_write,
+                                                   const lockstep_source_site *site, std::uintptr_t pc) noexcept {
+  if (thread_state *thr = cur_thread()) annotate_tracked(thr, addr, size, is_write, site, pc);
+}
+
+inline void annotate(const volatile void *addr, std::size_t size, bool is_write, const lockstep_source_site *site,
+                     std::uintptr_t pc) noexcept {
+  thread_state *thr = cur_thread_if_any();
+  if (__builtin_expect(thr == nullptr, 0)) return annotate_new_thread(addr, size, is_write, site, pc);
+  annotate_tracked(thr, addr, size, is_write, site, pc);
 }
 
 // Names live as long as the program: copied once into runtime memory.

@@ -155,15 +155,21 @@ std::vector<report_lock> held_locks_of(thread_state *thr) {
   return v;
 }
 
+// Drops entry `h` (a pointer into thr->held) from the held set.
+static void remove_held_entry(thread_state *thr, held_lock *h) noexcept {
+  for (held_lock *next = h + 1; next < thr->held + thr->nheld; ++next) next[-1] = *next;
+  --thr->nheld;
+  thr->lockset_dirty = true;
+  std::uint64_t hash = lockset_hash_seed;  // usually zero or one lock left: cheap to redo
+  for (std::uint32_t i = 0; i < thr->nheld; ++i) hash = lockset_hash_step(hash, thr->held[i]);
+  thr->held_hash = hash;
+}
+
 static void remove_held(thread_state *thr, std::uintptr_t addr) noexcept {
-  for (std::uint32_t i = thr->nheld; i-- > 0;) {
-    if (thr->held[i].addr != addr) continue;
-    for (std::uint32_t j = i + 1; j < thr->nheld; ++j) thr->held[j - 1] = thr->held[j];
-    --thr->nheld;
-    thr->lockset_dirty = true;
-    return;
-  }
-  if (thr->held_overflow) --thr->held_overflow;
+  if (held_lock *h = find_held(thr, addr))
+    remove_held_entry(thr, h);
+  else if (thr->held_overflow)
+    --thr->held_overflow;
 }
 
 static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool shared, std::uintptr_t pc,
@@ -172,15 +178,18 @@ static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool 
     ++thr->held_overflow;  // deeper nesting than we track: those locks miss from reports and the graph
     return;
   }
-  held_lock &h = thr->held[thr->nheld++];
+  held_lock &h = thr->held[thr->nheld];
   h.sync = s;
   h.addr = addr;
   h.lock_id = s->lock_id;
   h.stack = stack;
   h.pc = pc;
   h.shared = shared;
+  h.reentries = 0;
   // A few loads now; the whole stack only if a report or a new lock-order edge asks (held_stack).
   fp_stack_prefix(pc, thr->stack, h.where);
+  thr->held_hash = lockset_hash_step(thr->nheld ? thr->held_hash : lockset_hash_seed, h);
+  ++thr->nheld;
   thr->lockset_dirty = true;
 }
 
@@ -212,9 +221,21 @@ static void misuse_report(thread_state *thr, std::string_view kind, std::uintptr
   emit(thr, std::move(r));
 }
 
+// The record of a lock, through the thread's cache of recently locked objects. A cached record is
+// checked to still stand for `addr` (a destroy recycles records); the window between that check and
+// its use is the one every lock-free table lookup has, and only a program destroying a mutex while
+// locking it can hit it.
+static sync_var *lock_record(thread_state *thr, std::uintptr_t addr, sync_kind kind) noexcept {
+  thread_state::sync_cache_entry &e = thr->sync_cache[(addr >> 6) & (thread_state::sync_cache_size - 1)];
+  if (__builtin_expect(e.addr == addr, 1) && e.sync->addr.load(std::memory_order_acquire) == addr) return e.sync;
+  sync_var *s = sync_get_or_create(addr, kind);
+  if (s) e = {addr, s};
+  return s;
+}
+
 sync_var *mutex_pre_lock(thread_state *thr, std::uintptr_t addr, lock_flags f, bool shared, acquire_mode mode,
                          std::uintptr_t /*pc*/) noexcept {
-  sync_var *s = sync_get_or_create(addr, f.is_rwlock ? sync_kind::rwlock : sync_kind::mutex);
+  sync_var *s = lock_record(thr, addr, f.is_rwlock ? sync_kind::rwlock : sync_kind::mutex);
   if (!s) return nullptr;
   if (__builtin_expect(s->kind == sync_kind::unknown, 0)) {  // first seen through a naming call
     spin_guard g(s->mtx);
@@ -267,7 +288,9 @@ void mutex_post_lock(thread_state *thr, sync_var *s, std::uintptr_t addr, bool s
   } else {
     spin_guard g(s->mtx);
     ++s->readers;
-    first = find_held(thr, addr) == nullptr;
+    held_lock *again = find_held(thr, addr);
+    first = again == nullptr;
+    if (again) ++again->reentries;  // POSIX lets a thread hold several read locks of one rwlock
     acquire(thr, s->clock);  // written only by writers, none of which can hold it now
     if (want_order && first) id = ensure_lock_id(s);
   }
@@ -288,23 +311,30 @@ void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std:
     if (s->recursion == 0 || !f.recursive) {
       s->recursion = 0;
       s->owner.store(0, std::memory_order_release);
-      remove_held(thr, addr);
+      if (h)
+        remove_held_entry(thr, h);
+      else
+        remove_held(thr, addr);  // beyond max_held: only counted
     }
     return;
   }
   enum { ok, not_locked, not_owner } verdict = ok;
   std::uint32_t owner_tid1 = 0, owner_stack = 0;
   std::uintptr_t owner_pc = 0;
-  bool done_holding = false;
   if (!s) {
     verdict = not_locked;
   } else {
     spin_guard g(s->mtx);
     const std::uint32_t owner = s->owner.load(std::memory_order_relaxed);
     if (f.is_rwlock && h && h->shared && s->readers > 0) {
+      // A reader's unlock (the common case of this slow half).
       --s->readers;
       release(thr, s->read_clock);  // readers only join: several may release concurrently
-      done_holding = true;
+      if (h->reentries)
+        --h->reentries;  // still read-locked by this thread
+      else
+        remove_held_entry(thr, h);  // thread-local, bounded: fine under the record's lock
+      return;
     } else if (owner != 0) {
       verdict = not_owner;
       owner_tid1 = owner;
@@ -320,7 +350,6 @@ void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std:
       verdict = not_locked;
     }
   }
-  if (done_holding) remove_held(thr, addr);
   if (verdict == ok) return;
   try {
     if (verdict == not_locked)

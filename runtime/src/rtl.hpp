@@ -37,6 +37,15 @@ namespace lockstep::rt {
 // ---------------------------------------------------------------------------------------------------
 // Primitives of our own.
 
+// Tells the core we are spinning (frees resources for the sibling hyperthread, saves power).
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
 // A test-and-test-and-set lock that yields under contention. Never a pthread mutex (rule 2). Unlike
 // the reporting layer's spin_mutex, its uncontended path is inline: it guards every lock event.
 class spinlock {
@@ -143,6 +152,7 @@ struct held_lock {
   std::uint32_t stack;       // depot id of the whole acquisition stack, 0 until something needed it
   std::uintptr_t pc;         // call site of the acquisition
   bool shared;               // held in shared (reader) mode
+  std::uint32_t reentries;   // further read locks of the same rwlock this thread holds (shared only)
   stack_prefix where;        // the acquisition's innermost frames (see held_stack)
 };
 
@@ -159,6 +169,7 @@ struct thread_state {
   std::uint32_t held_overflow = 0;     // acquisitions beyond max_held (not tracked, counted)
   std::uint32_t lockset = 0;           // interned id of the held set, valid when !lockset_dirty
   bool lockset_dirty = true;
+  std::uint64_t held_hash = 0;         // lockset_hash of held[0..nheld), kept by push/remove (mutex.cpp)
   // Recently interned held sets: (hash of the held addresses, id), so re-taking the same locks
   // does not go back to the depot.
   std::uint64_t lockset_cache_key[16] = {};
@@ -167,6 +178,23 @@ struct thread_state {
   // Recent access stacks, by stack_hash -> depot id (fp_stack_id): a repeated stack skips the depot.
   std::uint64_t stack_cache_key[64] = {};
   std::uint32_t stack_cache_id[64] = {};
+  // shadow.cpp: the shadow cells of recently accessed granules, direct-mapped by granule address, so
+  // an access usually skips the shared table. Only a hint: cells are recycled, never unmapped, and
+  // every hit is re-checked under the cell's lock.
+  struct shadow_cache_entry {
+    std::uintptr_t granule;
+    void *cell;
+  };
+  static constexpr unsigned shadow_cache_size = 64;  // 1 KiB per thread
+  shadow_cache_entry shadow_cache[shadow_cache_size] = {};
+  // mutex.cpp: the records of recently locked objects, direct-mapped by address, so a lock skips the
+  // sync table. A hit is used only while the record still carries that address (as held_lock::sync).
+  struct sync_cache_entry {
+    std::uintptr_t addr;
+    sync_var *sync;
+  };
+  static constexpr unsigned sync_cache_size = 8;
+  sync_cache_entry sync_cache[sync_cache_size] = {};
   // Lock-order edge cache: (from,to,gates) hashes this thread already gave to the graph.
   std::uint64_t edge_cache[256] = {};
   std::uint64_t edge_cache_gen = 0;
@@ -320,7 +348,8 @@ void deadlock_on_unblock(thread_state *thr) noexcept;
 // Milliseconds a blocking call waits before the wait-for check (0: detection off).
 int deadlock_check_interval_ms() noexcept;
 
-// shadow.cpp: annotated memory accesses.
+// shadow.cpp: annotated memory accesses. The caller checked thr->in_rt; shadow_access sets it
+// while it works.
 void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
                    const ::lockstep_source_site *site, std::uintptr_t pc) noexcept;
 // Forgets the shadow of a memory range (freed or re-used memory).
@@ -330,6 +359,32 @@ std::size_t shadow_cell_count() noexcept;
 std::uint32_t current_lockset_slow(thread_state *thr) noexcept;
 inline std::uint32_t current_lockset(thread_state *thr) noexcept {
   return __builtin_expect(!thr->lockset_dirty, 1) ? thr->lockset : current_lockset_slow(thr);
+}
+// The held set's hash, built one lock at a time (order matters): kept up to date in
+// thread_state::held_hash so that finding a set again after lock/unlock costs no loop.
+constexpr std::uint64_t lockset_hash_seed = 0x9E3779B97F4A7C15ull;
+inline std::uint64_t lockset_hash_step(std::uint64_t h, const held_lock &l) noexcept {
+  h ^= l.addr | (l.shared ? 1 : 0);
+  h *= 0xff51afd7ed558ccdull;
+  return h ^ (h >> 29);
+}
+// The common refresh after a lock or unlock, inline: no locks held, or a set found in the
+// thread's two-way lock-set cache (see current_lockset_slow). False when the set must be interned.
+inline bool refresh_lockset_cached(thread_state *thr) noexcept {
+  std::uint32_t id = 0;
+  if (thr->nheld) {
+    const std::uint64_t h = thr->held_hash | 1;
+    const unsigned slot = static_cast<unsigned>(h >> 60), other = slot ^ 8;
+    if (thr->lockset_cache_key[slot] == h)
+      id = thr->lockset_cache_id[slot];
+    else if (thr->lockset_cache_key[other] == h)
+      id = thr->lockset_cache_id[other];
+    else
+      return false;
+  }
+  thr->lockset = id;
+  thr->lockset_dirty = false;
+  return true;
 }
 std::vector<report_lock> lockset_locks(std::uint32_t lockset);
 

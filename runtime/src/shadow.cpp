@@ -6,12 +6,16 @@
 // both sides of a race can be reported with their stacks. A race is an earlier access not covered by the current thread's
 // vector clock: found whatever the interleaving, as long as both accesses ran.
 //
-// Performance: an access is one table lookup, one cell spinlock and, per byte, an epoch compare
-// ("same epoch as last time" exits at once). Cells are allocated on first access only.
+// Performance: an access is one lookup in the thread's cell cache (the shared table on a miss), one
+// cell spinlock and, per byte, an epoch compare ("same epoch as last time" exits at once). Aligned
+// 8-byte accesses that find nothing to report take an inline path that writes only what changed: a
+// reader's new epoch is one 4-byte store, and where the access happened is stored only when it
+// differs from what its slot holds. Cells are allocated on first access only.
 #include <sys/mman.h>
 
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include <lockstep/annotations.hpp>
@@ -51,24 +55,45 @@ private:
   bool done_ = false;
 };
 
-// Stores the current access into a slot. A thread that accesses the same memory again from the same
-// call site keeps the slot's stack: walking the stack at every access would cost more than the rest
-// of the access, and in the loops where this repeats the stack is nearly always the same. So the
-// stack shown for an earlier access is that of the first of a run of accesses by one thread from one
-// call site (documented in runtime.md); its site, thread, size and locks are always the latest.
-void store_info(access_info &slot, const access_info &cur, access_stack &stack) noexcept {
-  const std::uint32_t kept = slot.thread == cur.thread && slot.pc == cur.pc ? slot.stack : 0;
-  slot = cur;
-  slot.stack = kept ? kept : stack.id();
+// Whether storing `info` into `slot` needs a new stack: the slot describes another thread's access
+// or another call site. A thread that accesses the same memory again from the same call site keeps
+// the slot's stack: walking the stack at every access would cost more than the rest of the access,
+// and in the loops where this repeats the stack is nearly always the same. So the stack shown for an
+// earlier access is that of the first of a run of accesses by one thread from one call site
+// (documented in runtime.md); its site, thread, size and locks are always the latest.
+inline bool needs_stack(const access_info &slot, const access_info &info) noexcept {
+  return (slot.pc != info.pc) | (slot.thread != info.thread);
 }
 
-// Concurrent readers of one byte: per thread slot, the read's clock and where it happened.
+// Records where an access happened in an info slot, writing only when that differs from what the slot
+// holds: a thread that re-accesses from the same place with the same locks (a loop) leaves the slot's
+// cache line alone. The one place that decides whether an access's info is stored.
+inline void store_info(access_info &slot, const access_info &info, access_stack &stack) noexcept {
+  const bool new_place = needs_stack(slot, info);
+  // One branch for the whole comparison: every field is equal in the common case anyway.
+  if (!new_place & (slot.site == info.site) & (slot.lockset == info.lockset) & (slot.size == info.size)) return;
+  const std::uint32_t stack_id = new_place ? stack.id() : slot.stack;
+  slot = info;
+  slot.stack = stack_id;
+}
+
+// Concurrent readers of one byte: per thread slot, the read's clock and where it happened. One block
+// from the internal allocator: this header, the clocks (what every access reads or writes: 4 bytes a
+// slot, next to the header), then the infos (written only when a reader's place changes, read by
+// reports). Zeroed memory is an empty read clock.
 struct read_shared {
-  std::uint32_t cap = 0;  // entries
-  struct entry {
-    std::uint32_t clk;
-    access_info info;
-  } *e = nullptr;
+  std::uint32_t cap;  // thread slots
+  std::uint32_t unused_;
+  std::uint32_t *clk() noexcept { return reinterpret_cast<std::uint32_t *>(this + 1); }
+  access_info *info() noexcept {
+    return reinterpret_cast<access_info *>(reinterpret_cast<char *>(this + 1) + clocks_bytes(cap));
+  }
+  static std::size_t clocks_bytes(std::uint32_t cap) noexcept {
+    return (cap * sizeof(std::uint32_t) + alignof(access_info) - 1) & ~(alignof(access_info) - 1);
+  }
+  static std::size_t bytes(std::uint32_t cap) noexcept {
+    return sizeof(read_shared) + clocks_bytes(cap) + cap * sizeof(access_info);
+  }
 };
 
 // Per byte: the epochs (what detection needs) and which of the cell's info slots describes the
@@ -99,7 +124,7 @@ struct shadow_cell {
   access_info winfo[8], rinfo[8];
 };
 
-read_shared *copy_read_shared(const read_shared *rs) noexcept;
+read_shared *copy_read_shared(read_shared *rs) noexcept;
 void free_read_shared(read_shared *rs) noexcept;
 
 void split_cell(shadow_cell &cell) noexcept {
@@ -135,39 +160,49 @@ shadow_table &table() noexcept {
   return g_shadow.get();
 }
 
-void free_read_shared(read_shared *rs) noexcept {
-  if (!rs) return;
-  if (rs->e) internal_free(rs->e, rs->cap * sizeof(read_shared::entry));
-  internal_free(rs, sizeof(read_shared));
+// A read clock with room for thread slots up to `max_tid`; null when out of memory.
+read_shared *new_read_shared(std::uint32_t max_tid) noexcept {
+  std::uint32_t cap = 4;
+  while (cap <= max_tid) cap *= 2;
+  void *mem = internal_alloc(read_shared::bytes(cap));
+  if (!mem) return nullptr;
+  auto *rs = static_cast<read_shared *>(mem);  // zeroed: every slot empty
+  rs->cap = cap;
+  return rs;
 }
 
-bool rs_set(read_shared *rs, std::uint32_t tid, std::uint32_t clk, const access_info &info,
+void free_read_shared(read_shared *rs) noexcept {
+  if (rs) internal_free(rs, read_shared::bytes(rs->cap));
+}
+
+// Sets thread slot `tid` of the read clock, growing it (rare: moves it) when tid is beyond its
+// capacity. The info is the current access's (with `stack`) or, without, another reader's copied
+// as it is. False when out of memory (the read is then not recorded).
+bool rs_set(read_shared *&rs, std::uint32_t tid, std::uint32_t clk, const access_info &info,
             access_stack *stack = nullptr) noexcept {
   if (tid >= rs->cap) {
-    std::uint32_t cap = rs->cap ? rs->cap : 4;
-    while (cap <= tid) cap *= 2;
-    auto *e = static_cast<read_shared::entry *>(internal_alloc(cap * sizeof(read_shared::entry)));
-    if (!e) return false;
-    for (std::uint32_t i = 0; i < rs->cap; ++i) e[i] = rs->e[i];
-    if (rs->e) internal_free(rs->e, rs->cap * sizeof(read_shared::entry));
-    rs->e = e;
-    rs->cap = cap;
+    read_shared *bigger = new_read_shared(tid);
+    if (!bigger) return false;
+    for (std::uint32_t i = 0; i < rs->cap; ++i) {
+      bigger->clk()[i] = rs->clk()[i];
+      bigger->info()[i] = rs->info()[i];
+    }
+    free_read_shared(rs);
+    rs = bigger;
   }
-  rs->e[tid].clk = clk;
+  rs->clk()[tid] = clk;
   if (stack)
-    store_info(rs->e[tid].info, info, *stack);
+    store_info(rs->info()[tid], info, *stack);
   else
-    rs->e[tid].info = info;
+    rs->info()[tid] = info;
   return true;
 }
 
-read_shared *copy_read_shared(const read_shared *rs) noexcept {
-  void *mem = internal_alloc(sizeof(read_shared));
+read_shared *copy_read_shared(read_shared *rs) noexcept {
+  void *mem = internal_alloc(read_shared::bytes(rs->cap));
   if (!mem) return nullptr;
-  auto *c = new (mem) read_shared();
-  for (std::uint32_t t = 0; t < rs->cap; ++t)
-    if (rs->e[t].clk) rs_set(c, t, rs->e[t].clk, rs->e[t].info);
-  return c;
+  std::memcpy(mem, rs, read_shared::bytes(rs->cap));
+  return static_cast<read_shared *>(mem);
 }
 
 // What a race report needs about the earlier access.
@@ -267,10 +302,11 @@ access_byte(shadow_cell &cell, unsigned i, unsigned slot, epoch me, bool is_writ
     if (b.w && epoch_tid(b.w) != thr->tid && !C.covers(b.w) && !c.found)
       c = conflict{true, true, cell.winfo[b.wslot], epoch_tid(b.w), byte_addr};
     if (b.rs) {
+      std::uint32_t *clk = b.rs->clk();
       for (std::uint32_t t = 0; t < b.rs->cap; ++t) {
-        auto &e = b.rs->e[t];
-        if (e.clk && t != thr->tid && e.clk > C.get(t) && !c.found) c = conflict{true, false, e.info, t, byte_addr};
-        e.clk = 0;
+        if (clk[t] && t != thr->tid && clk[t] > C.get(t) && !c.found)
+          c = conflict{true, false, b.rs->info()[t], t, byte_addr};
+        clk[t] = 0;
       }
       // A small read clock is kept, emptied, for the next round of readers (a reader/writer
       // pattern would otherwise free and reallocate it at every write, through the allocator's
@@ -291,7 +327,7 @@ access_byte(shadow_cell &cell, unsigned i, unsigned slot, epoch me, bool is_writ
     return;
   }
   if (b.rs) {
-    if (thr->tid < b.rs->cap && b.rs->e[thr->tid].clk == epoch_clock(me)) return;
+    if (thr->tid < b.rs->cap && b.rs->clk()[thr->tid] == epoch_clock(me)) return;
   } else if (b.r == me) {
     return;
   }
@@ -304,13 +340,12 @@ access_byte(shadow_cell &cell, unsigned i, unsigned slot, epoch me, bool is_writ
     b.rslot = static_cast<std::uint8_t>(slot);
   } else {
     // A second, concurrent reader: switch to a read clock (per-thread infos live in it).
-    void *mem = internal_alloc(sizeof(read_shared));
-    if (!mem) {
+    read_shared *rs = new_read_shared(epoch_tid(b.r) > thr->tid ? epoch_tid(b.r) : thr->tid);
+    if (!rs) {
       b.r = me;
       b.rslot = static_cast<std::uint8_t>(slot);
       return;
     }
-    auto *rs = new (mem) read_shared();
     rs_set(rs, epoch_tid(b.r), epoch_clock(b.r), cell.rinfo[b.rslot]);
     rs_set(rs, thr->tid, epoch_clock(me), info, &stack);
     b.rs = rs;
@@ -318,35 +353,118 @@ access_byte(shadow_cell &cell, unsigned i, unsigned slot, epoch me, bool is_writ
   }
 }
 
-}  // namespace
+// The common access, inline: a whole granule of a uniform cell (an aligned 8-byte scalar) when there
+// is nothing to report and nothing to allocate. The same FastTrack rules as access_byte, minus the
+// conflict bookkeeping. Returns false, having changed nothing, when the general path must run
+// instead (a possible race, a second concurrent reader, a large read clock to free).
+__attribute__((always_inline)) inline bool access_granule_fast(shadow_cell &cell, thread_state *thr, epoch me,
+                                                               bool is_write, const access_info &info,
+                                                               access_stack &stack) noexcept {
+  byte_shadow &b = cell.b[0];
+  const vector_clock &C = thr->clock;
+  const std::uint32_t tid = thr->tid;
+  // An earlier access (epoch e, 0 = none) that cannot race with this one.
+  auto ordered = [&](epoch e) { return e == 0 || epoch_tid(e) == tid || C.covers(e); };
+  // A slot that needs a new stack sends the access to the general path, whose stack walk is a call
+  // this path does not make (so `stack` is never walked here).
+  if (is_write) {
+    if (b.w == me) return true;  // same epoch: nothing new
+    if (!ordered(b.w) || needs_stack(cell.winfo[0], info)) return false;
+    if (read_shared *rs = b.rs) {
+      if (rs->cap > keep_read_clock_cap) return false;
+      std::uint32_t *clk = rs->clk();
+      for (std::uint32_t t = 0; t < rs->cap; ++t)
+        if (clk[t] && t != tid && clk[t] > C.get(t)) return false;
+      for (std::uint32_t t = 0; t < rs->cap; ++t)
+        if (clk[t]) clk[t] = 0;  // emptied, kept for the next readers (see access_byte)
+    } else if (!ordered(b.r)) {
+      return false;
+    }
+    b.w = me;
+    b.wslot = 0;
+    b.r = 0;
+    store_info(cell.winfo[0], info, stack);
+    return true;
+  }
+  if (read_shared *rs = b.rs) {
+    if (tid >= rs->cap) return false;
+    std::uint32_t &mine = rs->clk()[tid];
+    if (mine == epoch_clock(me)) return true;
+    if (!ordered(b.w) || needs_stack(rs->info()[tid], info)) return false;
+    mine = epoch_clock(me);  // a new epoch of a known reader: the common read of a read-shared byte
+    store_info(rs->info()[tid], info, stack);
+    return true;
+  }
+  if (b.r == me) return true;
+  if (!ordered(b.w) || !ordered(b.r) || needs_stack(cell.rinfo[0], info)) return false;
+  b.r = me;
+  b.rslot = 0;
+  store_info(cell.rinfo[0], info, stack);
+  return true;
+}
 
-void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
-                   const ::lockstep_source_site *site, std::uintptr_t pc) noexcept {
-  if (size == 0) return;
+// The cache-miss half of lock_cell: the shared table, creating the cell on first access.
+__attribute__((noinline)) shadow_cell *lock_cell_slow(thread_state::shadow_cache_entry &hint,
+                                                      std::uintptr_t g) noexcept {
+  shadow_table &t = table();
+  for (;;) {
+    bool fresh;
+    shadow_cell *cell = t.get_or_create(g, [](shadow_cell &) {}, fresh);
+    if (!cell) return nullptr;
+    if (__builtin_expect(fresh, 0)) note_state_page(g, page_has_shadow);
+    cell->mtx.lock();
+    // A reset (free, forget_range) may have removed the cell, and another granule reused it,
+    // between the lookup and the lock: then look again rather than update someone else's state.
+    if (__builtin_expect(cell->addr.load(std::memory_order_relaxed) == g, 1)) {
+      hint.granule = g;
+      hint.cell = cell;
+      return cell;
+    }
+    cell->mtx.unlock();
+  }
+}
+
+// The cell of granule g, locked; null when out of memory. A cached cell is valid when, under its
+// lock, it still belongs to g: a reset clears `addr` under the cell's lock before recycling it (see
+// shadow_reset), so a recycled cell can never pass for g's.
+inline shadow_cell *lock_cell(thread_state *thr, std::uintptr_t g) noexcept {
+  thread_state::shadow_cache_entry &hint = thr->shadow_cache[(g >> 3) & (thread_state::shadow_cache_size - 1)];
+  if (__builtin_expect(hint.granule == g, 1)) {
+    auto *cell = static_cast<shadow_cell *>(hint.cell);
+    cell->mtx.lock();
+    if (__builtin_expect(cell->addr.load(std::memory_order_relaxed) == g, 1)) return cell;
+    cell->mtx.unlock();
+  }
+  return lock_cell_slow(hint, g);
+}
+
+// Where the calling thread's access happens, for the shadow's info slots.
+inline access_info make_info(thread_state *thr, std::size_t size, const ::lockstep_source_site *site,
+                             std::uintptr_t pc) noexcept {
   access_info info;
   info.site = site;
   info.pc = pc;
   info.thread = thr->unique_id;
   info.lockset = current_lockset(thr);
   info.size = static_cast<std::uint32_t>(size);
-  const epoch me = make_epoch(thr->tid, thr->clock.get(thr->tid));
+  return info;
+}
+
+inline epoch current_epoch(const thread_state *thr) noexcept { return make_epoch(thr->tid, thr->clock.get(thr->tid)); }
+
+// Any access: granule by granule, byte by byte where needed, with race reports.
+__attribute__((noinline)) void shadow_access_slow(thread_state *thr, std::uintptr_t addr, std::size_t size,
+                                                  bool is_write, const ::lockstep_source_site *site,
+                                                  std::uintptr_t pc) noexcept {
+  rt_scope sc(thr);
+  const access_info info = make_info(thr, size, site, pc);
+  const epoch me = current_epoch(thr);
   access_stack stack(thr, pc);
   conflict c;
-  shadow_table &t = table();
   const std::uintptr_t end = addr + size;
   for (std::uintptr_t g = addr & ~std::uintptr_t{7}; g < end; g += 8) {
-    shadow_cell *cell;
-    for (;;) {
-      bool fresh;
-      cell = t.get_or_create(g, [](shadow_cell &) {}, fresh);
-      if (!cell) return;
-      if (__builtin_expect(fresh, 0)) note_state_page(g, page_has_shadow);
-      cell->mtx.lock();
-      // A reset (free, forget_range) may have removed the cell, and another granule reused it,
-      // between the lookup and the lock: then look again rather than update someone else's state.
-      if (__builtin_expect(cell->addr.load(std::memory_order_relaxed) == g, 1)) break;
-      cell->mtx.unlock();
-    }
+    shadow_cell *cell = lock_cell(thr, g);
+    if (!cell) return;
     spin_guard lk(cell->mtx, std::adopt_lock);
     const unsigned lo = static_cast<unsigned>((g < addr ? addr : g) - g);
     const unsigned hi = static_cast<unsigned>((g + 8 < end ? g + 8 : end) - g);
@@ -355,7 +473,15 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
         access_byte(*cell, 0, 0, me, is_write, info, stack, c, g, thr);
       } else {
         for (unsigned i = 0; i < 8; ++i) access_byte(*cell, i, 0, me, is_write, info, stack, c, g + i, thr);
-        if (is_write) cell->uniform = true;  // every byte now holds this write and no reads
+        if (is_write) {
+          // Every byte now holds this write and no reads; b[1..7] go stale, so their (emptied) read
+          // clocks are freed now: split_cell would overwrite the pointers.
+          for (unsigned i = 1; i < 8; ++i) {
+            free_read_shared(cell->b[i].rs);
+            cell->b[i].rs = nullptr;
+          }
+          cell->uniform = true;
+        }
       }
     } else {
       if (cell->uniform) split_cell(*cell);
@@ -374,6 +500,56 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
     } catch (...) {
     }
   }
+}
+
+// The first access after the held locks changed (once per critical section): finds the new lock
+// set's id, then goes round again. Out of line, so the fast path makes no call.
+__attribute__((noinline)) void access_after_lockset_change(thread_state *thr, std::uintptr_t addr, std::size_t size,
+                                                           bool is_write, const ::lockstep_source_site *site,
+                                                           std::uintptr_t pc) noexcept {
+  if (!refresh_lockset_cached(thr)) {
+    rt_scope sc(thr);  // the interner takes a spinlock of its own
+    current_lockset_slow(thr);
+  }
+  shadow_access(thr, addr, size, is_write, site, pc);
+}
+
+}  // namespace
+
+// The common access (an aligned 8-byte scalar, its cell cached and uniform, the lock set interned,
+// nothing to report or allocate) runs here without a call; anything else leaves through a tail
+// call before touching the shadow, so this path saves no registers.
+void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
+                   const ::lockstep_source_site *site, std::uintptr_t pc) noexcept {
+  if (__builtin_expect((addr & 7) != 0 || size != 8, 0))
+    return shadow_access_slow(thr, addr, size, is_write, site, pc);
+  if (__builtin_expect(thr->lockset_dirty, 0)) return access_after_lockset_change(thr, addr, size, is_write, site, pc);
+  const thread_state::shadow_cache_entry &hint =
+      thr->shadow_cache[(addr >> 3) & (thread_state::shadow_cache_size - 1)];
+  if (__builtin_expect(hint.granule != addr, 0)) return shadow_access_slow(thr, addr, size, is_write, site, pc);
+  auto *cell = static_cast<shadow_cell *>(hint.cell);
+  ++thr->in_rt;  // rule 3, before the cell lock: a signal handler's access must not wait for it
+  if (__builtin_expect(!cell->mtx.try_lock(), 0)) {
+    --thr->in_rt;
+    return shadow_access_slow(thr, addr, size, is_write, site, pc);  // waits for the lock there
+  }
+  // Still this granule's cell (see lock_cell), in the uniform state the fast path handles?
+  bool done = false;
+  if (__builtin_expect(cell->addr.load(std::memory_order_relaxed) == addr && cell->uniform, 1)) {
+    access_info info;
+    info.site = site;
+    info.pc = pc;
+    info.thread = thr->unique_id;
+    info.lockset = thr->lockset;
+    info.size = 8;
+    access_stack stack(thr, pc);  // never walked here (see access_granule_fast)
+    done = access_granule_fast(*cell, thr, current_epoch(thr), is_write, info, stack);
+  }
+  cell->mtx.unlock();
+  --thr->in_rt;
+  // Otherwise the general path starts over: it sees whatever the cell holds by then, as if this
+  // access had come a moment later.
+  if (__builtin_expect(!done, 0)) return shadow_access_slow(thr, addr, size, is_write, site, pc);
 }
 
 void lockset_fork_lock() noexcept;
@@ -401,6 +577,9 @@ void shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
     if (whole) {
       t.remove(g, [](shadow_cell &cell) {
         spin_guard lk(cell.mtx);
+        // Under the cell's lock, so that whoever locks it next (through a thread's cell cache or a
+        // table lookup that stood on it) sees that it no longer belongs to g.
+        cell.addr.store(0, std::memory_order_relaxed);
         clear_cell(cell);
       });
       continue;
@@ -507,20 +686,12 @@ std::uint32_t current_lockset_slow(thread_state *thr) noexcept {
   // Interned lazily, at the first access after the held set changed: lock/unlock pay nothing for it,
   // and a per-thread cache keyed by a hash of the held set skips the table when the same locks are
   // taken again (the common loop: lock, access, unlock).
-  thr->lockset_dirty = false;
-  if (thr->nheld == 0) return thr->lockset = 0;
-  std::uint64_t h = 0x9E3779B97F4A7C15ull;
-  for (std::uint32_t i = 0; i < thr->nheld; ++i) {
-    h ^= thr->held[i].addr | (thr->held[i].shared ? 1 : 0);
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 29;
-  }
-  h |= 1;
   // Two-way: a set is looked for in its slot and that slot's partner, so two sets a thread
   // alternates between (e.g. a rwlock held shared, then exclusive) never evict each other.
+  if (refresh_lockset_cached(thr)) return thr->lockset;
+  thr->lockset_dirty = false;
+  const std::uint64_t h = thr->held_hash | 1;
   const unsigned slot = static_cast<unsigned>(h >> 60), other = slot ^ 8;
-  if (thr->lockset_cache_key[slot] == h) return thr->lockset = thr->lockset_cache_id[slot];
-  if (thr->lockset_cache_key[other] == h) return thr->lockset = thr->lockset_cache_id[other];
   thr->lockset = lockset_intern(thr, h);
   thr->lockset_cache_key[other] = thr->lockset_cache_key[slot];  // the previous occupant moves over
   thr->lockset_cache_id[other] = thr->lockset_cache_id[slot];

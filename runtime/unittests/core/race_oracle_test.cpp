@@ -1,11 +1,13 @@
 // The race detector (FastTrack, through the real runtime) against a naive happens-before oracle
 // that keeps a full vector clock for every access, on random schedules of real threads.
 //
-// A schedule is a random sequence of operations (thread t locks/unlocks mutex m, reads/writes
-// variable x). Real threads execute it in exactly that global order, handing the turn to each other
+// A schedule is a random sequence of operations (thread t locks/unlocks mutex m, takes or releases
+// the reader/writer lock shared or exclusive, reads/writes variable x). Real threads execute it in exactly that global order, handing the turn to each other
 // through a plain atomic counter that the runtime cannot see, so the only happens-before edges are
 // the mutexes' (and thread start/join). The oracle replays the same sequence with full vector
-// clocks; a variable has a race iff some earlier conflicting access is not before a later one.
+// clocks; a variable has a race iff some earlier conflicting access is not before a later one. The
+// reader/writer lock is modelled the way POSIX defines it: a shared release happens before the
+// next exclusive acquisition, an exclusive release before every later acquisition of either kind.
 // FastTrack reports at least one race on every variable that has one, and none on the others.
 // Seeds replay with LOCKSTEP_TEST_SEED=<n>.
 #include <gtest/gtest.h>
@@ -28,9 +30,10 @@
 namespace {
 
 constexpr int kThreads = 3, kMutexes = 3, kVars = 6;
+constexpr int kRwlock = kMutexes;  // the target of exclusive lock/unlock ops on the reader/writer lock
 
 struct op {
-  enum kind_t { lock, unlock, read, write } kind;
+  enum kind_t { lock, unlock, lock_shared, unlock_shared, read, write } kind;
   int thread, target;
 };
 
@@ -48,11 +51,31 @@ struct collector {
 
 std::vector<op> make_schedule(std::mt19937_64 &rng, int length) {
   std::vector<op> s;
-  int owner[kMutexes];
+  int owner[kMutexes + 1];  // exclusive owner, -1 when free; [kRwlock] is the reader/writer lock's
   for (int &o : owner) o = -1;
+  bool reading[kThreads] = {};  // holds the reader/writer lock shared
+  int readers = 0;
   for (int i = 0; i < length; ++i) {
     const int t = static_cast<int>(rng() % kThreads);
-    const unsigned r = rng() % 20;
+    const unsigned r = rng() % 24;
+    if (r >= 20) {  // the reader/writer lock: release it if held, else take it in a mode that cannot block
+      if (reading[t]) {
+        reading[t] = false;
+        --readers;
+        s.push_back({op::unlock_shared, t, kRwlock});
+      } else if (owner[kRwlock] == t) {
+        owner[kRwlock] = -1;
+        s.push_back({op::unlock, t, kRwlock});
+      } else if (owner[kRwlock] == -1 && readers == 0 && r == 20) {
+        owner[kRwlock] = t;
+        s.push_back({op::lock, t, kRwlock});
+      } else if (owner[kRwlock] == -1) {
+        reading[t] = true;
+        ++readers;
+        s.push_back({op::lock_shared, t, kRwlock});
+      }
+      continue;
+    }
     if (r < 2) {  // lock a free mutex (never one held by anyone: the schedule must not block)
       const int m = static_cast<int>(rng() % kMutexes);
       if (owner[m] == -1) {
@@ -74,13 +97,24 @@ std::vector<op> make_schedule(std::mt19937_64 &rng, int length) {
     const int v = static_cast<int>(rng() % kVars);
     const int m = v % kMutexes;
     const op access{(rng() % 2) ? op::write : op::read, t, v};
-    const bool guarded = rng() % 100 < 90 && owner[m] == -1;
+    const unsigned guard = rng() % 100;
+    if (guard < 25 && owner[kRwlock] == -1 && !reading[t] && (access.kind == op::read || readers == 0)) {
+      // Under the reader/writer lock instead: shared for a read, exclusive for a write.
+      const bool shared = access.kind == op::read;
+      s.push_back({shared ? op::lock_shared : op::lock, t, kRwlock});
+      s.push_back(access);
+      s.push_back({shared ? op::unlock_shared : op::unlock, t, kRwlock});
+      continue;
+    }
+    const bool guarded = guard < 90 && owner[m] == -1;
     if (guarded) s.push_back({op::lock, t, m});
     s.push_back(access);
     if (guarded) s.push_back({op::unlock, t, m});
   }
-  for (int m = 0; m < kMutexes; ++m)
+  for (int m = 0; m <= kMutexes; ++m)
     if (owner[m] != -1) s.push_back({op::unlock, owner[m], m});
+  for (int t = 0; t < kThreads; ++t)
+    if (reading[t]) s.push_back({op::unlock_shared, t, kRwlock});
   return s;
 }
 
@@ -89,7 +123,8 @@ std::set<int> oracle_races(const std::vector<op> &s) {
   using vc = std::vector<unsigned>;
   std::vector<vc> thread_clock(kThreads, vc(kThreads, 0));
   for (int t = 0; t < kThreads; ++t) thread_clock[t][t] = 1;
-  std::vector<vc> mutex_clock(kMutexes, vc(kThreads, 0));
+  std::vector<vc> mutex_clock(kMutexes + 1, vc(kThreads, 0));  // [kRwlock]: released by exclusive unlocks
+  vc read_clock(kThreads, 0);                                   // released by shared unlocks
   struct access {
     int thread;
     bool write;
@@ -107,9 +142,18 @@ std::set<int> oracle_races(const std::vector<op> &s) {
     switch (o.kind) {
     case op::lock:
       for (int i = 0; i < kThreads; ++i) c[i] = std::max(c[i], mutex_clock[o.target][i]);
+      if (o.target == kRwlock)  // a writer also follows every earlier reader
+        for (int i = 0; i < kThreads; ++i) c[i] = std::max(c[i], read_clock[i]);
       break;
     case op::unlock:
       mutex_clock[o.target] = c;
+      ++c[o.thread];
+      break;
+    case op::lock_shared:
+      for (int i = 0; i < kThreads; ++i) c[i] = std::max(c[i], mutex_clock[kRwlock][i]);
+      break;
+    case op::unlock_shared:
+      for (int i = 0; i < kThreads; ++i) read_clock[i] = std::max(read_clock[i], c[i]);
       ++c[o.thread];
       break;
     case op::read:
@@ -141,6 +185,8 @@ void run_seed(std::uint64_t seed, collector &col, std::deque<lockstep_source_sit
   }
   pthread_mutex_t mutexes[kMutexes];
   for (auto &m : mutexes) pthread_mutex_init(&m, nullptr);
+  pthread_rwlock_t rwlock;
+  pthread_rwlock_init(&rwlock, nullptr);
   std::vector<long> vars(kVars, 0);
   std::atomic<std::size_t> turn{0};
   {
@@ -155,8 +201,20 @@ void run_seed(std::uint64_t seed, collector &col, std::deque<lockstep_source_sit
         if (o.thread != t) continue;
         while (turn.load(std::memory_order_acquire) != i) sched_yield();  // invisible to the runtime
         switch (o.kind) {
-        case op::lock: pthread_mutex_lock(&mutexes[o.target]); break;
-        case op::unlock: pthread_mutex_unlock(&mutexes[o.target]); break;
+        case op::lock:
+          if (o.target == kRwlock)
+            pthread_rwlock_wrlock(&rwlock);
+          else
+            pthread_mutex_lock(&mutexes[o.target]);
+          break;
+        case op::unlock:
+          if (o.target == kRwlock)
+            pthread_rwlock_unlock(&rwlock);
+          else
+            pthread_mutex_unlock(&mutexes[o.target]);
+          break;
+        case op::lock_shared: pthread_rwlock_rdlock(&rwlock); break;
+        case op::unlock_shared: pthread_rwlock_unlock(&rwlock); break;
         case op::read: lockstep_annotate_read(&vars[o.target], sizeof(long), site[o.target]); break;
         case op::write: lockstep_annotate_write(&vars[o.target], sizeof(long), site[o.target]); break;
         }
@@ -168,6 +226,7 @@ void run_seed(std::uint64_t seed, collector &col, std::deque<lockstep_source_sit
   // Ops of a thread that has already returned are impossible: every thread loops over all ops.
   for (auto &th : threads) th.join();
   for (auto &m : mutexes) pthread_mutex_destroy(&m);
+  pthread_rwlock_destroy(&rwlock);
   lockstep_forget_range(vars.data(), vars.size() * sizeof(long));
 
   std::set<int> reported;
