@@ -141,36 +141,37 @@ stack_trace fp_stack(std::uintptr_t entry_pc, const stack_bounds &bounds) noexce
 
 __attribute__((noinline)) void fp_stack_prefix(std::uintptr_t entry_pc, const stack_bounds &bounds,
                                                stack_prefix &out) noexcept {
-  // On every lock acquisition: one pass, the pcs straight into `out`.
-  std::uintptr_t pcs[stack_prefix::max_frames + 1];
-  frame_walker w(reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0)), bounds);
-  std::uint32_t n = 0;
+  // On every lock acquisition: as few steps as possible. The last recorded frame's record is where a
+  // completion resumes, so no step goes beyond the frames kept.
+  out.size = 0;
   out.resume_fp = out.resume_ret = 0;
-  if (entry_pc != 0) {
-    pcs[n++] = entry_pc;
-    if (skip_to_entry(w, entry_pc)) n = append_chain(w, pcs, n, stack_prefix::max_frames + 1);
+  if (entry_pc == 0) return;
+  out.pcs[out.size++] = entry_pc;
+  frame_walker w(reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0)), bounds);
+  if (!skip_to_entry(w, entry_pc)) return;
+  while (out.size < stack_prefix::max_frames && w.next()) {
+    const std::uintptr_t ret = w.ret();
+    if (ret == 0) return;
+    out.pcs[out.size++] = ret;
   }
-  if (n > stack_prefix::max_frames) {  // one more frame was found: resume the walk from its record
-    n = stack_prefix::max_frames;
+  if (out.size == stack_prefix::max_frames) {
     out.resume_fp = w.fp();
-    out.resume_ret = pcs[n];
+    out.resume_ret = w.ret();
   }
-  for (std::uint32_t i = 0; i < n; ++i) out.pcs[i] = pcs[i];
-  out.size = n;
 }
 
 __attribute__((noinline)) stack_trace complete_stack(const stack_prefix &prefix, const stack_bounds &bounds) noexcept {
   stack_trace st;
   for (std::uint32_t i = 0; i < prefix.size; ++i) st.pcs[st.size++] = prefix.pcs[i];
   if (prefix.resume_fp == 0) return st;
-  // The resume record is live if the current chain still passes through it with the same return
-  // address (a frame at that address with another return address belongs to a later call).
+  // The resume record (that of the last recorded frame) is live if the current chain still passes
+  // through it with the same return address (a frame at that address with another return address
+  // belongs to a later call); the frames above it are then the acquisition's callers.
   frame_walker w(reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0)), bounds);
   if (!w.valid()) return st;
   while (w.fp() < prefix.resume_fp)
     if (!w.next()) return st;
   if (w.fp() != prefix.resume_fp || w.ret() != prefix.resume_ret) return st;
-  st.pcs[st.size++] = w.ret();
   st.size = append_chain(w, st.pcs, st.size, stack_trace::max_frames);
   return st;
 }

@@ -71,8 +71,8 @@ struct stack_prefix {
   static constexpr unsigned max_frames = 4;
   std::uintptr_t pcs[max_frames] = {};
   std::uint32_t size = 0;
-  std::uintptr_t resume_fp = 0;   // frame record after the last recorded frame, 0 = stack ended
-  std::uintptr_t resume_ret = 0;  // its return address when recorded: proves it is still that frame
+  std::uintptr_t resume_fp = 0;   // frame record of the last recorded frame, 0 = the stack ended
+  std::uintptr_t resume_ret = 0;  // its return address (pcs[size-1]): proves it is still that frame
 };
 void fp_stack_prefix(std::uintptr_t entry_pc, const stack_bounds &bounds, stack_prefix &out) noexcept;
 // The prefix followed by the current frame chain from its resume record on, when that record is
