@@ -280,7 +280,6 @@ void mutex_post_lock(thread_state *thr, sync_var *s, std::uintptr_t addr, bool s
     acquire(thr, s->clock);
     if (s->read_clock.size()) acquire(thr, s->read_clock);  // writers follow earlier readers
     s->acquired_pc = pc;
-    s->acquired_stack = 0;
     if (want_order && first) {
       spin_guard g(s->mtx);
       id = ensure_lock_id(s);
@@ -319,7 +318,7 @@ void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std:
     return;
   }
   enum { ok, not_locked, not_owner } verdict = ok;
-  std::uint32_t owner_tid1 = 0, owner_stack = 0;
+  std::uint32_t owner_tid1 = 0;
   std::uintptr_t owner_pc = 0;
   if (!s) {
     verdict = not_locked;
@@ -339,7 +338,6 @@ void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std:
       verdict = not_owner;
       owner_tid1 = owner;
       owner_pc = s->acquired_pc;
-      owner_stack = s->acquired_stack;
       // The real unlock goes ahead and the mutex is free afterwards.
       s->owner.store(0, std::memory_order_release);
     } else if (s->readers > 0 && f.is_rwlock) {
@@ -356,7 +354,7 @@ void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std:
       misuse_report(thr, "unlock-not-locked", addr, "unlock of unlocked", 0, {}, "");
     else
       misuse_report(thr, "unlock-not-owner", addr, "unlock by a thread that does not own", owner_tid1,
-                    owner_stack ? stack_from_id(owner_stack) : single_frame(owner_pc), "locked");
+                    single_frame(owner_pc), "locked");  // another thread's: its call site
   } catch (...) {
   }
 }
@@ -389,7 +387,7 @@ void mutex_destroy(thread_state *thr, std::uintptr_t addr, std::uintptr_t pc) no
   (void)pc;
   sync_var *s = sync_find(addr);
   if (!s) return;
-  std::uint32_t owner, readers, id, owner_stack;
+  std::uint32_t owner, readers, id;
   std::uintptr_t owner_pc;
   {
     spin_guard g(s->mtx);
@@ -397,12 +395,13 @@ void mutex_destroy(thread_state *thr, std::uintptr_t addr, std::uintptr_t pc) no
     readers = s->readers;
     id = s->lock_id;
     owner_pc = s->acquired_pc;
-    owner_stack = s->acquired_stack;
   }
   if (owner || readers) {
     try {
+      // The owner's acquisition: its whole stack when the destroying thread is the owner, else its call site.
+      held_lock *mine = owner == thr->tid + 1 ? find_held(thr, addr) : nullptr;
       misuse_report(thr, "destroy-locked-mutex", addr, owner ? "destruction of locked" : "destruction of read-locked",
-                    owner, owner_stack ? stack_from_id(owner_stack) : single_frame(owner_pc), "locked");
+                    owner, mine ? held_stack(thr, *mine) : single_frame(owner_pc), "locked");
     } catch (...) {
     }
   }
@@ -427,7 +426,6 @@ void mutex_wait_reacquire(thread_state *thr, sync_var *m, std::uintptr_t pc) noe
   m->recursion = 1;
   acquire(thr, m->clock);
   m->acquired_pc = pc;
-  m->acquired_stack = 0;
   push_held(thr, m, addr, false, pc, 0);
 }
 

@@ -126,9 +126,12 @@ std::string title_of(std::string_view kind) {
 }  // namespace
 
 // Frames of the C++ and C libraries (std headers inlined into user code, glibc's own
-// sources, system shared objects): a report's location should point past them at the
-// user's code, e.g. the lock_guard line rather than gthr-default.h.
+// sources, system shared objects) and of lockstep's drop-in types: a report's location
+// should point past them at the user's code, e.g. the lock_guard line rather than
+// gthr-default.h or lockstep/mutex.hpp.
 bool is_library_frame(const frame &f) {
+  // The drop-in types (<lockstep/mutex.hpp>, ...) are library code in the user's binary.
+  if (f.function.rfind("lockstep::", 0) == 0) return true;
   const std::string &file = f.file;
   if (!file.empty())
     return file.rfind("/usr/include/", 0) == 0 || file.find("/include/c++/") != std::string::npos ||

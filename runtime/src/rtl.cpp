@@ -139,7 +139,7 @@ void sync_remove(std::uintptr_t addr) noexcept {
     s.owner.store(0, std::memory_order_relaxed);
     s.recursion = s.readers = 0;
     s.lock_id = 0;
-    s.created_stack = s.acquired_stack = 0;
+    s.created_stack = 0;
     s.acquired_pc = 0;
     s.name = nullptr;
     s.cv_mutex = 0;

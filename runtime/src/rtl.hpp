@@ -110,7 +110,6 @@ struct sync_var {
   std::uint32_t readers = 0;             // shared holders (rwlock)
   std::uint32_t lock_id = 0;             // dense id for the graph detectors, 0 = not assigned yet
   std::uint32_t created_stack = 0;       // stack depot id, 0 = unknown
-  std::uint32_t acquired_stack = 0;      // owner's acquisition (depot id, only when already captured)
   std::uintptr_t acquired_pc = 0;        // owner's acquisition call site (always)
   const char *name = nullptr;            // user-provided (drop-in types), static lifetime or interned
   // Condition variables: the mutex current waiters use and how many wait.

@@ -200,6 +200,15 @@ TEST(LocationTest, SkipsLibraryFramesToTheUsersCode) {
   EXPECT_EQ(location_frame({make_frame(0x8, "", "", 0)}), nullptr);
 }
 
+TEST(LocationTest, SkipsTheDropInTypesToo) {
+  // lockstep::mutex and friends are inlined into the user's code, from lockstep's headers.
+  const frame drop_in = make_frame(0x1, "lockstep::detail::basic_mutex::lock()", "/opt/include/lockstep/mutex.hpp", 63);
+  const frame user = make_frame(0x2, "transfer(account&, account&)", "/src/bank.cpp", 24);
+  EXPECT_TRUE(is_library_frame(drop_in));
+  EXPECT_FALSE(is_library_frame(make_frame(0x3, "bank::lockstep_ledger()", "/src/ledger.cpp", 5)));
+  EXPECT_EQ(location_frame({drop_in, user})->function, "transfer(account&, account&)");
+}
+
 __attribute__((noinline)) stack_trace racy_function_for_report() {
   stack_trace s = capture_stack(0);
   asm volatile("" ::: "memory");
