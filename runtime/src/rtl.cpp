@@ -173,7 +173,7 @@ std::uint32_t fp_stack_id(thread_state *thr, std::uintptr_t pc) noexcept {
   const std::uint32_t n = fp_walk(pc, thr->stack, pcs, stack_trace::max_frames);
   const std::uint64_t h = stack_hash(pcs, n);
   const std::uint64_t key = h | 1;  // 0 marks an empty cache slot
-  const unsigned slot = static_cast<unsigned>(h >> 58);
+  const unsigned slot = static_cast<unsigned>((h * 0x9E3779B97F4A7C15ull) >> 58);  // stack_hash's top bits mix poorly
   if (thr->stack_cache_key[slot] == key) return thr->stack_cache_id[slot];
   const std::uint32_t id = stack_depot_put(pcs, n, h);
   thr->stack_cache_key[slot] = key;
