@@ -42,6 +42,7 @@ void cv_report(thread_state *thr, std::string_view kind, std::uintptr_t cv, std:
       prev.description = "while thread T" + std::to_string(o->unique_id) + " waits on it with " +
                          describe_sync(other_mutex);
       prev.stack = stack_from_id(other_stack);
+      prev.locks_known = false;
       r.events.push_back(std::move(prev));
       if (o != thr) r.threads.push_back(describe_thread(*o));
     }

@@ -213,6 +213,7 @@ static void misuse_report(thread_state *thr, std::string_view kind, std::uintptr
       prev.description = std::string(other_what) + " by thread T" + std::to_string(o->unique_id);
       prev.thread = o->unique_id;
       prev.stack = other_stack;
+      prev.locks_known = false;
       r.events.push_back(std::move(prev));
       if (o != thr) r.threads.push_back(describe_thread(*o));
     }

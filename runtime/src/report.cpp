@@ -211,6 +211,7 @@ printed_report prepare_report(const report &r) {
     pe.description = e.description;
     pe.thread = e.thread;
     pe.stack = symbolize(e.stack);
+    pe.locks_known = e.locks_known;
     for (const report_lock &l : e.locks_held) {
       printed_lock pl;
       pl.address = l.address;

@@ -39,6 +39,7 @@ struct report_event {
   std::uint64_t thread = 0;
   stack_trace stack;
   std::vector<report_lock> locks_held;
+  bool locks_known = true;      // false: the locks held then were not recorded (not "none")
 };
 
 // A sync object or memory location the report is about.
@@ -110,6 +111,7 @@ struct printed_event {
   std::uint64_t thread = 0;
   std::vector<frame> stack;
   std::vector<printed_lock> locks_held;
+  bool locks_known = true;
 };
 
 struct printed_object {

@@ -74,6 +74,10 @@ std::string format_report_json(const printed_report &r) {
     append_key(out, "description"); append_string(out, e.description);
     append_key(out, "thread"); out += std::to_string(e.thread);
     append_key(out, "stack"); append_stack(out, e.stack);
+    if (!e.locks_known) {  // not recorded: no "locks_held" rather than an empty list that says "none"
+      out += '}';
+      continue;
+    }
     append_key(out, "locks_held");
     out += '[';
     for (std::size_t j = 0; j < e.locks_held.size(); ++j) {

@@ -39,6 +39,7 @@ std::string format_report_text(const printed_report &r) {
   for (const printed_event &e : r.events) {
     out += "  " + e.description + ":\n";
     append_stack(out, e.stack);
+    if (!e.locks_known) continue;  // an earlier event whose held locks were not recorded
     out += "  Locks held: ";
     if (e.locks_held.empty()) out += "none";
     for (std::size_t i = 0; i < e.locks_held.size(); ++i) {

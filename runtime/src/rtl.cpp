@@ -57,6 +57,7 @@ struct page_node {
   std::atomic<std::uintptr_t> addr{0};
   std::atomic<page_node *> next{nullptr};
   page_node *free_next = nullptr;
+  page_node *all_next = nullptr;
   std::atomic<std::uint8_t> flags{0};
 };
 using page_table = addr_table<page_node, 16>;
@@ -87,6 +88,10 @@ void tables_fork_lock() noexcept {
 void tables_fork_unlock() noexcept {
   pages().unlock_all();
   syncs().unlock_all();
+}
+
+void tables_after_fork_child() noexcept {
+  syncs().for_each_node_in_fork_child([](sync_var &s) { s.mtx.unlock(); });
 }
 
 void note_state_page(std::uintptr_t addr, std::uint8_t flag) noexcept {

@@ -99,6 +99,7 @@ struct sync_var {
   std::atomic<std::uintptr_t> addr{0};  // 0 while on the free list
   std::atomic<sync_var *> next{nullptr}; // hash chain
   sync_var *free_next = nullptr;         // recycling list of the table
+  sync_var *all_next = nullptr;          // every record of the table (fork child)
   char pad_[64];                         // lookups read the fields above; owners write those below
   spinlock mtx;                        // guards everything below
   sync_kind kind = sync_kind::unknown;
@@ -390,8 +391,12 @@ std::vector<report_lock> lockset_locks(std::uint32_t lockset);
 // fork(): every global spinlock is taken before the fork (in one order, the same in which the
 // runtime nests them: graph/blocked/ids/dedup/registry, then tables, then the allocator) and
 // released after it in parent and child, so the child never inherits state another thread was
-// changing. The child then frees the other threads' slots. A per-object spinlock another thread
-// held at the instant of the fork stays held (documented limit).
+// changing. The child then frees the other threads' slots and releases every per-object spinlock
+// (sync records, shadow cells): one another thread held at the instant of the fork would otherwise
+// stay held for ever, and the child would spin on it (even on a free record or cell, which a
+// lookup may lock for a moment, and which the child may take for a new object).
+void tables_after_fork_child() noexcept;  // sync records (rtl.cpp)
+void shadow_after_fork_child() noexcept;
 void deadlock_fork_lock() noexcept;
 void deadlock_fork_unlock(bool child) noexcept;
 void mutex_fork_lock() noexcept;

@@ -112,6 +112,7 @@ struct shadow_cell {
   std::atomic<std::uintptr_t> addr{0};
   std::atomic<shadow_cell *> next{nullptr};
   shadow_cell *free_next = nullptr;
+  shadow_cell *all_next = nullptr;
   // Keeps the lookup fields above off the cache line that accessing threads write (the lock and
   // the state): lookups by other threads then hit a line that stays shared.
   char pad_[64];
@@ -559,6 +560,11 @@ void shadow_fork_lock() noexcept {
   g_dedup.mtx.lock();
   lockset_fork_lock();
   table().lock_all();
+}
+
+void shadow_after_fork_child() noexcept {
+  if (g_shadow_ready.load(std::memory_order_acquire) == 1)
+    table().for_each_node_in_fork_child([](shadow_cell &c) { c.mtx.unlock(); });
 }
 
 void shadow_fork_unlock() noexcept {

@@ -18,8 +18,8 @@
 
 namespace lockstep::rt {
 
-// Node must have `std::atomic<std::uintptr_t> addr` and `std::atomic<Node*> next`, be default
-// constructible, and tolerate being reset by `Node::recycle()` and then reused for another address.
+// Node must have `std::atomic<std::uintptr_t> addr`, `std::atomic<Node*> next`, `Node *free_next` and
+// `Node *all_next`, be default constructible, and tolerate being reused for another address.
 template <class Node, unsigned BucketBits> class addr_table {
 public:
   addr_table() noexcept {
@@ -116,6 +116,14 @@ public:
 
   std::size_t live() const noexcept { return live_.load(std::memory_order_relaxed); }
 
+  // Visits every node ever allocated, live or free. Only for the child of a fork, where the calling
+  // thread is the only one and holds the table's locks (lock_all): a node's own lock that another
+  // thread of the parent held at the instant of the fork is released this way, since nobody in the
+  // child will ever release it (a live object's, or a free node's that a lookup held for a moment).
+  template <class F> void for_each_node_in_fork_child(F &&f) noexcept {
+    for (Node *n = all_; n; n = n->all_next) f(*n);
+  }
+
   // fork(): held across the fork so the child never inherits a half-done insertion or removal.
   void lock_all() noexcept {
     for (spinlock &s : stripes_) s.lock();
@@ -149,13 +157,19 @@ private:
       }
     }
     void *p = internal_alloc(sizeof(Node));
-    return p ? new (p) Node() : nullptr;
+    if (!p) return nullptr;
+    Node *n = new (p) Node();
+    spin_guard g(free_mtx_);
+    n->all_next = all_;
+    all_ = n;
+    return n;
   }
 
   std::atomic<Node *> *buckets_ = nullptr;
   spinlock stripes_[stripe_count];
   spinlock free_mtx_;
   Node *free_ = nullptr;
+  Node *all_ = nullptr;  // every node allocated (never freed), for for_each_node_in_fork_child
   std::atomic<std::size_t> live_{0};
   std::atomic<std::uint64_t> removals_{0};  // bumped by every remove (find's miss validation)
 };

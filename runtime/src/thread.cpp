@@ -411,6 +411,9 @@ void after_fork_child() {
     g_reg.free_list[g_reg.free_count++] = i;
   }
   if (self) __atomic_store_n(&self->handle, pthread_self(), __ATOMIC_RELEASE);
+  // Under the tables' locks, which keep their node lists still.
+  tables_after_fork_child();
+  shadow_after_fork_child();
   unlock_after_fork(true);
 }
 

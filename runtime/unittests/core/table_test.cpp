@@ -1,6 +1,7 @@
 // The address table's lookups under concurrent removal and reuse of nodes (table.hpp), on its own sources.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <thread>
@@ -16,6 +17,7 @@ struct node {
   std::atomic<std::uintptr_t> addr{0};
   std::atomic<node *> next{nullptr};
   node *free_next = nullptr;
+  node *all_next = nullptr;
 };
 
 TEST(AddrTable, FindsInsertsAndRemoves) {
@@ -35,6 +37,22 @@ TEST(AddrTable, FindsInsertsAndRemoves) {
   EXPECT_EQ(t.live(), 0u);
   // The recycled node serves the next insertion.
   EXPECT_EQ(t.get_or_create(0x3000, [](node &) {}, fresh), a);
+}
+
+// After a fork the child visits every node, live or recycled, exactly once (to release the node locks
+// other threads of the parent held).
+TEST(AddrTable, ForkChildVisitsEveryNodeOnce) {
+  static addr_table<node, 4> t;
+  bool fresh;
+  std::vector<node *> made;
+  for (std::uintptr_t k = 1; k <= 10; ++k) made.push_back(t.get_or_create(k * 8, [](node &) {}, fresh));
+  for (std::uintptr_t k = 1; k <= 4; ++k) ASSERT_TRUE(t.remove(k * 8, [](node &) {}));  // 4 free, 6 live
+  ASSERT_NE(t.get_or_create(0x1000, [](node &) {}, fresh), nullptr);  // reuses a free one: still 10 nodes
+  std::vector<node *> seen;
+  t.for_each_node_in_fork_child([&](node &n) { seen.push_back(&n); });
+  std::sort(seen.begin(), seen.end());
+  std::sort(made.begin(), made.end());
+  EXPECT_EQ(seen, made);
 }
 
 // A lookup of a key that stays live the whole time must never miss, even while the nodes in front

@@ -118,6 +118,48 @@ TEST(ReportTextTest, DetectorSummaryEmptyStacksAndObjectStacks) {
   EXPECT_EQ(format_report_text(r), expected);
 }
 
+TEST(ReportTextTest, AcquisitionStacksAndUnrecordedLocks) {
+  printed_report r;
+  r.kind = "lock-order-inversion";
+  r.title = "lock order inversion";
+  r.pid = 9;
+  printed_event edge;
+  edge.description = "mutex M2 acquired while holding mutex M1 by thread T1";
+  edge.thread = 1;
+  edge.stack = {make_frame(0x1100, "transfer()", "/src/bank.cpp", 16)};
+  printed_lock m1;
+  m1.description = "mutex M1";
+  m1.acquired_where = "/src/bank.cpp:15";
+  m1.acquired_at = {make_frame(0x1200, "transfer()", "/src/bank.cpp", 15),
+                    make_frame(0x1300, "teller()", "/src/bank.cpp", 30)};
+  m1.show_acquisition = true;  // the whole stack, not "(acquired at ...)"
+  edge.locks_held = {m1};
+  printed_event owner;
+  owner.description = "locked by thread T2";
+  owner.thread = 2;
+  owner.stack = {make_frame(0x1400, "hold()", "/src/bank.cpp", 40)};
+  owner.locks_known = false;  // no "Locks held: none": nobody knows
+  r.events = {edge, owner};
+  const std::string expected =
+      "==9==lockstep: WARNING: lock order inversion (pid=9)\n"
+      "  mutex M2 acquired while holding mutex M1 by thread T1:\n"
+      "    #0 transfer() /src/bank.cpp:16\n"
+      "  Locks held: mutex M1\n"
+      "  mutex M1 acquired at:\n"
+      "    #0 transfer() /src/bank.cpp:15\n"
+      "    #1 teller() /src/bank.cpp:30\n"
+      "  locked by thread T2:\n"
+      "    #0 hold() /src/bank.cpp:40\n"
+      "SUMMARY: lockstep: lock order inversion\n";
+  EXPECT_EQ(format_report_text(r), expected);
+
+  json_lite::value v = json_lite::parse(format_report_json(r));
+  ASSERT_EQ(v["events"].array.size(), 2u);
+  EXPECT_EQ(v["events"].array[0]["locks_held"].array.size(), 1u);
+  EXPECT_EQ(v["events"].array[0]["locks_held"].array[0]["acquired_at"].array.size(), 2u);
+  EXPECT_FALSE(v["events"].array[1].has("locks_held"));
+}
+
 TEST(ReportJsonTest, IsOneLineOfValidJsonWithTheSchemaFields) {
   printed_report r = sample_race();
   r.events[0].description = "quote \" backslash \\ newline \n tab \t bell \x07 end";
