@@ -27,22 +27,11 @@ struct order_state {
   spinlock mtx;
   deadlock::lock_order_graph graph;
 };
-never_destroyed<order_state> g_order;
-std::atomic<int> g_order_ready{0};
-spinlock g_order_init;
+lazy_global<order_state> g_order;
 // Bumped when a lock id is recycled: per-thread edge caches keyed by ids are then stale.
 std::atomic<std::uint64_t> g_id_generation{0};
 
-order_state &order() noexcept {
-  if (g_order_ready.load(std::memory_order_acquire) != 1) {
-    spin_guard g(g_order_init);
-    if (g_order_ready.load(std::memory_order_relaxed) != 1) {
-      g_order.construct();
-      g_order_ready.store(1, std::memory_order_release);
-    }
-  }
-  return g_order.get();
-}
+order_state &order() noexcept { return g_order.get(); }
 
 std::uint64_t mix(std::uint64_t h) {
   h ^= h >> 33;
@@ -261,7 +250,7 @@ void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, st
 }
 
 void deadlock_on_destroy(std::uint32_t lock_id) noexcept {
-  if (!lock_id || g_order_ready.load(std::memory_order_acquire) != 1) return;
+  if (!lock_id || !g_order.built()) return;
   try {
     order_state &o = order();
     spin_guard g(o.mtx);

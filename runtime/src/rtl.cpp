@@ -12,20 +12,9 @@ namespace lockstep::rt {
 namespace {
 
 using sync_table = addr_table<sync_var, 20>;  // 1M buckets: chains stay short up to millions of objects
-never_destroyed<sync_table> g_sync;
-std::atomic<int> g_sync_state{0};  // 0 not built, 1 building, 2 ready
-spinlock g_sync_init_mtx;
+lazy_global<sync_table> g_sync;
 
-sync_table &syncs() noexcept {
-  if (g_sync_state.load(std::memory_order_acquire) != 2) {
-    spin_guard g(g_sync_init_mtx);
-    if (g_sync_state.load(std::memory_order_relaxed) != 2) {
-      g_sync.construct();
-      g_sync_state.store(2, std::memory_order_release);
-    }
-  }
-  return g_sync.get();
-}
+sync_table &syncs() noexcept { return g_sync.get(); }
 
 // Options are read once; the hot paths test these plain bytes.
 struct cached_options {
@@ -61,20 +50,9 @@ struct page_node {
   std::atomic<std::uint8_t> flags{0};
 };
 using page_table = addr_table<page_node, 16>;
-never_destroyed<page_table> g_pages;
-std::atomic<int> g_pages_state{0};  // 0 none yet, 2 built
-spinlock g_pages_init;
+lazy_global<page_table> g_pages;
 
-page_table &pages() noexcept {
-  if (g_pages_state.load(std::memory_order_acquire) != 2) {
-    spin_guard g(g_pages_init);
-    if (g_pages_state.load(std::memory_order_relaxed) != 2) {
-      g_pages.construct();
-      g_pages_state.store(2, std::memory_order_release);
-    }
-  }
-  return g_pages.get();
-}
+page_table &pages() noexcept { return g_pages.get(); }
 
 constexpr unsigned page_shift = 12;
 
@@ -102,7 +80,7 @@ void note_state_page(std::uintptr_t addr, std::uint8_t flag) noexcept {
 }
 
 void forget_heap_range(std::uintptr_t lo, std::size_t size) noexcept {
-  if (g_pages_state.load(std::memory_order_acquire) != 2 || size == 0) return;
+  if (!g_pages.built() || size == 0) return;
   const std::uintptr_t hi = lo + size;
   for (std::uintptr_t page = lo >> page_shift; page <= (hi - 1) >> page_shift; ++page) {
     page_node *n = pages().find(page + 1);

@@ -79,14 +79,28 @@ private:
 void *internal_alloc(std::size_t size) noexcept;
 void internal_free(void *p, std::size_t size) noexcept;
 
-// Placement-new storage for a global that must outlive static destruction (rule 5).
-template <class T> class never_destroyed {
+// A global built on its first use and never destroyed (rule 5): usable from the first event, before
+// the C++ dynamic initializers ran (it has none of its own: zero-initialized static storage) and
+// after static destructors ran.
+template <class T> class lazy_global {
 public:
-  template <class... A> void construct(A &&...a) noexcept { new (storage_) T(static_cast<A &&>(a)...); }
-  T &get() noexcept { return *reinterpret_cast<T *>(storage_); }
+  T &get() noexcept {
+    if (__builtin_expect(!built(), 0)) {
+      spin_guard g(init_mtx_);
+      if (!ready_.load(std::memory_order_relaxed)) {
+        new (storage_) T();
+        ready_.store(true, std::memory_order_release);
+      }
+    }
+    return *reinterpret_cast<T *>(storage_);
+  }
+  // Whether get() has built it: callers that only forget or count need not build it.
+  bool built() const noexcept { return ready_.load(std::memory_order_acquire); }
 
 private:
   alignas(T) unsigned char storage_[sizeof(T)];
+  std::atomic<bool> ready_{false};
+  spinlock init_mtx_;
 };
 
 // ---------------------------------------------------------------------------------------------------

@@ -146,20 +146,9 @@ void clear_cell(shadow_cell &cell) noexcept {
 }
 
 using shadow_table = addr_table<shadow_cell, 20>;
-never_destroyed<shadow_table> g_shadow;
-std::atomic<int> g_shadow_ready{0};
-spinlock g_shadow_init;
+lazy_global<shadow_table> g_shadow;
 
-shadow_table &table() noexcept {
-  if (g_shadow_ready.load(std::memory_order_acquire) != 1) {
-    spin_guard g(g_shadow_init);
-    if (g_shadow_ready.load(std::memory_order_relaxed) != 1) {
-      g_shadow.construct();
-      g_shadow_ready.store(1, std::memory_order_release);
-    }
-  }
-  return g_shadow.get();
-}
+shadow_table &table() noexcept { return g_shadow.get(); }
 
 // A read clock with room for thread slots up to `max_tid`; null when out of memory.
 read_shared *new_read_shared(std::uint32_t max_tid) noexcept {
@@ -563,7 +552,7 @@ void shadow_fork_lock() noexcept {
 }
 
 void shadow_after_fork_child() noexcept {
-  if (g_shadow_ready.load(std::memory_order_acquire) == 1)
+  if (g_shadow.built())
     table().for_each_node_in_fork_child([](shadow_cell &c) { c.mtx.unlock(); });
 }
 
@@ -574,7 +563,7 @@ void shadow_fork_unlock() noexcept {
 }
 
 void shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
-  if (g_shadow_ready.load(std::memory_order_acquire) != 1 || size == 0) return;
+  if (!g_shadow.built() || size == 0) return;
   shadow_table &t = table();
   const std::uintptr_t end = addr + size;
   for (std::uintptr_t g = addr & ~std::uintptr_t{7}; g < end; g += 8) {
@@ -604,7 +593,7 @@ void shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
 }
 
 std::size_t shadow_cell_count() noexcept {
-  return g_shadow_ready.load(std::memory_order_acquire) == 1 ? table().live() : 0;
+  return g_shadow.built() ? table().live() : 0;
 }
 
 namespace {
