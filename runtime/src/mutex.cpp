@@ -127,17 +127,15 @@ held_lock *find_held(thread_state *thr, std::uintptr_t addr) noexcept {
   return nullptr;
 }
 
-stack_trace held_stack(thread_state *owner, held_lock &h) noexcept {
-  if (h.stack) return stack_from_id(h.stack);
-  if (owner != cur_thread_if_any()) return complete_stack(h.where, {});  // another thread's frames: the prefix
-  const stack_trace st = complete_stack(h.where, owner->stack);
-  h.stack = stack_depot_put(st);
-  return st;
+std::uint32_t held_stack_id(thread_state *owner, held_lock &h) noexcept {
+  // Only the owner can walk its own outer frames; the whole stack is interned once.
+  if (!h.stack && owner == cur_thread_if_any()) h.stack = stack_depot_put(complete_stack(h.where, owner->stack));
+  return h.stack;
 }
 
-std::uint32_t held_stack_id(thread_state *owner, held_lock &h) noexcept {
-  if (!h.stack) h.stack = stack_depot_put(held_stack(owner, h));
-  return h.stack;
+stack_trace held_stack(thread_state *owner, held_lock &h) noexcept {
+  if (held_stack_id(owner, h)) return stack_from_id(h.stack);
+  return complete_stack(h.where, {});  // another thread's lock: the recorded frames
 }
 
 static report_lock describe_held(thread_state *owner, held_lock &h) {
@@ -172,8 +170,7 @@ static void remove_held(thread_state *thr, std::uintptr_t addr) noexcept {
     --thr->held_overflow;
 }
 
-static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool shared, std::uintptr_t pc,
-                      std::uint32_t stack) noexcept {
+static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool shared, std::uintptr_t pc) noexcept {
   if (thr->nheld == max_held) {
     ++thr->held_overflow;  // deeper nesting than we track: those locks miss from reports and the graph
     return;
@@ -182,7 +179,7 @@ static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool 
   h.sync = s;
   h.addr = addr;
   h.lock_id = s->lock_id;
-  h.stack = stack;
+  h.stack = 0;  // completed only when needed (held_stack)
   h.pc = pc;
   h.shared = shared;
   h.reentries = 0;
@@ -296,7 +293,7 @@ void mutex_post_lock(thread_state *thr, sync_var *s, std::uintptr_t addr, bool s
   }
   if (!first) return;
   if (id) deadlock_on_acquire(thr, s, addr, id);  // before the push: edges come from the locks held before
-  push_held(thr, s, addr, shared, pc, 0);
+  push_held(thr, s, addr, shared, pc);
 }
 
 void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std::uintptr_t /*pc*/) noexcept {
@@ -427,7 +424,7 @@ void mutex_wait_reacquire(thread_state *thr, sync_var *m, std::uintptr_t pc) noe
   m->recursion = 1;
   acquire(thr, m->clock);
   m->acquired_pc = pc;
-  push_held(thr, m, addr, false, pc, 0);
+  push_held(thr, m, addr, false, pc);
 }
 
 }  // namespace lockstep::rt

@@ -146,15 +146,10 @@ __attribute__((noinline)) void fp_stack_prefix(std::uintptr_t entry_pc, const st
   out.size = 0;
   out.resume_fp = out.resume_ret = 0;
   if (entry_pc == 0) return;
-  out.pcs[out.size++] = entry_pc;
+  out.pcs[0] = entry_pc;
   frame_walker w(reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0)), bounds);
-  if (!skip_to_entry(w, entry_pc)) return;
-  while (out.size < stack_prefix::max_frames && w.next()) {
-    const std::uintptr_t ret = w.ret();
-    if (ret == 0) return;
-    out.pcs[out.size++] = ret;
-  }
-  if (out.size == stack_prefix::max_frames) {
+  out.size = skip_to_entry(w, entry_pc) ? append_chain(w, out.pcs, 1, stack_prefix::max_frames) : 1;
+  if (out.size == stack_prefix::max_frames) {  // the walker stands on the last recorded frame's record
     out.resume_fp = w.fp();
     out.resume_ret = w.ret();
   }
