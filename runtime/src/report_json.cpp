@@ -40,21 +40,27 @@ void append_key(std::string &out, const char *key) {
   out += ": ";
 }
 
-void append_stack(std::string &out, const std::vector<frame> &frames) {
+// A JSON array with one object per item; `fields` appends one item's keys and values.
+template <class T, class Fields> void append_objects(std::string &out, const std::vector<T> &items, Fields fields) {
   out += '[';
-  for (std::size_t i = 0; i < frames.size(); ++i) {
-    const frame &f = frames[i];
+  for (std::size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out += ", ";
     out += '{';
+    fields(items[i]);
+    out += '}';
+  }
+  out += ']';
+}
+
+void append_stack(std::string &out, const std::vector<frame> &frames) {
+  append_objects(out, frames, [&](const frame &f) {
     append_key(out, "function"); append_string(out, f.function);
     append_key(out, "file"); append_string(out, f.file);
     append_key(out, "line"); out += std::to_string(f.line);
     append_key(out, "module"); append_string(out, f.module);
     append_key(out, "module_offset"); append_hex(out, f.module_offset);
     append_key(out, "pc"); append_hex(out, f.pc);
-    out += '}';
-  }
-  out += ']';
+  });
 }
 
 }  // namespace
@@ -66,59 +72,33 @@ std::string format_report_json(const printed_report &r) {
   append_key(out, "location"); append_string(out, r.location);
   append_key(out, "pid"); out += std::to_string(r.pid);
   append_key(out, "events");
-  out += '[';
-  for (std::size_t i = 0; i < r.events.size(); ++i) {
-    const printed_event &e = r.events[i];
-    if (i > 0) out += ", ";
-    out += '{';
+  append_objects(out, r.events, [&](const printed_event &e) {
     append_key(out, "description"); append_string(out, e.description);
     append_key(out, "thread"); out += std::to_string(e.thread);
     append_key(out, "stack"); append_stack(out, e.stack);
-    if (!e.locks_known) {  // not recorded: no "locks_held" rather than an empty list that says "none"
-      out += '}';
-      continue;
-    }
+    if (!e.locks_known) return;  // not recorded: no "locks_held" rather than an empty list that says "none"
     append_key(out, "locks_held");
-    out += '[';
-    for (std::size_t j = 0; j < e.locks_held.size(); ++j) {
-      const printed_lock &l = e.locks_held[j];
-      if (j > 0) out += ", ";
-      out += '{';
+    append_objects(out, e.locks_held, [&](const printed_lock &l) {
       append_key(out, "address"); append_hex(out, l.address);
       append_key(out, "description"); append_string(out, l.description);
       append_key(out, "acquired_at"); append_stack(out, l.acquired_at);
-      out += '}';
-    }
-    out += "]}";
-  }
-  out += ']';
+    });
+  });
   append_key(out, "objects");
-  out += '[';
-  for (std::size_t i = 0; i < r.objects.size(); ++i) {
-    const printed_object &o = r.objects[i];
-    if (i > 0) out += ", ";
-    out += '{';
+  append_objects(out, r.objects, [&](const printed_object &o) {
     append_key(out, "address"); append_hex(out, o.address);
     append_key(out, "description"); append_string(out, o.description);
     append_key(out, "created_at"); append_stack(out, o.created_at);
-    out += '}';
-  }
-  out += ']';
+  });
   append_key(out, "threads");
-  out += '[';
-  for (std::size_t i = 0; i < r.threads.size(); ++i) {
-    const printed_thread &t = r.threads[i];
-    if (i > 0) out += ", ";
-    out += '{';
+  append_objects(out, r.threads, [&](const printed_thread &t) {
     append_key(out, "id"); out += std::to_string(t.id);
     append_key(out, "name"); append_string(out, t.name);
     append_key(out, "main"); out += t.is_main ? "true" : "false";
     append_key(out, "finished"); out += t.finished ? "true" : "false";
     append_key(out, "parent"); out += std::to_string(t.parent);
     append_key(out, "created_at"); append_stack(out, t.created_at);
-    out += '}';
-  }
-  out += ']';
+  });
   append_key(out, "missing_edge"); append_string(out, r.missing_edge);
   out += "}\n";
   return out;
