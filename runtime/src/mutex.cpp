@@ -180,7 +180,6 @@ static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool 
   h.addr = addr;
   h.lock_id = s->lock_id;
   h.stack = 0;  // completed only when needed (held_stack)
-  h.pc = pc;
   h.shared = shared;
   h.reentries = 0;
   // A few loads now; the whole stack only if a report or a new lock-order edge asks (held_stack).

@@ -164,10 +164,9 @@ struct held_lock {
   std::uintptr_t addr;
   std::uint32_t lock_id;     // 0 until the lock-order detector needed it
   std::uint32_t stack;       // depot id of the whole acquisition stack, 0 until something needed it
-  std::uintptr_t pc;         // call site of the acquisition
   bool shared;               // held in shared (reader) mode
   std::uint32_t reentries;   // further read locks of the same rwlock this thread holds (shared only)
-  stack_prefix where;        // the acquisition's innermost frames (see held_stack)
+  stack_prefix where;        // the acquisition's innermost frames, its call site first (see held_stack)
 };
 
 enum class thread_status : std::uint8_t { free, running, finished };
