@@ -10,6 +10,7 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
+#include <csignal>
 #include <cstring>
 
 using namespace llvm;
@@ -30,7 +31,8 @@ static cl::opt<std::string> Checks(
     "checks",
     cl::desc("Checks to run, as clang-tidy globs: '-*,lock-*,cv-*'. Every\n"
              "check starts enabled; the last matching glob decides. A\n"
-             ".lockstep.yaml 'checks:' entry is applied after this one.\n"
+             ".lockstep.yaml 'checks:' entry is applied first, so this\n"
+             "option has the last word, as in clang-tidy.\n"
              "An unknown check name, or a glob matching no check, is an\n"
              "error."),
     cl::value_desc("globs"), cl::cat(Category));
@@ -86,7 +88,10 @@ static const char Overview[] =
     "still analyzed and reported).\n";
 
 int main(int argc, const char **argv) {
-  InitLLVM X(argc, argv);
+  // A closed pipe on standard output is a write error the driver reports
+  // (LLVM's default SIGPIPE handler would exit silently with status 74).
+  InitLLVM X(argc, argv, /*InstallPipeSignalExitHandler=*/false);
+  std::signal(SIGPIPE, SIG_IGN);
   // A crash while analyzing one translation unit becomes an error for that
   // unit, not the end of the run.
   CrashRecoveryContext::Enable();

@@ -9,6 +9,9 @@
 #include "lockstep/analyzer/Check.h"
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "llvm/ADT/StringSet.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Frontend/CompilerInstance.h"
 
@@ -48,11 +51,60 @@ private:
   std::vector<std::unique_ptr<Check>> &Checks;
 };
 
+/// Finds the declarations the config's wrappers name, the way LockModel
+/// looks them up (by qualified name), and entries that cannot fit them.
+class WrapperScan : public RecursiveASTVisitor<WrapperScan> {
+public:
+  WrapperScan(const Config &Cfg, ConfigUse &Use) : Cfg(Cfg), Use(Use) {
+    for (const WrapperSpec &W : Cfg.Wrappers)
+      LastNames.insert(lastName(W.Function));
+  }
+  static llvm::StringRef lastName(llvm::StringRef Qualified) {
+    size_t Colons = Qualified.rfind("::");
+    return Colons == llvm::StringRef::npos ? Qualified
+                                           : Qualified.drop_front(Colons + 2);
+  }
+  bool shouldVisitTemplateInstantiations() const { return false; }
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (!FD->getIdentifier() || !LastNames.count(FD->getName()))
+      return true;
+    std::string QN = FD->getQualifiedNameAsString();
+    for (const WrapperSpec &W : Cfg.Wrappers) {
+      if (QN != W.Function) {
+        if (lastName(W.Function) == FD->getName())
+          Use.NearMisses.emplace(W.Function, QN);
+        continue;
+      }
+      Use.WrappersDeclared.insert(W.Function);
+      std::string Where = Cfg.SourcePath + ":" + std::to_string(W.Line) +
+                          ": wrapper '" + W.Function + "' ";
+      const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+      if (W.Argument < 0 && !(MD && MD->isInstance()))
+        Use.Warnings.insert(Where + "names 'this', but '" + QN +
+                            "' is not a non-static member function; it is "
+                            "ignored where called");
+      else if (W.Argument >= 0 && !FD->isVariadic() &&
+               static_cast<unsigned>(W.Argument) >= FD->getNumParams())
+        Use.Warnings.insert(Where + "names argument " +
+                            std::to_string(W.Argument) + ", but '" + QN +
+                            "' has " + std::to_string(FD->getNumParams()) +
+                            " parameter(s) (indexes count from 0); it is "
+                            "ignored where called");
+    }
+    return true;
+  }
+
+private:
+  const Config &Cfg;
+  ConfigUse &Use;
+  llvm::StringSet<> LastNames;
+};
+
 class AnalysisConsumer : public ASTConsumer {
 public:
   AnalysisConsumer(const Config &Cfg, CheckEnabled Enabled,
-                   std::vector<Finding> &Out)
-      : Ctx(Cfg, Out) {
+                   std::vector<Finding> &Out, ConfigUse *Use)
+      : Ctx(Cfg, Out), Use(Use) {
     for (const auto &E : checkFactories().entries())
       if (!Enabled || Enabled(E.Info.Id))
         Checks.push_back(E.Make(Ctx));
@@ -63,6 +115,9 @@ public:
     // reports the compiler's errors instead.
     if (AST.getDiagnostics().hasUncompilableErrorOccurred() || Checks.empty())
       return;
+    if (Use && !Ctx.config().Wrappers.empty())
+      WrapperScan(Ctx.config(), *Use)
+          .TraverseDecl(AST.getTranslationUnitDecl());
     Ctx.setAST(&AST);
     ast_matchers::MatchFinder Finder;
     for (auto &C : Checks)
@@ -76,6 +131,7 @@ public:
 
 private:
   CheckContext Ctx;
+  ConfigUse *Use;
   std::vector<std::unique_ptr<Check>> Checks;
 };
 
@@ -84,8 +140,9 @@ private:
 std::unique_ptr<ASTConsumer> makeAnalysisConsumer(CompilerInstance &CI,
                                                   const Config &Cfg,
                                                   CheckEnabled Enabled,
-                                                  std::vector<Finding> &Out) {
-  return std::make_unique<AnalysisConsumer>(Cfg, std::move(Enabled), Out);
+                                                  std::vector<Finding> &Out,
+                                                  ConfigUse *Use) {
+  return std::make_unique<AnalysisConsumer>(Cfg, std::move(Enabled), Out, Use);
 }
 
 } // namespace lockstep

@@ -3,9 +3,10 @@
 // One FunctionAnalyzer per function: iterate the transfer functions over the
 // CFG in reverse post-order to a fixpoint without reporting, then run one
 // final pass that reports and fills the function's summary, then look at the
-// exit. Callees are analysed first (TUAnalysis::analyze recurses), so their
-// summaries are complete when a call is reached; a recursive cycle is cut by
-// giving the function being analysed an empty summary.
+// exit. Callees are analysed first (TUAnalysis::analyzeCalleesFirst walks the
+// call graph with an explicit stack), so their summaries are complete when a
+// call is reached; a recursive cycle is cut by giving the function being
+// analysed an empty summary.
 //
 //===----------------------------------------------------------------------===//
 #include "lockstep/analyzer/LockDataflow.h"
@@ -23,6 +24,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <set>
 
 using namespace clang;
@@ -251,9 +253,10 @@ private:
                const void *Guard, const AcquireOpts &O);
   void release(LockSet &S, const LockPath &P, SourceLocation Loc,
                const ReleaseOpts &O);
-  void addEdge(const LockFact &From, const LockPath &To, llvm::StringRef ToKey,
-               SourceLocation ToLoc, SourceLocation InnerLoc,
-               llvm::StringRef Callee, const LockSet &S);
+  using HeldSnapshot = std::shared_ptr<const std::vector<LockPath>>;
+  void addEdge(const LockFact &From, const LockPath &To, SourceLocation ToLoc,
+               SourceLocation InnerLoc, llvm::StringRef Callee,
+               const LockSet &S, HeldSnapshot &Held);
   void reportBlocking(const LockSet &S, llvm::ArrayRef<std::string> Except,
                       BlockingEvent Ev);
 
@@ -363,10 +366,20 @@ FunctionAnalyzer::lockPaths(const Operation &Op, const Expr *Call) const {
 
 // --- lock operations ----------------------------------------------------
 
+/// The locks certainly held in \p S: the gates of the edges recorded there.
+static std::shared_ptr<const std::vector<LockPath>> heldPaths(const LockSet &S) {
+  auto Held = std::make_shared<std::vector<LockPath>>();
+  for (const LockFact &G : S.Facts)
+    if (!G.Maybe)
+      Held->push_back(G.Path);
+  return Held;
+}
+
+/// \p Held caches heldPaths(S) for every edge recorded at one point.
 void FunctionAnalyzer::addEdge(const LockFact &From, const LockPath &To,
-                               llvm::StringRef ToKey, SourceLocation ToLoc,
-                               SourceLocation InnerLoc, llvm::StringRef Callee,
-                               const LockSet &S) {
+                               SourceLocation ToLoc, SourceLocation InnerLoc,
+                               llvm::StringRef Callee, const LockSet &S,
+                               HeldSnapshot &Held) {
   OrderEdge E;
   E.From = From.Path;
   E.To = To;
@@ -375,9 +388,9 @@ void FunctionAnalyzer::addEdge(const LockFact &From, const LockPath &To,
   E.InnerLoc = InnerLoc;
   E.Callee = Callee.str();
   E.Function = FD;
-  for (const LockFact &G : S.Facts)
-    if (!G.Maybe && G.Key != From.Key && G.Key != ToKey)
-      E.Gates.push_back(G.Path);
+  if (!Held)
+    Held = heldPaths(S);
+  E.GateGroups.push_back(Held);
   Sum.Edges.push_back(std::move(E));
 }
 
@@ -413,12 +426,14 @@ void FunctionAnalyzer::acquire(LockSet &S, const LockPath &P, bool Shared,
       F->Guard = Guard;
     return;
   }
-  if (Final && !O.IsTry)
+  if (Final && !O.IsTry) {
+    HeldSnapshot Snapshot;
     for (const LockFact &Held : S.Facts)
       if (!Held.Maybe &&
           std::find(O.NoOrder.begin(), O.NoOrder.end(), Held.Key) ==
               O.NoOrder.end())
-        addEdge(Held, P, K, Loc, O.InnerLoc, O.Callee, S);
+        addEdge(Held, P, Loc, O.InnerLoc, O.Callee, S, Snapshot);
+  }
   if (Final && !O.NoTake && !S.isEntryReleased(K))
     Sum.Takes.push_back(
         {P, Shared, O.InnerLoc.isValid() ? O.InnerLoc : Loc, {}});
@@ -1016,6 +1031,7 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
     AcquiredKeys.insert(A.Path.key());
   for (const LockEffect &A : CS.TryAcquires)
     AcquiredKeys.insert(A.Path.key());
+  HeldSnapshot HeldAtCall;
   for (const LockEffect &T : CS.Takes) {
     if (AcquiredKeys.count(T.Path.key()))
       continue;
@@ -1038,7 +1054,7 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
       if (!F)
         for (const LockFact &Held : S.Facts)
           if (!Held.Maybe)
-            addEdge(Held, *P, K, Loc, T.Loc, Name, S);
+            addEdge(Held, *P, Loc, T.Loc, Name, S, HeldAtCall);
       if (!S.isEntryReleased(K))
         Sum.Takes.push_back({*P, T.Shared, T.Loc, {}});
     }
@@ -1083,7 +1099,11 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
     if (Final)
       Sum.Blocks.push_back({B.What, B.Loc, Cv});
   }
-  if (Final)
+  if (Final && !CS.Edges.empty()) {
+    // Each gate group of the callee is mapped into the caller once, and the
+    // caller's held locks are one more group shared by all the edges.
+    llvm::DenseMap<const std::vector<LockPath> *, HeldSnapshot> Mapped;
+    HeldSnapshot Held = heldPaths(S);
     for (const OrderEdge &Edge : CS.Edges) {
       auto From = Edge.From.substitute(Obj, Args);
       auto To = Edge.To.substitute(Obj, Args);
@@ -1092,15 +1112,24 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
       OrderEdge NE = Edge;
       NE.From = *From;
       NE.To = *To;
-      NE.Gates.clear();
-      for (const LockPath &G : Edge.Gates)
-        if (auto GP = G.substitute(Obj, Args))
-          NE.Gates.push_back(*GP);
-      for (const LockFact &Held : S.Facts)
-        if (!Held.Maybe)
-          NE.Gates.push_back(Held.Path);
+      NE.GateGroups.clear();
+      for (const HeldSnapshot &Group : Edge.GateGroups) {
+        HeldSnapshot &M = Mapped[Group.get()];
+        if (!M) {
+          auto Sub = std::make_shared<std::vector<LockPath>>();
+          for (const LockPath &G : *Group)
+            if (auto GP = G.substitute(Obj, Args))
+              Sub->push_back(std::move(*GP));
+          M = std::move(Sub);
+        }
+        if (!M->empty())
+          NE.GateGroups.push_back(M);
+      }
+      if (!Held->empty())
+        NE.GateGroups.push_back(Held);
       Sum.Edges.push_back(std::move(NE));
     }
+  }
 }
 
 void FunctionAnalyzer::maybeThrows(const Expr *E, const FunctionDecl *Callee,
@@ -1654,6 +1683,45 @@ static void dedupe(std::vector<LockEffect> &V) {
           V.end());
 }
 
+namespace {
+/// The functions whose summaries the analysis of one body asks for: direct
+/// callees, constructors, and the destructors of its local objects (lambda
+/// bodies are functions of their own, as in PrePass).
+class CalleeCollector : public RecursiveASTVisitor<CalleeCollector> {
+public:
+  explicit CalleeCollector(const TUAnalysis &TU) : TU(TU) {}
+  // Arguments before the call, as the CFG evaluates them: a recursion cycle
+  // is then cut where the analysis itself would reach it first.
+  bool shouldTraversePostOrder() const { return true; }
+  bool VisitCallExpr(CallExpr *CE) {
+    add(CE->getDirectCallee());
+    return true;
+  }
+  bool VisitCXXConstructExpr(CXXConstructExpr *CE) {
+    add(CE->getConstructor());
+    return true;
+  }
+  bool VisitVarDecl(VarDecl *VD) {
+    if (VD->hasLocalStorage())
+      if (const CXXRecordDecl *RD = VD->getType()->getAsCXXRecordDecl())
+        if (RD->hasDefinition())
+          add(RD->getDestructor());
+    return true;
+  }
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  std::vector<const FunctionDecl *> Callees;
+
+private:
+  void add(const FunctionDecl *F) {
+    const FunctionDecl *Def = nullptr;
+    if (F && F->hasBody(Def) && TU.isAnalyzable(Def) && Seen.insert(Def).second)
+      Callees.push_back(Def);
+  }
+  const TUAnalysis &TU;
+  llvm::DenseSet<const FunctionDecl *> Seen;
+};
+} // namespace
+
 const FunctionSummary &TUAnalysis::analyze(const FunctionDecl *FD) {
   const FunctionDecl *Def = nullptr;
   if (!FD || !FD->hasBody(Def) || !isAnalyzable(Def))
@@ -1663,18 +1731,53 @@ const FunctionSummary &TUAnalysis::analyze(const FunctionDecl *FD) {
     return *It->second;
   if (InProgress.count(Def))
     return emptySummary(); // recursion: cut the cycle here
-  InProgress[Def] = true;
-  auto S = std::make_unique<FunctionSummary>();
-  FunctionAnalyzer(*this, Def, *S).run();
-  dedupe(S->Acquires);
-  dedupe(S->TryAcquires);
-  dedupe(S->Releases);
-  dedupe(S->Takes);
-  S->Wrapper = !S->Acquires.empty() || !S->TryAcquires.empty();
-  InProgress.erase(Def);
-  FunctionSummary &Ref = *S;
-  Summaries[Def] = std::move(S);
-  return Ref;
+  analyzeCalleesFirst(Def);
+  return *Summaries[Def];
+}
+
+void TUAnalysis::analyzeCalleesFirst(const FunctionDecl *Root) {
+  // A depth-first walk of the call graph with an explicit stack: a call
+  // chain thousands of functions deep (generated code, template recursion)
+  // must not become as deep a native recursion. A function is analysed once
+  // every callee is summarised or on the stack; the latter is a recursion
+  // cycle, cut as before by an empty summary (InProgress).
+  struct Frame {
+    const FunctionDecl *FD;
+    std::vector<const FunctionDecl *> Callees;
+    size_t Next = 0;
+  };
+  std::vector<Frame> Stack;
+  auto Push = [&](const FunctionDecl *D) {
+    InProgress[D] = true;
+    CalleeCollector C(*this);
+    C.TraverseStmt(D->getBody());
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(D))
+      for (const CXXCtorInitializer *Init : Ctor->inits())
+        if (Init->getInit())
+          C.TraverseStmt(Init->getInit());
+    Stack.push_back({D, std::move(C.Callees), 0});
+  };
+  Push(Root);
+  while (!Stack.empty()) {
+    Frame &Top = Stack.back();
+    if (Top.Next < Top.Callees.size()) {
+      const FunctionDecl *C = Top.Callees[Top.Next++];
+      if (!Summaries.count(C) && !InProgress.count(C))
+        Push(C);
+      continue;
+    }
+    const FunctionDecl *D = Top.FD;
+    Stack.pop_back();
+    auto S = std::make_unique<FunctionSummary>();
+    FunctionAnalyzer(*this, D, *S).run();
+    dedupe(S->Acquires);
+    dedupe(S->TryAcquires);
+    dedupe(S->Releases);
+    dedupe(S->Takes);
+    S->Wrapper = !S->Acquires.empty() || !S->TryAcquires.empty();
+    InProgress.erase(D);
+    Summaries[D] = std::move(S);
+  }
 }
 
 namespace {
@@ -1709,18 +1812,30 @@ private:
 void TUAnalysis::analyzeAll() {
   FunctionCollector C(*this);
   C.TraverseDecl(Ctx.getTranslationUnitDecl());
+  for (const FunctionDecl *FD : C.Functions)
+    analyze(FD);
+  // Every summary is final now: the edges move out instead of being copied.
   llvm::DenseSet<const FunctionDecl *> Done;
   std::vector<OrderEdge> Edges;
   for (const FunctionDecl *FD : C.Functions) {
-    const FunctionSummary &S = analyze(FD);
     const FunctionDecl *Def = nullptr;
     FD->hasBody(Def);
-    if (!Done.insert(Def).second)
+    auto It = Summaries.find(Def);
+    if (It == Summaries.end() || !Done.insert(Def).second)
       continue;
-    for (const OrderEdge &E : S.Edges)
-      if (!E.From.orderKey().empty() && !E.To.orderKey().empty() &&
-          E.From.orderKey() != E.To.orderKey())
-        Edges.push_back(E);
+    std::vector<OrderEdge> &Own = It->second->Edges;
+    Own.erase(std::remove_if(Own.begin(), Own.end(),
+                             [](const OrderEdge &E) {
+                               std::string From = E.From.orderKey(),
+                                           To = E.To.orderKey();
+                               return From.empty() || To.empty() || From == To;
+                             }),
+              Own.end());
+    if (Edges.empty())
+      Edges.swap(Own); // the common case: one function holds most edges
+    else
+      std::move(Own.begin(), Own.end(), std::back_inserter(Edges));
+    Own.clear();
   }
   Handler.handleLockOrder(Edges, Ctx);
 }

@@ -8,6 +8,7 @@
 #include "lockstep/driver/CheckSelection.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -24,7 +25,7 @@ namespace {
 class ConfigReader {
 public:
   ConfigReader(llvm::StringRef Path, llvm::StringRef Text)
-      : Path(Path.str()), Stream(Text, SM, /*ShowColors=*/false) {
+      : Path(Path.str()), Text(Text), Stream(Text, SM, /*ShowColors=*/false) {
     SM.setDiagHandler(
         [](const llvm::SMDiagnostic &D, void *Ctx) {
           auto *Self = static_cast<ConfigReader *>(Ctx);
@@ -61,6 +62,7 @@ private:
   void readTopLevel(yaml::MappingNode *Root, Config &Cfg);
 
   std::string Path;
+  llvm::StringRef Text;
   llvm::SourceMgr SM;
   yaml::Stream Stream;
   std::string Error;
@@ -128,6 +130,7 @@ void ConfigReader::readWrapper(yaml::Node *N, Config &Cfg) {
     return;
   }
   WrapperSpec W;
+  W.Line = SM.getLineAndColumn(N->getSourceRange().Start).first;
   llvm::StringSet<> Seen;
   std::optional<bool> Success;
   yaml::Node *SuccessNode = nullptr;
@@ -230,6 +233,16 @@ void ConfigReader::readTopLevel(yaml::MappingNode *Root, Config &Cfg) {
 llvm::Expected<Config> ConfigReader::read() {
   Config Cfg;
   Cfg.SourcePath = Path;
+  // Parse everything once before judging any value: a syntax error further
+  // on (`checks: [unclosed`) is the problem to report, not the half-read
+  // node the reader would otherwise stumble on first.
+  {
+    yaml::Stream Syntax(Text, SM, /*ShowColors=*/false);
+    for (yaml::Document &Doc : Syntax)
+      Doc.skip();
+    if (failed())
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), Error);
+  }
   unsigned Documents = 0;
   for (yaml::Document &Doc : Stream) {
     if (failed())
@@ -256,6 +269,31 @@ llvm::Expected<Config> ConfigReader::read() {
   return Cfg;
 }
 
+/// Why \p Text is not UTF-8 text, or "" when it is. YAML read as anything
+/// else turns into garbage keys or, worse, an empty config.
+static std::string encodingProblem(llvm::StringRef Text) {
+  if (Text.startswith("\xFF\xFE") || Text.startswith("\xFE\xFF"))
+    return "1:1: the file is UTF-16 encoded; save it as UTF-8";
+  if (Text.startswith(llvm::StringRef("\0\0\xFE\xFF", 4)))
+    return "1:1: the file is UTF-32 encoded; save it as UTF-8";
+  size_t Nul = Text.find('\0');
+  auto LineCol = [&](size_t Pos) {
+    llvm::StringRef Before = Text.take_front(Pos);
+    size_t Line = Before.count('\n') + 1;
+    size_t LineStart = Before.rfind('\n');
+    size_t Col = Pos - (LineStart == llvm::StringRef::npos ? 0 : LineStart + 1) + 1;
+    return std::to_string(Line) + ":" + std::to_string(Col) + ": ";
+  };
+  if (Nul != llvm::StringRef::npos)
+    return LineCol(Nul) + "a NUL byte: this is not a text file (UTF-16 without "
+                          "a byte order mark? save it as UTF-8)";
+  const auto *Begin = reinterpret_cast<const llvm::UTF8 *>(Text.data());
+  const auto *Pos = Begin;
+  if (!llvm::isLegalUTF8String(&Pos, Begin + Text.size()))
+    return LineCol(Pos - Begin) + "invalid UTF-8: this is not a UTF-8 text file";
+  return "";
+}
+
 llvm::Expected<Config> lockstep::loadConfigFile(const std::string &Path) {
   auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buf)
@@ -263,6 +301,10 @@ llvm::Expected<Config> lockstep::loadConfigFile(const std::string &Path) {
                                    "%s: cannot read config file: %s",
                                    Path.c_str(),
                                    Buf.getError().message().c_str());
+  std::string Bad = encodingProblem((*Buf)->getBuffer());
+  if (!Bad.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   Path + ":" + Bad);
   ConfigReader Reader(Path, (*Buf)->getBuffer());
   return Reader.read();
 }

@@ -19,12 +19,17 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/YAMLParser.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Signals.h"
 #include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 using namespace lockstep;
@@ -48,6 +53,8 @@ public:
   Run(const DriverOptions &Opts, llvm::raw_ostream &Out, llvm::raw_ostream &Err)
       : Opts(Opts), Out(Out), Err(Err) {}
   int run();
+  /// The exit status of run(), after telling the user about --output.
+  int finish(int Status);
 
 private:
   int fail(const llvm::Twine &Msg) {
@@ -60,7 +67,11 @@ private:
   bool loadConfigs();
   bool checkOutputPath();
   std::vector<TUResult> analyze();
+  /// Warns about config wrappers that never apply.
+  void reportConfigUse(const std::vector<TUResult> &Results);
   bool emit(const std::string &Text);
+  /// Whether --output was written by this run.
+  bool Wrote = false;
 
   const DriverOptions &Opts;
   llvm::raw_ostream &Out;
@@ -97,6 +108,66 @@ std::vector<std::string> checkGlobLists(const std::string &CommandLine,
   if (!CommandLine.empty())
     Lists.push_back(CommandLine);
   return Lists;
+}
+
+/// Clang reads compile_commands.json with a YAML parser, to which `5` is as
+/// good a string as `"5"`: `"file": 5` would name a file called 5. JSON
+/// strings are the quoted scalars; anything else where one belongs is an
+/// error, named by entry and position. "" when the types are right (other
+/// problems are left to Clang's reader).
+std::string databaseTypeError(const std::string &Path) {
+  auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
+  if (!Buf)
+    return ""; // Clang's reader says why it cannot read it.
+  llvm::SourceMgr SM;
+  SM.setDiagHandler([](const llvm::SMDiagnostic &, void *) {}, nullptr);
+  llvm::yaml::Stream YS((*Buf)->getBuffer(), SM);
+  std::string Error;
+  auto Fail = [&](llvm::yaml::Node *N, unsigned Entry, const llvm::Twine &Msg) {
+    if (!Error.empty())
+      return;
+    auto LC = SM.getLineAndColumn(N->getSourceRange().Start);
+    Error = "entry " + std::to_string(Entry) + " (line " +
+            std::to_string(LC.first) + ", column " +
+            std::to_string(LC.second) + "): " + Msg.str();
+  };
+  auto IsString = [](llvm::yaml::Node *N) {
+    auto *S = llvm::dyn_cast_or_null<llvm::yaml::ScalarNode>(N);
+    return S && S->getRawValue().startswith("\"");
+  };
+  for (llvm::yaml::Document &Doc : YS) {
+    auto *Entries =
+        llvm::dyn_cast_or_null<llvm::yaml::SequenceNode>(Doc.getRoot());
+    if (!Entries)
+      return "";
+    unsigned Index = 0;
+    for (llvm::yaml::Node &E : *Entries) {
+      auto *M = llvm::dyn_cast<llvm::yaml::MappingNode>(&E);
+      if (M)
+        for (llvm::yaml::KeyValueNode &KV : *M) {
+          auto *K = llvm::dyn_cast_or_null<llvm::yaml::ScalarNode>(KV.getKey());
+          llvm::yaml::Node *V = KV.getValue();
+          if (!K || !V)
+            continue;
+          llvm::SmallString<16> Storage;
+          llvm::StringRef Key = K->getValue(Storage);
+          if (Key == "arguments") {
+            if (auto *Args = llvm::dyn_cast<llvm::yaml::SequenceNode>(V)) {
+              for (llvm::yaml::Node &A : *Args)
+                if (!IsString(&A))
+                  Fail(&A, Index, "each of 'arguments' must be a string");
+            }
+          } else if (!IsString(V) && (Key == "directory" || Key == "file" ||
+                                      Key == "command" || Key == "output")) {
+            Fail(V, Index, "'" + Key + "' must be a string");
+          } else {
+            V->skip();
+          }
+        }
+      ++Index;
+    }
+  }
+  return Error;
 }
 
 } // namespace
@@ -150,6 +221,11 @@ bool Run::loadDatabase() {
       return false;
     }
     DBFile = absolutePath(Path);
+    std::string Bad = databaseTypeError(DBFile);
+    if (!Bad.empty()) {
+      fail("malformed compilation database '" + DBFile + "': " + Bad);
+      return false;
+    }
     DB = clang::tooling::JSONCompilationDatabase::loadFromFile(
         DBFile, Msg, clang::tooling::JSONCommandLineSyntax::AutoDetect);
     if (!DB) {
@@ -309,14 +385,8 @@ bool Run::checkOutputPath() {
       return false;
     }
   }
-  if (Exists) {
-    if (std::error_code EC =
-            llvm::sys::fs::access(Abs, llvm::sys::fs::AccessMode::Write)) {
-      fail("cannot write --output='" + OutPath + "': " + EC.message());
-      return false;
-    }
-    return true;
-  }
+  // The report is renamed into place: the directory must be writable,
+  // whether or not the file exists.
   llvm::StringRef Dir = llvm::sys::path::parent_path(Abs);
   if (!llvm::sys::fs::is_directory(Dir)) {
     fail("cannot write --output='" + OutPath + "': directory '" + Dir +
@@ -377,22 +447,49 @@ bool Run::emit(const std::string &Text) {
   if (Opts.OutputFile.empty()) {
     Out << Text;
     Out.flush();
+    // A full disk or a closed pipe: say so once, and keep the stream from
+    // turning the error into a crash when it is destroyed at exit.
+    if (auto *FD = dynamic_cast<llvm::raw_fd_ostream *>(&Out))
+      if (FD->has_error()) {
+        fail("cannot write the report to standard output: " +
+             FD->error().message());
+        FD->clear_error();
+        return false;
+      }
     return true;
   }
-  std::error_code EC;
-  llvm::raw_fd_ostream File(Opts.OutputFile, EC, llvm::sys::fs::OF_None);
-  if (EC) {
+  // The report is written next to its destination and renamed over it only
+  // when complete, so the file is always a whole report of one run.
+  std::string Abs = absolutePath(Opts.OutputFile);
+  llvm::SmallString<256> Model(llvm::sys::path::parent_path(Abs));
+  llvm::sys::path::append(Model, "." + llvm::sys::path::filename(Abs) +
+                                     "-%%%%%%.tmp");
+  int FD;
+  llvm::SmallString<256> Temp;
+  if (std::error_code EC = llvm::sys::fs::createUniqueFile(Model, FD, Temp)) {
     fail("cannot write --output='" + Opts.OutputFile + "': " + EC.message());
     return false;
   }
-  File << Text;
-  File.close();
-  if (File.has_error()) {
-    fail("cannot write --output='" + Opts.OutputFile +
-         "': " + File.error().message());
-    File.clear_error();
+  llvm::sys::RemoveFileOnSignal(Temp);
+  std::error_code EC;
+  {
+    llvm::raw_fd_ostream File(FD, /*shouldClose=*/true);
+    File << Text;
+    File.close();
+    if (File.has_error()) {
+      EC = File.error();
+      File.clear_error();
+    }
+  }
+  if (!EC)
+    EC = llvm::sys::fs::rename(Temp, Abs);
+  llvm::sys::DontRemoveFileOnSignal(Temp);
+  if (EC) {
+    llvm::sys::fs::remove(Temp);
+    fail("cannot write --output='" + Opts.OutputFile + "': " + EC.message());
     return false;
   }
+  Wrote = true;
   return true;
 }
 
@@ -417,6 +514,10 @@ int Run::run() {
   if (!JobsOk || !loadConfigs() || !checkOutputPath())
     return ExitError;
 
+  // From here on the run produces a new report or fails: an earlier
+  // report must not survive a failed or killed run looking current.
+  if (!Opts.OutputFile.empty())
+    llvm::sys::fs::remove(absolutePath(Opts.OutputFile));
   std::vector<TUResult> Results = analyze();
 
   FindingBuffer Buffer;
@@ -433,6 +534,8 @@ int Run::run() {
       continue;
     Errors.push_back({Jobs[I].File, R.Message, R.CompilerOutput});
   }
+  reportConfigUse(Results);
+
   SourceCache Sources;
   FilterStats Stats;
   Report Rep = buildReport(Buffer.take(), std::move(Errors),
@@ -476,8 +579,54 @@ int Run::run() {
   return Rep.Findings.empty() ? ExitClean : ExitFindings;
 }
 
+void Run::reportConfigUse(const std::vector<TUResult> &Results) {
+  // A wrapper may be missing from one translation unit and declared in
+  // another: only one declared by no analyzed unit is a mistake to report,
+  // once per run. Entries that cannot fit their function, likewise once.
+  std::map<const Config *, ConfigUse> ByConfig;
+  std::set<std::string> Warnings;
+  for (size_t I = 0; I < Jobs.size(); ++I) {
+    const TUResult &R = Results[I];
+    if (R.Failed || Jobs[I].Cfg->Wrappers.empty())
+      continue;
+    ConfigUse &U = ByConfig[Jobs[I].Cfg];
+    U.WrappersDeclared.insert(R.Use.WrappersDeclared.begin(),
+                              R.Use.WrappersDeclared.end());
+    U.NearMisses.insert(R.Use.NearMisses.begin(), R.Use.NearMisses.end());
+    Warnings.insert(R.Use.Warnings.begin(), R.Use.Warnings.end());
+  }
+  for (const auto &[Cfg, U] : ByConfig) {
+    for (const WrapperSpec &W : Cfg->Wrappers) {
+      if (U.WrappersDeclared.count(W.Function))
+        continue;
+      std::string Msg = Cfg->SourcePath + ":" + std::to_string(W.Line) + ": wrapper '" +
+                        W.Function +
+                        "' names no function declared in any analyzed "
+                        "translation unit, so it never applies";
+      auto Near = U.NearMisses.find(W.Function);
+      if (Near != U.NearMisses.end())
+        Msg += " (did you mean '" + Near->second + "'?)";
+      else
+        Msg += " (write the qualified name, as in 'ns::Class::Method')";
+      Warnings.insert(Msg);
+    }
+  }
+  for (const std::string &W : Warnings)
+    Err << "lockstep-check: warning: " << W << '\n';
+}
+
+int Run::finish(int Status) {
+  // A run stopped by bad input never touched --output: say that what is
+  // there, if anything, is not this run's report.
+  if (Status == ExitError && !Opts.OutputFile.empty() && !Wrote &&
+      llvm::sys::fs::exists(Opts.OutputFile))
+    Err << "lockstep-check: note: --output='" << Opts.OutputFile
+        << "' was left as it was; it is not a report of this run\n";
+  return Status;
+}
+
 int lockstep::runLockstepCheck(const DriverOptions &Opts,
                                llvm::raw_ostream &Out, llvm::raw_ostream &Err) {
   Run R(Opts, Out, Err);
-  return R.run();
+  return R.finish(R.run());
 }

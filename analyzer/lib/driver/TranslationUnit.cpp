@@ -57,8 +57,8 @@ private:
 class AnalysisAction : public ASTFrontendAction {
 public:
   AnalysisAction(const Config &Cfg, CheckEnabled Enabled,
-                 std::vector<Finding> &Out)
-      : Cfg(Cfg), Enabled(std::move(Enabled)), Out(Out) {}
+                 std::vector<Finding> &Out, ConfigUse &Use)
+      : Cfg(Cfg), Enabled(std::move(Enabled)), Out(Out), Use(Use) {}
 
 protected:
   bool BeginInvocation(CompilerInstance &CI) override {
@@ -70,7 +70,7 @@ protected:
 
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  llvm::StringRef) override {
-    if (auto C = makeAnalysisConsumer(CI, Cfg, Enabled, Out))
+    if (auto C = makeAnalysisConsumer(CI, Cfg, Enabled, Out, &Use))
       return C;
     return std::make_unique<ASTConsumer>();
   }
@@ -79,6 +79,7 @@ private:
   const Config &Cfg;
   CheckEnabled Enabled;
   std::vector<Finding> &Out;
+  ConfigUse &Use;
 };
 
 /// Long compiler output (a missing header can cascade) is cut so the error
@@ -165,7 +166,7 @@ TUResult lockstep::analyzeTranslationUnit(
   ErrorCollector Errors;
   tooling::ToolInvocation Invocation(
       adjustedCommandLine(Cmd, ExtraArgs),
-      std::make_unique<AnalysisAction>(Cfg, IsEnabled, Found), Files.get(),
+      std::make_unique<AnalysisAction>(Cfg, IsEnabled, Found, R.Use), Files.get(),
       std::make_shared<PCHContainerOperations>());
   Invocation.setDiagnosticConsumer(&Errors);
 

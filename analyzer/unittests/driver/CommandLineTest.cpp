@@ -8,9 +8,11 @@
 //===----------------------------------------------------------------------===//
 #include "TestProject.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include <algorithm>
 
 using namespace lockstep::test;
 using ::testing::HasSubstr;
@@ -130,6 +132,18 @@ TEST(CommandLineTest, MissingOrMalformedDatabase) {
 
   P.write("wrong/compile_commands.json", "{\"file\": \"a.cpp\"}");
   R = expectToolError(P, {"-p", "wrong"}, "malformed compilation database");
+
+  // Clang's reader takes a number for a file name.
+  P.write("number/compile_commands.json",
+          "[{\"directory\": \"" + P.root() +
+              "\", \"command\": \"clang++ -c a.cpp\", \"file\": 5}]");
+  R = expectToolError(P, {"-p", "number"}, "malformed compilation database");
+  EXPECT_THAT(R.Err, HasSubstr("entry 0 (line 1, column "));
+  EXPECT_THAT(R.Err, HasSubstr("'file' must be a string"));
+  P.write("number/compile_commands.json",
+          "[{\"directory\": \"" + P.root() +
+              "\", \"arguments\": [\"clang++\", true, \"a.cpp\"], \"file\": \"a.cpp\"}]");
+  R = expectToolError(P, {"-p", "number"}, "each of 'arguments' must be a string");
 
   P.write("none/compile_commands.json", "[]");
   R = expectToolError(P, {"-p", "none"}, "has no entries");
@@ -274,6 +288,10 @@ TEST(CommandLineTest, CommandLineChecksApplyAfterConfig) {
   ASSERT_EQ(R.Status, 1) << describe(R);
   EXPECT_THAT(R.Out, HasSubstr("[fake-alpha]"));
   EXPECT_THAT(R.Out, Not(HasSubstr("[fake-beta]")));
+  // --help says the same.
+  R = tool(P, {"--help"});
+  EXPECT_THAT(R.Out, HasSubstr("'checks:' entry is applied first"));
+  EXPECT_THAT(R.Out, Not(HasSubstr("applied after this one")));
 }
 
 TEST(CommandLineTest, InvalidOrUnreadableConfigIsAnError) {
@@ -325,6 +343,45 @@ TEST(CommandLineTest, BaselineHidesKnownFindingsEvenAfterLinesShift) {
   EXPECT_THAT(R.Out, HasSubstr("third [other-gamma]"));
 }
 
+TEST(CommandLineTest, LargeBaselineIsReadInLittleMemory) {
+  TestProject P;
+  writeBasicProject(P);
+  ToolRun R = tool(P, {"-p", "build", "--format=json", "--output=base.json"});
+  ASSERT_EQ(R.Status, 1) << describe(R);
+  // The real findings, then 150,000 of another project (about 60 MB): a
+  // tree of the whole document took some fifty times the file's size.
+  auto Doc = llvm::json::parse(P.read("base.json"));
+  ASSERT_TRUE(bool(Doc)) << llvm::toString(Doc.takeError());
+  llvm::json::Array *Findings = Doc->getAsObject()->getArray("findings");
+  ASSERT_NE(Findings, nullptr);
+  for (int I = 0; I < 150000; ++I)
+    Findings->push_back(llvm::json::Object{
+        {"check", "fake-alpha"},
+        {"severity", "warning"},
+        {"message", "elsewhere " + std::to_string(I) +
+                        " with a message of a realistic length"},
+        {"location",
+         llvm::json::Object{
+             {"file", "/elsewhere/module/file" + std::to_string(I % 977) + ".cpp"},
+             {"line", 1},
+             {"column", 1}}},
+        {"notes", llvm::json::Array{llvm::json::Object{
+                      {"message", "a note"},
+                      {"location", llvm::json::Object{{"file", "/elsewhere/x.h"},
+                                                      {"line", 2},
+                                                      {"column", 3}}}}}},
+        {"fingerprint", "0123456789abcdef"}});
+  std::string Base;
+  llvm::raw_string_ostream OS(Base);
+  OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(*Doc)));
+  OS.flush();
+  P.write("big.json", Base);
+  R = runProgram(LOCKSTEP_FAKE_TOOL, {"-p", "build", "--baseline=big.json"},
+                 P.root(), 240, Stdout::Captured, /*MemoryLimitMB=*/1024);
+  EXPECT_EQ(R.Status, 0) << describe(R);
+  EXPECT_THAT(R.Err, HasSubstr("4 finding(s) already in the baseline"));
+}
+
 TEST(CommandLineTest, InvalidOrUnreadableBaselineIsAnError) {
   TestProject P;
   writeBasicProject(P);
@@ -364,6 +421,59 @@ TEST(CommandLineTest, OutputNeverClobbersInputs) {
   R = tool(P, {"-p", "build", "--output=report.txt"});
   EXPECT_EQ(R.Status, 1) << describe(R);
   EXPECT_THAT(P.read("report.txt"), HasSubstr("[fake-alpha]"));
+}
+
+TEST(CommandLineTest, UnwritableStandardOutputIsOneErrorLine) {
+  TestProject P;
+  writeBasicProject(P);
+  for (Stdout To : {Stdout::DiskFull, Stdout::ClosedPipe}) {
+    for (const char *Format : {"--format=text", "--format=sarif"}) {
+      ToolRun R = runProgram(LOCKSTEP_FAKE_TOOL, {"-p", "build", Format},
+                             P.root(), 240, To);
+      EXPECT_EQ(R.Status, 2) << describe(R);
+      std::string Why = To == Stdout::DiskFull ? "No space left on device"
+                                               : "Broken pipe";
+      EXPECT_THAT(R.Err, HasSubstr("lockstep-check: error: cannot write the "
+                                   "report to standard output: " + Why + "\n"))
+          << describe(R);
+      // One line about it: no crash message, no stack dump.
+      EXPECT_THAT(R.Err, Not(HasSubstr("pure virtual"))) << describe(R);
+      EXPECT_THAT(R.Err, Not(HasSubstr("Stack dump"))) << describe(R);
+      EXPECT_EQ(std::count(R.Err.begin(), R.Err.end(), '\n'), 2)
+          << describe(R); // that line and the NOLINT summary
+    }
+  }
+}
+
+TEST(CommandLineTest, OutputFileIsReplacedWholeOrNotAtAll) {
+  TestProject P;
+  writeBasicProject(P);
+  // A run that analyzes writes its report through a temporary file next
+  // to the destination, renamed over it when complete.
+  P.write("report.txt", "an earlier report\n");
+  ToolRun R = tool(P, {"-p", "build", "--output=report.txt"});
+  EXPECT_EQ(R.Status, 1) << describe(R);
+  EXPECT_THAT(P.read("report.txt"), HasSubstr("[fake-alpha]"));
+  std::error_code EC;
+  for (llvm::sys::fs::directory_iterator It(P.root(), EC), End;
+       !EC && It != End; It.increment(EC))
+    EXPECT_THAT(It->path(), Not(HasSubstr(".tmp"))) << "a temporary file is left";
+
+  // A run stopped by bad input leaves the file alone and says it is old.
+  R = expectToolError(P, {"-p", "build", "--checks=nope", "--output=report.txt"},
+                      "unknown check 'nope'");
+  EXPECT_THAT(R.Err, HasSubstr("--output='report.txt' was left as it was; it "
+                               "is not a report of this run"));
+  EXPECT_THAT(P.read("report.txt"), HasSubstr("[fake-alpha]"));
+
+  // A run killed while analyzing leaves no earlier report to be mistaken
+  // for its own.
+  P.write("kill.cpp", "void kill_the_analyzer();\nvoid k() { kill_the_analyzer(); }\n");
+  P.writeCompileCommands({"a.cpp", "kill.cpp"});
+  R = tool(P, {"-p", "build", "-j1", "--output=report.txt"});
+  EXPECT_EQ(R.Status, -1) << describe(R);
+  EXPECT_FALSE(llvm::sys::fs::exists(P.path("report.txt")));
+  EXPECT_THAT(R.Err, Not(HasSubstr("was left as it was")));
 }
 
 TEST(CommandLineTest, ParallelOutputIsIdenticalToSerial) {

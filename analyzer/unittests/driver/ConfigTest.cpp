@@ -117,6 +117,35 @@ TEST(ConfigTest, BadFilesNameLineAndProblem) {
             "3:1: a config file holds one YAML document");
 }
 
+TEST(ConfigTest, SyntaxErrorsAreReportedBeforeValues) {
+  // The unclosed list is the problem, not the type of the half-read value.
+  EXPECT_EQ(errorOf("checks: [unclosed\n"), "1:18: Could not find closing ]!");
+  std::string E =
+      errorOf("wrappers:\n  - function: f\n    acquires: 0\n  - {function: g\n");
+  EXPECT_EQ(E.find("wrapper"), std::string::npos) << E;
+  EXPECT_EQ(E.rfind("4:17: Unexpected token", 0), 0u) << E;
+}
+
+TEST(ConfigTest, OnlyUtf8TextIsAConfig) {
+  using namespace std::string_literals;
+  // "checks: '*'" saved as UTF-16, with and without a byte order mark.
+  std::string Utf16;
+  for (char C : "checks: '*'\n"s)
+    Utf16 += std::string{C, '\0'};
+  EXPECT_EQ(errorOf("\xFF\xFE" + Utf16),
+            "1:1: the file is UTF-16 encoded; save it as UTF-8");
+  EXPECT_EQ(errorOf(Utf16),
+            "1:2: a NUL byte: this is not a text file (UTF-16 without a byte "
+            "order mark? save it as UTF-8)");
+  EXPECT_EQ(errorOf("\x7F" "ELF\x02\x01\x01\0\0\0"s),
+            "1:8: a NUL byte: this is not a text file (UTF-16 without a byte "
+            "order mark? save it as UTF-8)");
+  EXPECT_EQ(errorOf("checks: '*'\n# caf\xE9\n"),
+            "2:6: invalid UTF-8: this is not a UTF-8 text file");
+  // UTF-8, with or without its byte order mark, is fine.
+  EXPECT_EQ(errorOf("\xEF\xBB\xBF" "checks: 'fake-*' # caf\xC3\xA9\n"), "");
+}
+
 TEST(ConfigTest, UnreadableFileIsAnError) {
   auto Cfg = loadConfigFile("/nonexistent/.lockstep.yaml");
   ASSERT_FALSE(bool(Cfg));

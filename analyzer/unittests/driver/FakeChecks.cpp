@@ -6,7 +6,8 @@
 // check is enabled, with the call's string-literal argument as the message
 // (or "called report_...") and a note at the callee's declaration.
 // `report_fake_config()` reports what config the translation unit got, and a
-// call to `crash_the_analyzer()` crashes it (to test crash recovery).
+// call to `crash_the_analyzer()` crashes it (to test crash recovery);
+// `kill_the_analyzer()` kills the whole run, as running out of memory would.
 //
 //===----------------------------------------------------------------------===//
 #include "lockstep/analyzer/Analyzer.h"
@@ -16,6 +17,7 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include <csignal>
 
 using namespace clang;
 
@@ -36,6 +38,8 @@ public:
       volatile int *Null = nullptr;
       *Null = 1;
     }
+    if (Name == "kill_the_analyzer")
+      raise(SIGKILL);
     if (!Name.consume_front("report_"))
       return true;
     std::string Check = Name.str();
@@ -107,6 +111,12 @@ const std::vector<lockstep::CheckInfo> &lockstep::allChecks() {
 
 std::unique_ptr<ASTConsumer>
 lockstep::makeAnalysisConsumer(CompilerInstance &CI, const Config &Cfg,
-                               CheckEnabled Enabled, std::vector<Finding> &Out) {
+                               CheckEnabled Enabled, std::vector<Finding> &Out,
+                               ConfigUse *Use) {
+  // The fake knows no wrappers: it reports every one as declared, so only
+  // the real checks' tests see the warnings about unused entries.
+  if (Use)
+    for (const WrapperSpec &W : Cfg.Wrappers)
+      Use->WrappersDeclared.insert(W.Function);
   return std::make_unique<Consumer>(Cfg, std::move(Enabled), Out);
 }

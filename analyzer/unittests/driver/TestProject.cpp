@@ -9,6 +9,7 @@
 #include <csignal>
 #include <fcntl.h>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -23,7 +24,8 @@ static std::string slurp(const std::string &Path) {
 ToolRun lockstep::test::runProgram(const std::string &Program,
                                    const std::vector<std::string> &Args,
                                    const std::string &Cwd,
-                                   unsigned TimeoutSeconds) {
+                                   unsigned TimeoutSeconds, Stdout StdoutTo,
+                                   unsigned MemoryLimitMB) {
   llvm::SmallString<128> OutPath, ErrPath;
   llvm::sys::fs::createTemporaryFile("tool-out", "txt", OutPath);
   llvm::sys::fs::createTemporaryFile("tool-err", "txt", ErrPath);
@@ -34,20 +36,37 @@ ToolRun lockstep::test::runProgram(const std::string &Program,
     CArgv.push_back(A.data());
   CArgv.push_back(nullptr);
 
+  // The reading end is closed before the program starts, as when the
+  // consumer of a shell pipeline (`| head`) has already gone.
+  int Pipe[2] = {-1, -1};
+  if (StdoutTo == Stdout::ClosedPipe && pipe(Pipe) != 0)
+    throw std::runtime_error("cannot create a pipe");
+  if (Pipe[0] >= 0)
+    close(Pipe[0]);
+
   ToolRun R;
   pid_t Pid = fork();
   if (Pid == 0) {
-    int Out = open(OutPath.c_str(), O_WRONLY | O_TRUNC);
+    int Out = StdoutTo == Stdout::ClosedPipe ? Pipe[1]
+              : StdoutTo == Stdout::DiskFull ? open("/dev/full", O_WRONLY)
+                                             : open(OutPath.c_str(), O_WRONLY | O_TRUNC);
     int Err = open(ErrPath.c_str(), O_WRONLY | O_TRUNC);
     int In = open("/dev/null", O_RDONLY);
     if (Out < 0 || Err < 0 || In < 0 || chdir(Cwd.c_str()) != 0)
       _exit(127);
+    if (MemoryLimitMB) {
+      struct rlimit Limit;
+      Limit.rlim_cur = Limit.rlim_max = rlim_t(MemoryLimitMB) << 20;
+      setrlimit(RLIMIT_AS, &Limit);
+    }
     dup2(In, 0);
     dup2(Out, 1);
     dup2(Err, 2);
     execv(Program.c_str(), CArgv.data());
     _exit(127);
   }
+  if (Pipe[1] >= 0)
+    close(Pipe[1]);
   auto Deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(TimeoutSeconds);
   int WStatus = 0;

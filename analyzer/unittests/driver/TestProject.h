@@ -21,11 +21,21 @@ struct ToolRun {
   std::string Err;
 };
 
+/// Where a program's standard output goes.
+enum class Stdout {
+  Captured,   ///< A file read back into ToolRun::Out.
+  DiskFull,   ///< /dev/full: every write fails with ENOSPC.
+  ClosedPipe, ///< A pipe whose reading end is closed: writes fail (EPIPE).
+};
+
 /// Runs \p Program with \p Args in directory \p Cwd, killing it after
-/// \p TimeoutSeconds (so a hang fails the test instead of stalling it).
+/// \p TimeoutSeconds (so a hang fails the test instead of stalling it), with
+/// at most \p MemoryLimitMB of address space when not 0.
 ToolRun runProgram(const std::string &Program,
                    const std::vector<std::string> &Args, const std::string &Cwd,
-                   unsigned TimeoutSeconds = 240);
+                   unsigned TimeoutSeconds = 240,
+                   Stdout StdoutTo = Stdout::Captured,
+                   unsigned MemoryLimitMB = 0);
 
 /// A temporary directory removed when the object dies.
 class TestProject {

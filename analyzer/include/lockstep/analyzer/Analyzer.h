@@ -13,7 +13,9 @@
 #include "lockstep/analyzer/Finding.h"
 #include "llvm/ADT/StringRef.h"
 #include <functional>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,13 +39,28 @@ const std::vector<CheckInfo> &allChecks();
 /// Decides whether a check ID is enabled.
 using CheckEnabled = std::function<bool(llvm::StringRef CheckId)>;
 
+/// How one translation unit matched the config's wrappers, so the driver
+/// can warn once per run about entries that can never apply.
+struct ConfigUse {
+  /// Functions of Config::Wrappers declared in the translation unit.
+  std::set<std::string> WrappersDeclared;
+  /// For a wrapper not declared: a declared function with the same last
+  /// name component ("Acquire" for "Mutex::Acquire"), to suggest.
+  std::map<std::string, std::string> NearMisses;
+  /// Entries that do not fit the function they name ("acquires: 3" on a
+  /// function of two parameters, "acquires: this" on a free function).
+  std::set<std::string> Warnings;
+};
+
 /// An AST consumer that runs every enabled check over the translation unit
 /// being parsed by \p CI and appends its findings to \p Out when the
-/// translation unit ends. \p Cfg describes in-house wrappers (may be empty).
+/// translation unit ends. \p Cfg describes in-house wrappers (may be empty);
+/// how they matched goes to \p Use when given.
 /// Findings are not yet de-duplicated, sorted or filtered by suppressions.
 std::unique_ptr<clang::ASTConsumer>
 makeAnalysisConsumer(clang::CompilerInstance &CI, const Config &Cfg,
-                     CheckEnabled Enabled, std::vector<Finding> &Out);
+                     CheckEnabled Enabled, std::vector<Finding> &Out,
+                     ConfigUse *Use = nullptr);
 
 } // namespace lockstep
 

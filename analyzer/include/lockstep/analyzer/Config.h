@@ -38,6 +38,7 @@ struct WrapperSpec {
   int Argument = -1;    ///< The lock operand: -1 means `this`, else arg index.
   bool Shared = false;  ///< A shared (reader) acquisition or release.
   bool Success = true;  ///< For TryAcquire: the return value meaning success.
+  unsigned Line = 0;    ///< Where the entry is in the config file (messages).
 };
 
 struct Config {

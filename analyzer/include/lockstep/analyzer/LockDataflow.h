@@ -53,9 +53,20 @@ struct OrderEdge {
   clang::SourceLocation InnerLoc; ///< To's acquisition inside the callee
   std::string Callee;             ///< callee through which To was taken
   const clang::FunctionDecl *Function = nullptr;
-  /// Other locks held at the time: a lock common to both edges of an
-  /// inversion is a gate that prevents the deadlock.
-  std::vector<LockPath> Gates;
+  /// The locks held when the edge was recorded, in groups that every edge
+  /// recorded at the same point shares: N locks held give N edges, and a
+  /// copy of the held set in each made memory grow with N cubed.
+  llvm::SmallVector<std::shared_ptr<const std::vector<LockPath>>, 2>
+      GateGroups;
+  /// Calls \p F on each other lock held at the time (not From or To): a lock
+  /// common to both edges of an inversion is a gate that prevents the
+  /// deadlock.
+  template <typename Fn> void forEachGate(Fn F) const {
+    for (const auto &Group : GateGroups)
+      for (const LockPath &G : *Group)
+        if (G != From && G != To)
+          F(G);
+  }
 };
 
 /// What callers need to know about a function.
@@ -160,6 +171,9 @@ public:
   bool PthreadMayBeRecursive = false;
 
 private:
+  /// Summarises \p Root after every function it (transitively) calls.
+  void analyzeCalleesFirst(const clang::FunctionDecl *Root);
+
   clang::ASTContext &Ctx;
   const LockModel &Model;
   LockHandler &Handler;

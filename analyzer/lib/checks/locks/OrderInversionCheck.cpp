@@ -18,8 +18,9 @@ using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
 
 std::set<std::string> gateKeys(const OrderEdge &E) {
   std::set<std::string> R;
-  for (const LockPath &G : E.Gates)
+  E.forEachGate([&](const LockPath &G) {
     R.insert(G.orderKey().empty() ? G.key() : G.orderKey());
+  });
   return R;
 }
 

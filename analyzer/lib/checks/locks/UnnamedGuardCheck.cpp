@@ -75,13 +75,18 @@ void UnnamedGuardCheck::check(const MatchFinder::MatchResult &Result) {
           break;
       }
       const auto *Call = dyn_cast_or_null<CallExpr>(X);
+      // A call in uninstantiated template code may have no function type
+      // (an undeduced `auto *`, a function object, a builtin): its callee's
+      // declaration, not the call's type, says what it returns.
+      const FunctionDecl *Callee =
+          Call && !Call->isTypeDependent() ? Call->getDirectCallee() : nullptr;
       // Only a guard returned by value; `lk = ...` returns a reference.
-      if (Call && !isa<CXXOperatorCallExpr>(Call) &&
-          !Call->getCallReturnType(Ctx)->isReferenceType() &&
-          LockModel::isGuardType(Call->getType()) && Call->getDirectCallee())
+      if (Callee && !isa<CXXOperatorCallExpr>(Call) &&
+          !Callee->getReturnType()->isReferenceType() &&
+          LockModel::isGuardType(Call->getType()))
         emit(diag(Call->getBeginLoc(),
                   "the guard returned by '" +
-                      Call->getDirectCallee()->getQualifiedNameAsString() +
+                      Callee->getQualifiedNameAsString() +
                       "' is discarded, so the mutex is unlocked again at the "
                       "end of this statement; keep the guard in a variable"));
       return;

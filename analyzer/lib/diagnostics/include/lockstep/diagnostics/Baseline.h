@@ -11,11 +11,12 @@
 #define LOCKSTEP_DIAGNOSTICS_BASELINE_H
 
 #include "lockstep/analyzer/Finding.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
-#include <map>
+#include <cstdint>
 #include <string>
-#include <tuple>
+#include <utility>
 
 namespace lockstep {
 
@@ -41,10 +42,11 @@ public:
   size_t remaining() const;
 
 private:
-  using Key = std::tuple<std::string, std::string, std::string, std::string>;
+  /// A digest of (check, file, message, fingerprint).
+  using Key = std::pair<uint64_t, uint64_t>;
   static Key keyOf(llvm::StringRef CheckId, llvm::StringRef File,
                    llvm::StringRef Message, llvm::StringRef FP);
-  std::map<Key, unsigned> Counts;
+  llvm::DenseMap<Key, unsigned> Counts;
 };
 
 } // namespace lockstep

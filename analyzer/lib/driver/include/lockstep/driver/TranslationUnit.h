@@ -7,6 +7,7 @@
 #ifndef LOCKSTEP_DRIVER_TRANSLATIONUNIT_H
 #define LOCKSTEP_DRIVER_TRANSLATIONUNIT_H
 
+#include "lockstep/analyzer/Analyzer.h"
 #include "lockstep/analyzer/Config.h"
 #include "lockstep/analyzer/Finding.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -21,6 +22,7 @@ struct TUResult {
   bool Failed = false;            ///< The TU did not compile (or crashed).
   std::string Message;            ///< Why it failed, one line.
   std::string CompilerOutput;     ///< The compiler's errors (and their notes).
+  ConfigUse Use;                  ///< How the config's wrappers matched.
 };
 
 /// The command line actually run for \p Cmd: syntax-only, no output or
