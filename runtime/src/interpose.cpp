@@ -328,11 +328,13 @@ int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a) {
 }
 
 int pthread_mutex_destroy(pthread_mutex_t *m) {
-  if (thread_state *thr = entry()) {
-    rt_scope sc(thr);
-    mutex_destroy(thr, addr_of(m), addr_of(__builtin_return_address(0)));
-  }
-  return real_pthread_mutex_destroy()(m);
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_mutex_destroy()(m);
+  rt_scope sc(thr);
+  mutex_pre_destroy(thr, addr_of(m), addr_of(__builtin_return_address(0)));
+  const int r = real_pthread_mutex_destroy()(m);
+  mutex_post_destroy(thr, addr_of(m), r);
+  return r;
 }
 
 int pthread_mutex_lock(pthread_mutex_t *m) {
@@ -388,8 +390,10 @@ int pthread_mutex_unlock(pthread_mutex_t *m) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_mutex_unlock()(m);
   rt_scope sc(thr);
-  mutex_pre_unlock(thr, addr_of(m), mutex_flags(m), addr_of(__builtin_return_address(0)));
-  return real_pthread_mutex_unlock()(m);
+  const unlock_effect e = mutex_pre_unlock(thr, addr_of(m), mutex_flags(m), addr_of(__builtin_return_address(0)));
+  const int r = real_pthread_mutex_unlock()(m);
+  mutex_post_unlock(thr, addr_of(m), e, r);
+  return r;
 }
 
 // ---- reader/writer locks ------------------------------------------------------------------------------
@@ -406,11 +410,13 @@ int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *a) {
 }
 
 int pthread_rwlock_destroy(pthread_rwlock_t *l) {
-  if (thread_state *thr = entry()) {
-    rt_scope sc(thr);
-    mutex_destroy(thr, addr_of(l), addr_of(__builtin_return_address(0)));
-  }
-  return real_pthread_rwlock_destroy()(l);
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_rwlock_destroy()(l);
+  rt_scope sc(thr);
+  mutex_pre_destroy(thr, addr_of(l), addr_of(__builtin_return_address(0)));
+  const int r = real_pthread_rwlock_destroy()(l);
+  mutex_post_destroy(thr, addr_of(l), r);
+  return r;
 }
 
 int pthread_rwlock_rdlock(pthread_rwlock_t *l) {
@@ -442,8 +448,10 @@ int pthread_rwlock_unlock(pthread_rwlock_t *l) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_rwlock_unlock()(l);
   rt_scope sc(thr);
-  mutex_pre_unlock(thr, addr_of(l), rwlock_flags(), addr_of(__builtin_return_address(0)));
-  return real_pthread_rwlock_unlock()(l);
+  const unlock_effect e = mutex_pre_unlock(thr, addr_of(l), rwlock_flags(), addr_of(__builtin_return_address(0)));
+  const int r = real_pthread_rwlock_unlock()(l);
+  mutex_post_unlock(thr, addr_of(l), e, r);
+  return r;
 }
 
 // ---- condition variables ------------------------------------------------------------------------------
