@@ -10,6 +10,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <time.h>
 
@@ -22,7 +23,7 @@ using namespace lockstep::rt;
 
 namespace {
 
-inline std::uintptr_t addr_of(const void *p) { return reinterpret_cast<std::uintptr_t>(p); }
+inline std::uintptr_t addr_of(const volatile void *p) { return reinterpret_cast<std::uintptr_t>(p); }
 
 void *resolve(const char *name, const char *version) noexcept {
   void *p = version ? dlvsym(RTLD_NEXT, name, version) : nullptr;
@@ -61,6 +62,11 @@ LOCKSTEP_REAL(int, pthread_rwlock_trywrlock, nullptr, pthread_rwlock_t *)
 LOCKSTEP_REAL(int, pthread_rwlock_timedwrlock, nullptr, pthread_rwlock_t *, const timespec *)
 LOCKSTEP_REAL(int, pthread_rwlock_clockwrlock, nullptr, pthread_rwlock_t *, clockid_t, const timespec *)
 LOCKSTEP_REAL(int, pthread_rwlock_unlock, nullptr, pthread_rwlock_t *)
+LOCKSTEP_REAL(int, pthread_spin_init, nullptr, pthread_spinlock_t *, int)
+LOCKSTEP_REAL(int, pthread_spin_destroy, nullptr, pthread_spinlock_t *)
+LOCKSTEP_REAL(int, pthread_spin_lock, nullptr, pthread_spinlock_t *)
+LOCKSTEP_REAL(int, pthread_spin_trylock, nullptr, pthread_spinlock_t *)
+LOCKSTEP_REAL(int, pthread_spin_unlock, nullptr, pthread_spinlock_t *)
 LOCKSTEP_REAL(int, pthread_cond_init, "GLIBC_2.3.2", pthread_cond_t *, const pthread_condattr_t *)
 LOCKSTEP_REAL(int, pthread_cond_destroy, "GLIBC_2.3.2", pthread_cond_t *)
 LOCKSTEP_REAL(int, pthread_cond_wait, "GLIBC_2.3.2", pthread_cond_t *, pthread_mutex_t *)
@@ -142,6 +148,12 @@ lock_flags rwlock_flags() noexcept {
   return f;
 }
 
+lock_flags spin_flags() noexcept {
+  lock_flags f;
+  f.is_spin = true;
+  return f;
+}
+
 timespec deadline_in(int ms) noexcept {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -189,6 +201,37 @@ template <class Try> int spin_before_blocking(Try try_again) noexcept {
     for (int p = 0; p < 4; ++p) cpu_relax();
     r = try_again();
   }
+  return r;
+}
+
+// A spinlock found busy: spins on the real try-lock (yielding, so a holder preempted on a busy
+// core gets to run) and, as wait_in_slices does for the calls that have a timed variant, checks
+// the wait-for graph after each deadlock_check_ms spent waiting.
+int spin_wait(thread_state *thr, pthread_spinlock_t *l) noexcept {
+  const int ms = deadlock_check_interval_ms();
+  if (ms <= 0) return real_pthread_spin_lock()(l);
+  timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  bool registered = false;
+  int r;
+  for (unsigned spins = 0;; ++spins) {
+    if (spins < 64) {
+      cpu_relax();
+    } else {
+      sched_yield();
+    }
+    r = real_pthread_spin_trylock()(l);
+    if (r != EBUSY) break;
+    if ((spins & 63) != 63) continue;
+    timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >= ms) {
+      deadlock_on_long_block(thr, addr_of(l), 1, 0);  // reports and exits on a confirmed cycle
+      registered = true;
+      start = now;
+    }
+  }
+  if (registered) deadlock_on_unblock(thr);
   return r;
 }
 
@@ -450,6 +493,62 @@ int pthread_rwlock_unlock(pthread_rwlock_t *l) {
   rt_scope sc(thr);
   const unlock_effect e = mutex_pre_unlock(thr, addr_of(l), rwlock_flags(), addr_of(__builtin_return_address(0)));
   const int r = real_pthread_rwlock_unlock()(l);
+  mutex_post_unlock(thr, addr_of(l), e, r);
+  return r;
+}
+
+// ---- spinlocks: exclusive locks like a normal mutex (a relock spins for ever, any thread may unlock) ----
+
+int pthread_spin_init(pthread_spinlock_t *l, int pshared) {
+  const int r = real_pthread_spin_init()(l, pshared);
+  if (r == 0) {
+    if (thread_state *thr = entry()) {
+      rt_scope sc(thr);
+      mutex_init(thr, addr_of(l), spin_flags());
+    }
+  }
+  return r;
+}
+
+int pthread_spin_destroy(pthread_spinlock_t *l) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_spin_destroy()(l);
+  rt_scope sc(thr);
+  mutex_pre_destroy(thr, addr_of(l), addr_of(__builtin_return_address(0)));
+  const int r = real_pthread_spin_destroy()(l);
+  mutex_post_destroy(thr, addr_of(l), r);
+  return r;
+}
+
+int pthread_spin_lock(pthread_spinlock_t *l) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_spin_lock()(l);
+  rt_scope sc(thr);
+  const std::uintptr_t pc = addr_of(__builtin_return_address(0));
+  sync_var *s = mutex_pre_lock(thr, addr_of(l), spin_flags(), false, acquire_mode::blocking, pc);
+  int r = real_pthread_spin_trylock()(l);
+  if (r == EBUSY) r = spin_wait(thr, l);
+  if (r == 0) mutex_post_lock(thr, s, addr_of(l), false, acquire_mode::blocking, pc);
+  return r;
+}
+
+int pthread_spin_trylock(pthread_spinlock_t *l) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_spin_trylock()(l);
+  rt_scope sc(thr);
+  const std::uintptr_t pc = addr_of(__builtin_return_address(0));
+  sync_var *s = mutex_pre_lock(thr, addr_of(l), spin_flags(), false, acquire_mode::try_, pc);
+  const int r = real_pthread_spin_trylock()(l);
+  if (r == 0) mutex_post_lock(thr, s, addr_of(l), false, acquire_mode::try_, pc);
+  return r;
+}
+
+int pthread_spin_unlock(pthread_spinlock_t *l) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_spin_unlock()(l);
+  rt_scope sc(thr);
+  const unlock_effect e = mutex_pre_unlock(thr, addr_of(l), spin_flags(), addr_of(__builtin_return_address(0)));
+  const int r = real_pthread_spin_unlock()(l);
   mutex_post_unlock(thr, addr_of(l), e, r);
   return r;
 }

@@ -42,11 +42,16 @@ bool grow_ids_locked(std::uint32_t need) noexcept {
 const char *kind_word(sync_kind k) {
   switch (k) {
   case sync_kind::rwlock: return "rwlock";
+  case sync_kind::spinlock: return "spinlock";
   case sync_kind::condvar: return "condition variable";
   case sync_kind::guard: return "static-initialization guard";
   case sync_kind::once: return "once flag";
   default: return "mutex";
   }
+}
+
+sync_kind lock_kind(lock_flags f) {
+  return f.is_rwlock ? sync_kind::rwlock : f.is_spin ? sync_kind::spinlock : sync_kind::mutex;
 }
 
 std::string hex(std::uintptr_t a) {
@@ -241,11 +246,11 @@ static sync_var *lock_record(thread_state *thr, std::uintptr_t addr, sync_kind k
 
 sync_var *mutex_pre_lock(thread_state *thr, std::uintptr_t addr, lock_flags f, bool shared, acquire_mode mode,
                          std::uintptr_t /*pc*/) noexcept {
-  sync_var *s = lock_record(thr, addr, f.is_rwlock ? sync_kind::rwlock : sync_kind::mutex);
+  sync_var *s = lock_record(thr, addr, lock_kind(f));
   if (!s) return nullptr;
   if (__builtin_expect(s->kind == sync_kind::unknown, 0)) {  // first seen through a naming call
     spin_guard g(s->mtx);
-    s->kind = f.is_rwlock ? sync_kind::rwlock : sync_kind::mutex;
+    s->kind = lock_kind(f);
   }
   drop_forgotten_held(thr);
   held_lock *h = find_held(thr, addr);
@@ -405,7 +410,7 @@ void mutex_init(thread_state *thr, std::uintptr_t addr, lock_flags f) noexcept {
   (void)thr;
   // Re-initialising an address forgets whatever lived there before (memory reuse).
   sync_forget(addr);
-  if (sync_var *s = sync_get_or_create(addr, f.is_rwlock ? sync_kind::rwlock : sync_kind::mutex)) {
+  if (sync_var *s = sync_get_or_create(addr, lock_kind(f))) {
     spin_guard g(s->mtx);
     s->recursive = f.recursive;
     s->errorcheck = f.errorcheck;

@@ -107,7 +107,7 @@ private:
 // Sync objects: one record per mutex, rwlock, condition variable, once/guard word or thread handle,
 // keyed by address in a lock-free-read hash table.
 
-enum class sync_kind : std::uint8_t { unknown, mutex, rwlock, condvar, once, guard, user };
+enum class sync_kind : std::uint8_t { unknown, mutex, rwlock, condvar, once, guard, user, spinlock };
 
 struct sync_var {
   std::atomic<std::uintptr_t> addr{0};  // 0 while on the free list
@@ -310,6 +310,7 @@ struct lock_flags {
   bool recursive = false;
   bool errorcheck = false;
   bool is_rwlock = false;
+  bool is_spin = false;  // pthread_spinlock_t: an exclusive lock with the semantics of a normal mutex
 };
 enum class acquire_mode : std::uint8_t { blocking, try_, timed };
 // Before an acquisition: reports double-lock when the owner re-locks a non-recursive mutex (and
