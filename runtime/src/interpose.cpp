@@ -139,6 +139,9 @@ lock_flags mutex_flags(const pthread_mutex_t *m) noexcept {
   lock_flags f;
   f.recursive = kind == PTHREAD_MUTEX_RECURSIVE_NP;
   f.errorcheck = kind == PTHREAD_MUTEX_ERRORCHECK_NP;
+  // glibc's PTHREAD_MUTEX_ROBUST_NORMAL_NP bit of __kind (not in the public headers).
+  constexpr int robust_bit = 16;
+  f.robust = (m->__data.__kind & robust_bit) != 0;
   return f;
 }
 

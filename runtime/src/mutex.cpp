@@ -414,6 +414,7 @@ void mutex_init(thread_state *thr, std::uintptr_t addr, lock_flags f) noexcept {
     spin_guard g(s->mtx);
     s->recursive = f.recursive;
     s->errorcheck = f.errorcheck;
+    s->robust = f.robust;
   }
 }
 
@@ -446,6 +447,21 @@ void mutex_post_destroy(thread_state *thr, std::uintptr_t addr, int result) noex
   // entries go at their next lock event (the record's generation moves on).
   while (find_held(thr, addr)) remove_held(thr, addr);
   sync_forget(addr);
+}
+
+void mutex_thread_exit(thread_state *thr) noexcept {
+  drop_forgotten_held(thr);
+  const std::uint32_t me = thr->tid + 1;
+  for (std::uint32_t i = thr->nheld; i-- > 0;) {
+    held_lock &h = thr->held[i];
+    sync_var *s = h.sync;
+    if (h.shared || !s->robust || s->owner.load(std::memory_order_relaxed) != me) continue;
+    // The owner's path (no spinlock), as an unlock: the next locker is handed the mutex by glibc.
+    release_store(thr, s->clock);
+    s->recursion = 0;
+    s->owner.store(0, std::memory_order_release);
+    remove_held_entry(thr, &h);
+  }
 }
 
 void mutex_wait_release(thread_state *thr, sync_var *m) noexcept {

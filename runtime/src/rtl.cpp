@@ -124,7 +124,7 @@ void sync_remove(std::uintptr_t addr) noexcept {
     if (s.owner.load(std::memory_order_relaxed) != 0 || s.readers != 0)
       g_held_forgets.fetch_add(1, std::memory_order_release);
     s.kind = sync_kind::unknown;
-    s.recursive = s.errorcheck = s.reported_destroyed = false;
+    s.recursive = s.errorcheck = s.robust = s.reported_destroyed = false;
     s.owner.store(0, std::memory_order_relaxed);
     s.recursion = s.readers = 0;
     s.lock_id = 0;

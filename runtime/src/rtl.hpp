@@ -119,6 +119,7 @@ struct sync_var {
   sync_kind kind = sync_kind::unknown;
   bool recursive = false;                // recursive mutex: relocking by the owner is fine
   bool errorcheck = false;               // error-checking mutex: relocking returns EDEADLK
+  bool robust = false;                   // robust mutex (see mutex_thread_exit)
   bool reported_destroyed = false;
   std::atomic<std::uint32_t> owner{0};   // tid+1 of the exclusive owner, 0 when none
   // Bumped each time the record is forgotten (destroy, re-init, free): a held-set entry made under
@@ -311,6 +312,7 @@ struct lock_flags {
   bool errorcheck = false;
   bool is_rwlock = false;
   bool is_spin = false;  // pthread_spinlock_t: an exclusive lock with the semantics of a normal mutex
+  bool robust = false;   // robust mutex: its owner's death hands it to the next locker (EOWNERDEAD)
 };
 enum class acquire_mode : std::uint8_t { blocking, try_, timed };
 // Before an acquisition: reports double-lock when the owner re-locks a non-recursive mutex (and
@@ -336,6 +338,10 @@ void mutex_init(thread_state *thr, std::uintptr_t addr, lock_flags f) noexcept;
 // stays locked and usable).
 void mutex_pre_destroy(thread_state *thr, std::uintptr_t addr, std::uintptr_t pc) noexcept;
 void mutex_post_destroy(thread_state *thr, std::uintptr_t addr, int result) noexcept;
+// A thread ends holding robust mutexes: glibc marks them owner-dead and the next lock returns
+// EOWNERDEAD with the mutex. Everything the dead owner did happens before that acquisition, so its
+// exit releases them (called from thread_finish, before the finish clock is taken).
+void mutex_thread_exit(thread_state *thr) noexcept;
 // Condition-variable waits drop and retake the mutex inside the real call.
 void mutex_wait_release(thread_state *thr, sync_var *m) noexcept;
 void mutex_wait_reacquire(thread_state *thr, sync_var *m, std::uintptr_t pc) noexcept;
