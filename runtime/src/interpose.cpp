@@ -310,12 +310,28 @@ int rw_lock(pthread_rwlock_t *l, bool shared, acquire_mode mode, const timespec 
   return r;
 }
 
+// A wait is a cancellation point: glibc retakes the mutex and unwinds the waiter, whose cleanup
+// handlers usually unlock it. The forced unwinding runs this destructor first (it sits in an inner
+// frame), so the runtime records the wakeup and the re-acquisition before those handlers run.
+struct cond_wait_cancel_guard {
+  thread_state *thr;
+  std::uintptr_t cv;
+  sync_var *mutex;
+  std::uintptr_t pc;
+  bool returned = false;
+  ~cond_wait_cancel_guard() {
+    if (!returned) cond_post_wait(thr, cv, mutex, pc);
+  }
+};
+
 template <class Wait> int cond_wait_common(pthread_cond_t *c, pthread_mutex_t *m, std::uintptr_t pc, Wait wait) {
   thread_state *thr = entry();
   if (!thr) return wait();
   rt_scope sc(thr);
   sync_var *ms = cond_pre_wait(thr, addr_of(c), addr_of(m), pc);
+  cond_wait_cancel_guard cancelled{thr, addr_of(c), ms, pc};
   const int r = wait();
+  cancelled.returned = true;
   cond_post_wait(thr, addr_of(c), ms, pc);
   return r;
 }
