@@ -198,6 +198,7 @@ struct thread_state {
   std::uint64_t lockset_cache_key[16] = {};
   std::uint32_t lockset_cache_id[16] = {};
   bool ignore_accesses = false;        // detect_races=0: annotations are dropped at once
+  bool async_cancel = false;           // asynchronous cancellation enabled (interpose.cpp defers it)
   // Recent access stacks, by stack_hash -> depot id (fp_stack_id): a repeated stack skips the depot.
   std::uint64_t stack_cache_key[64] = {};
   std::uint32_t stack_cache_id[64] = {};
