@@ -56,6 +56,7 @@ void cv_report(thread_state *thr, std::string_view kind, std::uintptr_t cv, std:
 
 sync_var *cond_pre_wait(thread_state *thr, std::uintptr_t cv, std::uintptr_t mutex, std::uintptr_t pc) noexcept {
   (void)pc;
+  drop_forgotten_held(thr);
   held_lock *h = find_held(thr, mutex);
   sync_var *c = sync_get_or_create(cv, sync_kind::condvar);
   bool multiple = false;

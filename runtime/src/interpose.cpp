@@ -10,6 +10,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <time.h>
 
@@ -22,7 +23,7 @@ using namespace lockstep::rt;
 
 namespace {
 
-inline std::uintptr_t addr_of(const void *p) { return reinterpret_cast<std::uintptr_t>(p); }
+inline std::uintptr_t addr_of(const volatile void *p) { return reinterpret_cast<std::uintptr_t>(p); }
 
 void *resolve(const char *name, const char *version) noexcept {
   void *p = version ? dlvsym(RTLD_NEXT, name, version) : nullptr;
@@ -61,6 +62,11 @@ LOCKSTEP_REAL(int, pthread_rwlock_trywrlock, nullptr, pthread_rwlock_t *)
 LOCKSTEP_REAL(int, pthread_rwlock_timedwrlock, nullptr, pthread_rwlock_t *, const timespec *)
 LOCKSTEP_REAL(int, pthread_rwlock_clockwrlock, nullptr, pthread_rwlock_t *, clockid_t, const timespec *)
 LOCKSTEP_REAL(int, pthread_rwlock_unlock, nullptr, pthread_rwlock_t *)
+LOCKSTEP_REAL(int, pthread_spin_init, nullptr, pthread_spinlock_t *, int)
+LOCKSTEP_REAL(int, pthread_spin_destroy, nullptr, pthread_spinlock_t *)
+LOCKSTEP_REAL(int, pthread_spin_lock, nullptr, pthread_spinlock_t *)
+LOCKSTEP_REAL(int, pthread_spin_trylock, nullptr, pthread_spinlock_t *)
+LOCKSTEP_REAL(int, pthread_spin_unlock, nullptr, pthread_spinlock_t *)
 LOCKSTEP_REAL(int, pthread_cond_init, "GLIBC_2.3.2", pthread_cond_t *, const pthread_condattr_t *)
 LOCKSTEP_REAL(int, pthread_cond_destroy, "GLIBC_2.3.2", pthread_cond_t *)
 LOCKSTEP_REAL(int, pthread_cond_wait, "GLIBC_2.3.2", pthread_cond_t *, pthread_mutex_t *)
@@ -76,6 +82,7 @@ LOCKSTEP_REAL(int, pthread_timedjoin_np, nullptr, pthread_t, void **, const time
 LOCKSTEP_REAL(int, pthread_clockjoin_np, nullptr, pthread_t, void **, clockid_t, const timespec *)
 LOCKSTEP_REAL(int, pthread_detach, nullptr, pthread_t)
 LOCKSTEP_REAL(int, pthread_once, nullptr, ::pthread_once_t *, void (*)())
+LOCKSTEP_REAL(int, pthread_setcanceltype, nullptr, int, int *)
 LOCKSTEP_REAL(int, pthread_setname_np, nullptr, pthread_t, const char *)
 
 #undef LOCKSTEP_REAL
@@ -133,12 +140,21 @@ lock_flags mutex_flags(const pthread_mutex_t *m) noexcept {
   lock_flags f;
   f.recursive = kind == PTHREAD_MUTEX_RECURSIVE_NP;
   f.errorcheck = kind == PTHREAD_MUTEX_ERRORCHECK_NP;
+  // glibc's PTHREAD_MUTEX_ROBUST_NORMAL_NP bit of __kind (not in the public headers).
+  constexpr int robust_bit = 16;
+  f.robust = (m->__data.__kind & robust_bit) != 0;
   return f;
 }
 
 lock_flags rwlock_flags() noexcept {
   lock_flags f;
   f.is_rwlock = true;
+  return f;
+}
+
+lock_flags spin_flags() noexcept {
+  lock_flags f;
+  f.is_spin = true;
   return f;
 }
 
@@ -154,13 +170,43 @@ timespec deadline_in(int ms) noexcept {
   return ts;
 }
 
+// Asynchronous cancellation acts at any instruction: inside the runtime it would leave a spinlock
+// held or a record half-updated for ever (and unwind through frames that may not be unwound). A
+// thread that enabled it (pthread_setcanceltype is interposed to know) runs the runtime's work with
+// cancellation deferred, and switches back at the end, where a request that arrived meanwhile acts
+// with the runtime's state complete; a thread blocked in a lock opens a window between its waits.
+__thread bool t_cancel_deferred = false;  // inside with_async_cancel_deferred, which deferred it
+
+template <class Body> int with_async_cancel_deferred(Body body) {
+  thread_state *t = cur_thread_if_any();
+  if (__builtin_expect(t == nullptr || !t->async_cancel, 1)) return body();
+  int old = PTHREAD_CANCEL_DEFERRED;
+  real_pthread_setcanceltype()(PTHREAD_CANCEL_DEFERRED, &old);
+  const bool outer = t_cancel_deferred;
+  t_cancel_deferred = old == PTHREAD_CANCEL_ASYNCHRONOUS;
+  const int r = body();
+  t_cancel_deferred = outer;
+  if (old == PTHREAD_CANCEL_ASYNCHRONOUS) real_pthread_setcanceltype()(PTHREAD_CANCEL_ASYNCHRONOUS, nullptr);
+  return r;
+}
+
+// Called by a blocked lock between two waits, when it has acquired and recorded nothing: a
+// cancellation requested meanwhile acts here (it unwinds through the waiting frames, none of them
+// noexcept; the thread's exit drops its wait-for registration), so a thread blocked in a lock with
+// asynchronous cancellation is still cancelled, one wait slice late at most.
+void cancellation_window() {
+  if (__builtin_expect(!t_cancel_deferred, 1)) return;
+  real_pthread_setcanceltype()(PTHREAD_CANCEL_ASYNCHRONOUS, nullptr);
+  real_pthread_setcanceltype()(PTHREAD_CANCEL_DEFERRED, nullptr);
+}
+
 // Waits for a contended lock in slices; after each slice that timed out, the wait-for graph is
 // checked (which reports and exits on a confirmed deadlock). `timed(deadline)` is the real clock
 // variant, `plain()` the real blocking call used when detection is off or the clock variant is
 // unsupported for this object (EINVAL, e.g. some priority-inheritance mutexes).
 template <class Timed, class Plain>
 int wait_in_slices(thread_state *thr, std::uintptr_t what, std::uint8_t kind, std::uint32_t target_tid, Timed timed,
-                   Plain plain) noexcept {
+                   Plain plain) {  // not noexcept: a cancellation may unwind from cancellation_window
   const int ms = deadlock_check_interval_ms();
   if (ms <= 0) return plain();
   int r;
@@ -168,6 +214,7 @@ int wait_in_slices(thread_state *thr, std::uintptr_t what, std::uint8_t kind, st
     const timespec dl = deadline_in(ms);
     r = timed(&dl);
     if (r != ETIMEDOUT) break;
+    cancellation_window();
     deadlock_on_long_block(thr, what, kind, target_tid);
   }
   deadlock_on_unblock(thr);
@@ -191,6 +238,39 @@ template <class Try> int spin_before_blocking(Try try_again) noexcept {
   }
   return r;
 }
+
+// A spinlock found busy: spins on the real try-lock (yielding, so a holder preempted on a busy
+// core gets to run) and, as wait_in_slices does for the calls that have a timed variant, checks
+// the wait-for graph after each deadlock_check_ms spent waiting.
+int spin_wait(thread_state *thr, pthread_spinlock_t *l) {  // not noexcept, as wait_in_slices
+  const int ms = deadlock_check_interval_ms();
+  if (ms <= 0) return real_pthread_spin_lock()(l);
+  timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  bool registered = false;
+  int r;
+  for (unsigned spins = 0;; ++spins) {
+    if (spins < 64) {
+      cpu_relax();
+    } else {
+      sched_yield();
+    }
+    r = real_pthread_spin_trylock()(l);
+    if (r != EBUSY) break;
+    if ((spins & 63) != 63) continue;
+    timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >= ms) {
+      cancellation_window();
+      deadlock_on_long_block(thr, addr_of(l), 1, 0);  // reports and exits on a confirmed cycle
+      registered = true;
+      start = now;
+    }
+  }
+  if (registered) deadlock_on_unblock(thr);
+  return r;
+}
+
 
 // pthread_once's init routine takes no argument: the wrapper passes it through thread-locals.
 __thread void (*t_once_fn)() = nullptr;
@@ -264,12 +344,28 @@ int rw_lock(pthread_rwlock_t *l, bool shared, acquire_mode mode, const timespec 
   return r;
 }
 
+// A wait is a cancellation point: glibc retakes the mutex and unwinds the waiter, whose cleanup
+// handlers usually unlock it. The forced unwinding runs this destructor first (it sits in an inner
+// frame), so the runtime records the wakeup and the re-acquisition before those handlers run.
+struct cond_wait_cancel_guard {
+  thread_state *thr;
+  std::uintptr_t cv;
+  sync_var *mutex;
+  std::uintptr_t pc;
+  bool returned = false;
+  ~cond_wait_cancel_guard() {
+    if (!returned) cond_post_wait(thr, cv, mutex, pc);
+  }
+};
+
 template <class Wait> int cond_wait_common(pthread_cond_t *c, pthread_mutex_t *m, std::uintptr_t pc, Wait wait) {
   thread_state *thr = entry();
   if (!thr) return wait();
   rt_scope sc(thr);
   sync_var *ms = cond_pre_wait(thr, addr_of(c), addr_of(m), pc);
+  cond_wait_cancel_guard cancelled{thr, addr_of(c), ms, pc};
   const int r = wait();
+  cancelled.returned = true;
   cond_post_wait(thr, addr_of(c), ms, pc);
   return r;
 }
@@ -328,18 +424,20 @@ int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a) {
 }
 
 int pthread_mutex_destroy(pthread_mutex_t *m) {
-  if (thread_state *thr = entry()) {
-    rt_scope sc(thr);
-    mutex_destroy(thr, addr_of(m), addr_of(__builtin_return_address(0)));
-  }
-  return real_pthread_mutex_destroy()(m);
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_mutex_destroy()(m);
+  rt_scope sc(thr);
+  mutex_pre_destroy(thr, addr_of(m), addr_of(__builtin_return_address(0)));
+  const int r = real_pthread_mutex_destroy()(m);
+  mutex_post_destroy(thr, addr_of(m), r);
+  return r;
 }
 
-int pthread_mutex_lock(pthread_mutex_t *m) {
+static int body_pthread_mutex_lock(pthread_mutex_t *m, std::uintptr_t caller) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_mutex_lock()(m);
   rt_scope sc(thr);
-  const std::uintptr_t pc = addr_of(__builtin_return_address(0));
+  const std::uintptr_t pc = caller;
   const lock_flags f = mutex_flags(m);
   sync_var *s = mutex_pre_lock(thr, addr_of(m), f, false, acquire_mode::blocking, pc);
   int r = real_pthread_mutex_trylock()(m);
@@ -351,45 +449,47 @@ int pthread_mutex_lock(pthread_mutex_t *m) {
   return r;
 }
 
-int pthread_mutex_trylock(pthread_mutex_t *m) {
+static int body_pthread_mutex_trylock(pthread_mutex_t *m, std::uintptr_t caller) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_mutex_trylock()(m);
   rt_scope sc(thr);
-  const std::uintptr_t pc = addr_of(__builtin_return_address(0));
+  const std::uintptr_t pc = caller;
   sync_var *s = mutex_pre_lock(thr, addr_of(m), mutex_flags(m), false, acquire_mode::try_, pc);
   const int r = real_pthread_mutex_trylock()(m);
   if (r == 0 || r == EOWNERDEAD) mutex_post_lock(thr, s, addr_of(m), false, acquire_mode::try_, pc);
   return r;
 }
 
-int pthread_mutex_timedlock(pthread_mutex_t *m, const timespec *abstime) {
+static int body_pthread_mutex_timedlock(pthread_mutex_t *m, const timespec *abstime, std::uintptr_t caller) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_mutex_timedlock()(m, abstime);
   rt_scope sc(thr);
-  const std::uintptr_t pc = addr_of(__builtin_return_address(0));
+  const std::uintptr_t pc = caller;
   sync_var *s = mutex_pre_lock(thr, addr_of(m), mutex_flags(m), false, acquire_mode::timed, pc);
   const int r = real_pthread_mutex_timedlock()(m, abstime);
   if (r == 0 || r == EOWNERDEAD) mutex_post_lock(thr, s, addr_of(m), false, acquire_mode::timed, pc);
   return r;
 }
 
-int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clock, const timespec *abstime) {
+static int body_pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clock, const timespec *abstime, std::uintptr_t caller) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_mutex_clocklock()(m, clock, abstime);
   rt_scope sc(thr);
-  const std::uintptr_t pc = addr_of(__builtin_return_address(0));
+  const std::uintptr_t pc = caller;
   sync_var *s = mutex_pre_lock(thr, addr_of(m), mutex_flags(m), false, acquire_mode::timed, pc);
   const int r = real_pthread_mutex_clocklock()(m, clock, abstime);
   if (r == 0 || r == EOWNERDEAD) mutex_post_lock(thr, s, addr_of(m), false, acquire_mode::timed, pc);
   return r;
 }
 
-int pthread_mutex_unlock(pthread_mutex_t *m) {
+static int body_pthread_mutex_unlock(pthread_mutex_t *m, std::uintptr_t caller) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_mutex_unlock()(m);
   rt_scope sc(thr);
-  mutex_pre_unlock(thr, addr_of(m), mutex_flags(m), addr_of(__builtin_return_address(0)));
-  return real_pthread_mutex_unlock()(m);
+  const unlock_effect e = mutex_pre_unlock(thr, addr_of(m), mutex_flags(m), caller);
+  const int r = real_pthread_mutex_unlock()(m);
+  mutex_post_unlock(thr, addr_of(m), e, r);
+  return r;
 }
 
 // ---- reader/writer locks ------------------------------------------------------------------------------
@@ -406,44 +506,144 @@ int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *a) {
 }
 
 int pthread_rwlock_destroy(pthread_rwlock_t *l) {
-  if (thread_state *thr = entry()) {
-    rt_scope sc(thr);
-    mutex_destroy(thr, addr_of(l), addr_of(__builtin_return_address(0)));
-  }
-  return real_pthread_rwlock_destroy()(l);
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_rwlock_destroy()(l);
+  rt_scope sc(thr);
+  mutex_pre_destroy(thr, addr_of(l), addr_of(__builtin_return_address(0)));
+  const int r = real_pthread_rwlock_destroy()(l);
+  mutex_post_destroy(thr, addr_of(l), r);
+  return r;
 }
 
-int pthread_rwlock_rdlock(pthread_rwlock_t *l) {
-  return rw_lock(l, true, acquire_mode::blocking, nullptr, 0, false, addr_of(__builtin_return_address(0)));
+static int body_pthread_rwlock_rdlock(pthread_rwlock_t *l, std::uintptr_t caller) {
+  return rw_lock(l, true, acquire_mode::blocking, nullptr, 0, false, caller);
 }
-int pthread_rwlock_tryrdlock(pthread_rwlock_t *l) {
-  return rw_lock(l, true, acquire_mode::try_, nullptr, 0, false, addr_of(__builtin_return_address(0)));
+static int body_pthread_rwlock_tryrdlock(pthread_rwlock_t *l, std::uintptr_t caller) {
+  return rw_lock(l, true, acquire_mode::try_, nullptr, 0, false, caller);
 }
-int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const timespec *t) {
-  return rw_lock(l, true, acquire_mode::timed, t, 0, false, addr_of(__builtin_return_address(0)));
+static int body_pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const timespec *t, std::uintptr_t caller) {
+  return rw_lock(l, true, acquire_mode::timed, t, 0, false, caller);
 }
-int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t c, const timespec *t) {
-  return rw_lock(l, true, acquire_mode::timed, t, c, true, addr_of(__builtin_return_address(0)));
+static int body_pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t c, const timespec *t, std::uintptr_t caller) {
+  return rw_lock(l, true, acquire_mode::timed, t, c, true, caller);
 }
-int pthread_rwlock_wrlock(pthread_rwlock_t *l) {
-  return rw_lock(l, false, acquire_mode::blocking, nullptr, 0, false, addr_of(__builtin_return_address(0)));
+static int body_pthread_rwlock_wrlock(pthread_rwlock_t *l, std::uintptr_t caller) {
+  return rw_lock(l, false, acquire_mode::blocking, nullptr, 0, false, caller);
 }
-int pthread_rwlock_trywrlock(pthread_rwlock_t *l) {
-  return rw_lock(l, false, acquire_mode::try_, nullptr, 0, false, addr_of(__builtin_return_address(0)));
+static int body_pthread_rwlock_trywrlock(pthread_rwlock_t *l, std::uintptr_t caller) {
+  return rw_lock(l, false, acquire_mode::try_, nullptr, 0, false, caller);
 }
-int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const timespec *t) {
-  return rw_lock(l, false, acquire_mode::timed, t, 0, false, addr_of(__builtin_return_address(0)));
+static int body_pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const timespec *t, std::uintptr_t caller) {
+  return rw_lock(l, false, acquire_mode::timed, t, 0, false, caller);
 }
-int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t c, const timespec *t) {
-  return rw_lock(l, false, acquire_mode::timed, t, c, true, addr_of(__builtin_return_address(0)));
+static int body_pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t c, const timespec *t, std::uintptr_t caller) {
+  return rw_lock(l, false, acquire_mode::timed, t, c, true, caller);
 }
 
-int pthread_rwlock_unlock(pthread_rwlock_t *l) {
+static int body_pthread_rwlock_unlock(pthread_rwlock_t *l, std::uintptr_t caller) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_rwlock_unlock()(l);
   rt_scope sc(thr);
-  mutex_pre_unlock(thr, addr_of(l), rwlock_flags(), addr_of(__builtin_return_address(0)));
-  return real_pthread_rwlock_unlock()(l);
+  const unlock_effect e = mutex_pre_unlock(thr, addr_of(l), rwlock_flags(), caller);
+  const int r = real_pthread_rwlock_unlock()(l);
+  mutex_post_unlock(thr, addr_of(l), e, r);
+  return r;
+}
+
+// ---- spinlocks: exclusive locks like a normal mutex (a relock spins for ever, any thread may unlock) ----
+
+int pthread_spin_init(pthread_spinlock_t *l, int pshared) {
+  const int r = real_pthread_spin_init()(l, pshared);
+  if (r == 0) {
+    if (thread_state *thr = entry()) {
+      rt_scope sc(thr);
+      mutex_init(thr, addr_of(l), spin_flags());
+    }
+  }
+  return r;
+}
+
+int pthread_spin_destroy(pthread_spinlock_t *l) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_spin_destroy()(l);
+  rt_scope sc(thr);
+  mutex_pre_destroy(thr, addr_of(l), addr_of(__builtin_return_address(0)));
+  const int r = real_pthread_spin_destroy()(l);
+  mutex_post_destroy(thr, addr_of(l), r);
+  return r;
+}
+
+static int body_pthread_spin_lock(pthread_spinlock_t *l, std::uintptr_t caller) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_spin_lock()(l);
+  rt_scope sc(thr);
+  const std::uintptr_t pc = caller;
+  sync_var *s = mutex_pre_lock(thr, addr_of(l), spin_flags(), false, acquire_mode::blocking, pc);
+  int r = real_pthread_spin_trylock()(l);
+  if (r == EBUSY) r = spin_wait(thr, l);
+  if (r == 0) mutex_post_lock(thr, s, addr_of(l), false, acquire_mode::blocking, pc);
+  return r;
+}
+
+static int body_pthread_spin_trylock(pthread_spinlock_t *l, std::uintptr_t caller) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_spin_trylock()(l);
+  rt_scope sc(thr);
+  const std::uintptr_t pc = caller;
+  sync_var *s = mutex_pre_lock(thr, addr_of(l), spin_flags(), false, acquire_mode::try_, pc);
+  const int r = real_pthread_spin_trylock()(l);
+  if (r == 0) mutex_post_lock(thr, s, addr_of(l), false, acquire_mode::try_, pc);
+  return r;
+}
+
+static int body_pthread_spin_unlock(pthread_spinlock_t *l, std::uintptr_t caller) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_spin_unlock()(l);
+  rt_scope sc(thr);
+  const unlock_effect e = mutex_pre_unlock(thr, addr_of(l), spin_flags(), caller);
+  const int r = real_pthread_spin_unlock()(l);
+  mutex_post_unlock(thr, addr_of(l), e, r);
+  return r;
+}
+
+// ---- the exported lock and unlock entry points ----------------------------------------------------
+// glibc declares these noexcept in C++, and an asynchronous cancellation unwinding through a
+// noexcept frame ends in std::terminate. So each is exported as an alias of a function without
+// that specification (ls_interposed_<name>), which runs the tracked body with cancellation
+// deferred (see with_async_cancel_deferred).
+#define LOCKSTEP_ASYNC_CANCEL_SAFE(name, params, args)                                             \
+  int ls_interposed_##name params {                                                                \
+    const std::uintptr_t caller = addr_of(__builtin_return_address(0));                            \
+    return with_async_cancel_deferred([&] { return body_##name(LOCKSTEP_UNPAREN args, caller); }); \
+  }                                                                                                \
+  __typeof__(name) name __attribute__((alias("ls_interposed_" #name)));
+#define LOCKSTEP_UNPAREN(...) __VA_ARGS__
+
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_mutex_lock, (pthread_mutex_t *m), (m))
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_mutex_trylock, (pthread_mutex_t *m), (m))
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_mutex_timedlock, (pthread_mutex_t *m, const timespec *abstime), (m, abstime))
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_mutex_clocklock, (pthread_mutex_t *m, clockid_t clock, const timespec *abstime), (m, clock, abstime))
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_mutex_unlock, (pthread_mutex_t *m), (m))
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_rwlock_rdlock, (pthread_rwlock_t *l), (l))
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_rwlock_tryrdlock, (pthread_rwlock_t *l), (l))
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_rwlock_timedrdlock, (pthread_rwlock_t *l, const timespec *t), (l, t))
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_rwlock_clockrdlock, (pthread_rwlock_t *l, clockid_t c, const timespec *t), (l, c, t))
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_rwlock_wrlock, (pthread_rwlock_t *l), (l))
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_rwlock_trywrlock, (pthread_rwlock_t *l), (l))
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_rwlock_timedwrlock, (pthread_rwlock_t *l, const timespec *t), (l, t))
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_rwlock_clockwrlock, (pthread_rwlock_t *l, clockid_t c, const timespec *t), (l, c, t))
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_rwlock_unlock, (pthread_rwlock_t *l), (l))
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_spin_lock, (pthread_spinlock_t *l), (l))
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_spin_trylock, (pthread_spinlock_t *l), (l))
+LOCKSTEP_ASYNC_CANCEL_SAFE(pthread_spin_unlock, (pthread_spinlock_t *l), (l))
+
+#undef LOCKSTEP_ASYNC_CANCEL_SAFE
+#undef LOCKSTEP_UNPAREN
+
+int pthread_setcanceltype(int type, int *old) {
+  // Recorded first: with a cancellation pending, switching to asynchronous acts inside the call.
+  if (thread_state *thr = cur_thread_if_any()) thr->async_cancel = type == PTHREAD_CANCEL_ASYNCHRONOUS;
+  return real_pthread_setcanceltype()(type, old);
 }
 
 // ---- condition variables ------------------------------------------------------------------------------

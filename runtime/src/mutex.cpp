@@ -42,11 +42,16 @@ bool grow_ids_locked(std::uint32_t need) noexcept {
 const char *kind_word(sync_kind k) {
   switch (k) {
   case sync_kind::rwlock: return "rwlock";
+  case sync_kind::spinlock: return "spinlock";
   case sync_kind::condvar: return "condition variable";
   case sync_kind::guard: return "static-initialization guard";
   case sync_kind::once: return "once flag";
   default: return "mutex";
   }
+}
+
+sync_kind lock_kind(lock_flags f) {
+  return f.is_rwlock ? sync_kind::rwlock : f.is_spin ? sync_kind::spinlock : sync_kind::mutex;
 }
 
 std::string hex(std::uintptr_t a) {
@@ -163,6 +168,14 @@ static void remove_held_entry(thread_state *thr, held_lock *h) noexcept {
   thr->held_hash = hash;
 }
 
+void drop_forgotten_held_slow(thread_state *thr, std::uint32_t forgets) noexcept {
+  thr->held_forgets_seen = forgets;
+  for (std::uint32_t i = thr->nheld; i-- > 0;) {
+    held_lock &h = thr->held[i];
+    if (h.sync->generation.load(std::memory_order_acquire) != h.generation) remove_held_entry(thr, &h);
+  }
+}
+
 static void remove_held(thread_state *thr, std::uintptr_t addr) noexcept {
   if (held_lock *h = find_held(thr, addr))
     remove_held_entry(thr, h);
@@ -182,6 +195,7 @@ static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool 
   h.stack = 0;  // completed only when needed (held_stack)
   h.shared = shared;
   h.reentries = 0;
+  h.generation = s->generation.load(std::memory_order_relaxed);
   // A few loads now; the whole stack only if a report or a new lock-order edge asks (held_stack).
   fp_stack_prefix(pc, thr->stack, h.where);
   thr->held_hash = lockset_hash_step(thr->nheld ? thr->held_hash : lockset_hash_seed, h);
@@ -232,22 +246,25 @@ static sync_var *lock_record(thread_state *thr, std::uintptr_t addr, sync_kind k
 
 sync_var *mutex_pre_lock(thread_state *thr, std::uintptr_t addr, lock_flags f, bool shared, acquire_mode mode,
                          std::uintptr_t /*pc*/) noexcept {
-  sync_var *s = lock_record(thr, addr, f.is_rwlock ? sync_kind::rwlock : sync_kind::mutex);
+  sync_var *s = lock_record(thr, addr, lock_kind(f));
   if (!s) return nullptr;
   if (__builtin_expect(s->kind == sync_kind::unknown, 0)) {  // first seen through a naming call
     spin_guard g(s->mtx);
-    s->kind = f.is_rwlock ? sync_kind::rwlock : sync_kind::mutex;
+    s->kind = lock_kind(f);
   }
+  drop_forgotten_held(thr);
   held_lock *h = find_held(thr, addr);
   if (__builtin_expect(h == nullptr, 1) || mode == acquire_mode::try_) return s;  // try_lock never hangs
   // Relocking what this thread holds: fine for a recursive mutex, and for a second read lock of an
   // rwlock; a self-deadlock (or EDEADLK) otherwise.
   if (f.recursive && !f.is_rwlock) return s;
   if (f.is_rwlock && shared && h->shared) return s;
-  // The real call hangs for ever on a plain mutex, and on an rwlock held shared and asked exclusive
-  // (or the reverse): glibc only detects writer-relocks of rwlocks and error-checking mutexes.
+  // The real call hangs for ever on a plain mutex, and on an rwlock held shared and asked
+  // exclusive. glibc refuses the others with EDEADLK: an error-checking mutex, and any lock of an
+  // rwlock the thread holds exclusive (POSIX leaves those undefined, so the misuse is reported),
+  // and the program goes on with the error; a timed lock times out.
   const bool would_hang =
-      mode == acquire_mode::blocking && !f.errorcheck && (!f.is_rwlock || h->shared != shared);
+      mode == acquire_mode::blocking && !f.errorcheck && (!f.is_rwlock || (h->shared && !shared));
   try {
     misuse_report(thr, "double-lock", addr,
                   would_hang ? "double lock (the thread would block for ever) of" : "double lock of", thr->tid + 1,
@@ -266,6 +283,7 @@ sync_var *mutex_pre_lock(thread_state *thr, std::uintptr_t addr, lock_flags f, b
 void mutex_post_lock(thread_state *thr, sync_var *s, std::uintptr_t addr, bool shared, acquire_mode mode,
                      std::uintptr_t pc) noexcept {
   if (!s) return;
+  drop_forgotten_held(thr);
   bool first;  // first acquisition by this thread (not a recursive re-entry)
   std::uint32_t id = 0;
   const bool want_order = mode == acquire_mode::blocking && thr->nheld > 0 && opt_detect_lock_order();
@@ -295,7 +313,8 @@ void mutex_post_lock(thread_state *thr, sync_var *s, std::uintptr_t addr, bool s
   push_held(thr, s, addr, shared, pc);
 }
 
-void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std::uintptr_t /*pc*/) noexcept {
+unlock_effect mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std::uintptr_t /*pc*/) noexcept {
+  drop_forgotten_held(thr);
   held_lock *h = find_held(thr, addr);
   sync_var *s = h ? h->sync : sync_find(addr);
   if (s && s->addr.load(std::memory_order_acquire) != addr) s = sync_find(addr);  // recycled record
@@ -312,9 +331,10 @@ void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std:
       else
         remove_held(thr, addr);  // beyond max_held: only counted
     }
-    return;
+    return {};
   }
   enum { ok, not_locked, not_owner } verdict = ok;
+  unlock_effect effect;
   std::uint32_t owner_tid1 = 0;
   std::uintptr_t owner_pc = 0;
   if (!s) {
@@ -330,22 +350,22 @@ void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std:
         --h->reentries;  // still read-locked by this thread
       else
         remove_held_entry(thr, h);  // thread-local, bounded: fine under the record's lock
-      return;
+      return {};
     } else if (owner != 0) {
       verdict = not_owner;
       owner_tid1 = owner;
       owner_pc = s->acquired_pc;
-      // The real unlock goes ahead and the mutex is free afterwards.
-      s->owner.store(0, std::memory_order_release);
+      // glibc frees a normal mutex whoever unlocks it, but refuses (EPERM) for error-checking,
+      // recursive and robust ones: what changes is decided from the real call's result.
+      effect = {unlock_effect::clear_owner, owner};
     } else if (s->readers > 0 && f.is_rwlock) {
       verdict = not_owner;  // other threads hold it shared
-      --s->readers;
-      release(thr, s->read_clock);
+      effect.what = unlock_effect::drop_reader;
     } else {
       verdict = not_locked;
     }
   }
-  if (verdict == ok) return;
+  if (verdict == ok) return effect;
   try {
     if (verdict == not_locked)
       misuse_report(thr, "unlock-not-locked", addr, "unlock of unlocked", 0, {}, "");
@@ -353,6 +373,23 @@ void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std:
       misuse_report(thr, "unlock-not-owner", addr, "unlock by a thread that does not own", owner_tid1,
                     single_frame(owner_pc), "locked");  // another thread's: its call site
   } catch (...) {
+  }
+  return effect;
+}
+
+void mutex_post_unlock(thread_state *thr, std::uintptr_t addr, unlock_effect effect, int result) noexcept {
+  if (effect.what == unlock_effect::none || result != 0) return;  // a refused unlock changed nothing
+  sync_var *s = sync_find(addr);
+  if (!s) return;
+  spin_guard g(s->mtx);
+  if (effect.what == unlock_effect::clear_owner) {
+    // Only if nobody took the freed mutex meanwhile (its new owner has recorded itself).
+    std::uint32_t expected = effect.owner;
+    if (s->owner.compare_exchange_strong(expected, 0, std::memory_order_release, std::memory_order_relaxed))
+      s->recursion = 0;
+  } else if (s->readers > 0) {
+    --s->readers;
+    release(thr, s->read_clock);
   }
 }
 
@@ -373,40 +410,58 @@ void mutex_init(thread_state *thr, std::uintptr_t addr, lock_flags f) noexcept {
   (void)thr;
   // Re-initialising an address forgets whatever lived there before (memory reuse).
   sync_forget(addr);
-  if (sync_var *s = sync_get_or_create(addr, f.is_rwlock ? sync_kind::rwlock : sync_kind::mutex)) {
+  if (sync_var *s = sync_get_or_create(addr, lock_kind(f))) {
     spin_guard g(s->mtx);
     s->recursive = f.recursive;
     s->errorcheck = f.errorcheck;
+    s->robust = f.robust;
   }
 }
 
-void mutex_destroy(thread_state *thr, std::uintptr_t addr, std::uintptr_t pc) noexcept {
+void mutex_pre_destroy(thread_state *thr, std::uintptr_t addr, std::uintptr_t pc) noexcept {
   (void)pc;
   sync_var *s = sync_find(addr);
   if (!s) return;
-  std::uint32_t owner, readers, id;
+  std::uint32_t owner, readers;
   std::uintptr_t owner_pc;
   {
     spin_guard g(s->mtx);
     owner = s->owner.load(std::memory_order_relaxed);
     readers = s->readers;
-    id = s->lock_id;
     owner_pc = s->acquired_pc;
   }
-  if (owner || readers) {
-    try {
-      // The owner's acquisition: its whole stack when the destroying thread is the owner, else its call site.
-      held_lock *mine = owner == thr->tid + 1 ? find_held(thr, addr) : nullptr;
-      misuse_report(thr, "destroy-locked-mutex", addr, owner ? "destruction of locked" : "destruction of read-locked",
-                    owner, mine ? held_stack(thr, *mine) : single_frame(owner_pc), "locked");
-    } catch (...) {
-    }
+  if (!owner && !readers) return;
+  try {
+    // The owner's acquisition: its whole stack when the destroying thread is the owner, else its call site.
+    drop_forgotten_held(thr);
+    held_lock *mine = owner == thr->tid + 1 ? find_held(thr, addr) : nullptr;
+    misuse_report(thr, "destroy-locked-mutex", addr, owner ? "destruction of locked" : "destruction of read-locked",
+                  owner, mine ? held_stack(thr, *mine) : single_frame(owner_pc), "locked");
+  } catch (...) {
   }
-  // The destroying thread may itself hold it: drop it from its held set so nothing dangles.
+}
+
+void mutex_post_destroy(thread_state *thr, std::uintptr_t addr, int result) noexcept {
+  if (result != 0) return;  // EBUSY: the mutex lives on, locked, and its owner will unlock it
+  // The destroying thread may itself hold it: drop it from its held set at once; other threads'
+  // entries go at their next lock event (the record's generation moves on).
   while (find_held(thr, addr)) remove_held(thr, addr);
-  sync_remove(addr);
-  deadlock_on_destroy(id);
-  release_lock_id(id);
+  sync_forget(addr);
+}
+
+void mutex_thread_exit(thread_state *thr) noexcept {
+  drop_forgotten_held(thr);
+  const std::uint32_t me = thr->tid + 1;
+  for (std::uint32_t i = thr->nheld; i-- > 0;) {
+    held_lock &h = thr->held[i];
+    sync_var *s = h.sync;
+    if (h.shared || !s->robust || s->owner.load(std::memory_order_relaxed) != me) continue;
+    // The owner's path (no spinlock), as an unlock: the next locker is handed the mutex by glibc.
+    release_store(thr, s->clock);
+    s->recursion = 0;
+    s->owner.store(0, std::memory_order_release);
+    remove_held_entry(thr, &h);
+  }
 }
 
 void mutex_wait_release(thread_state *thr, sync_var *m) noexcept {

@@ -112,13 +112,19 @@ sync_var *sync_get_or_create(std::uintptr_t addr, sync_kind kind) noexcept {
   return s;
 }
 
+std::atomic<std::uint32_t> g_held_forgets{0};
+
 void sync_remove(std::uintptr_t addr) noexcept {
   syncs().remove(addr, [](sync_var &s) {
     // Reset under the node's own lock so a stale user (a program destroying an object it still
     // uses) sees either the old or a clean state, never a torn one.
     spin_guard g(s.mtx);
+    s.generation.fetch_add(1, std::memory_order_release);
+    // Somebody's held set may still name it: have every thread check its set at its next lock event.
+    if (s.owner.load(std::memory_order_relaxed) != 0 || s.readers != 0)
+      g_held_forgets.fetch_add(1, std::memory_order_release);
     s.kind = sync_kind::unknown;
-    s.recursive = s.errorcheck = s.reported_destroyed = false;
+    s.recursive = s.errorcheck = s.robust = s.reported_destroyed = false;
     s.owner.store(0, std::memory_order_relaxed);
     s.recursion = s.readers = 0;
     s.lock_id = 0;

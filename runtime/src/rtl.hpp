@@ -107,7 +107,7 @@ private:
 // Sync objects: one record per mutex, rwlock, condition variable, once/guard word or thread handle,
 // keyed by address in a lock-free-read hash table.
 
-enum class sync_kind : std::uint8_t { unknown, mutex, rwlock, condvar, once, guard, user };
+enum class sync_kind : std::uint8_t { unknown, mutex, rwlock, condvar, once, guard, user, spinlock };
 
 struct sync_var {
   std::atomic<std::uintptr_t> addr{0};  // 0 while on the free list
@@ -119,8 +119,12 @@ struct sync_var {
   sync_kind kind = sync_kind::unknown;
   bool recursive = false;                // recursive mutex: relocking by the owner is fine
   bool errorcheck = false;               // error-checking mutex: relocking returns EDEADLK
+  bool robust = false;                   // robust mutex (see mutex_thread_exit)
   bool reported_destroyed = false;
   std::atomic<std::uint32_t> owner{0};   // tid+1 of the exclusive owner, 0 when none
+  // Bumped each time the record is forgotten (destroy, re-init, free): a held-set entry made under
+  // another generation is about an object that no longer exists (see drop_forgotten_held).
+  std::atomic<std::uint32_t> generation{0};
   std::uint32_t recursion = 0;           // exclusive acquisitions by the owner
   std::uint32_t readers = 0;             // shared holders (rwlock)
   std::uint32_t lock_id = 0;             // dense id for the graph detectors, 0 = not assigned yet
@@ -142,6 +146,10 @@ sync_var *sync_get_or_create(std::uintptr_t addr, sync_kind kind) noexcept;
 sync_var *sync_find(std::uintptr_t addr) noexcept;
 // Unlinks and recycles the record (after pthread_*_destroy). The caller must not hold its mtx.
 void sync_remove(std::uintptr_t addr) noexcept;
+// How many times a record somebody held was forgotten (destroy, re-init, free of its memory). A
+// thread's held set may then name an object that no longer exists; each thread drops such entries
+// itself at its next lock event (only the owner writes its held set), see drop_forgotten_held.
+extern std::atomic<std::uint32_t> g_held_forgets;
 // How many records are live (tests and memory-bound checks).
 std::size_t sync_live_count() noexcept;
 // Forgets the record at addr the way destroy does, without a report (its memory is being freed).
@@ -166,6 +174,7 @@ struct held_lock {
   std::uint32_t stack;       // depot id of the whole acquisition stack, 0 until something needed it
   bool shared;               // held in shared (reader) mode
   std::uint32_t reentries;   // further read locks of the same rwlock this thread holds (shared only)
+  std::uint32_t generation;  // sync->generation at the acquisition
   stack_prefix where;        // the acquisition's innermost frames, its call site first (see held_stack)
 };
 
@@ -180,6 +189,7 @@ struct thread_state {
   held_lock held[max_held];
   std::uint32_t nheld = 0;
   std::uint32_t held_overflow = 0;     // acquisitions beyond max_held (not tracked, counted)
+  std::uint32_t held_forgets_seen = 0; // g_held_forgets when the held set was last checked
   std::uint32_t lockset = 0;           // interned id of the held set, valid when !lockset_dirty
   bool lockset_dirty = true;
   std::uint64_t held_hash = 0;         // lockset_hash of held[0..nheld), kept by push/remove (mutex.cpp)
@@ -188,6 +198,7 @@ struct thread_state {
   std::uint64_t lockset_cache_key[16] = {};
   std::uint32_t lockset_cache_id[16] = {};
   bool ignore_accesses = false;        // detect_races=0: annotations are dropped at once
+  bool async_cancel = false;           // asynchronous cancellation enabled (interpose.cpp defers it)
   // Recent access stacks, by stack_hash -> depot id (fp_stack_id): a repeated stack skips the depot.
   std::uint64_t stack_cache_key[64] = {};
   std::uint32_t stack_cache_id[64] = {};
@@ -301,6 +312,8 @@ struct lock_flags {
   bool recursive = false;
   bool errorcheck = false;
   bool is_rwlock = false;
+  bool is_spin = false;  // pthread_spinlock_t: an exclusive lock with the semantics of a normal mutex
+  bool robust = false;   // robust mutex: its owner's death hands it to the next locker (EOWNERDEAD)
 };
 enum class acquire_mode : std::uint8_t { blocking, try_, timed };
 // Before an acquisition: reports double-lock when the owner re-locks a non-recursive mutex (and
@@ -310,10 +323,26 @@ sync_var *mutex_pre_lock(thread_state *thr, std::uintptr_t addr, lock_flags f, b
 // After a successful acquisition: happens-before, ownership, held set, lock-order edges.
 void mutex_post_lock(thread_state *thr, sync_var *s, std::uintptr_t addr, bool shared, acquire_mode mode,
                      std::uintptr_t pc) noexcept;
-// Before the real unlock: misuse checks (unlock-not-locked, unlock-not-owner) and release.
-void mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std::uintptr_t pc) noexcept;
+// What an unlock by a thread that is not the recorded owner changes once the real call succeeded
+// (glibc refuses some of them: EPERM for error-checking, recursive and robust mutexes).
+struct unlock_effect {
+  enum : std::uint8_t { none, clear_owner, drop_reader } what = none;
+  std::uint32_t owner = 0;  // clear_owner: the owner (tid+1) the runtime saw
+};
+// Before the real unlock: misuse checks (unlock-not-locked, unlock-not-owner) and the owner's
+// release; returns what mutex_post_unlock must apply if the real call succeeds.
+unlock_effect mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std::uintptr_t pc) noexcept;
+void mutex_post_unlock(thread_state *thr, std::uintptr_t addr, unlock_effect effect, int result) noexcept;
 void mutex_init(thread_state *thr, std::uintptr_t addr, lock_flags f) noexcept;
-void mutex_destroy(thread_state *thr, std::uintptr_t addr, std::uintptr_t pc) noexcept;
+// Before the real destroy: destroy-locked-mutex. After it: the record and every held-set entry are
+// forgotten only when the real call succeeded (glibc refuses a locked mutex with EBUSY, and it
+// stays locked and usable).
+void mutex_pre_destroy(thread_state *thr, std::uintptr_t addr, std::uintptr_t pc) noexcept;
+void mutex_post_destroy(thread_state *thr, std::uintptr_t addr, int result) noexcept;
+// A thread ends holding robust mutexes: glibc marks them owner-dead and the next lock returns
+// EOWNERDEAD with the mutex. Everything the dead owner did happens before that acquisition, so its
+// exit releases them (called from thread_finish, before the finish clock is taken).
+void mutex_thread_exit(thread_state *thr) noexcept;
 // Condition-variable waits drop and retake the mutex inside the real call.
 void mutex_wait_release(thread_state *thr, sync_var *m) noexcept;
 void mutex_wait_reacquire(thread_state *thr, sync_var *m, std::uintptr_t pc) noexcept;
@@ -326,6 +355,15 @@ std::vector<report_lock> held_locks_of(thread_state *owner);
 std::string describe_sync(std::uintptr_t addr, const char *name, std::uint32_t lock_id, sync_kind kind);
 std::string describe_sync(std::uintptr_t addr);  // looks the object up
 report_object describe_object(std::uintptr_t addr);  // the object a report is about
+// Drops the entries of thr's held set whose object was forgotten since they were made (a mutex
+// re-initialised or freed while held): without this, locking a new mutex at the same address
+// would look like a relock. One relaxed load when nothing was forgotten.
+void drop_forgotten_held_slow(thread_state *thr, std::uint32_t forgets) noexcept;
+inline void drop_forgotten_held(thread_state *thr) noexcept {
+  if (__builtin_expect(thr->nheld == 0, 1)) return;
+  const std::uint32_t n = g_held_forgets.load(std::memory_order_acquire);
+  if (__builtin_expect(n != thr->held_forgets_seen, 0)) drop_forgotten_held_slow(thr, n);
+}
 // The held-set entry of `addr` in thr, or null.
 held_lock *find_held(thread_state *thr, std::uintptr_t addr) noexcept;
 // Lock ids: dense, reused after destroy; the address and name each stands for (for reports).

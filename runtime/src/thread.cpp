@@ -328,6 +328,7 @@ void *thread_trampoline(void *p) {
 }
 
 void thread_finish(thread_state *thr) noexcept {
+  mutex_thread_exit(thr);  // robust mutexes it still holds pass to their next locker
   // Everything the thread did happens before a join returns.
   thr->finish_clock.assign(thr->clock);
   thr->clock.tick(thr->tid);

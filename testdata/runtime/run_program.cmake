@@ -13,6 +13,8 @@
 # SOURCE, when given, may hold stack expectations that every report must meet, one per line:
 #   // expect-stack: <event> <text>           event <event> (0 = the first) has a frame whose function contains <text>
 #   // expect-acquired-stack: <event> <text>  the same for where the first lock held at that event was acquired
+# and how many reports every run must write (a program that must go on after its first report):
+#   // expect-reports: <n>
 cmake_minimum_required(VERSION 3.20)
 
 foreach(var PROGRAM EXPECT WORK_DIR)
@@ -48,6 +50,13 @@ if(DEFINED SOURCE AND NOT SOURCE STREQUAL "")
       set(where event)
     endif()
     list(APPEND stack_expectations "${where}|${CMAKE_MATCH_2}|${CMAKE_MATCH_3}")
+  endforeach()
+  file(STRINGS "${SOURCE}" count_lines REGEX "^// expect-reports: ")
+  foreach(l IN LISTS count_lines)
+    if(NOT l MATCHES "^// expect-reports: ([0-9]+)$")
+      message(FATAL_ERROR "run_program.cmake: ${SOURCE}: malformed report count '${l}'")
+    endif()
+    set(expected_reports ${CMAKE_MATCH_1})
   endforeach()
 endif()
 
@@ -182,6 +191,9 @@ foreach(run RANGE 1 ${RUNS})
     list(APPEND kinds "${kind}")
   endwhile()
   list(REMOVE_DUPLICATES kinds)
+  if(DEFINED expected_reports AND NOT count EQUAL expected_reports)
+    fail(${run} "expected ${expected_reports} report(s), got ${count} of kind '${kinds}'")
+  endif()
 
   if(EXPECT STREQUAL "none")
     if(NOT rc STREQUAL "0")
