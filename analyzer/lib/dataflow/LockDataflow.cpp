@@ -1939,9 +1939,13 @@ static bool changesParams(const FunctionDecl *FD) {
 bool TUAnalysis::neverReturns(const CallExpr *Call) {
   const FunctionDecl *Callee = Call->getDirectCallee();
   const FunctionDecl *Def = nullptr;
-  // Callees marked noreturn already end their block in the CFG.
-  if (!Callee || Callee->isNoReturn() || !Callee->hasBody(Def) ||
-      !isAnalyzable(Def))
+  // Callees marked noreturn already end their block in the CFG. A virtual
+  // call may reach an override that returns; a coroutine returns to its
+  // caller at its first suspension whatever its body does.
+  const auto *MD = dyn_cast_or_null<CXXMethodDecl>(Callee);
+  if (!Callee || Callee->isNoReturn() || (MD && MD->isVirtual()) ||
+      !Callee->hasBody(Def) || !isAnalyzable(Def) ||
+      isa<CoroutineBodyStmt>(Def->getBody()))
     return false;
   llvm::SmallVector<const Expr *, 4> Args;
   unsigned First =

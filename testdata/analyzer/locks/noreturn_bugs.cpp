@@ -72,4 +72,28 @@ private:
   std::mutex mu_;
 };
 
+// A virtual handler: the base aborts, but an override may return.
+class Handler {
+public:
+  virtual ~Handler() = default;
+  virtual void OnCorrupt() { std::abort(); }
+};
+
+class Table {
+public:
+  void Load(Handler &H, bool Ok) {
+    std::lock_guard<std::mutex> G(mu_);
+    if (!Ok) {
+      mu_.unlock();
+      H.OnCorrupt();
+      return; // expect: lock-unlock-not-held
+    }
+    ++rows_;
+  }
+
+private:
+  std::mutex mu_;
+  int rows_ = 0;
+};
+
 } // namespace logging
