@@ -94,14 +94,29 @@ bool isPthreadLock(QualType T) {
 class PrePass : public RecursiveASTVisitor<PrePass> {
 public:
   llvm::DenseMap<const Stmt *, const VarDecl *> CtorVar;
+  /// `auto lk = LockTable();`: the call returning a guard, and its variable.
+  llvm::DenseMap<const Stmt *, const VarDecl *> CallVar;
   llvm::DenseSet<const Stmt *> MovedTemps;
   llvm::DenseSet<const Stmt *> InTry;
 
   bool VisitVarDecl(VarDecl *VD) {
-    if (VD->hasLocalStorage() && VD->getInit())
-      if (const auto *CE = dyn_cast_or_null<CXXConstructExpr>(
-              strip(VD->getInit())))
+    if (VD->hasLocalStorage() && VD->getInit()) {
+      const Expr *I = strip(VD->getInit());
+      if (const auto *CE = dyn_cast_or_null<CXXConstructExpr>(I))
         CtorVar[CE] = VD;
+      else if (isa_and_nonnull<CallExpr>(I) &&
+               LockModel::isGuardType(I->getType()))
+        CallVar[I] = VD;
+    }
+    return true;
+  }
+  /// `return std::unique_lock<std::mutex>(mu_);` hands the guard to the
+  /// caller: it does not die at the end of the statement.
+  bool VisitReturnStmt(ReturnStmt *RS) {
+    if (const auto *CE =
+            dyn_cast_or_null<CXXConstructExpr>(strip(RS->getRetValue())))
+      if (LockModel::isGuardType(CE->getType()))
+        MovedTemps.insert(CE);
     return true;
   }
   bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *E) {
@@ -159,6 +174,7 @@ struct ThrowExit {
   LockPath Path;
   SourceLocation AcquiredAt, CallLoc;
   std::string Callee;
+  bool Visible = false; ///< see NotReleasedEvent::ThrowVisible
 };
 
 /// Holds a pass's findings until the pass is known to be the last one.
@@ -219,6 +235,10 @@ private:
   FunctionSummary &Sum;
   bool Final = false;
   bool CanThrowOut = false;
+  /// Returns seen in the final pass, and whether one of them returned a
+  /// guard that does not own exactly Sum.ReturnedGuard.
+  unsigned GuardReturns = 0;
+  bool GuardReturnsDiffer = false;
   PrePass Pre;
   std::vector<ThrowExit> ThrowExits;
   std::vector<EntryRelease> EntryReleaseSites;
@@ -238,7 +258,11 @@ private:
   void processCall(const Expr *E, LockSet &S);
   void applySummary(const Expr *E, const FunctionDecl *Callee, LockSet &S);
   void maybeThrows(const Expr *E, const FunctionDecl *Callee, LockSet &S);
+  void throwExits(const Expr *E, std::string Name, bool Visible,
+                  const LockSet &S);
   void processReturn(const ReturnStmt *RS, LockSet &S);
+  void resultTells(LockSet &S, llvm::StringRef Key, const Expr *Call,
+                   SuccessTest Success);
   void rekeyTry(llvm::StringRef VarName, const Expr *Init, LockSet &S);
   void refine(LockSet &S, const Expr *Cond, bool TrueEdge);
   void guardDtor(const void *Id, SourceLocation Loc, LockSet &S);
@@ -263,8 +287,11 @@ private:
   // --- helpers ------------------------------------------------------------
   bool isRecursive(const LockPath &P) const;
   const void *guardId(const Expr *E) const;
+  /// The locks \p Op operates on, in this function's terms; locks of a
+  /// type that only pretends to lock are left out (and set *NoOp).
   llvm::SmallVector<LockPath, 2> lockPaths(const Operation &Op,
-                                           const Expr *Call) const;
+                                           const Expr *Call,
+                                           bool *NoOp = nullptr) const;
   void callSite(const Expr *E, std::optional<LockPath> &Obj,
                 llvm::SmallVectorImpl<std::optional<LockPath>> &Args) const;
   std::string calleeName(const FunctionDecl *F) const {
@@ -311,6 +338,11 @@ const void *FunctionAnalyzer::guardId(const Expr *E) const {
         return VD;
   if (isa<CXXConstructExpr>(E))
     return E;
+  if (isa<CallExpr>(E) && LockModel::isGuardType(E->getType())) {
+    if (const VarDecl *VD = Pre.CallVar.lookup(E))
+      return VD;
+    return E; // a guard returned by a call, until moved somewhere
+  }
   return nullptr;
 }
 
@@ -342,24 +374,67 @@ void FunctionAnalyzer::callSite(
     Args.push_back(LockPath::fromExpr(Call->getArg(I), FD));
 }
 
+/// A user type whose locking methods (lock/unlock, Lock/Unlock, the ones
+/// annotated acquire or release) are all defined here with empty bodies:
+/// a null mutex for single-threaded builds, which locks nothing.
+static bool isNoOpLock(QualType T, const SourceManager &SM) {
+  T = T.getNonReferenceType();
+  if (T->isPointerType())
+    T = T->getPointeeType();
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition())
+    return false;
+  RD = RD->getDefinition();
+  if (SM.isInSystemHeader(SM.getExpansionLoc(RD->getLocation())))
+    return false;
+  bool Any = false;
+  for (const CXXMethodDecl *M : RD->methods()) {
+    bool Locking = M->hasAttr<AcquireCapabilityAttr>() ||
+                   M->hasAttr<ReleaseCapabilityAttr>();
+    if (M->getIdentifier())
+      Locking |= M->getName() == "lock" || M->getName() == "unlock" ||
+                 M->getName() == "Lock" || M->getName() == "Unlock";
+    if (!Locking)
+      continue;
+    const FunctionDecl *Def = nullptr;
+    const auto *Body =
+        M->hasBody(Def) ? dyn_cast_or_null<CompoundStmt>(Def->getBody())
+                        : nullptr;
+    if (!Body || llvm::any_of(Body->body(),
+                              [](const Stmt *S) { return !isa<NullStmt>(S); }))
+      return false;
+    Any = true;
+  }
+  return Any;
+}
+
 llvm::SmallVector<LockPath, 2>
-FunctionAnalyzer::lockPaths(const Operation &Op, const Expr *Call) const {
+FunctionAnalyzer::lockPaths(const Operation &Op, const Expr *Call,
+                            bool *NoOp) const {
   llvm::SmallVector<LockPath, 2> R;
+  auto Skip = [&](const Expr *L) {
+    bool Yes = L && isNoOpLock(L->getType(), SM);
+    if (Yes && NoOp)
+      *NoOp = true;
+    return Yes;
+  };
   for (const Expr *L : Op.Locks)
-    if (auto P = LockPath::fromExpr(L, FD))
-      R.push_back(std::move(*P));
+    if (!Skip(L))
+      if (auto P = LockPath::fromExpr(L, FD))
+        R.push_back(std::move(*P));
   if (Op.ThisIsLock || !Op.CalleeLocks.empty()) {
     std::optional<LockPath> Obj;
     llvm::SmallVector<std::optional<LockPath>, 4> Args;
     callSite(Call, Obj, Args);
-    if (Op.ThisIsLock && Op.Object) {
+    if (Op.ThisIsLock && Op.Object && !Skip(Op.Object)) {
       if (auto P = LockPath::fromExpr(Op.Object, FD))
         R.push_back(std::move(*P));
     }
     for (const Expr *L : Op.CalleeLocks)
-      if (auto P = LockPath::fromExpr(L, Op.Callee))
-        if (auto Q = P->substitute(Obj, Args))
-          R.push_back(std::move(*Q));
+      if (!Skip(L))
+        if (auto P = LockPath::fromExpr(L, Op.Callee))
+          if (auto Q = P->substitute(Obj, Args))
+            R.push_back(std::move(*Q));
   }
   return R;
 }
@@ -614,6 +689,14 @@ void FunctionAnalyzer::applyGuardEffect(const Expr *Arg,
   }
 }
 
+/// The operand and the test a branch condition puts on it.
+struct Normalized {
+  const Expr *Operand = nullptr;
+  SuccessTest WhenTrue{false, 0};
+};
+
+Normalized normalize(const Expr *C, const ASTContext &Ctx);
+
 // --- statements ---------------------------------------------------------
 
 void FunctionAnalyzer::rekeyTry(llvm::StringRef VarName, const Expr *Init,
@@ -665,18 +748,56 @@ void FunctionAnalyzer::processStmt(const Stmt *St, LockSet &S) {
   }
   if (isa<CXXThrowExpr>(St)) {
     if (Final && !Pre.InTry.count(St))
-      Sum.MayThrow = true;
+      Sum.MayThrow = Sum.Throws = true;
     return;
   }
   if (isa<CallExpr>(St) || isa<CXXConstructExpr>(St))
     processCall(cast<Expr>(St), S);
+  if (const auto *E = dyn_cast<Expr>(St))
+    if (std::string T = knownThrower(E); !T.empty() && Final &&
+                                         !Pre.InTry.count(E) && CanThrowOut)
+      throwExits(E, T, /*Visible=*/true, S);
 }
+
+/// The lock \p Key was just taken by \p Call, whose result says whether
+/// it was: a branch on the result that shows failure drops it.
+void FunctionAnalyzer::resultTells(LockSet &S, llvm::StringRef Key,
+                                   const Expr *Call, SuccessTest Success) {
+  LockFact *F = S.find(Key);
+  if (F && !F->Maybe && isa<CallExpr>(Call) &&
+      cast<CallExpr>(Call)->getCallReturnType(Ctx)->isIntegralOrEnumerationType())
+    F->Cond = BranchCond{exprKey(Call, Ctx), Success};
+}
+
+/// The Cond key of a lock fact whose lock call's result the function
+/// returns (see LockEffect::ByResult).
+static const char *const ReturnedResult = "<returned>";
 
 void FunctionAnalyzer::processReturn(const ReturnStmt *RS, LockSet &S) {
   const Expr *V = RS->getRetValue();
   if (!V)
     return;
   QualType RT = FD->getReturnType();
+  if (Final && LockModel::isMovableGuardType(RT)) {
+    const void *Id = guardId(V);
+    const GuardFact *G = Id ? S.guard(Id) : nullptr;
+    std::vector<LockEffect> Owned;
+    if (G && G->Owning == GuardFact::Owns::Yes)
+      for (const LockPath &P : G->Locks)
+        if (const LockFact *F = S.find(P.key()); F && !F->Maybe)
+          Owned.push_back({P, G->Shared, F->AcquiredAt, {}});
+    auto Keys = [](const std::vector<LockEffect> &V) {
+      std::vector<std::string> K;
+      for (const LockEffect &E : V)
+        K.push_back(E.Path.key());
+      return K;
+    };
+    if (GuardReturns++ == 0)
+      Sum.ReturnedGuard = std::move(Owned);
+    else if (Keys(Owned) != Keys(Sum.ReturnedGuard))
+      GuardReturnsDiffer = true;
+    return;
+  }
   if (!RT->isBooleanType() && !RT->isIntegerType())
     return;
   std::string K = exprKey(V, Ctx);
@@ -693,6 +814,26 @@ void FunctionAnalyzer::processReturn(const ReturnStmt *RS, LockSet &S) {
       continue;
     }
     ++I;
+  }
+  // `return pthread_mutex_lock(&mu_);` (or `... == 0`): the caller learns
+  // from the result whether the lock was taken.
+  Normalized N = normalize(V, Ctx);
+  std::string OperandKey = N.Operand ? exprKey(N.Operand, Ctx) : "";
+  for (LockFact &F : S.Facts) {
+    if (F.Maybe || !F.Cond || F.Guard)
+      continue;
+    if (F.Cond->Key == K) {
+      F.Cond->Key = ReturnedResult;
+    } else if (F.Cond->Key == OperandKey && RT->isBooleanType()) {
+      // Returns true exactly when the result passes N.WhenTrue.
+      auto Same = [](SuccessTest A, SuccessTest B) {
+        return A.Equal == B.Equal && A.Value == B.Value;
+      };
+      if (Same(N.WhenTrue, F.Cond->Test))
+        F.Cond = BranchCond{ReturnedResult, SuccessTest{false, 0}};
+      else if (Same(negate(N.WhenTrue), F.Cond->Test))
+        F.Cond = BranchCond{ReturnedResult, SuccessTest{true, 0}};
+    }
   }
 }
 
@@ -727,8 +868,12 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
     AcquireOpts O;
     if (Ps.size() > 1)
       O.NoOrder = Ks;
-    for (const LockPath &P : Ps)
+    for (const LockPath &P : Ps) {
+      bool Had = S.find(P.key());
       acquire(S, P, Op.Shared, Loc, nullptr, O);
+      if (Op.ResultTells && !Had)
+        resultTells(S, P.key(), E, Op.Success);
+    }
     return;
   }
   case OpKind::TryAcquire:
@@ -756,7 +901,10 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
     G.Id = Id;
     G.Name = VD && VD->getIdentifier() ? VD->getName().str() : "temporary";
     G.Shared = Op.Shared;
-    G.Locks = lockPaths(Op, E);
+    bool NoOp = false;
+    G.Locks = lockPaths(Op, E, &NoOp);
+    if (NoOp && G.Locks.empty())
+      return; // a guard over a null mutex guards nothing
     auto Ks = Keys(G.Locks);
     AcquireOpts O;
     if (G.Locks.size() > 1)
@@ -936,6 +1084,31 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
   }
   case OpKind::GuardOwns:
     return;
+  case OpKind::GuardSwap: {
+    const void *A = guardId(Op.Guard), *B = guardId(Op.MovedFrom);
+    GuardFact *GA = A ? S.guard(A) : nullptr;
+    GuardFact *GB = B ? S.guard(B) : nullptr;
+    if (!GA || !GB) {
+      // Swapped with a guard we do not follow: its locks are out of sight.
+      for (const void *Id : {A, B})
+        if (Id && S.guard(Id)) {
+          S.dropGuardFacts(Id);
+          S.Guards.erase(S.Guards.begin() + (S.guard(Id) - S.Guards.data()));
+        }
+      return;
+    }
+    std::swap(GA->Locks, GB->Locks);
+    std::swap(GA->Owning, GB->Owning);
+    std::swap(GA->Shared, GB->Shared);
+    std::string KA = guardKey(A), KB = guardKey(B);
+    for (LockFact &F : S.Facts) {
+      if (F.Guard == A || F.Guard == B)
+        F.Guard = F.Guard == A ? B : A;
+      if (F.Cond && (F.Cond->Key == KA || F.Cond->Key == KB))
+        F.Cond->Key = F.Cond->Key == KA ? KB : KA;
+    }
+    return;
+  }
   case OpKind::AssertHeld: {
     for (const LockPath &P : lockPaths(Op, E))
       if (!S.find(P.key())) {
@@ -1029,6 +1202,8 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
   llvm::StringSet<> AcquiredKeys;
   for (const LockEffect &A : CS.Acquires)
     AcquiredKeys.insert(A.Path.key());
+  for (const LockEffect &A : CS.ReturnedGuard)
+    AcquiredKeys.insert(A.Path.key());
   for (const LockEffect &A : CS.TryAcquires)
     AcquiredKeys.insert(A.Path.key());
   HeldSnapshot HeldAtCall;
@@ -1064,8 +1239,38 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
       AcquireOpts O;
       O.InnerLoc = A.Loc;
       O.Callee = Name;
+      bool Had = S.find(P->key());
       acquire(S, *P, A.Shared, Loc, nullptr, O);
+      if (A.ByResult && !Had)
+        resultTells(S, P->key(), E, A.Success);
     }
+  if (!CS.ReturnedGuard.empty() && isa<CallExpr>(E)) {
+    // The call's result is a guard owning these locks (a variable it
+    // initialises, or a temporary until moved).
+    const void *Id = guardId(E);
+    GuardFact G;
+    G.Id = Id;
+    const VarDecl *VD = Pre.CallVar.lookup(E);
+    G.Name = VD && VD->getIdentifier() ? VD->getName().str() : "temporary";
+    G.Owning = GuardFact::Owns::Yes;
+    for (const LockEffect &A : CS.ReturnedGuard)
+      if (auto P = A.Path.substitute(Obj, Args)) {
+        G.Shared = A.Shared;
+        AcquireOpts O;
+        O.InnerLoc = A.Loc;
+        O.Callee = Name;
+        acquire(S, *P, A.Shared, Loc, Id, O);
+        G.Locks.push_back(std::move(*P));
+      }
+    if (Id && !G.Locks.empty()) {
+      S.Guards.erase(std::remove_if(S.Guards.begin(), S.Guards.end(),
+                                    [&](const GuardFact &X) {
+                                      return X.Id == Id;
+                                    }),
+                     S.Guards.end());
+      S.Guards.push_back(std::move(G));
+    }
+  }
   for (const LockEffect &A : CS.TryAcquires)
     if (auto P = A.Path.substitute(Obj, Args)) {
       AcquireOpts O;
@@ -1134,7 +1339,7 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
 
 void FunctionAnalyzer::maybeThrows(const Expr *E, const FunctionDecl *Callee,
                                    LockSet &S) {
-  if (!Final || !Callee || Pre.InTry.count(E))
+  if (!Final || !Callee || Pre.InTry.count(E) || !knownThrower(E).empty())
     return;
   if (Callee->getBuiltinID() || isa<CXXDestructorDecl>(Callee) ||
       Callee->isExternC())
@@ -1148,9 +1353,12 @@ void FunctionAnalyzer::maybeThrows(const Expr *E, const FunctionDecl *Callee,
       return;
   }
   const FunctionDecl *Def = nullptr;
+  bool Visible = false;
   if (Callee->hasBody(Def) && TU.isAnalyzable(Def)) {
-    if (!TU.analyze(Def).MayThrow)
+    const FunctionSummary &CS = TU.analyze(Def);
+    if (!CS.MayThrow)
       return;
+    Visible = CS.Throws;
   } else if (SM.isInSystemHeader(Callee->getLocation())) {
     // Stream insertion and extraction do not throw unless the program
     // turns stream exceptions on.
@@ -1161,32 +1369,41 @@ void FunctionAnalyzer::maybeThrows(const Expr *E, const FunctionDecl *Callee,
   if (!CanThrowOut) {
     return;
   }
+  std::string Name = calleeName(Callee);
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+    PrintingPolicy PP(Ctx.getLangOpts());
+    PP.SuppressTagKeyword = true;
+    Name = "the " + CE->getType().getUnqualifiedType().getAsString(PP) +
+           " constructor";
+  }
+  throwExits(E, std::move(Name), Visible, S);
+}
+
+/// An exception from \p E leaves the function: every lock held by hand
+/// (not by a guard, not the caller's) stays locked.
+void FunctionAnalyzer::throwExits(const Expr *E, std::string Name,
+                                  bool Visible, const LockSet &S) {
   Sum.MayThrow = true;
+  Sum.Throws |= Visible;
   for (const LockFact &F : S.Facts) {
     if (F.Guard || F.Maybe || F.FromCaller || EntryKeys.count(F.Key) ||
         S.isEntryReleased(F.Key))
       continue;
-    bool Seen = false;
-    for (const ThrowExit &T : ThrowExits)
+    // One exit per acquisition: the first visible throw, else the first
+    // call that may throw.
+    ThrowExit *Seen = nullptr;
+    for (ThrowExit &T : ThrowExits)
       if (T.AcquiredAt == F.AcquiredAt && T.Key == F.Key)
-        Seen = true;
-    std::string Name = calleeName(Callee);
-    if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
-      PrintingPolicy PP(Ctx.getLangOpts());
-      PP.SuppressTagKeyword = true;
-      Name = "the " + CE->getType().getUnqualifiedType().getAsString(PP) +
-             " constructor";
-    }
-    if (!Seen)
-      ThrowExits.push_back({F.Key, F.Path, F.AcquiredAt, locOf(E), Name});
+        Seen = &T;
+    if (Seen && (Seen->Visible || !Visible))
+      continue;
+    ThrowExit T{F.Key, F.Path, F.AcquiredAt, locOf(E), Name, Visible};
+    if (Seen)
+      *Seen = std::move(T);
+    else
+      ThrowExits.push_back(std::move(T));
   }
 }
-
-/// The operand and the test a branch condition puts on it.
-struct Normalized {
-  const Expr *Operand = nullptr;
-  SuccessTest WhenTrue{false, 0};
-};
 
 Normalized normalize(const Expr *C, const ASTContext &Ctx) {
   bool Neg = false;
@@ -1270,6 +1487,12 @@ void FunctionAnalyzer::transferBlock(const CFGBlock &B, LockSet S,
   for (const CFGElement &El : B) {
     if (auto CS = El.getAs<CFGStmt>()) {
       processStmt(CS->getStmt(), S);
+      // A call that never returns ends the path, as a noreturn one does.
+      if (const auto *Call = dyn_cast<CallExpr>(CS->getStmt()))
+        if (TU.neverReturns(Call)) {
+          Out.assign(B.succ_size(), std::nullopt);
+          return;
+        }
     } else if (auto AD = El.getAs<CFGAutomaticObjDtor>()) {
       const VarDecl *VD = AD->getVarDecl();
       const Stmt *Trigger = AD->getTriggerStmt();
@@ -1302,10 +1525,12 @@ void FunctionAnalyzer::transferBlock(const CFGBlock &B, LockSet S,
         }
       }
     } else if (auto TD = El.getAs<CFGTemporaryDtor>()) {
-      if (const CXXBindTemporaryExpr *BTE = TD->getBindTemporaryExpr())
-        if (const auto *CE = dyn_cast_or_null<CXXConstructExpr>(
-                strip(BTE->getSubExpr())))
-          guardDtor(CE, locOf(BTE), S);
+      if (const CXXBindTemporaryExpr *BTE = TD->getBindTemporaryExpr()) {
+        const Expr *Sub = strip(BTE->getSubExpr());
+        if (isa_and_nonnull<CXXConstructExpr>(Sub) ||
+            isa_and_nonnull<CallExpr>(Sub))
+          guardDtor(Sub, locOf(BTE), S);
+      }
     }
   }
   Out.assign(B.succ_size(), std::nullopt);
@@ -1411,8 +1636,11 @@ void FunctionAnalyzer::finishExit(
                        LockModel::isLockType(F.Path.Root->getType());
       if (!F.Maybe && Substitutable && !F.Detached) {
         // Returns holding it on every path: a Lock() wrapper.
+        bool ByResult = F.Cond && F.Cond->Key == ReturnedResult;
         if (!ReturnsGuard)
-          Sum.Acquires.push_back({F.Path, F.Shared, F.AcquiredAt, {}});
+          Sum.Acquires.push_back({F.Path, F.Shared, F.AcquiredAt,
+                                  ByResult ? F.Cond->Test : SuccessTest{},
+                                  ByResult});
         WrapperKeys.insert(F.Key);
         continue;
       }
@@ -1486,6 +1714,7 @@ void FunctionAnalyzer::finishExit(
     Ev.ExitLoc = T.CallLoc;
     Ev.ByException = true;
     Ev.Thrower = T.Callee;
+    Ev.ThrowVisible = T.Visible;
     H->handleNotReleased(Ev);
   }
 }
@@ -1648,6 +1877,8 @@ void FunctionAnalyzer::runPasses(const CFG &CfgRef, const LockSet &EntrySet) {
   }
   // The reporting pass over the settled states.
   Final = true;
+  GuardReturns = 0;
+  GuardReturnsDiffer = false;
   for (const CFGBlock *B : Order) {
     unsigned ID = B->getBlockID();
     if (!In[ID])
@@ -1655,6 +1886,8 @@ void FunctionAnalyzer::runPasses(const CFG &CfgRef, const LockSet &EntrySet) {
     transferBlock(*B, *In[ID], Out[ID]);
   }
   In[Exit->getBlockID()] = JoinPreds(Exit);
+  if (GuardReturnsDiffer)
+    Sum.ReturnedGuard.clear();
   finishExit(*Cfg, In, Out);
 }
 
@@ -1672,6 +1905,147 @@ bool TUAnalysis::isAnalyzable(const FunctionDecl *FD) const {
     return false;
   const SourceManager &SM = Ctx.getSourceManager();
   return !SM.isInSystemHeader(SM.getExpansionLoc(FD->getLocation()));
+}
+
+/// The successor a branch on the constant \p V takes: the matching case of
+/// a switch (or its default), else the true (0) or false (1) edge.
+static const CFGBlock *constantSuccessor(const CFGBlock &B, const APValue &V,
+                                         const ASTContext &Ctx) {
+  if (!V.isInt())
+    return nullptr;
+  if (isa<SwitchStmt>(B.getTerminatorStmt())) {
+    const CFGBlock *Default = nullptr;
+    for (const CFGBlock::AdjacentBlock &S : B.succs()) {
+      const CFGBlock *SB = S.getReachableBlock();
+      const Stmt *L = SB ? SB->getLabel() : nullptr;
+      if (const auto *CS = dyn_cast_or_null<CaseStmt>(L)) {
+        Expr::EvalResult R;
+        if (!CS->getRHS() && CS->getLHS()->EvaluateAsInt(R, Ctx) &&
+            llvm::APSInt::isSameValue(R.Val.getInt(), V.getInt()))
+          return SB;
+        if (CS->getRHS())
+          return nullptr; // a case range: do not guess
+      } else if (SB) {
+        Default = SB; // `default:`, or the code after a switch without one
+      }
+    }
+    return Default;
+  }
+  if (B.succ_size() != 2)
+    return nullptr;
+  return (B.succ_begin() + (V.getInt().getBoolValue() ? 0 : 1))
+      ->getReachableBlock();
+}
+
+/// Whether the body of \p FD may change one of its parameters (assigns,
+/// increments or takes its address): branches on it then cannot be decided
+/// by the call's arguments.
+static bool changesParams(const FunctionDecl *FD) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    bool Found = false;
+    static bool isParam(const Expr *E) {
+      const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+      return DRE && isa<ParmVarDecl>(DRE->getDecl());
+    }
+    bool VisitBinaryOperator(BinaryOperator *B) {
+      Found |= B->isAssignmentOp() && isParam(B->getLHS());
+      return !Found;
+    }
+    bool VisitUnaryOperator(UnaryOperator *U) {
+      Found |= (U->isIncrementDecrementOp() || U->getOpcode() == UO_AddrOf) &&
+               isParam(U->getSubExpr());
+      return !Found;
+    }
+    bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *C) {
+      Found |= C->isAssignmentOp() && C->getNumArgs() && isParam(C->getArg(0));
+      return !Found;
+    }
+  } F;
+  F.TraverseStmt(FD->getBody());
+  return F.Found;
+}
+
+bool TUAnalysis::neverReturns(const CallExpr *Call) {
+  const FunctionDecl *Callee = Call->getDirectCallee();
+  const FunctionDecl *Def = nullptr;
+  // Callees marked noreturn already end their block in the CFG. A virtual
+  // call may reach an override that returns; a coroutine returns to its
+  // caller at its first suspension whatever its body does.
+  const auto *MD = dyn_cast_or_null<CXXMethodDecl>(Callee);
+  if (!Callee || Callee->isNoReturn() || (MD && MD->isVirtual()) ||
+      !Callee->hasBody(Def) || !isAnalyzable(Def) ||
+      isa<CoroutineBodyStmt>(Def->getBody()))
+    return false;
+  llvm::SmallVector<const Expr *, 4> Args;
+  unsigned First =
+      isa<CXXOperatorCallExpr>(Call) && isa<CXXMethodDecl>(Callee) ? 1 : 0;
+  for (unsigned I = First; I < Call->getNumArgs(); ++I)
+    if (Args.size() < Def->getNumParams())
+      Args.push_back(Call->getArg(I));
+  if (Args.size() != Def->getNumParams())
+    return false;
+  std::string Sig;
+  for (const Expr *A : Args) {
+    Expr::EvalResult R;
+    if (!A->isValueDependent() && A->EvaluateAsInt(R, Ctx))
+      Sig += llvm::toString(R.Val.getInt(), 10);
+    Sig += ',';
+  }
+  auto Key = std::make_pair(Def, Sig);
+  auto It = NoReturn.find(Key);
+  if (It != NoReturn.end())
+    return It->second;
+  NoReturn[Key] = false; // recursion: assume it returns
+  CFG::BuildOptions BO;
+  BO.AddImplicitDtors = true;
+  BO.AddTemporaryDtors = true;
+  std::unique_ptr<CFG> Cfg =
+      CFG::buildCFG(Def, Def->getBody(), &Ctx, BO);
+  if (!Cfg)
+    return false;
+  // Search for a path to the exit; a call that never returns ends a path,
+  // and a branch the arguments decide follows one edge.
+  bool ParamsChange = !Sig.empty() && changesParams(Def);
+  std::vector<char> Seen(Cfg->getNumBlockIDs(), 0);
+  std::vector<const CFGBlock *> Work{&Cfg->getEntry()};
+  Seen[Cfg->getEntry().getBlockID()] = 1;
+  bool Returns = false;
+  while (!Work.empty() && !Returns) {
+    const CFGBlock *B = Work.back();
+    Work.pop_back();
+    if (B == &Cfg->getExit()) {
+      Returns = true;
+      break;
+    }
+    if (B->hasNoReturnElement())
+      continue;
+    bool Ends = false;
+    for (const CFGElement &El : *B)
+      if (auto CS = El.getAs<CFGStmt>())
+        if (const auto *C = dyn_cast<CallExpr>(CS->getStmt()))
+          if (C != Call && neverReturns(C)) {
+            Ends = true;
+            break;
+          }
+    if (Ends)
+      continue;
+    const CFGBlock *Only = nullptr;
+    if (const auto *Cond = dyn_cast_or_null<Expr>(B->getTerminatorCondition()))
+      if (B->succ_size() >= 2 && !Cond->isValueDependent() && !ParamsChange) {
+        APValue V;
+        if (Cond->EvaluateWithSubstitution(V, Ctx, Def, Args))
+          Only = constantSuccessor(*B, V, Ctx);
+      }
+    for (const CFGBlock::AdjacentBlock &S : B->succs()) {
+      const CFGBlock *SB = S.getReachableBlock();
+      if (!SB || (Only && SB != Only) || Seen[SB->getBlockID()])
+        continue;
+      Seen[SB->getBlockID()] = 1;
+      Work.push_back(SB);
+    }
+  }
+  NoReturn[Key] = !Returns;
+  return !Returns;
 }
 
 static void dedupe(std::vector<LockEffect> &V) {

@@ -85,7 +85,7 @@ void LockSet::assume(const BranchCond &C) {
   Assumed.push_back(C);
   for (size_t I = 0; I < Facts.size();) {
     LockFact &F = Facts[I];
-    if (!F.Maybe || !F.Cond || F.Cond->Key != C.Key) {
+    if (!F.Cond || F.Cond->Key != C.Key) {
       ++I;
       continue;
     }
@@ -169,8 +169,7 @@ LockSet LockSet::join(const LockSet &A, const LockSet &B) {
     if (const LockFact *FB = B.find(FA.Key)) {
       LockFact M = FA;
       M.Maybe = FA.Maybe || FB->Maybe;
-      if (!(FA.Maybe && FB->Maybe && FA.Cond && FB->Cond &&
-            *FA.Cond == *FB->Cond))
+      if (!(FA.Cond && FB->Cond && *FA.Cond == *FB->Cond))
         M.Cond.reset();
       M.Count = std::max(FA.Count, FB->Count);
       M.Shared = FA.Shared && FB->Shared;

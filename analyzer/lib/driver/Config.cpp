@@ -14,6 +14,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/YAMLParser.h"
+#include <algorithm>
 
 using namespace lockstep;
 namespace yaml = llvm::yaml;
@@ -59,6 +60,7 @@ private:
   std::optional<bool> boolean(yaml::Node *N, llvm::StringRef What);
   std::optional<int> lockOperand(yaml::Node *N, llvm::StringRef Key);
   void readWrapper(yaml::Node *N, Config &Cfg);
+  void readCheckOptions(yaml::Node *N, Config &Cfg);
   void readTopLevel(yaml::MappingNode *Root, Config &Cfg);
 
   std::string Path;
@@ -183,6 +185,51 @@ void ConfigReader::readWrapper(yaml::Node *N, Config &Cfg) {
   Cfg.Wrappers.push_back(std::move(W));
 }
 
+void ConfigReader::readCheckOptions(yaml::Node *N, Config &Cfg) {
+  if (llvm::isa<yaml::NullNode>(N))
+    return;
+  auto *M = llvm::dyn_cast<yaml::MappingNode>(N);
+  if (!M)
+    return error(N, "'check-options' must be a mapping of "
+                    "'<check-id>.<Option>' to true or false");
+  llvm::StringSet<> Seen;
+  for (yaml::KeyValueNode &KV : *M) {
+    if (failed())
+      continue;
+    auto Key = uniqueKey(KV, Seen);
+    if (!Key)
+      continue;
+    auto [Id, Name] = llvm::StringRef(*Key).rsplit('.');
+    if (Id.empty() || Name.empty()) {
+      error(KV.getKey(), "check option '" + *Key +
+                             "' must be written '<check-id>.<Option>'");
+      continue;
+    }
+    const CheckInfo *Info = nullptr;
+    for (const CheckInfo &C : allChecks())
+      if (C.Id == Id)
+        Info = &C;
+    if (!Info) {
+      error(KV.getKey(), "check option '" + *Key +
+                             "' names no check (see --list-checks)");
+      continue;
+    }
+    if (std::find(Info->Options.begin(), Info->Options.end(), Name.str()) ==
+        Info->Options.end()) {
+      std::string Known;
+      for (const std::string &O : Info->Options)
+        Known += (Known.empty() ? "" : ", ") + O;
+      error(KV.getKey(), "unknown option '" + Name + "' of check '" + Id +
+                             "' (" +
+                             (Known.empty() ? "it has none" : "it has " + Known) +
+                             ")");
+      continue;
+    }
+    if (auto B = boolean(KV.getValue(), "'" + *Key + "'"))
+      Cfg.CheckOptions[*Key] = *B;
+  }
+}
+
 void ConfigReader::readTopLevel(yaml::MappingNode *Root, Config &Cfg) {
   llvm::StringSet<> Seen;
   for (yaml::KeyValueNode &KV : *Root) {
@@ -222,10 +269,12 @@ void ConfigReader::readTopLevel(yaml::MappingNode *Root, Config &Cfg) {
             Cfg.BlockingFunctions.push_back(llvm::StringRef(*F).trim().str());
         }
       }
+    } else if (*Key == "check-options") {
+      readCheckOptions(V, Cfg);
     } else {
       error(KV.getKey(), "unknown key '" + *Key +
                              "' (expected checks, wrappers, "
-                             "blocking-functions)");
+                             "blocking-functions, check-options)");
     }
   }
 }
@@ -259,7 +308,7 @@ llvm::Expected<Config> ConfigReader::read() {
     auto *M = llvm::dyn_cast<yaml::MappingNode>(Root);
     if (!M) {
       error(Root, "the top level must be a mapping (checks, wrappers, "
-                  "blocking-functions)");
+                  "blocking-functions, check-options)");
       break;
     }
     readTopLevel(M, Cfg);

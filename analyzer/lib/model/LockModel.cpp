@@ -6,6 +6,8 @@
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
 #include "llvm/ADT/StringSwitch.h"
+#include <algorithm>
+#include <initializer_list>
 
 using namespace clang;
 
@@ -84,6 +86,49 @@ bool LockModel::isMovableGuardType(QualType T) {
   const CXXRecordDecl *RD = recordOf(T);
   llvm::StringRef N = stdRecordName(RD);
   return N == "unique_lock" || N == "shared_lock" || isScopedLockable(RD);
+}
+
+static bool oneOf(llvm::StringRef S,
+                  std::initializer_list<llvm::StringRef> Names) {
+  return std::find(Names.begin(), Names.end(), S) != Names.end();
+}
+
+std::string knownThrower(const Expr *E) {
+  if (const auto *NE = dyn_cast<CXXNewExpr>(E)) {
+    const FunctionDecl *New = NE->getOperatorNew();
+    const auto *FPT = New ? New->getType()->getAs<FunctionProtoType>() : nullptr;
+    return FPT && !FPT->isNothrow() ? "the new expression" : "";
+  }
+  if (const auto *DC = dyn_cast<CXXDynamicCastExpr>(E))
+    return DC->getTypeAsWritten()->isReferenceType() ? "the dynamic_cast" : "";
+  const auto *Call = dyn_cast<CallExpr>(E);
+  const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
+  if (!FD || !FD->getIdentifier())
+    return "";
+  llvm::StringRef Name = FD->getName();
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
+    // The class decides (stdRecordName is "" outside namespace std).
+    llvm::StringRef RN =
+        stdRecordName(recordOf(MC->getImplicitObjectArgument()->getType()));
+    bool Throws =
+        (Name == "at" &&
+         oneOf(RN, {"vector", "deque", "array", "basic_string",
+                    "basic_string_view", "map", "unordered_map"})) ||
+        (Name == "value" && (RN == "optional" || RN == "expected")) ||
+        (Name == "get" && (RN == "future" || RN == "shared_future"));
+    return Throws ? ("std::" + RN + "::" + Name).str() : "";
+  }
+  if (!FD->isInStdNamespace() || isa<CXXOperatorCallExpr>(Call) ||
+      Call->getNumArgs() == 0)
+    return "";
+  const Expr *Arg = Call->getArg(0);
+  bool Throws =
+      oneOf(Name, {"stoi", "stol", "stoll", "stoul", "stoull", "stof", "stod",
+                   "stold", "rethrow_exception", "throw_with_nested"}) ||
+      // any_cast of a pointer returns null instead of throwing.
+      (Name == "any_cast" && !Arg->getType()->isPointerType()) ||
+      (Name == "get" && stdRecordName(recordOf(Arg->getType())) == "variant");
+  return Throws ? ("std::" + Name).str() : "";
 }
 
 LockModel::LockModel(const Config &Cfg) {
@@ -370,12 +415,15 @@ Operation LockModel::classifyCall(const Stmt *S, ASTContext &Ctx) const {
           Op.MovedFrom = Args[0];
         }
       } else {
+        Op.MovedFrom = Name == "swap" && Args.size() == 1 ? Args[0] : nullptr;
         Op.K = llvm::StringSwitch<OpKind>(Name)
                    .Case("lock", OpKind::GuardLock)
                    .Cases("try_lock", "try_lock_for", "try_lock_until",
                           OpKind::GuardTryLock)
                    .Case("unlock", OpKind::GuardUnlock)
                    .Case("release", OpKind::GuardRelease)
+                   .Case("swap", Op.MovedFrom ? OpKind::GuardSwap
+                                              : OpKind::None)
                    .Default(OpKind::None);
         Op.Success = SuccessTest{false, 0};
       }
@@ -447,6 +495,13 @@ Operation LockModel::classifyCall(const Stmt *S, ASTContext &Ctx) const {
       Op.Success = SuccessTest{true, -1};
       return Op;
     }
+    if (QN == "std::swap" && Args.size() == 2 &&
+        isMovableGuardType(Args[0]->getType())) {
+      Op.K = OpKind::GuardSwap;
+      Op.Guard = Args[0];
+      Op.MovedFrom = Args[1];
+      return Op;
+    }
     if (QN == "std::this_thread::sleep_for" ||
         QN == "std::this_thread::sleep_until") {
       Op.K = OpKind::Blocking;
@@ -470,10 +525,11 @@ Operation LockModel::classifyCall(const Stmt *S, ASTContext &Ctx) const {
   };
   if (Name.startswith("pthread_")) {
     if (Name == "pthread_mutex_lock" || Name == "pthread_spin_lock" ||
-        Name == "pthread_rwlock_wrlock")
-      return Lock0(OpKind::Acquire, false);
-    if (Name == "pthread_rwlock_rdlock")
-      return Lock0(OpKind::Acquire, true);
+        Name == "pthread_rwlock_wrlock" || Name == "pthread_rwlock_rdlock") {
+      Lock0(OpKind::Acquire, Name == "pthread_rwlock_rdlock");
+      Op.ResultTells = Op.K == OpKind::Acquire;
+      return Op;
+    }
     if (Name == "pthread_mutex_trylock" || Name == "pthread_mutex_timedlock" ||
         Name == "pthread_mutex_clocklock" || Name == "pthread_spin_trylock" ||
         Name == "pthread_rwlock_trywrlock" ||

@@ -180,8 +180,13 @@ int early(int x) {
   m.unlock();
   return x;
 }
-void mayThrow(int x) {
+void throws(int x) {
   m.lock(); // !lock-not-released
+  v.at(x) = 0;
+  m.unlock();
+}
+void grows(int x) {
+  m.lock(); // push_back throws only when memory runs out: not reported
   v.push_back(x);
   m.unlock();
 }
@@ -190,6 +195,27 @@ void released() {
   lk.release();
 }
 )cpp");
+}
+
+TEST(NotReleased, AllCallsMayThrowOption) {
+  Config Cfg;
+  Cfg.CheckOptions["lock-not-released.AllCallsMayThrow"] = true;
+  expectMarked(R"cpp(
+std::mutex m;
+std::vector<int> v;
+void helper();
+void grows(int x) {
+  m.lock(); // !lock-not-released
+  v.push_back(x);
+  m.unlock();
+}
+void calls() {
+  m.lock(); // !lock-not-released
+  helper();
+  m.unlock();
+}
+)cpp",
+               Cfg);
 }
 
 TEST(NotReleased, CleanLookAlikes) {

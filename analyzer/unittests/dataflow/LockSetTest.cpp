@@ -100,3 +100,39 @@ TEST(LockSetTest, GuardOwnershipMergesToMaybe) {
 }
 
 } // namespace
+
+namespace {
+
+// `if (pthread_mutex_lock(&m) != 0) return;`: the lock is held unless a
+// branch shows that the call failed.
+TEST(LockSetTest, ResultConditionDecidesAHeldLock) {
+  LockFact F = fact("m");
+  F.Cond = BranchCond{"rc", SuccessTest{true, 0}};
+  LockSet Failed, Succeeded;
+  Failed.Facts.push_back(F);
+  Succeeded.Facts.push_back(F);
+  Failed.assume({"rc", SuccessTest{false, 0}});
+  EXPECT_EQ(Failed.find("m"), nullptr);
+  Succeeded.assume({"rc", SuccessTest{true, 0}});
+  ASSERT_NE(Succeeded.find("m"), nullptr);
+  EXPECT_FALSE(Succeeded.find("m")->Maybe);
+  EXPECT_FALSE(Succeeded.find("m")->Cond.has_value());
+}
+
+TEST(LockSetTest, JoinKeepsAResultConditionBothSidesShare) {
+  LockFact F = fact("m");
+  F.Cond = BranchCond{"rc", SuccessTest{true, 0}};
+  LockSet A, B, C;
+  A.Facts.push_back(F);
+  B.Facts.push_back(F);
+  C.Facts.push_back(fact("m"));
+  LockSet Same = LockSet::join(A, B);
+  ASSERT_NE(Same.find("m"), nullptr);
+  EXPECT_FALSE(Same.find("m")->Maybe);
+  EXPECT_TRUE(Same.find("m")->Cond.has_value());
+  LockSet Different = LockSet::join(A, C);
+  ASSERT_NE(Different.find("m"), nullptr);
+  EXPECT_FALSE(Different.find("m")->Cond.has_value());
+}
+
+} // namespace

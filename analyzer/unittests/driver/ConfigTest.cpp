@@ -44,6 +44,9 @@ wrappers:
     acquires: 1
     shared: true
 blocking-functions: ['MyQueue::Pop', 'rpc::Call']
+check-options:
+  fake-alpha.Strict: true
+  fake-alpha.Verbose: false
 )");
   auto Cfg = loadConfigFile(P.path(".lockstep.yaml"));
   ASSERT_TRUE(bool(Cfg)) << llvm::toString(Cfg.takeError());
@@ -62,18 +65,41 @@ blocking-functions: ['MyQueue::Pop', 'rpc::Call']
   EXPECT_FALSE(Cfg->Wrappers[0].Shared);
   EXPECT_EQ(Cfg->BlockingFunctions,
             (std::vector<std::string>{"MyQueue::Pop", "rpc::Call"}));
+  EXPECT_TRUE(Cfg->option("fake-alpha.Strict", false));
+  EXPECT_FALSE(Cfg->option("fake-alpha.Verbose", true));
+  EXPECT_TRUE(Cfg->option("fake-beta.Strict", true)); // not set: the default
 }
 
 TEST(ConfigTest, EmptyFilesAndEmptyListsAreValid) {
   EXPECT_EQ(errorOf(""), "");
   EXPECT_EQ(errorOf("# nothing\n"), "");
   EXPECT_EQ(errorOf("wrappers:\nblocking-functions: []\n"), "");
+  EXPECT_EQ(errorOf("check-options:\n"), "");
 }
 
 TEST(ConfigTest, BadFilesNameLineAndProblem) {
   EXPECT_EQ(errorOf("checks: '-*'\nwrapers: []\n"),
             "2:1: unknown key 'wrapers' (expected checks, wrappers, "
-            "blocking-functions)");
+            "blocking-functions, check-options)");
+  EXPECT_EQ(errorOf("check-options: [a]\n"),
+            "1:17: 'check-options' must be a mapping of "
+            "'<check-id>.<Option>' to true or false");
+  EXPECT_EQ(errorOf("check-options:\n  nope.Strict: true\n"),
+            "2:3: check option 'nope.Strict' names no check (see "
+            "--list-checks)");
+  EXPECT_EQ(errorOf("check-options:\n  fake-alpha: true\n"),
+            "2:3: check option 'fake-alpha' must be written "
+            "'<check-id>.<Option>'");
+  EXPECT_EQ(errorOf("check-options:\n  fake-alpha.Strikt: true\n"),
+            "2:3: unknown option 'Strikt' of check 'fake-alpha' (it has "
+            "Strict, Verbose)");
+  EXPECT_EQ(errorOf("check-options:\n  fake-beta.Strict: true\n"),
+            "2:3: unknown option 'Strict' of check 'fake-beta' (it has none)");
+  EXPECT_EQ(errorOf("check-options:\n  fake-alpha.Strict: 1\n"),
+            "2:22: 'fake-alpha.Strict' must be true or false, not '1'");
+  EXPECT_EQ(errorOf("check-options:\n  fake-alpha.Strict: true\n"
+                    "  fake-alpha.Strict: false\n"),
+            "3:3: duplicate key 'fake-alpha.Strict'");
   EXPECT_EQ(errorOf("checks: [a]\n"), "1:10: 'checks' must be a string");
   EXPECT_EQ(errorOf("checks: 'fake-*,nope'\n"),
             "1:9: unknown check 'nope' (see --list-checks)");
@@ -111,7 +137,7 @@ TEST(ConfigTest, BadFilesNameLineAndProblem) {
   EXPECT_EQ(errorOf("checks: fake-alpha\nchecks: fake-beta\n"), "2:1: duplicate key 'checks'");
   EXPECT_EQ(errorOf("- a\n- b\n"),
             "1:1: the top level must be a mapping (checks, wrappers, "
-            "blocking-functions)");
+            "blocking-functions, check-options)");
   EXPECT_EQ(errorOf("checks: '-*\n"), "1:12: Expected quote at end of scalar");
   EXPECT_EQ(errorOf("checks: '-*'\n---\nchecks: '*'\n"),
             "3:1: a config file holds one YAML document");

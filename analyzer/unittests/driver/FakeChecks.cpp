@@ -99,7 +99,8 @@ private:
 
 const std::vector<lockstep::CheckInfo> &lockstep::allChecks() {
   static const std::vector<CheckInfo> Checks = {
-      {"fake-alpha", "The first fake check", "analyzer/docs/checks/fake-alpha.md"},
+      {"fake-alpha", "The first fake check", "analyzer/docs/checks/fake-alpha.md",
+       {"Strict", "Verbose"}},
       {"fake-beta", "The second fake check", "analyzer/docs/checks/fake-beta.md"},
       {"fake-config", "Reports the config a translation unit got",
        "analyzer/docs/checks/fake-config.md"},

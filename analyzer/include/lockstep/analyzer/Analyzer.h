@@ -31,6 +31,9 @@ struct CheckInfo {
   std::string Id;          ///< e.g. "lock-double-lock"
   std::string Summary;     ///< One line, no trailing period.
   std::string DocPath;     ///< Relative to the repository: analyzer/docs/checks/<id>.md
+  /// Its boolean options, set as '<id>.<Option>' under check-options in
+  /// .lockstep.yaml.
+  std::vector<std::string> Options = {};
 };
 
 /// Every check lockstep-check knows, sorted by ID.

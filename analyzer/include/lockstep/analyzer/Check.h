@@ -88,9 +88,11 @@ class CheckFactories {
 public:
   void registerCheck(CheckInfo Info, CheckFactory Make);
   template <typename CheckT>
-  void registerCheck(llvm::StringRef Id, llvm::StringRef Summary) {
+  void registerCheck(llvm::StringRef Id, llvm::StringRef Summary,
+                     std::vector<std::string> Options = {}) {
     registerCheck(CheckInfo{Id.str(), Summary.str(),
-                            "analyzer/docs/checks/" + Id.str() + ".md"},
+                            "analyzer/docs/checks/" + Id.str() + ".md",
+                            std::move(Options)},
                   [Id = Id.str()](CheckContext &Ctx) {
                     return std::make_unique<CheckT>(Id, Ctx);
                   });

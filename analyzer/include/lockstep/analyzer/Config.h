@@ -18,12 +18,15 @@
 //       acquires: 0
 //       shared: false                  # true: a shared (reader) acquisition
 //   blocking-functions: ['MyQueue::Pop', 'rpc::Call']  # also count as blocking
+//   check-options:                 # '<check-id>.<Option>': true or false
+//     lock-not-released.AllCallsMayThrow: true   # options are on each check's page
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOCKSTEP_ANALYZER_CONFIG_H
 #define LOCKSTEP_ANALYZER_CONFIG_H
 
 #include "llvm/Support/Error.h"
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +49,13 @@ struct Config {
   std::optional<std::string> Checks;
   std::vector<WrapperSpec> Wrappers;
   std::vector<std::string> BlockingFunctions;
+  /// Boolean check options by '<check-id>.<Option>', each one a check
+  /// declares (CheckInfo::Options).
+  std::map<std::string, bool> CheckOptions;
+  bool option(const std::string &Key, bool Default) const {
+    auto It = CheckOptions.find(Key);
+    return It == CheckOptions.end() ? Default : It->second;
+  }
 };
 
 /// Reads and validates a config file. Errors name the file, line and the

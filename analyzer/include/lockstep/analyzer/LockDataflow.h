@@ -16,12 +16,14 @@
 #include "lockstep/analyzer/LockSet.h"
 #include "clang/Basic/SourceLocation.h"
 #include "llvm/ADT/DenseMap.h"
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace clang {
 class ASTContext;
+class CallExpr;
 class FunctionDecl;
 } // namespace clang
 
@@ -34,6 +36,9 @@ struct LockEffect {
   bool Shared = false;
   clang::SourceLocation Loc;
   SuccessTest Success{false, 0}; ///< For try-acquire wrappers.
+  /// Acquires: the function returns the lock call's error code (or a test
+  /// of it); a caller's branch on the result passing Success takes it.
+  bool ByResult = false;
 };
 
 /// A blocking operation inside a function.
@@ -87,7 +92,15 @@ struct FunctionSummary {
   /// parameter index and the last operation on it.
   enum class GuardEffect { Unlocks, Locks, Releases };
   std::vector<std::pair<unsigned, GuardEffect>> GuardParams;
+  /// The locks owned by the guard it returns on every path
+  /// (`std::unique_lock<std::mutex> Lock() { ... return lk; }`): a call
+  /// constructs a guard that owns them.
+  std::vector<LockEffect> ReturnedGuard;
+  /// Some call that is not noexcept may let an exception out.
   bool MayThrow = false;
+  /// An exception can visibly leave it: a `throw` outside a `try`, or a call
+  /// that throws on ordinary inputs (knownThrower) or has Throws itself.
+  bool Throws = false;
   bool Wrapper = false; ///< Acquires or TryAcquires is non-empty
 };
 
@@ -121,6 +134,9 @@ struct NotReleasedEvent {
   clang::SourceLocation ExitLoc;
   bool ByException = false;
   std::string Thrower; ///< the call that may throw
+  /// The throw is visible (FunctionSummary::Throws), not only assumed of a
+  /// call that is not noexcept.
+  bool ThrowVisible = false;
 };
 
 struct BlockingEvent {
@@ -163,6 +179,11 @@ public:
   /// Whether \p FD's body is analysed (defined here, not a system header,
   /// not a dependent template).
   bool isAnalyzable(const clang::FunctionDecl *FD) const;
+  /// Whether \p Call never returns although its callee is not marked
+  /// noreturn: the callee is defined here and no path of its body reaches
+  /// its end, with branches on parameters decided by the call's constant
+  /// arguments (`Log(kFatal, ...)` when Log aborts for kFatal).
+  bool neverReturns(const clang::CallExpr *Call);
   clang::ASTContext &context() const { return Ctx; }
   const LockModel &model() const { return Model; }
   LockHandler &handler() const { return Handler; }
@@ -180,6 +201,9 @@ private:
   llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<FunctionSummary>>
       Summaries;
   llvm::DenseMap<const clang::FunctionDecl *, bool> InProgress;
+  /// neverReturns() by callee and the values of its constant arguments.
+  std::map<std::pair<const clang::FunctionDecl *, std::string>, bool>
+      NoReturn;
 };
 
 } // namespace lockstep

@@ -54,6 +54,7 @@ struct Operation {
     GuardCtor,    ///< a guard object constructed over Locks with Mode
     GuardMoveCtor,///< a guard constructed from another guard (MovedFrom)
     GuardMoveAssign, ///< guard = std::move(other) (MovedFrom)
+    GuardSwap,    ///< lk.swap(other), std::swap(lk, other) (MovedFrom)
     GuardLock,    ///< lk.lock()
     GuardTryLock, ///< lk.try_lock(), try_lock_for, try_lock_until
     GuardUnlock,  ///< lk.unlock()
@@ -80,6 +81,9 @@ struct Operation {
   /// The object a method is called on (null for free functions/ctors).
   const clang::Expr *Object = nullptr;
   SuccessTest Success{false, 0};
+  /// Acquire: the call returns an error code, Success when it took the lock
+  /// (pthread_mutex_lock): a branch on the result decides it.
+  bool ResultTells = false;
   GuardMode Mode = GuardMode::Lock;
   /// The guard object operated on (method calls), or the guard moved from.
   const clang::Expr *Guard = nullptr;
@@ -117,6 +121,17 @@ private:
   llvm::StringMap<WrapperSpec> Wrappers;
   llvm::StringMap<bool> Blocking;
 };
+
+/// If \p E throws on ordinary inputs, how to name it in a message
+/// ("'std::vector::at'", "the new expression"); "" otherwise. This is the
+/// short table of operations whose throw is part of their contract: `at`
+/// of the standard containers, `value()` of optional/expected, `get()` of a
+/// future, `std::stoi` and its siblings, `std::any_cast` and `std::get` of a
+/// variant, `std::rethrow_exception`, a throwing `new` expression and a
+/// `dynamic_cast` to a reference. Calls that throw only when memory runs
+/// out inside the library (a container's growth, a string copy) are not in
+/// it; see lock-not-released.md.
+std::string knownThrower(const clang::Expr *E);
 
 /// The name of \p D's class if it is declared directly in namespace std
 /// (inline namespaces looked through), else "".

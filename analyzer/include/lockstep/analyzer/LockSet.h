@@ -52,7 +52,10 @@ struct LockFact {
   bool Maybe = false;
   /// For Maybe facts: held exactly when this condition is true, so a later
   /// branch on the same condition (`if (c) m.lock(); ... if (c) m.unlock();`)
-  /// can decide it instead of reporting an infeasible path.
+  /// can decide it instead of reporting an infeasible path. On a fact that
+  /// is not Maybe: the lock call's result, which tells whether it took the
+  /// lock (`if (pthread_mutex_lock(&m)) return;`); held until a branch
+  /// shows it failed. Join rule: kept only when both sides have the same.
   std::optional<BranchCond> Cond;
   /// The guard object (VarDecl or temporary) that will release it, or null
   /// when it is held directly and must be released by an explicit call.

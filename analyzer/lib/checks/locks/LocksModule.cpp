@@ -21,7 +21,8 @@ void registerLocksChecks(CheckFactories &F) {
   F.registerCheck<NotReleasedCheck>(
       "lock-not-released",
       "Mutex acquired in a function and still held when the function "
-      "returns or throws on some path");
+      "returns or throws on some path",
+      {"AllCallsMayThrow"});
   F.registerCheck<OrderInversionCheck>(
       "lock-order-inversion",
       "Two mutexes acquired in opposite orders in different places "

@@ -6,6 +6,8 @@ namespace lockstep {
 void NotReleasedCheck::handleNotReleased(const NotReleasedEvent &E) {
   std::string L = "'" + E.Lock + "'";
   if (E.ByException) {
+    if (!E.ThrowVisible && !AllCallsMayThrow)
+      return;
     // A callee is quoted ('push_back'); a constructor is described.
     std::string T = llvm::StringRef(E.Thrower).startswith("the ")
                         ? E.Thrower

@@ -13,8 +13,17 @@ namespace lockstep {
 
 class NotReleasedCheck : public Check {
 public:
-  using Check::Check;
+  NotReleasedCheck(llvm::StringRef Id, CheckContext &Ctx)
+      : Check(Id, Ctx),
+        AllCallsMayThrow(
+            Ctx.config().option(Id.str() + ".AllCallsMayThrow", false)) {}
   void handleNotReleased(const NotReleasedEvent &E) override;
+
+private:
+  /// Report exception paths through every call that is not noexcept, not
+  /// only where a throw is visible (off by default: most such calls never
+  /// throw, and the findings were mostly false).
+  const bool AllCallsMayThrow;
 };
 
 } // namespace lockstep

@@ -1,0 +1,99 @@
+// Calls that return after all: an unlock before them still meets the guard's release at scope exit.
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+
+namespace logging {
+
+enum Severity { kInfo, kWarning, kError, kFatal };
+
+// Aborts only for kFatal; every other severity returns.
+void Log(Severity S, const char *Msg) {
+  std::fprintf(stderr, "%d: %s\n", static_cast<int>(S), Msg);
+  if (S == kFatal)
+    std::abort();
+}
+
+class Journal {
+public:
+  // A warning returns: the guard then unlocks a mutex already unlocked.
+  void Append(int Record) {
+    std::lock_guard<std::mutex> G(mu_);
+    if (Record < 0) {
+      mu_.unlock();
+      Log(kWarning, "negative record");
+      return; // expect: lock-unlock-not-held
+    }
+    last_ = Record;
+  }
+
+  // The severity is not a constant here, so the call may return.
+  void Check(int Record, Severity S) {
+    std::lock_guard<std::mutex> G(mu_);
+    if (Record < 0) {
+      mu_.unlock();
+      Log(S, "negative record");
+      return; // expect: lock-unlock-not-held
+    }
+    last_ = Record;
+  }
+
+private:
+  std::mutex mu_;
+  int last_ = 0;
+};
+
+// Exits only when told to: called with a variable, it may return.
+void ExitIf(bool Bad) {
+  if (Bad)
+    std::exit(3);
+}
+
+class Store {
+public:
+  void Flush(bool Ok, bool Strict) {
+    std::unique_lock<std::mutex> Lk(mu_);
+    if (!Ok) {
+      mu_.unlock();
+      ExitIf(Strict);
+    }
+  } // expect: lock-unlock-not-held
+
+  // The same helper told not to exit returns.
+  void Sync(bool Ok) {
+    std::unique_lock<std::mutex> Lk(mu_);
+    if (!Ok) {
+      mu_.unlock();
+      ExitIf(false);
+    }
+  } // expect: lock-unlock-not-held
+
+private:
+  std::mutex mu_;
+};
+
+// A virtual handler: the base aborts, but an override may return.
+class Handler {
+public:
+  virtual ~Handler() = default;
+  virtual void OnCorrupt() { std::abort(); }
+};
+
+class Table {
+public:
+  void Load(Handler &H, bool Ok) {
+    std::lock_guard<std::mutex> G(mu_);
+    if (!Ok) {
+      mu_.unlock();
+      H.OnCorrupt();
+      return; // expect: lock-unlock-not-held
+    }
+    ++rows_;
+  }
+
+private:
+  std::mutex mu_;
+  int rows_ = 0;
+};
+
+} // namespace logging
