@@ -211,8 +211,25 @@ public:
     mu_.unlock();
   }
 
+  // A try-lock that goes through helpers down to a pthread result.
+  int TryRaw() { return pthread_mutex_trylock(&index_mu_); }
+  // clean: lock-not-released the status follows the helper's pthread result
+  Status TryLockIndex() {
+    if (TryRaw() != 0)
+      return Status::Busy();
+    return Status::OK();
+  }
+  // clean: lock-unlock-not-held the status decides the unlock
+  void Reindex() {
+    if (!TryLockIndex().ok())
+      return;
+    ++rows_;
+    pthread_mutex_unlock(&index_mu_);
+  }
+
 private:
   std::mutex mu_;
+  pthread_mutex_t index_mu_ = PTHREAD_MUTEX_INITIALIZER;
   int rows_ = 0;
 };
 
