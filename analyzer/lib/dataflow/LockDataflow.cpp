@@ -94,29 +94,59 @@ bool isPthreadLock(QualType T) {
 class PrePass : public RecursiveASTVisitor<PrePass> {
 public:
   llvm::DenseMap<const Stmt *, const VarDecl *> CtorVar;
-  /// `auto lk = LockTable();`: the call returning a guard, and its variable.
+  /// Which call initialises which local: a returned guard
+  /// (`auto lk = LockTable();`) or a node a try-lock returns
+  /// (`Node *n = LockNode(k);`).
   llvm::DenseMap<const Stmt *, const VarDecl *> CallVar;
   llvm::DenseSet<const Stmt *> MovedTemps;
   llvm::DenseSet<const Stmt *> InTry;
+  /// Variables the body assigns or takes the address of: a function-local
+  /// static among them is created here (`lock_create(&L)`), a function
+  /// pointer among them may point anywhere.
+  llvm::DenseSet<const VarDecl *> Changed;
 
+  bool VisitUnaryOperator(UnaryOperator *U) {
+    if (U->getOpcode() == UO_AddrOf)
+      noteChanged(U->getSubExpr());
+    return true;
+  }
+  bool VisitBinaryOperator(BinaryOperator *B) {
+    if (B->isAssignmentOp())
+      noteChanged(B->getLHS());
+    return true;
+  }
+  /// Variables returned (`return inst;`): a static handed to the caller is
+  /// the caller's to unlock.
+  llvm::DenseSet<const VarDecl *> Returned;
   bool VisitVarDecl(VarDecl *VD) {
     if (VD->hasLocalStorage() && VD->getInit()) {
       const Expr *I = strip(VD->getInit());
       if (const auto *CE = dyn_cast_or_null<CXXConstructExpr>(I))
         CtorVar[CE] = VD;
-      else if (isa_and_nonnull<CallExpr>(I) &&
-               LockModel::isGuardType(I->getType()))
-        CallVar[I] = VD;
+      else if (isa_and_nonnull<CallExpr>(I))
+        CallVar[I] = VD; // a returned guard, or a node a try-lock returns
     }
     return true;
   }
-  /// `return std::unique_lock<std::mutex>(mu_);` hands the guard to the
-  /// caller: it does not die at the end of the statement.
+  /// `return inst;` (see Returned); `return std::unique_lock<std::mutex>(mu_);`
+  /// hands the guard to the caller: it does not die at the end of the
+  /// statement.
   bool VisitReturnStmt(ReturnStmt *RS) {
     if (const auto *CE =
             dyn_cast_or_null<CXXConstructExpr>(strip(RS->getRetValue())))
       if (LockModel::isGuardType(CE->getType()))
         MovedTemps.insert(CE);
+    const Expr *V = RS->getRetValue();
+    while (V) {
+      V = V->IgnoreParenCasts();
+      const auto *U = dyn_cast<UnaryOperator>(V);
+      if (!U || (U->getOpcode() != UO_AddrOf && U->getOpcode() != UO_Deref))
+        break;
+      V = U->getSubExpr();
+    }
+    if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(V))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        Returned.insert(VD);
     return true;
   }
   bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *E) {
@@ -134,6 +164,11 @@ public:
   bool TraverseLambdaExpr(LambdaExpr *) { return true; }
 
 private:
+  void noteChanged(const Expr *E) {
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts()))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        Changed.insert(VD);
+  }
   void mark(const Stmt *S) {
     if (!S)
       return;
@@ -246,6 +281,9 @@ private:
   llvm::StringSet<> EntryKeys;
   std::vector<LockPath> EntryPaths;
   std::set<std::pair<int, unsigned>> Reported;
+  /// Locks acquired again while held: the double lock is the finding, not
+  /// the lock left over after one unlock.
+  llvm::StringSet<> Relocked;
 
   bool once(int Kind, SourceLocation L) {
     return Reported.insert({Kind, L.getRawEncoding()}).second;
@@ -286,6 +324,12 @@ private:
 
   // --- helpers ------------------------------------------------------------
   bool isRecursive(const LockPath &P) const;
+  bool ownsLock(const LockPath &P) const;
+  bool wrapperByDesign() const;
+  void noteUnproven(llvm::ArrayRef<EntryRelease> Sites);
+  const FunctionDecl *knownTarget(const Expr *E) const;
+  bool handRolledGuard(const CXXConstructExpr *CE,
+                       const FunctionDecl *CtorDef, LockSet &S);
   const void *guardId(const Expr *E) const;
   /// The locks \p Op operates on, in this function's terms; locks of a
   /// type that only pretends to lock are left out (and set *NoOp).
@@ -316,6 +360,196 @@ bool FunctionAnalyzer::isRecursive(const LockPath &P) const {
   if (LockModel::isRecursiveLockType(T))
     return true;
   return TU.PthreadMayBeRecursive && isPthreadLock(T);
+}
+
+/// A lock this function made itself: a local mutex, or a lock reached from a
+/// function-local static the function creates (`static lock_t L;
+/// lock_create(&L);`). No caller can hold it or release it, so locking or
+/// unlocking it is never a wrapper's effect.
+bool FunctionAnalyzer::ownsLock(const LockPath &P) const {
+  if (P.Kind == LockPath::RootKind::Local)
+    return P.Steps.empty() && P.Root && LockModel::isLockType(P.Root->getType());
+  const auto *VD = dyn_cast_or_null<VarDecl>(P.Root);
+  if (P.Kind != LockPath::RootKind::Global || !VD || !VD->isStaticLocal())
+    return false;
+  const auto *Owner =
+      dyn_cast_or_null<FunctionDecl>(VD->getParentFunctionOrMethod());
+  if (!Owner || Owner->getCanonicalDecl() != FD->getCanonicalDecl())
+    return false;
+  return !Pre.Returned.count(VD) &&
+         (LockModel::isLockType(VD->getType()) || Pre.Changed.count(VD));
+}
+
+/// Whether something besides its body says \p FD is meant to leave a lock
+/// held for its caller, or to release the caller's: RAII (constructors and
+/// destructors pair up through the object), thread-safety annotations, the
+/// config, or a name with a lock-like verb. Without such evidence, only
+/// callers in the translation unit can show a function is a wrapper.
+bool FunctionAnalyzer::wrapperByDesign() const {
+  if (isa<CXXConstructorDecl>(FD) || isa<CXXDestructorDecl>(FD) ||
+      Model.isConfigWrapper(FD))
+    return true;
+  if (FD->hasAttr<AcquireCapabilityAttr>() ||
+      FD->hasAttr<ReleaseCapabilityAttr>() ||
+      FD->hasAttr<TryAcquireCapabilityAttr>() ||
+      FD->hasAttr<ExclusiveTrylockFunctionAttr>() ||
+      FD->hasAttr<SharedTrylockFunctionAttr>() ||
+      FD->hasAttr<RequiresCapabilityAttr>() ||
+      FD->hasAttr<AssertCapabilityAttr>())
+    return true;
+  std::string Name = FD->getIdentifier() ? FD->getName().lower() : "";
+  // Generous on purpose: a miss here only keeps today's trust in the body.
+  static const char *const Verbs[] = {
+      "lock",  "acquire", "release", "enter", "leave", "exit",  "hold",
+      "grab",  "take",    "drop",    "claim", "begin", "end",   "start",
+      "stop",  "finish",  "done",    "open",  "close", "pin",   "mutex",
+      "critical", "sync", "guard",   "own",   "wait",  "signal"};
+  for (const char *V : Verbs)
+    if (Name.find(V) != std::string::npos)
+      return true;
+  return false;
+}
+
+/// Hands the translation unit the lock effects of a function that nothing
+/// but its body calls a wrapper: they are reported at the end of the
+/// translation unit unless a caller or a counterpart vouches for them.
+void FunctionAnalyzer::noteUnproven(llvm::ArrayRef<EntryRelease> Sites) {
+  if (wrapperByDesign())
+    return;
+  SourceLocation EndLoc = FD->getBody()->getEndLoc();
+  for (const LockEffect &A : Sum.Acquires) {
+    if (A.Path.Imprecise || Relocked.count(A.Path.key()))
+      continue;
+    NotReleasedEvent Ev;
+    Ev.Lock = A.Path.name();
+    Ev.AcquiredAt = A.Loc;
+    Ev.ExitLoc = EndLoc;
+    TU.noteUnproven(FD, A.Path, Ev);
+  }
+  for (const LockEffect &R : Sum.Releases)
+    for (const EntryRelease &Site : Sites)
+      if (Site.Key == R.Path.key() && !R.Path.Imprecise) {
+        UnlockNotHeldEvent Ev;
+        Ev.Lock = R.Path.name();
+        Ev.Loc = Site.Loc;
+        Ev.InnerLoc = Site.InnerLoc;
+        Ev.Callee = Site.Callee;
+        TU.noteUnproven(FD, R.Path, Ev);
+        break;
+      }
+}
+
+/// The function an indirect call reaches when the pointer it calls through
+/// can hold only one: a local initialised from a function and never assigned
+/// or escaping, or a const global (`int (*lockfn)(pthread_mutex_t *) =
+/// pthread_mutex_lock; lockfn(&m);`). Null for direct calls and unknowns.
+const FunctionDecl *FunctionAnalyzer::knownTarget(const Expr *E) const {
+  const auto *Call = dyn_cast<CallExpr>(E);
+  if (!Call || Call->getDirectCallee() || isa<CXXMemberCallExpr>(Call))
+    return nullptr;
+  const Expr *C = Call->getCallee()->IgnoreParenImpCasts();
+  if (const auto *U = dyn_cast<UnaryOperator>(C))
+    if (U->getOpcode() == UO_Deref)
+      C = U->getSubExpr()->IgnoreParenImpCasts();
+  const auto *DRE = dyn_cast<DeclRefExpr>(C);
+  const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  if (!VD || isa<ParmVarDecl>(VD))
+    return nullptr;
+  if (VD->isLocalVarDecl()) {
+    if (Pre.Changed.count(VD))
+      return nullptr;
+  } else if (!VD->getType().isConstQualified() &&
+             !TU.isUnchangedFunctionPointer(VD)) {
+    return nullptr;
+  }
+  const Expr *Init = VD->getAnyInitializer();
+  while (Init) {
+    Init = Init->IgnoreParenCasts();
+    const auto *U = dyn_cast<UnaryOperator>(Init);
+    if (!U || U->getOpcode() != UO_AddrOf)
+      break;
+    Init = U->getSubExpr();
+  }
+  const auto *FRef = dyn_cast_or_null<DeclRefExpr>(Init);
+  return FRef ? dyn_cast<FunctionDecl>(FRef->getDecl()) : nullptr;
+}
+
+/// An unannotated RAII class whose constructor locks the mutex it is given
+/// (through a reference or pointer member initialised from a parameter) and
+/// whose destructor unlocks it: the variable it initialises is a guard over
+/// the caller's mutex, so a second lock of that mutex under it is seen.
+bool FunctionAnalyzer::handRolledGuard(const CXXConstructExpr *CE,
+                                       const FunctionDecl *CtorDef,
+                                       LockSet &S) {
+  const VarDecl *VD = Pre.CtorVar.lookup(CE);
+  const auto *Ctor = dyn_cast_or_null<CXXConstructorDecl>(CtorDef);
+  if (!VD || !Ctor)
+    return false;
+  // Only a pure scope guard: a method that unlocks early (`h.unlock()`)
+  // would release the member under a name the caller's facts do not use.
+  for (const CXXMethodDecl *M : Ctor->getParent()->methods())
+    if (!M->isImplicit() && !isa<CXXConstructorDecl>(M) &&
+        !isa<CXXDestructorDecl>(M) && !M->isCopyAssignmentOperator() &&
+        !M->isMoveAssignmentOperator())
+      return false;
+  const CXXDestructorDecl *Dtor = Ctor->getParent()->getDestructor();
+  const FunctionDecl *DtorDef = nullptr;
+  if (!Dtor || !Dtor->hasBody(DtorDef) || !TU.isAnalyzable(DtorDef))
+    return false;
+  const FunctionSummary &CS = TU.analyze(Ctor);
+  const FunctionSummary &DS = TU.analyze(DtorDef);
+  if (CS.Acquires.empty() || !CS.TryAcquires.empty())
+    return false;
+  std::optional<LockPath> Obj;
+  llvm::SmallVector<std::optional<LockPath>, 4> Args;
+  callSite(CE, Obj, Args);
+  GuardFact G;
+  G.Id = VD;
+  G.Name = VD->getIdentifier() ? VD->getName().str() : "guard";
+  G.Shared = CS.Acquires.front().Shared;
+  for (const LockEffect &A : CS.Acquires) {
+    // this->m_ with m_ a reference or pointer member ...
+    if (A.Path.Kind != LockPath::RootKind::This || A.Path.Steps.size() != 1)
+      return false;
+    const auto *M = dyn_cast_or_null<FieldDecl>(A.Path.Steps[0].Member);
+    if (!M || !(M->getType()->isReferenceType() ||
+                M->getType()->isPointerType()))
+      return false;
+    // ... initialised from a parameter ...
+    std::optional<LockPath> From;
+    for (const CXXCtorInitializer *I : Ctor->inits())
+      if (I->getMember() == M && I->getInit())
+        From = LockPath::fromExpr(I->getInit(), Ctor);
+    if (!From || From->Kind != LockPath::RootKind::Param || !From->Steps.empty())
+      return false;
+    // ... and unlocked by the destructor.
+    bool Released = false;
+    for (const LockEffect &R : DS.Releases)
+      if (R.Path.key() == A.Path.key())
+        Released = true;
+    if (!Released)
+      return false;
+    auto P = From->substitute(Obj, Args);
+    if (!P)
+      return false;
+    G.Locks.push_back(std::move(*P));
+  }
+  std::vector<std::string> Ks;
+  for (const LockPath &P : G.Locks)
+    Ks.push_back(P.key());
+  AcquireOpts O;
+  if (Ks.size() > 1)
+    O.NoOrder = Ks;
+  O.Callee = calleeName(Ctor);
+  O.InnerLoc = CS.Acquires.front().Loc;
+  for (const LockPath &P : G.Locks)
+    acquire(S, P, G.Shared, locOf(CE), VD, O);
+  G.Owning = GuardFact::Owns::Yes;
+  S.Guards.erase(std::remove_if(S.Guards.begin(), S.Guards.end(),
+                                [&](const GuardFact &X) { return X.Id == VD; }),
+                 S.Guards.end());
+  S.Guards.push_back(std::move(G));
+  return true;
 }
 
 const void *FunctionAnalyzer::guardId(const Expr *E) const {
@@ -481,6 +715,8 @@ void FunctionAnalyzer::acquire(LockSet &S, const LockPath &P, bool Shared,
       F->Count = std::min(F->Count + 1, 3u);
     if (isRecursive(P))
       return;
+    if (!O.IsTry && !(F->Shared && Shared))
+      Relocked.insert(K);
     if (!O.IsTry && !(F->Shared && Shared) && !P.Imprecise && Final &&
         once(1, Loc)) {
       DoubleLockEvent Ev;
@@ -585,9 +821,8 @@ void FunctionAnalyzer::release(LockSet &S, const LockPath &P,
     }
   if (O.FromGuard)
     return;
-  // A local mutex cannot be held by the caller.
-  if (P.Kind == LockPath::RootKind::Local && P.Steps.empty() && P.Root &&
-      LockModel::isLockType(P.Root->getType())) {
+  // A lock the function made itself cannot be held by the caller.
+  if (ownsLock(P)) {
     Report(SourceLocation());
     return;
   }
@@ -806,7 +1041,7 @@ void FunctionAnalyzer::processReturn(const ReturnStmt *RS, LockSet &S) {
   for (size_t I = 0; I < S.Facts.size();) {
     LockFact &F = S.Facts[I];
     if (F.Maybe && F.Cond && F.Cond->Key == K && !F.Guard &&
-        F.Path.Kind != LockPath::RootKind::Local) {
+        F.Path.Kind != LockPath::RootKind::Local && !ownsLock(F.Path)) {
       if (Final)
         Sum.TryAcquires.push_back({F.Path, F.Shared, F.AcquiredAt,
                                    F.Cond->Test});
@@ -838,7 +1073,8 @@ void FunctionAnalyzer::processReturn(const ReturnStmt *RS, LockSet &S) {
 }
 
 void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
-  Operation Op = Model.classify(E, Ctx);
+  const FunctionDecl *Target = knownTarget(E);
+  Operation Op = Model.classify(E, Ctx, Target);
   SourceLocation Loc = locOf(E);
   auto Keys = [](llvm::ArrayRef<LockPath> Ps) {
     std::vector<std::string> R;
@@ -851,11 +1087,14 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
     const FunctionDecl *Callee = nullptr;
     if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
       Callee = CE->getConstructor();
-    else
-      Callee = cast<CallExpr>(E)->getDirectCallee();
+    else if (!(Callee = cast<CallExpr>(E)->getDirectCallee()))
+      Callee = Target;
     const FunctionDecl *Def = nullptr;
-    if (Callee && Callee->hasBody(Def) && TU.isAnalyzable(Def))
-      applySummary(E, Def, S);
+    if (Callee && Callee->hasBody(Def) && TU.isAnalyzable(Def)) {
+      const auto *CE = dyn_cast<CXXConstructExpr>(E);
+      if (!CE || !handRolledGuard(CE, Def, S))
+        applySummary(E, Def, S);
+    }
     if (isa<CallExpr>(E) ||
         (Callee && !cast<CXXConstructorDecl>(Callee)->isTrivial()))
       maybeThrows(E, Def ? Def : Callee, S);
@@ -1169,6 +1408,8 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
                                     LockSet &S) {
   const FunctionSummary &CS = TU.analyze(Callee);
   SourceLocation Loc = locOf(E);
+  if (Final && Callee->getCanonicalDecl() != FD->getCanonicalDecl())
+    TU.noteCaller(Callee); // its effects are now this function's to judge
   std::string Name = calleeName(Callee);
   std::optional<LockPath> Obj;
   llvm::SmallVector<std::optional<LockPath>, 4> Args;
@@ -1271,8 +1512,17 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
       S.Guards.push_back(std::move(G));
     }
   }
-  for (const LockEffect &A : CS.TryAcquires)
-    if (auto P = A.Path.substitute(Obj, Args)) {
+  for (const LockEffect &A : CS.TryAcquires) {
+    std::optional<LockPath> P;
+    if (!A.FromResult) {
+      P = A.Path.substitute(Obj, Args);
+    } else if (const VarDecl *VD = Pre.CallVar.lookup(E)) {
+      // The node the call returned, now named by the caller's variable.
+      P = A.Path;
+      P->Kind = LockPath::RootKind::Local;
+      P->Root = VD;
+    }
+    if (P) {
       AcquireOpts O;
       O.IsTry = true;
       O.TryCond = BranchCond{exprKey(E, Ctx), A.Success};
@@ -1280,6 +1530,7 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
       O.Callee = Name;
       acquire(S, *P, A.Shared, Loc, nullptr, O);
     }
+  }
   bool ReportedBlock = false;
   for (const BlockingEffect &B : CS.Blocks) {
     std::optional<LockPath> Cv;
@@ -1446,6 +1697,12 @@ void FunctionAnalyzer::refine(LockSet &S, const Expr *Cond, bool TrueEdge) {
   Normalized N = normalize(Cond, Ctx);
   if (!N.Operand)
     return;
+  // `s.ok()` is true exactly when the status s tells success.
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(N.Operand))
+    if (const CXXMethodDecl *M = MC->getMethodDecl())
+      if (M->getIdentifier() && M->getName().equals_insensitive("ok") &&
+          MC->getNumArgs() == 0 && MC->getImplicitObjectArgument())
+        N.Operand = strip(MC->getImplicitObjectArgument());
   SuccessTest Known = TrueEdge ? N.WhenTrue : negate(N.WhenTrue);
   std::string Key;
   // lk.owns_lock() and `if (lk)` talk about the guard itself.
@@ -1598,17 +1855,40 @@ void FunctionAnalyzer::finishExit(
     Paths.push_back({&*Outs[Idx], RS});
   }
 
+  // A status object or a pointer tells success by truth (`s.ok()`, `p !=
+  // nullptr`): 1 for `Status::OK()` or a pointer that is not null, 0 for
+  // another status or a null pointer.
+  QualType RT = FD->getReturnType();
+  bool ByTruth = RT->isPointerType() || RT->isRecordType();
+  auto ReturnValue = [&](const Expr *V) -> std::optional<std::int64_t> {
+    Expr::EvalResult R;
+    if (!V)
+      return std::nullopt;
+    if (RT->isPointerType())
+      return V->isNullPointerConstant(Ctx,
+                                      Expr::NPC_ValueDependentIsNotNull)
+                 ? 0
+                 : 1;
+    if (RT->isRecordType()) {
+      const auto *Call = dyn_cast_or_null<CallExpr>(strip(V));
+      const FunctionDecl *F = Call ? Call->getDirectCallee() : nullptr;
+      if (!F || !F->getIdentifier())
+        return std::nullopt;
+      return F->getName().equals_insensitive("ok") ? 1 : 0;
+    }
+    if (!V->EvaluateAsInt(R, Ctx))
+      return std::nullopt;
+    return R.Val.getInt().getExtValue();
+  };
   auto TryWrapper = [&](const LockFact &F) -> std::optional<SuccessTest> {
-    QualType RT = FD->getReturnType();
-    if (!RT->isBooleanType() && !RT->isIntegerType())
+    if (!RT->isBooleanType() && !RT->isIntegerType() && !ByTruth)
       return std::nullopt;
     std::set<std::int64_t> HeldVals, FreeVals;
     for (const ExitPath &P : Paths) {
-      Expr::EvalResult R;
-      if (!P.Return || !P.Return->getRetValue() ||
-          !P.Return->getRetValue()->EvaluateAsInt(R, Ctx))
+      auto Val = ReturnValue(P.Return ? P.Return->getRetValue() : nullptr);
+      if (!Val)
         return std::nullopt;
-      std::int64_t V = R.Val.getInt().getExtValue();
+      std::int64_t V = *Val;
       const LockFact *G = P.State->find(F.Key);
       if (G && G->Maybe)
         return std::nullopt;
@@ -1617,11 +1897,45 @@ void FunctionAnalyzer::finishExit(
     if (HeldVals.size() != 1 || FreeVals.count(*HeldVals.begin()))
       return std::nullopt;
     std::int64_t V = *HeldVals.begin();
-    if (RT->isBooleanType())
+    if (RT->isBooleanType() || ByTruth)
       return V ? SuccessTest{false, 0} : SuccessTest{true, 0};
     return SuccessTest{true, V};
   };
 
+  // `Node *LockNode(k)`: returns the local whose lock it holds, or a null
+  // pointer where it holds none; callers test the pointer.
+  auto ReturnsLocked = [&](const LockFact &F) {
+    if (!RT->isPointerType() || F.Path.Kind != LockPath::RootKind::Local ||
+        F.Path.Steps.empty() || F.Path.Imprecise || F.Guard)
+      return false;
+    for (const ExitPath &P : Paths) {
+      const Expr *V = P.Return ? P.Return->getRetValue() : nullptr;
+      if (!V)
+        return false;
+      const LockFact *G = P.State->find(F.Key);
+      if (G && G->Maybe)
+        return false;
+      if (!G) {
+        if (!V->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
+          return false;
+        continue;
+      }
+      const auto *DRE = dyn_cast<DeclRefExpr>(V->IgnoreParenCasts());
+      if (!DRE || DRE->getDecl() != F.Path.Root)
+        return false;
+    }
+    return true;
+  };
+
+  // A function whose annotations say it acquires or try-acquires (a
+  // scoped_lockable constructor that locks only a non-null mutex, a
+  // `bool TryLock() TRY_ACQUIRE(true)` testing a pthread result) returns
+  // holding what it locked, on some paths or all: the annotation is its
+  // contract, and callers already follow it instead of this body.
+  bool AnnotatedAcquire = FD->hasAttr<AcquireCapabilityAttr>() ||
+                          FD->hasAttr<TryAcquireCapabilityAttr>() ||
+                          FD->hasAttr<ExclusiveTrylockFunctionAttr>() ||
+                          FD->hasAttr<SharedTrylockFunctionAttr>();
   const auto &ExitIn = In[Exit.getBlockID()];
   if (ExitIn) {
     for (const LockFact &F : ExitIn->Facts) {
@@ -1630,10 +1944,9 @@ void FunctionAnalyzer::finishExit(
       if (F.FromCaller || EntryKeys.count(F.Key) ||
           ExitIn->isEntryReleased(F.Key))
         continue; // the caller's lock, handed back held
-      bool Substitutable = F.Path.Kind != LockPath::RootKind::Local;
-      bool LocalLock = F.Path.Kind == LockPath::RootKind::Local &&
-                       F.Path.Steps.empty() && F.Path.Root &&
-                       LockModel::isLockType(F.Path.Root->getType());
+      bool LocalLock = ownsLock(F.Path);
+      bool Substitutable =
+          F.Path.Kind != LockPath::RootKind::Local && !LocalLock;
       if (!F.Maybe && Substitutable && !F.Detached) {
         // Returns holding it on every path: a Lock() wrapper.
         bool ByResult = F.Cond && F.Cond->Key == ReturnedResult;
@@ -1651,8 +1964,16 @@ void FunctionAnalyzer::finishExit(
           continue;
         }
       }
+      if (F.Maybe && ReturnsLocked(F)) {
+        Sum.TryAcquires.push_back(
+            {F.Path, F.Shared, F.AcquiredAt, SuccessTest{false, 0}, true});
+        WrapperKeys.insert(F.Key);
+        continue;
+      }
       if (!F.Maybe && !LocalLock && !F.Detached)
         continue; // a lock inside a local object: its owner may release it
+      if (AnnotatedAcquire && !LocalLock)
+        continue;
       if (F.Path.Imprecise)
         continue;
       SourceLocation ExitLoc = EndLoc;
@@ -1700,7 +2021,7 @@ void FunctionAnalyzer::finishExit(
     H->handleUnlockNotHeld(Ev);
   }
   for (const ThrowExit &T : ThrowExits) {
-    if (WrapperKeys.count(T.Key) || T.Path.Imprecise)
+    if (WrapperKeys.count(T.Key) || T.Path.Imprecise || AnnotatedAcquire)
       continue;
     if (T.Path.Kind == LockPath::RootKind::Local &&
         !(T.Path.Steps.empty() && T.Path.Root &&
@@ -1770,14 +2091,17 @@ void FunctionAnalyzer::run() {
   }
   if (!More) {
     Buf.replay(*H);
+    noteUnproven(EntryReleaseSites);
     return;
   }
+  std::vector<EntryRelease> Sites = EntryReleaseSites;
   Sum = FunctionSummary();
   ThrowExits.clear();
   EntryReleaseSites.clear();
   Reported.clear();
   Final = false;
   runPasses(*Cfg, Entry);
+  noteUnproven(Sites);
 }
 
 void FunctionAnalyzer::addEntryFact(LockSet &Entry, const LockPath &P,
@@ -2154,10 +2478,70 @@ void TUAnalysis::analyzeCalleesFirst(const FunctionDecl *Root) {
   }
 }
 
+bool TUAnalysis::isUnchangedFunctionPointer(const VarDecl *VD) const {
+  return PointersKnown && !ChangedPointers.count(VD->getCanonicalDecl());
+}
+
+void TUAnalysis::noteCaller(const FunctionDecl *Callee) {
+  Callers[Callee->getCanonicalDecl()] = true;
+}
+
+void TUAnalysis::noteUnproven(const FunctionDecl *FD, const LockPath &P,
+                              const NotReleasedEvent &Leak) {
+  UnprovenEffects.push_back({FD->getCanonicalDecl(), P, Leak, std::nullopt});
+}
+
+void TUAnalysis::noteUnproven(const FunctionDecl *FD, const LockPath &P,
+                              const UnlockNotHeldEvent &Unlock) {
+  UnprovenEffects.push_back({FD->getCanonicalDecl(), P, std::nullopt, Unlock});
+}
+
+/// A function that returns holding a lock is taken for a lock wrapper only
+/// with evidence; without a caller in the unit, the evidence left is a
+/// counterpart: another function that releases the same lock (the same
+/// member of the same class, or the same global) for its caller, or, for an
+/// unlock, one that acquires it.
+void TUAnalysis::reportUnproven() {
+  llvm::StringSet<> Acquired, Released;
+  for (const auto &KV : Summaries) {
+    for (const LockEffect &A : KV.second->Acquires)
+      Acquired.insert(A.Path.orderKey());
+    for (const LockEffect &A : KV.second->TryAcquires)
+      Acquired.insert(A.Path.orderKey());
+    for (const LockEffect &R : KV.second->Releases)
+      Released.insert(R.Path.orderKey());
+  }
+  for (const Unproven &U : UnprovenEffects) {
+    if (Callers.count(U.FD))
+      continue;
+    std::string Key = U.Path.orderKey();
+    if (Key.empty() || (U.Leak ? Released : Acquired).count(Key))
+      continue;
+    if (U.Leak)
+      Handler.handleNotReleased(*U.Leak);
+    else
+      Handler.handleUnlockNotHeld(*U.Unlock);
+  }
+}
+
 namespace {
 class FunctionCollector : public RecursiveASTVisitor<FunctionCollector> {
 public:
-  explicit FunctionCollector(TUAnalysis &TU) : TU(TU) {}
+  FunctionCollector(TUAnalysis &TU,
+                    llvm::DenseMap<const VarDecl *, bool> &ChangedPointers)
+      : TU(TU), ChangedPointers(ChangedPointers) {}
+  // A function pointer that is assigned or whose address escapes may hold
+  // any function: calls through it are not followed.
+  bool VisitBinaryOperator(BinaryOperator *B) {
+    if (B->isAssignmentOp())
+      notePointer(B->getLHS());
+    return true;
+  }
+  bool VisitUnaryOperator(UnaryOperator *U) {
+    if (U->getOpcode() == UO_AddrOf)
+      notePointer(U->getSubExpr());
+    return true;
+  }
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (FD->doesThisDeclarationHaveABody() && TU.isAnalyzable(FD))
@@ -2180,12 +2564,19 @@ public:
 
 private:
   TUAnalysis &TU;
+  llvm::DenseMap<const VarDecl *, bool> &ChangedPointers;
+  void notePointer(const Expr *E) {
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts()))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        ChangedPointers[VD->getCanonicalDecl()] = true;
+  }
 };
 } // namespace
 
 void TUAnalysis::analyzeAll() {
-  FunctionCollector C(*this);
+  FunctionCollector C(*this, ChangedPointers);
   C.TraverseDecl(Ctx.getTranslationUnitDecl());
+  PointersKnown = true;
   for (const FunctionDecl *FD : C.Functions)
     analyze(FD);
   // Every summary is final now: the edges move out instead of being copied.
@@ -2211,6 +2602,7 @@ void TUAnalysis::analyzeAll() {
       std::move(Own.begin(), Own.end(), std::back_inserter(Edges));
     Own.clear();
   }
+  reportUnproven();
   Handler.handleLockOrder(Edges, Ctx);
 }
 

@@ -138,11 +138,17 @@ LockModel::LockModel(const Config &Cfg) {
     Blocking[F] = true;
 }
 
-Operation LockModel::classify(const Stmt *S, ASTContext &Ctx) const {
+bool LockModel::isConfigWrapper(const FunctionDecl *FD) const {
+  return !Wrappers.empty() && FD &&
+         Wrappers.count(FD->getQualifiedNameAsString());
+}
+
+Operation LockModel::classify(const Stmt *S, ASTContext &Ctx,
+                             const FunctionDecl *Target) const {
   if (isa<CXXConstructExpr>(S))
     return classifyConstruct(S, Ctx);
   if (isa<CallExpr>(S))
-    return classifyCall(S, Ctx);
+    return classifyCall(S, Ctx, Target);
   return {};
 }
 
@@ -238,10 +244,13 @@ Operation LockModel::classifyConstruct(const Stmt *S, ASTContext &Ctx) const {
   return Op;
 }
 
-Operation LockModel::classifyCall(const Stmt *S, ASTContext &Ctx) const {
+Operation LockModel::classifyCall(const Stmt *S, ASTContext &Ctx,
+                                  const FunctionDecl *Target) const {
   const auto *CE = cast<CallExpr>(S);
   Operation Op;
   const FunctionDecl *FD = CE->getDirectCallee();
+  if (!FD && !isa<CXXMemberCallExpr>(CE))
+    FD = Target;
   if (!FD)
     return Op;
   // Split into the object (for methods) and the explicit arguments.

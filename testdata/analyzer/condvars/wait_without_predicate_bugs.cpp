@@ -187,3 +187,33 @@ private:
 };
 
 } // namespace snapshot_flags
+
+namespace port {
+
+class Mutex {
+public:
+  void Lock() { pthread_mutex_lock(&mu_); }
+  void Unlock() { pthread_mutex_unlock(&mu_); }
+
+private:
+  friend class Event;
+  pthread_mutex_t mu_ = PTHREAD_MUTEX_INITIALIZER;
+};
+
+// A pthread wait wrapper that decides from one wake-up: it reports the flag
+// as it finds it, and a spurious wakeup reads it unset.
+class Event {
+public:
+  explicit Event(Mutex *Mu) : mu_(Mu) {}
+  bool WaitFired() {
+    pthread_cond_wait(&cv_, &mu_->mu_); // expect: cv-wait-without-predicate
+    return fired_;
+  }
+
+private:
+  Mutex *mu_;
+  pthread_cond_t cv_ = PTHREAD_COND_INITIALIZER;
+  bool fired_ = false;
+};
+
+} // namespace port

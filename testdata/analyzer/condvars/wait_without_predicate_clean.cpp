@@ -235,3 +235,48 @@ private:
 };
 
 } // namespace readiness
+
+namespace port {
+
+// A pthread mutex and condition variable wrapped in classes, as portable
+// storage libraries do; callers hold the Mutex and loop around Wait().
+class Mutex {
+public:
+  void Lock() { pthread_mutex_lock(&mu_); }
+  void Unlock() { pthread_mutex_unlock(&mu_); }
+
+private:
+  friend class CondVar;
+  pthread_mutex_t mu_ = PTHREAD_MUTEX_INITIALIZER;
+};
+
+int Check(int Rc) { return Rc; }
+
+class CondVar {
+public:
+  explicit CondVar(Mutex *Mu) : mu_(Mu) {}
+  // clean: cv-wait-without-predicate a pthread wait wrapper on its caller's Mutex; its callers loop
+  void Wait() { Check(pthread_cond_wait(&cv_, &mu_->mu_)); }
+  void Signal() { pthread_cond_signal(&cv_); }
+
+private:
+  Mutex *mu_;
+  pthread_cond_t cv_ = PTHREAD_COND_INITIALIZER;
+};
+
+class Latch {
+public:
+  void Await() {
+    mu_.Lock();
+    while (!open_)
+      cv_.Wait();
+    mu_.Unlock();
+  }
+
+private:
+  Mutex mu_;
+  CondVar cv_{&mu_};
+  bool open_ = false;
+};
+
+} // namespace port

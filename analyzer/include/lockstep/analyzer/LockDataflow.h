@@ -25,6 +25,7 @@ namespace clang {
 class ASTContext;
 class CallExpr;
 class FunctionDecl;
+class VarDecl;
 } // namespace clang
 
 namespace lockstep {
@@ -39,6 +40,10 @@ struct LockEffect {
   /// Acquires: the function returns the lock call's error code (or a test
   /// of it); a caller's branch on the result passing Success takes it.
   bool ByResult = false;
+  /// For try-acquire wrappers returning a pointer: Path is rooted at the
+  /// local the function returns (`n->mu` of `return n;`); the caller's
+  /// variable initialised by the call takes its place.
+  bool FromResult = false;
 };
 
 /// A blocking operation inside a function.
@@ -191,9 +196,36 @@ public:
   /// (pthread_mutexattr_settype): re-locking one is then not reported.
   bool PthreadMayBeRecursive = false;
 
+  /// Whether \p VD, a function pointer that is not a local, is never
+  /// assigned nor has its address taken in the translation unit (known
+  /// only once analyzeAll() has looked at the whole unit).
+  bool isUnchangedFunctionPointer(const clang::VarDecl *VD) const;
+  /// Wrapper evidence: \p Callee's summary was applied at a call in another
+  /// function, which now answers for the locks it leaves or releases.
+  void noteCaller(const clang::FunctionDecl *Callee);
+  /// A lock \p FD leaves held (or releases) for its caller while nothing
+  /// but its body says it is a wrapper; analyzeAll() reports it unless a
+  /// caller in the unit, or a function doing the opposite to the same lock,
+  /// vouches for it.
+  void noteUnproven(const clang::FunctionDecl *FD, const LockPath &P,
+                    const NotReleasedEvent &Leak);
+  void noteUnproven(const clang::FunctionDecl *FD, const LockPath &P,
+                    const UnlockNotHeldEvent &Unlock);
+
 private:
   /// Summarises \p Root after every function it (transitively) calls.
   void analyzeCalleesFirst(const clang::FunctionDecl *Root);
+  struct Unproven {
+    const clang::FunctionDecl *FD;
+    LockPath Path;
+    std::optional<NotReleasedEvent> Leak;
+    std::optional<UnlockNotHeldEvent> Unlock;
+  };
+  std::vector<Unproven> UnprovenEffects;
+  llvm::DenseMap<const clang::FunctionDecl *, bool> Callers;
+  llvm::DenseMap<const clang::VarDecl *, bool> ChangedPointers;
+  bool PointersKnown = false;
+  void reportUnproven();
 
   clang::ASTContext &Ctx;
   const LockModel &Model;

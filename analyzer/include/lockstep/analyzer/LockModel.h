@@ -100,7 +100,10 @@ public:
   /// The role of \p S (a CallExpr of any kind or a CXXConstructExpr);
   /// Kind::None for anything else. Attribute arguments that name the
   /// callee's parameters are returned as the matching call arguments.
-  Operation classify(const clang::Stmt *S, clang::ASTContext &Ctx) const;
+  /// \p Target names the function an indirect call is known to reach (a
+  /// function pointer initialised from it); direct calls ignore it.
+  Operation classify(const clang::Stmt *S, clang::ASTContext &Ctx,
+                     const clang::FunctionDecl *Target = nullptr) const;
 
   /// True for types whose objects are locks: the standard mutexes,
   /// pthread_mutex_t / pthread_rwlock_t, and capability-annotated classes.
@@ -113,9 +116,12 @@ public:
   /// Guards that can be moved, unlocked and relocked (unique_lock,
   /// shared_lock, scoped_lockable classes).
   static bool isMovableGuardType(clang::QualType T);
+  /// Whether the config describes \p FD as a lock wrapper.
+  bool isConfigWrapper(const clang::FunctionDecl *FD) const;
 
 private:
-  Operation classifyCall(const clang::Stmt *S, clang::ASTContext &Ctx) const;
+  Operation classifyCall(const clang::Stmt *S, clang::ASTContext &Ctx,
+                         const clang::FunctionDecl *Target) const;
   Operation classifyConstruct(const clang::Stmt *S,
                               clang::ASTContext &Ctx) const;
   llvm::StringMap<WrapperSpec> Wrappers;

@@ -180,14 +180,38 @@ bool waitsWithCallersLock(const CallExpr *Call) {
 /// std::adopt_lock); cv_.wait(l); l.release(); }`: a condition-variable
 /// wrapper that waits with its caller's lock and looks at no state exposes
 /// wait()'s contract; its callers are the ones that must loop.
+/// `pthread_cond_wait(&cv_, &mu_->mu_)`: a member condition variable and a
+/// mutex inside the object the wrapper was given (its caller's lock).
+bool isPthreadWrapperWait(const CallExpr *Call) {
+  if (Call->getNumArgs() < 2)
+    return false;
+  auto Member = [](const Expr *E) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *U = dyn_cast<UnaryOperator>(E))
+      if (U->getOpcode() == UO_AddrOf)
+        E = U->getSubExpr()->IgnoreParenImpCasts();
+    return dyn_cast<MemberExpr>(E);
+  };
+  const MemberExpr *Cv = Member(Call->getArg(0));
+  const MemberExpr *Mu = Member(Call->getArg(1));
+  if (!Cv || !isa<CXXThisExpr>(Cv->getBase()->IgnoreParenImpCasts()) || !Mu)
+    return false;
+  const auto *Owner = dyn_cast<MemberExpr>(Mu->getBase()->IgnoreParenImpCasts());
+  return Owner && Mu->isArrow() &&
+         isa<CXXThisExpr>(Owner->getBase()->IgnoreParenImpCasts());
+}
+
 bool isWaitWrapper(const CallExpr *Call, ASTContext &Ctx) {
   const auto *MC = dyn_cast<CXXMemberCallExpr>(Call);
-  if (!MC)
+  bool Pthread = !MC && isPthreadWrapperWait(Call);
+  if (!MC && !Pthread)
     return false;
-  const auto *ME = dyn_cast<MemberExpr>(
-      MC->getImplicitObjectArgument()->IgnoreParenImpCasts());
-  if (!ME || !isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
-    return false;
+  if (MC) {
+    const auto *ME = dyn_cast<MemberExpr>(
+        MC->getImplicitObjectArgument()->IgnoreParenImpCasts());
+    if (!ME || !isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+      return false;
+  }
   const Stmt *S = Call;
   while (S) {
     auto Parents = Ctx.getParents(*S);
@@ -195,13 +219,17 @@ bool isWaitWrapper(const CallExpr *Call, ASTContext &Ctx) {
       return false;
     if (const auto *FD = Parents[0].get<FunctionDecl>()) {
       if (!isa<CXXMethodDecl>(FD) || !FD->getBody() ||
-          !waitsWithCallersLock(Call))
+          !(Pthread || waitsWithCallersLock(Call)))
         return false;
       // It looks at no state: every member it names is a lock or a
       // condition variable, and it neither branches nor loops.
       bool State = false;
       std::function<void(const Stmt *)> Walk = [&](const Stmt *X) {
         if (!X || State)
+          return;
+        // The wait's own operands are the condition variable and the
+        // caller's mutex, not state.
+        if (Pthread && X == Call)
           return;
         if (isa<IfStmt>(X) || isa<WhileStmt>(X) || isa<ForStmt>(X) ||
             isa<DoStmt>(X) || isa<ReturnStmt>(X) || isa<SwitchStmt>(X))
