@@ -215,6 +215,7 @@ static void misuse_report(thread_state *thr, std::string_view kind, std::uintptr
     }
   }
   r.objects.push_back(describe_object(addr));
+  r.once_per_site = true;
   emit(thr, std::move(r));
 }
 

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <new>
+#include <unordered_set>
 
 #include "flags.hpp"
 #include "lockstep/reports.hpp"
@@ -30,6 +31,28 @@ spin_mutex report_mutex;         // serializes printing; never a pthread mutex
 // reports instead of spinning on report_mutex forever. initial-exec: no allocation on
 // first access, usable from signal handlers.
 __attribute__((tls_model("initial-exec"))) thread_local bool in_report = false;
+
+// Keys of the `once_per_site` reports printed so far (guarded by report_mutex; never destroyed).
+std::unordered_set<std::uint64_t> *sites_reported = nullptr;
+
+std::uint64_t mix_in(std::uint64_t h, std::uint64_t v) {
+  h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+  return h * 0xff51afd7ed558ccdull;
+}
+
+// True the first time a `once_per_site` report with this kind, these objects and this first stack
+// is seen (called with report_mutex held).
+bool first_at_site(const report &r) {
+  std::uint64_t h = 0;
+  for (char c : r.kind) h = mix_in(h, static_cast<unsigned char>(c));
+  for (const report_object &o : r.objects) h = mix_in(h, o.address);
+  if (!r.events.empty()) {
+    const stack_trace &st = r.events.front().stack;
+    for (std::uint32_t i = 0; i < st.size && i < stack_trace::max_frames; ++i) h = mix_in(h, st.pcs[i]);
+  }
+  if (sites_reported == nullptr) sites_reported = new std::unordered_set<std::uint64_t>();
+  return sites_reported->insert(h).second;
+}
 
 spin_mutex log_mutex;  // guards the two fields below (taken under report_mutex only)
 int log_fd = -1;
@@ -244,6 +267,11 @@ bool emit_report(report &&r) {
   if (in_report) return false;  // re-entrant: drop
   in_report = true;
   report_mutex.lock();
+  if (r.once_per_site && !first_at_site(r)) {
+    report_mutex.unlock();
+    in_report = false;
+    return false;
+  }
 
   printed_report printed = prepare_report(r);
   std::vector<const std::vector<frame> *> stacks;
