@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "deadlock/lock_order_graph.hpp"
@@ -26,6 +27,8 @@ namespace {
 struct order_state {
   spinlock mtx;
   deadlock::lock_order_graph graph;
+  // Cycles already reported, by the acquisition sites of their edges (see site_key).
+  std::unordered_set<std::uint64_t> reported_sites;
 };
 lazy_global<order_state> g_order;
 // Bumped when a lock id is recycled: per-thread edge caches keyed by ids are then stale.
@@ -38,6 +41,20 @@ std::uint64_t mix(std::uint64_t h) {
   h *= 0xff51afd7ed558ccdull;
   h ^= h >> 33;
   return h | 1;  // never 0: 0 marks an empty cache slot
+}
+
+// A cycle's identity for reporting: the set of its edges' acquisition sites (where the first lock
+// was taken, where the second), in any order. Locks taken in many orders at the same few sites (a
+// loop locking an array in rotated orders) form thousands of cycles of one bug: one report, as
+// ThreadSanitizer reports an inversion once per pair of acquisition sites.
+std::uint64_t site_key(const deadlock::cycle &c) {
+  std::vector<std::uint64_t> sites;
+  for (const deadlock::edge_payload &p : c.edges) sites.push_back(std::uint64_t{p.from_stack} << 32 | p.to_stack);
+  std::sort(sites.begin(), sites.end());
+  sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
+  std::uint64_t h = 0;
+  for (std::uint64_t s : sites) h = mix(h ^ s);
+  return h;
 }
 
 std::string tname(std::uint64_t uid) { return "thread T" + std::to_string(uid); }
@@ -213,6 +230,7 @@ void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, st
         p.to_stack = to_stack;
         o.graph.add_edge(ids[i], to, gates, p, cycles);
       }
+      std::erase_if(cycles, [&](const deadlock::cycle &c) { return !o.reported_sites.insert(site_key(c)).second; });
     }
     for (std::uint32_t k = 0; k < npending; ++k) thr->edge_cache[keys[k] & 255] = keys[k];
     for (const deadlock::cycle &c : cycles) {

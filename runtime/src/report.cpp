@@ -54,6 +54,10 @@ bool first_at_site(const report &r) {
   return sites_reported->insert(h).second;
 }
 
+// Lock-order reports printed, and those beyond max_lock_order_reports (guarded by report_mutex).
+std::uint64_t lock_order_printed = 0;
+std::atomic<std::uint64_t> lock_order_capped{0};
+
 spin_mutex log_mutex;  // guards the two fields below (taken under report_mutex only)
 int log_fd = -1;
 pid_t log_pid = -1;
@@ -111,6 +115,21 @@ void append_json(const std::string &line) {
   ::close(fd);
 }
 
+void write_to_text_log(const std::string &text) {
+  log_mutex.lock();
+  write_all(text_log_fd(), text);
+  log_mutex.unlock();
+}
+
+// The one line that stands for the lock-order reports the cap held back (at exit).
+void print_capped_reports() {
+  const std::uint64_t n = lock_order_capped.load(std::memory_order_acquire);
+  if (n == 0) return;
+  write_to_text_log("lockstep: " + std::to_string(n) + " more lock-order-inversion report" + (n == 1 ? "" : "s") +
+                    " suppressed (max_lock_order_reports=" + std::to_string(flags().max_lock_order_reports) +
+                    "; 0 prints them all)\n");
+}
+
 void flush_stdout_without_blocking() {
   // A thread that holds stdout's lock may be one of the deadlocked ones: never wait.
   if (ftrylockfile(stdout) == 0) {
@@ -131,6 +150,7 @@ void print_used_suppressions() {
 
 // Registered with on_exit: sees the exit status (see reporting_init in report.hpp).
 void on_process_exit(int status, void *) {
+  print_capped_reports();
   print_used_suppressions();
   if (status != 0 || emitted.load(std::memory_order_acquire) == 0) return;
   int code = flags().exitcode;
@@ -272,6 +292,17 @@ bool emit_report(report &&r) {
     in_report = false;
     return false;
   }
+  const bool lock_order = r.kind == "lock-order-inversion";
+  if (lock_order && flags().max_lock_order_reports > 0 &&
+      lock_order_printed >= static_cast<std::uint64_t>(flags().max_lock_order_reports)) {
+    // Counted, not printed (nor symbolized): a program with many inversions must not drown its log.
+    if (lock_order_capped.fetch_add(1, std::memory_order_acq_rel) == 0)
+      write_to_text_log("lockstep: max_lock_order_reports=" + std::to_string(flags().max_lock_order_reports) +
+                        " reached; further lock-order-inversion reports are counted and summed up at exit\n");
+    report_mutex.unlock();
+    in_report = false;
+    return false;
+  }
 
   printed_report printed = prepare_report(r);
   std::vector<const std::vector<frame> *> stacks;
@@ -282,9 +313,8 @@ bool emit_report(report &&r) {
     return false;
   }
   const std::string text = format_report_text(printed);
-  log_mutex.lock();
-  write_all(text_log_fd(), text);
-  log_mutex.unlock();
+  write_to_text_log(text);
+  if (lock_order) ++lock_order_printed;
   append_json(format_report_json(printed));
   emitted.fetch_add(1, std::memory_order_acq_rel);
 
@@ -318,6 +348,7 @@ void report_fork_unlock() noexcept {
 std::uint64_t reports_emitted() { return emitted.load(std::memory_order_acquire); }
 
 void die_after_report() {
+  print_capped_reports();
   print_used_suppressions();
   flush_stdout_without_blocking();
   ::_exit(flags().exitcode);
