@@ -70,14 +70,20 @@ constexpr int max_observers = 8;
 spin_mutex observers_mutex;
 observer_slot observers[max_observers];
 
-void write_all(int fd, const std::string &text) {
+// False (errno set) when not all of `text` could be written.
+bool write_all(int fd, const std::string &text) {
   std::size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
+    if (n < 0) return false;
+    if (n == 0) {
+      errno = EIO;
+      return false;
+    }
     done += static_cast<std::size_t>(n);
   }
+  return true;
 }
 
 void message(const std::string &text) { write_all(2, "lockstep: " + text + "\n"); }
@@ -101,18 +107,30 @@ int text_log_fd() {
   return log_fd;
 }
 
+// Whether a report_json failure was already told (called under report_mutex).
+bool json_failure_told = false;
+
+// A report that cannot go to report_json is still printed as text; the user is told once that the
+// file misses reports (a full disk, /dev/full, a read-only file), never left to find it out.
+void json_failed(const std::string &what) {
+  if (json_failure_told) return;
+  json_failure_told = true;
+  message(what + "; this report and any later one that fails too are missing from it (said once)");
+}
+
 void append_json(const std::string &line) {
   const std::string &path = flags().report_json;
   if (path.empty()) return;
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) {
-    message("cannot open report_json file '" + path + "': " + std::strerror(errno));
+    json_failed("cannot open report_json file '" + path + "': " + std::strerror(errno));
     return;
   }
   // One write of the whole line: O_APPEND makes it atomic with respect to other
   // processes appending to the same file.
-  write_all(fd, line);
-  ::close(fd);
+  if (!write_all(fd, line)) json_failed("cannot write to report_json file '" + path + "': " + std::strerror(errno));
+  if (::close(fd) != 0 && errno != EINTR)  // NFS and some file systems report a failed write only here
+    json_failed("cannot write to report_json file '" + path + "': " + std::strerror(errno));
 }
 
 void write_to_text_log(const std::string &text) {
@@ -184,12 +202,17 @@ bool is_library_frame(const frame &f) {
 }
 
 // The frame a one-line location should name: the innermost user frame with a source
-// line, else the innermost user frame with a name, else the innermost frame with either.
+// line, else the innermost user frame with a name, else the innermost user frame at all
+// (unsymbolized, symbolize=0: its module and offset still point into the user's code,
+// where libc's exported __libc_start_main would not), else the innermost frame with a
+// line or a name.
 const frame *location_frame(const std::vector<frame> &frames) {
   for (const frame &f : frames)
     if (!is_library_frame(f) && !f.file.empty()) return &f;
   for (const frame &f : frames)
     if (!is_library_frame(f) && !f.function.empty()) return &f;
+  for (const frame &f : frames)
+    if (!is_library_frame(f) && !f.module.empty()) return &f;
   for (const frame &f : frames)
     if (!f.file.empty() || !f.function.empty()) return &f;
   return nullptr;
@@ -197,10 +220,17 @@ const frame *location_frame(const std::vector<frame> &frames) {
 
 namespace {
 
+std::string module_offset(const frame &f) {
+  char offset[32];
+  std::snprintf(offset, sizeof offset, "+0x%llx", static_cast<unsigned long long>(f.module_offset));
+  return f.module + offset;
+}
+
 std::string where(const std::vector<frame> &frames) {
   const frame *f = location_frame(frames);
   if (f == nullptr) return {};
-  return f->file.empty() ? f->function : f->file + ":" + std::to_string(f->line);
+  if (!f->file.empty()) return f->file + ":" + std::to_string(f->line);
+  return f->function.empty() ? module_offset(*f) : f->function;
 }
 
 // Priority 101: before the C++ dynamic initialisers of the same module, so the exit
@@ -275,6 +305,7 @@ printed_report prepare_report(const report &r) {
     if (const frame *f = location_frame(p.events.front().stack)) {
       if (!f->file.empty()) p.location = f->file + ":" + std::to_string(f->line);
       if (!f->function.empty()) p.location += (p.location.empty() ? "in " : " in ") + f->function;
+      if (p.location.empty()) p.location = module_offset(*f);  // symbolize=0, no symbol: module+offset
     }
   }
   p.detail = r.summary;

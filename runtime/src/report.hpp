@@ -151,8 +151,9 @@ struct printed_report {
 bool is_library_frame(const frame &f);
 
 // The frame a one-line location names (SUMMARY, "acquired at"): the innermost
-// non-library frame with a source line, else with a function name, else the innermost
-// frame with either; nullptr when there is none.
+// non-library frame with a source line, else with a function name, else with a module
+// (shown as module+offset), else the innermost frame with a line or a name; nullptr when
+// there is none.
 const frame *location_frame(const std::vector<frame> &frames);
 
 // Symbolizes every stack of `r` and computes the derived strings above.
