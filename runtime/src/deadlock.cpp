@@ -174,7 +174,7 @@ void report_deadlock(thread_state *thr, const deadlock::deadlock_cycle &c) {
 
 }  // namespace
 
-void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, std::uint32_t to) noexcept {
+bool deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, std::uint32_t to) noexcept {
   (void)s;
   (void)addr;
   const std::uint64_t gen = g_id_generation.load(std::memory_order_acquire);
@@ -198,15 +198,23 @@ void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, st
   std::uint32_t pending[max_held];
   std::uint64_t keys[max_held];
   std::uint32_t npending = 0;
+  // Edges from the innermost held lock, and from each deeper one whose upper neighbour is not linked
+  // to it: a linked neighbour means the graph already has that lock -> neighbour edge, so the lock
+  // reaches `to` through the chain of linked entries (Linux lockdep's dependency chains). The graph
+  // then has an unguarded cycle exactly when it would with an edge from every held lock (each chain
+  // edge's gates are the locks held at its acquisition, so a gate held all along guards the chain
+  // too); a reported cycle may pass through the locks in between. One edge per acquisition instead
+  // of one per held lock: nesting h locks costs O(h) edges and gate entries, not O(h^2).
   for (std::uint32_t i = 0; i < n; ++i) {
     if (!ids[i] || ids[i] == to) continue;
+    if (i + 1 < n && thr->held[i + 1].linked) continue;
     const std::uint64_t key = mix((std::uint64_t{ids[i]} << 32 | to) ^ (gates_hash - mix(ids[i])) * 31);
     std::uint64_t &slot = thr->edge_cache[key & 255];
     if (slot == key) continue;  // this thread already reported exactly this edge with these gates
     keys[npending] = key;
     pending[npending++] = i;
   }
-  if (npending == 0) return;
+  if (npending == 0) return n > 0 && ids[n - 1] && ids[n - 1] != to;  // cached: already in the graph
   // Something new: the only place where a lock acquisition captures a full stack.
   try {
     const std::uint32_t to_stack = capture_stack_id(0);
@@ -263,8 +271,11 @@ void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, st
       emit(thr, std::move(r));
     }
   } catch (...) {
-    // Rule 4: a detector failure (out of memory) is never the user's exception.
+    // Rule 4: a detector failure (out of memory) is never the user's exception. The new entry is
+    // then not linked: the next acquisition adds its edges from the deeper locks itself.
+    return false;
   }
+  return ids[n - 1] && ids[n - 1] != to;
 }
 
 void deadlock_on_destroy(std::uint32_t lock_id) noexcept {
