@@ -48,6 +48,7 @@ void cv_report(thread_state *thr, std::string_view kind, std::uintptr_t cv, std:
     }
   }
   r.objects.push_back(describe_object(cv));
+  r.once_per_site = true;
   if (mutex) r.objects.push_back(describe_object(mutex));
   emit(thr, std::move(r));
 }

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "deadlock/lock_order_graph.hpp"
@@ -26,6 +27,8 @@ namespace {
 struct order_state {
   spinlock mtx;
   deadlock::lock_order_graph graph;
+  // Cycles already reported, by the acquisition sites of their edges (see site_key).
+  std::unordered_set<std::uint64_t> reported_sites;
 };
 lazy_global<order_state> g_order;
 // Bumped when a lock id is recycled: per-thread edge caches keyed by ids are then stale.
@@ -38,6 +41,20 @@ std::uint64_t mix(std::uint64_t h) {
   h *= 0xff51afd7ed558ccdull;
   h ^= h >> 33;
   return h | 1;  // never 0: 0 marks an empty cache slot
+}
+
+// A cycle's identity for reporting: the set of its edges' acquisition sites (where the first lock
+// was taken, where the second), in any order. Locks taken in many orders at the same few sites (a
+// loop locking an array in rotated orders) form thousands of cycles of one bug: one report, as
+// ThreadSanitizer reports an inversion once per pair of acquisition sites.
+std::uint64_t site_key(const deadlock::cycle &c) {
+  std::vector<std::uint64_t> sites;
+  for (const deadlock::edge_payload &p : c.edges) sites.push_back(std::uint64_t{p.from_stack} << 32 | p.to_stack);
+  std::sort(sites.begin(), sites.end());
+  sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
+  std::uint64_t h = 0;
+  for (std::uint64_t s : sites) h = mix(h ^ s);
+  return h;
 }
 
 std::string tname(std::uint64_t uid) { return "thread T" + std::to_string(uid); }
@@ -86,7 +103,11 @@ void build_graph(deadlock::wait_for_graph &g) {
     if (sync_var *s = sync_find(addr)) {
       if (std::uint32_t o = s->owner.load(std::memory_order_relaxed)) g.add_owner(r, o - 1);
     }
-    for (std::uint32_t j = 0; j < g_blocked.count; ++j) {  // readers among the blocked threads
+    // Readers among the blocked threads: only an rwlock is held shared. (Scanning them for every
+    // blocked mutex waiter made each check O(blocked^2): minutes with thousands of threads queued
+    // on one mutex.)
+    if (t->blocked_kind != 2 && t->blocked_kind != 3) continue;
+    for (std::uint32_t j = 0; j < g_blocked.count; ++j) {
       thread_state *u = g_blocked.threads[j];
       for (std::uint32_t k = 0; k < u->nheld; ++k)
         if (u->held[k].addr == addr && u->held[k].shared) g.add_owner(r, u->tid);
@@ -157,7 +178,7 @@ void report_deadlock(thread_state *thr, const deadlock::deadlock_cycle &c) {
 
 }  // namespace
 
-void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, std::uint32_t to) noexcept {
+bool deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, std::uint32_t to) noexcept {
   (void)s;
   (void)addr;
   const std::uint64_t gen = g_id_generation.load(std::memory_order_acquire);
@@ -181,15 +202,23 @@ void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, st
   std::uint32_t pending[max_held];
   std::uint64_t keys[max_held];
   std::uint32_t npending = 0;
+  // Edges from the innermost held lock, and from each deeper one whose upper neighbour is not linked
+  // to it: a linked neighbour means the graph already has that lock -> neighbour edge, so the lock
+  // reaches `to` through the chain of linked entries (Linux lockdep's dependency chains). The graph
+  // then has an unguarded cycle exactly when it would with an edge from every held lock (each chain
+  // edge's gates are the locks held at its acquisition, so a gate held all along guards the chain
+  // too); a reported cycle may pass through the locks in between. One edge per acquisition instead
+  // of one per held lock: nesting h locks costs O(h) edges and gate entries, not O(h^2).
   for (std::uint32_t i = 0; i < n; ++i) {
     if (!ids[i] || ids[i] == to) continue;
+    if (i + 1 < n && thr->held[i + 1].linked) continue;
     const std::uint64_t key = mix((std::uint64_t{ids[i]} << 32 | to) ^ (gates_hash - mix(ids[i])) * 31);
     std::uint64_t &slot = thr->edge_cache[key & 255];
     if (slot == key) continue;  // this thread already reported exactly this edge with these gates
     keys[npending] = key;
     pending[npending++] = i;
   }
-  if (npending == 0) return;
+  if (npending == 0) return n > 0 && ids[n - 1] && ids[n - 1] != to;  // cached: already in the graph
   // Something new: the only place where a lock acquisition captures a full stack.
   try {
     const std::uint32_t to_stack = capture_stack_id(0);
@@ -213,6 +242,7 @@ void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, st
         p.to_stack = to_stack;
         o.graph.add_edge(ids[i], to, gates, p, cycles);
       }
+      std::erase_if(cycles, [&](const deadlock::cycle &c) { return !o.reported_sites.insert(site_key(c)).second; });
     }
     for (std::uint32_t k = 0; k < npending; ++k) thr->edge_cache[keys[k] & 255] = keys[k];
     for (const deadlock::cycle &c : cycles) {
@@ -245,8 +275,11 @@ void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, st
       emit(thr, std::move(r));
     }
   } catch (...) {
-    // Rule 4: a detector failure (out of memory) is never the user's exception.
+    // Rule 4: a detector failure (out of memory) is never the user's exception. The new entry is
+    // then not linked: the next acquisition adds its edges from the deeper locks itself.
+    return false;
   }
+  return ids[n - 1] && ids[n - 1] != to;
 }
 
 void deadlock_on_destroy(std::uint32_t lock_id) noexcept {

@@ -57,6 +57,10 @@ bool validate(const flags_t &f, std::string &error) {
     error = "verbosity=" + std::to_string(f.verbosity) + " must be >= 0";
     return false;
   }
+  if (f.max_lock_order_reports < 0) {
+    error = "max_lock_order_reports=" + std::to_string(f.max_lock_order_reports) + " must be >= 0 (0: no limit)";
+    return false;
+  }
   if (f.deadlock_check_ms < 1) {
     error = "deadlock_check_ms=" + std::to_string(f.deadlock_check_ms) + " must be >= 1";
     return false;

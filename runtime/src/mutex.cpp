@@ -162,6 +162,7 @@ std::vector<report_lock> held_locks_of(thread_state *thr) {
 static void remove_held_entry(thread_state *thr, held_lock *h) noexcept {
   for (held_lock *next = h + 1; next < thr->held + thr->nheld; ++next) next[-1] = *next;
   --thr->nheld;
+  if (h < thr->held + thr->nheld) h->linked = false;  // its neighbour below is another lock now
   thr->lockset_dirty = true;
   std::uint64_t hash = lockset_hash_seed;  // usually zero or one lock left: cheap to redo
   for (std::uint32_t i = 0; i < thr->nheld; ++i) hash = lockset_hash_step(hash, thr->held[i]);
@@ -183,7 +184,8 @@ static void remove_held(thread_state *thr, std::uintptr_t addr) noexcept {
     --thr->held_overflow;
 }
 
-static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool shared, std::uintptr_t pc) noexcept {
+static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool shared, std::uintptr_t pc,
+                      bool linked) noexcept {
   if (thr->nheld == max_held) {
     ++thr->held_overflow;  // deeper nesting than we track: those locks miss from reports and the graph
     return;
@@ -196,6 +198,7 @@ static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool 
   h.shared = shared;
   h.reentries = 0;
   h.generation = s->generation.load(std::memory_order_relaxed);
+  h.linked = linked;
   // A few loads now; the whole stack only if a report or a new lock-order edge asks (held_stack).
   fp_stack_prefix(pc, thr->stack, h.where);
   thr->held_hash = lockset_hash_step(thr->nheld ? thr->held_hash : lockset_hash_seed, h);
@@ -229,6 +232,7 @@ static void misuse_report(thread_state *thr, std::string_view kind, std::uintptr
     }
   }
   r.objects.push_back(describe_object(addr));
+  r.once_per_site = true;
   emit(thr, std::move(r));
 }
 
@@ -309,8 +313,9 @@ void mutex_post_lock(thread_state *thr, sync_var *s, std::uintptr_t addr, bool s
     if (want_order && first) id = ensure_lock_id(s);
   }
   if (!first) return;
-  if (id) deadlock_on_acquire(thr, s, addr, id);  // before the push: edges come from the locks held before
-  push_held(thr, s, addr, shared, pc);
+  // Before the push: edges come from the locks held before.
+  const bool linked = id != 0 && deadlock_on_acquire(thr, s, addr, id);
+  push_held(thr, s, addr, shared, pc, linked);
 }
 
 unlock_effect mutex_pre_unlock(thread_state *thr, std::uintptr_t addr, lock_flags f, std::uintptr_t /*pc*/) noexcept {
@@ -478,7 +483,7 @@ void mutex_wait_reacquire(thread_state *thr, sync_var *m, std::uintptr_t pc) noe
   m->recursion = 1;
   acquire(thr, m->clock);
   m->acquired_pc = pc;
-  push_held(thr, m, addr, false, pc);
+  push_held(thr, m, addr, false, pc, false);  // retaken inside the wait: no lock-order edge
 }
 
 }  // namespace lockstep::rt

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <new>
+#include <unordered_set>
 
 #include "flags.hpp"
 #include "lockstep/reports.hpp"
@@ -31,6 +32,32 @@ spin_mutex report_mutex;         // serializes printing; never a pthread mutex
 // first access, usable from signal handlers.
 __attribute__((tls_model("initial-exec"))) thread_local bool in_report = false;
 
+// Keys of the `once_per_site` reports printed so far (guarded by report_mutex; never destroyed).
+std::unordered_set<std::uint64_t> *sites_reported = nullptr;
+
+std::uint64_t mix_in(std::uint64_t h, std::uint64_t v) {
+  h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+  return h * 0xff51afd7ed558ccdull;
+}
+
+// True the first time a `once_per_site` report with this kind, these objects and this first stack
+// is seen (called with report_mutex held).
+bool first_at_site(const report &r) {
+  std::uint64_t h = 0;
+  for (char c : r.kind) h = mix_in(h, static_cast<unsigned char>(c));
+  for (const report_object &o : r.objects) h = mix_in(h, o.address);
+  if (!r.events.empty()) {
+    const stack_trace &st = r.events.front().stack;
+    for (std::uint32_t i = 0; i < st.size && i < stack_trace::max_frames; ++i) h = mix_in(h, st.pcs[i]);
+  }
+  if (sites_reported == nullptr) sites_reported = new std::unordered_set<std::uint64_t>();
+  return sites_reported->insert(h).second;
+}
+
+// Lock-order reports printed, and those beyond max_lock_order_reports (guarded by report_mutex).
+std::uint64_t lock_order_printed = 0;
+std::atomic<std::uint64_t> lock_order_capped{0};
+
 spin_mutex log_mutex;  // guards the two fields below (taken under report_mutex only)
 int log_fd = -1;
 pid_t log_pid = -1;
@@ -43,14 +70,20 @@ constexpr int max_observers = 8;
 spin_mutex observers_mutex;
 observer_slot observers[max_observers];
 
-void write_all(int fd, const std::string &text) {
+// False (errno set) when not all of `text` could be written.
+bool write_all(int fd, const std::string &text) {
   std::size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
+    if (n < 0) return false;
+    if (n == 0) {
+      errno = EIO;
+      return false;
+    }
     done += static_cast<std::size_t>(n);
   }
+  return true;
 }
 
 void message(const std::string &text) { write_all(2, "lockstep: " + text + "\n"); }
@@ -74,18 +107,45 @@ int text_log_fd() {
   return log_fd;
 }
 
+// Whether a report_json failure was already told (called under report_mutex).
+bool json_failure_told = false;
+
+// A report that cannot go to report_json is still printed as text; the user is told once that the
+// file misses reports (a full disk, /dev/full, a read-only file), never left to find it out.
+void json_failed(const std::string &what) {
+  if (json_failure_told) return;
+  json_failure_told = true;
+  message(what + "; this report and any later one that fails too are missing from it (said once)");
+}
+
 void append_json(const std::string &line) {
   const std::string &path = flags().report_json;
   if (path.empty()) return;
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) {
-    message("cannot open report_json file '" + path + "': " + std::strerror(errno));
+    json_failed("cannot open report_json file '" + path + "': " + std::strerror(errno));
     return;
   }
   // One write of the whole line: O_APPEND makes it atomic with respect to other
   // processes appending to the same file.
-  write_all(fd, line);
-  ::close(fd);
+  if (!write_all(fd, line)) json_failed("cannot write to report_json file '" + path + "': " + std::strerror(errno));
+  if (::close(fd) != 0 && errno != EINTR)  // NFS and some file systems report a failed write only here
+    json_failed("cannot write to report_json file '" + path + "': " + std::strerror(errno));
+}
+
+void write_to_text_log(const std::string &text) {
+  log_mutex.lock();
+  write_all(text_log_fd(), text);
+  log_mutex.unlock();
+}
+
+// The one line that stands for the lock-order reports the cap held back (at exit).
+void print_capped_reports() {
+  const std::uint64_t n = lock_order_capped.load(std::memory_order_acquire);
+  if (n == 0) return;
+  write_to_text_log("lockstep: " + std::to_string(n) + " more lock-order-inversion report" + (n == 1 ? "" : "s") +
+                    " suppressed (max_lock_order_reports=" + std::to_string(flags().max_lock_order_reports) +
+                    "; 0 prints them all)\n");
 }
 
 void flush_stdout_without_blocking() {
@@ -108,6 +168,7 @@ void print_used_suppressions() {
 
 // Registered with on_exit: sees the exit status (see reporting_init in report.hpp).
 void on_process_exit(int status, void *) {
+  print_capped_reports();
   print_used_suppressions();
   if (status != 0 || emitted.load(std::memory_order_acquire) == 0) return;
   int code = flags().exitcode;
@@ -141,12 +202,17 @@ bool is_library_frame(const frame &f) {
 }
 
 // The frame a one-line location should name: the innermost user frame with a source
-// line, else the innermost user frame with a name, else the innermost frame with either.
+// line, else the innermost user frame with a name, else the innermost user frame at all
+// (unsymbolized, symbolize=0: its module and offset still point into the user's code,
+// where libc's exported __libc_start_main would not), else the innermost frame with a
+// line or a name.
 const frame *location_frame(const std::vector<frame> &frames) {
   for (const frame &f : frames)
     if (!is_library_frame(f) && !f.file.empty()) return &f;
   for (const frame &f : frames)
     if (!is_library_frame(f) && !f.function.empty()) return &f;
+  for (const frame &f : frames)
+    if (!is_library_frame(f) && !f.module.empty()) return &f;
   for (const frame &f : frames)
     if (!f.file.empty() || !f.function.empty()) return &f;
   return nullptr;
@@ -154,10 +220,17 @@ const frame *location_frame(const std::vector<frame> &frames) {
 
 namespace {
 
+std::string module_offset(const frame &f) {
+  char offset[32];
+  std::snprintf(offset, sizeof offset, "+0x%llx", static_cast<unsigned long long>(f.module_offset));
+  return f.module + offset;
+}
+
 std::string where(const std::vector<frame> &frames) {
   const frame *f = location_frame(frames);
   if (f == nullptr) return {};
-  return f->file.empty() ? f->function : f->file + ":" + std::to_string(f->line);
+  if (!f->file.empty()) return f->file + ":" + std::to_string(f->line);
+  return f->function.empty() ? module_offset(*f) : f->function;
 }
 
 // Priority 101: before the C++ dynamic initialisers of the same module, so the exit
@@ -232,6 +305,7 @@ printed_report prepare_report(const report &r) {
     if (const frame *f = location_frame(p.events.front().stack)) {
       if (!f->file.empty()) p.location = f->file + ":" + std::to_string(f->line);
       if (!f->function.empty()) p.location += (p.location.empty() ? "in " : " in ") + f->function;
+      if (p.location.empty()) p.location = module_offset(*f);  // symbolize=0, no symbol: module+offset
     }
   }
   p.detail = r.summary;
@@ -244,6 +318,22 @@ bool emit_report(report &&r) {
   if (in_report) return false;  // re-entrant: drop
   in_report = true;
   report_mutex.lock();
+  if (r.once_per_site && !first_at_site(r)) {
+    report_mutex.unlock();
+    in_report = false;
+    return false;
+  }
+  const bool lock_order = r.kind == "lock-order-inversion";
+  if (lock_order && flags().max_lock_order_reports > 0 &&
+      lock_order_printed >= static_cast<std::uint64_t>(flags().max_lock_order_reports)) {
+    // Counted, not printed (nor symbolized): a program with many inversions must not drown its log.
+    if (lock_order_capped.fetch_add(1, std::memory_order_acq_rel) == 0)
+      write_to_text_log("lockstep: max_lock_order_reports=" + std::to_string(flags().max_lock_order_reports) +
+                        " reached; further lock-order-inversion reports are counted and summed up at exit\n");
+    report_mutex.unlock();
+    in_report = false;
+    return false;
+  }
 
   printed_report printed = prepare_report(r);
   std::vector<const std::vector<frame> *> stacks;
@@ -254,9 +344,8 @@ bool emit_report(report &&r) {
     return false;
   }
   const std::string text = format_report_text(printed);
-  log_mutex.lock();
-  write_all(text_log_fd(), text);
-  log_mutex.unlock();
+  write_to_text_log(text);
+  if (lock_order) ++lock_order_printed;
   append_json(format_report_json(printed));
   emitted.fetch_add(1, std::memory_order_acq_rel);
 
@@ -290,6 +379,7 @@ void report_fork_unlock() noexcept {
 std::uint64_t reports_emitted() { return emitted.load(std::memory_order_acquire); }
 
 void die_after_report() {
+  print_capped_reports();
   print_used_suppressions();
   flush_stdout_without_blocking();
   ::_exit(flags().exitcode);

@@ -59,6 +59,10 @@ struct report {
   std::vector<report_object> objects;
   std::vector<report_thread> threads;   // every thread an event mentions
   std::string missing_edge;             // what happens-before edge would have prevented it, if any
+  // Misuse reports set this: printed once per (kind, objects, stack of the first event), so a misuse
+  // repeated in a loop is one report, while the same misuse of the same objects at another call site
+  // is a report of its own.
+  bool once_per_site = false;
 };
 
 // Delivers a report. Never called with the runtime's internal lock held. Safe from
@@ -66,7 +70,7 @@ struct report {
 // and during static destruction. A report raised while the same thread is already
 // inside emit_report (e.g. from a report observer) is dropped, never deadlocked on.
 // Returns false when a suppression matched or the report was dropped (nothing printed
-// or counted). With halt_on_error=1 it does not return after printing: see
+// or counted): a repeat of a `once_per_site` report, or a report beyond its kind's cap. With halt_on_error=1 it does not return after printing: see
 // die_after_report.
 bool emit_report(report &&r);
 
@@ -147,8 +151,9 @@ struct printed_report {
 bool is_library_frame(const frame &f);
 
 // The frame a one-line location names (SUMMARY, "acquired at"): the innermost
-// non-library frame with a source line, else with a function name, else the innermost
-// frame with either; nullptr when there is none.
+// non-library frame with a source line, else with a function name, else with a module
+// (shown as module+offset), else the innermost frame with a line or a name; nullptr when
+// there is none.
 const frame *location_frame(const std::vector<frame> &frames);
 
 // Symbolizes every stack of `r` and computes the derived strings above.

@@ -175,6 +175,10 @@ struct held_lock {
   bool shared;               // held in shared (reader) mode
   std::uint32_t reentries;   // further read locks of the same rwlock this thread holds (shared only)
   std::uint32_t generation;  // sync->generation at the acquisition
+  // The lock-order graph has the edge from the entry just below this one to this one (a blocking
+  // acquisition, the two adjacent ever since): a later acquisition needs no edge from the locks below
+  // (deadlock_on_acquire). False for try/timed/wait acquisitions and once an entry between was released.
+  bool linked;
   stack_prefix where;        // the acquisition's innermost frames, its call site first (see held_stack)
 };
 
@@ -230,7 +234,6 @@ struct thread_state {
   char name[64] = {};
   std::uint32_t created_stack = 0;
   std::uint64_t parent_unique_id = 0;
-  vector_clock finish_clock;           // released at exit, acquired by join
   // Blocking (deadlock detection); written by the owner thread, read by checkers under the wfg lock.
   std::atomic<std::uintptr_t> blocked_on{0};
   std::atomic<std::uint64_t> block_seq{0};
@@ -388,8 +391,10 @@ void guard_release(thread_state *thr, std::uintptr_t guard) noexcept;
 void guard_abort(std::uintptr_t guard) noexcept;
 
 // deadlock.cpp
-// Lock-order edges from every held lock to `s` (called after a blocking acquisition, s->mtx not held).
-void deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, std::uint32_t lock_id) noexcept;
+// Lock-order edges from the held locks to `s` (called after a blocking acquisition, s->mtx not held):
+// from the innermost one, and from each deeper one that does not reach it through linked entries
+// (see held_lock::linked). True when the edge from the innermost held lock is in the graph.
+bool deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, std::uint32_t lock_id) noexcept;
 void deadlock_on_destroy(std::uint32_t lock_id) noexcept;
 // A thread that stayed blocked for deadlock_check_ms: registers the wait and looks for a cycle;
 // reports and exits when one is confirmed. `kind` as thread_state::blocked_kind.

@@ -26,6 +26,7 @@
 #include <new>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "flags.hpp"
 
@@ -470,23 +471,50 @@ class symbolizer_runner {
   void run(const std::vector<symbolizer_query> &queries, std::vector<std::vector<frame>> &answers) {
     answers.assign(queries.size(), {});
     if (queries.empty() || !usable()) return;
-    std::string input;
-    for (const symbolizer_query &q : queries) {
-      char hex[32];
-      std::snprintf(hex, sizeof hex, "%llx\n", static_cast<unsigned long long>(q.offset));
-      input += "\"" + q.module + "\" 0x" + hex;
+    // Queries name their module in quotes on one line; a path holding '"' or a newline cannot be
+    // written so (llvm-symbolizer would echo the line instead of answering, and every later answer
+    // would land on the wrong query). Such a module gets a run of its own with --obj=<path>.
+    std::vector<std::size_t> quotable;
+    std::vector<std::pair<std::string, std::vector<std::size_t>>> own_run;
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+      const std::string &m = queries[i].module;
+      if (m.find_first_of("\"\n") == std::string::npos) {
+        quotable.push_back(i);
+        continue;
+      }
+      auto it = own_run.begin();
+      while (it != own_run.end() && it->first != m) ++it;
+      if (it == own_run.end()) it = own_run.insert(own_run.end(), {m, {}});
+      it->second.push_back(i);
     }
-    std::string output;
-    if (!exchange(input, output)) {
-      if (++failures_ == max_failures)
-        write_stderr("lockstep: " + path_ + " failed twice; stacks show function names only from now on\n");
-      return;
-    }
-    parse(output, answers);
+    if (!quotable.empty()) run_batch(queries, quotable, std::string(), answers);
+    for (const auto &[module, indices] : own_run) run_batch(queries, indices, module, answers);
   }
 
  private:
   static constexpr int max_failures = 2;
+
+  // One llvm-symbolizer run for queries[indices]: `"module" 0xoffset` lines, or bare offsets
+  // into `obj` when it is given (passed as --obj=, which takes any path).
+  void run_batch(const std::vector<symbolizer_query> &queries, const std::vector<std::size_t> &indices,
+                 const std::string &obj, std::vector<std::vector<frame>> &answers) {
+    if (failures_ >= max_failures) return;
+    std::string input;
+    for (std::size_t i : indices) {
+      char hex[32];
+      std::snprintf(hex, sizeof hex, "0x%llx\n", static_cast<unsigned long long>(queries[i].offset));
+      input += obj.empty() ? "\"" + queries[i].module + "\" " + hex : std::string(hex);
+    }
+    std::string output;
+    if (!exchange(input, obj, output)) {
+      if (++failures_ == max_failures)
+        write_stderr("lockstep: " + path_ + " failed twice; stacks show function names only from now on\n");
+      return;
+    }
+    std::vector<std::vector<frame>> batch(indices.size());
+    parse(output, batch);
+    for (std::size_t k = 0; k < indices.size(); ++k) answers[indices[k]] = std::move(batch[k]);
+  }
 
   bool usable() {
     const flags_t &f = flags();
@@ -505,7 +533,7 @@ class symbolizer_runner {
 
   // Writes `input` to a fresh llvm-symbolizer and reads all of its output, both at once
   // (poll), so neither side can block on a full socket; gives up after a deadline.
-  bool exchange(const std::string &input, std::string &output) {
+  bool exchange(const std::string &input, const std::string &obj, std::string &output) {
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return false;
     posix_spawn_file_actions_t actions;
@@ -524,8 +552,9 @@ class symbolizer_runner {
       if (std::strncmp(*e, "LD_PRELOAD=", 11) != 0 && std::strncmp(*e, "LOCKSTEP_OPTIONS=", 17) != 0)
         env.push_back(*e);
     env.push_back(nullptr);
-    std::string arg_inlines = "--inlines", arg_demangle = "--demangle";
-    char *argv[] = {path_.data(), arg_inlines.data(), arg_demangle.data(), nullptr};
+    std::string arg_inlines = "--inlines", arg_demangle = "--demangle", arg_obj = "--obj=" + obj;
+    char *argv[] = {path_.data(), arg_inlines.data(), arg_demangle.data(), obj.empty() ? nullptr : arg_obj.data(),
+                    nullptr};
     pid_t child = -1;
     int rc = posix_spawn(&child, path_.c_str(), &actions, nullptr, argv, env.data());
     posix_spawn_file_actions_destroy(&actions);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace lockstep::rt {
@@ -70,11 +71,26 @@ bool suppression_list::parse(std::string_view text, std::string_view source, std
     std::string_view line = trim(text.substr(0, eol));
     text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
     ++line_number;
-    if (line.empty() || line.front() == '#') continue;
     auto fail = [&](const std::string &what) {
       error = std::string(source) + ":" + std::to_string(line_number) + ": " + what;
       return false;
     };
+    // Control bytes (NUL, DEL, the ELF magic's 0x7f...) never occur in a rules file: it is a binary file
+    // given by mistake, whose "lines" could otherwise be read as rules or skipped without a word.
+    for (unsigned char c : line)
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        char byte[8];
+        std::snprintf(byte, sizeof byte, "0x%02x", c);
+        return fail(std::string("not a text file (byte ") + byte + "); expected 'kind:pattern' lines");
+      }
+    // '#' starts a comment at the start of a line or after a blank ("data-race:f  # why"): the
+    // comment is not part of the pattern. A '#' inside a word (a path "a#b/x.cpp") is kept.
+    for (std::size_t i = 0; i < line.size(); ++i)
+      if (line[i] == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+        line = trim(line.substr(0, i));
+        break;
+      }
+    if (line.empty()) continue;
     std::size_t colon = line.find(':');
     if (colon == std::string_view::npos)
       return fail("expected 'kind:pattern', got '" + std::string(line) + "'");

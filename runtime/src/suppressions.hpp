@@ -1,14 +1,15 @@
 // Suppressions: `kind:pattern` lines that silence matching reports (like TSan's files).
 //
-// Format, one rule per line; blank lines and lines starting with '#' are ignored:
-//     <kind>:<pattern>
+// Format, one rule per line; blank lines are ignored, and '#' at the start of a line or after a
+// blank starts a comment:
+//     <kind>:<pattern>   # optional comment
 // <kind> is a report kind ("data-race", "deadlock", ...) or a glob over them ("lock-*",
 // "*"); it must match at least one known kind. <pattern> is a glob ('*' any run of
 // characters, '?' one character, no other specials) matched against the whole of, for
 // every frame of every event stack of the report: the demangled function name, the same
 // name without its parameter list ("Counter::add" for "Counter::add(int)"), the source
-// file path and its base name, the module path and its base name. A malformed line is
-// an error naming the file and line.
+// file path and its base name, the module path and its base name. A malformed line, or a
+// control byte (a binary file), is an error naming the file and line.
 #pragma once
 
 #include <array>

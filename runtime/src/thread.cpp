@@ -73,7 +73,6 @@ thread_state *alloc_slot_locked() noexcept {
     // shadow cells and sync clocks; the rest of its clock starts empty (no inherited knowledge).
     own = t->clock.get(tid);
     t->clock.reset();
-    t->finish_clock.reset();
   }
   t->tid = tid;
   t->unique_id = g_reg.next_unique_id++;
@@ -329,9 +328,10 @@ void *thread_trampoline(void *p) {
 
 void thread_finish(thread_state *thr) noexcept {
   mutex_thread_exit(thr);  // robust mutexes it still holds pass to their next locker
-  // Everything the thread did happens before a join returns.
-  thr->finish_clock.assign(thr->clock);
-  thr->clock.tick(thr->tid);
+  // Everything the thread did happens before a join returns: the joiner acquires this thread's clock
+  // itself once the thread is gone (thread_after_join), with whatever late destructors added to it.
+  // No copy at exit: with thousands of live threads each clock has thousands of entries, and a
+  // second one per thread doubled the runtime's memory.
   deadlock_on_unblock(thr);
   bool recycle;
   {
@@ -350,7 +350,8 @@ void thread_finish(thread_state *thr) noexcept {
 
 void thread_after_join(thread_state *joiner, thread_state *joined) noexcept {
   if (!joined) return;
-  joiner->clock.join(joined->finish_clock);
+  // The real join returned: the joined thread ran its last instruction, its clock is final.
+  joiner->clock.join(joined->clock);
   free_slot(joined);
 }
 

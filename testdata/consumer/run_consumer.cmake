@@ -5,12 +5,12 @@
 #   PROJECT_DIR      the consumer project's sources (testdata/consumer/project)
 #   WORK_DIR         scratch directory; emptied first (holds prefix/, build/ and the JSON reports)
 #   EXPECT_ANALYZER  ON when the build tree builds lockstep-check, so bin/lockstep-check must be installed
-#   GENERATOR, CXX_COMPILER, BUILD_TYPE   how to configure the consumer (same as the outer build)
+#   GENERATOR, C_COMPILER, CXX_COMPILER, BUILD_TYPE   how to configure the consumer (same as the outer build)
 # Optional: MAKE_PROGRAM (for generators that need one).
 # Any failed step or assertion ends the script with FATAL_ERROR, which fails the test with the reason.
 cmake_minimum_required(VERSION 3.20)
 
-foreach(var BUILD_DIR PROJECT_DIR WORK_DIR EXPECT_ANALYZER GENERATOR CXX_COMPILER BUILD_TYPE)
+foreach(var BUILD_DIR PROJECT_DIR WORK_DIR EXPECT_ANALYZER GENERATOR C_COMPILER CXX_COMPILER BUILD_TYPE)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
     message(FATAL_ERROR "run_consumer.cmake: -D${var}=... is required")
   endif()
@@ -43,7 +43,7 @@ endif()
 run_step("cmake --install" "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}" ${config_args})
 
 # 2. The install layout promised in DESIGN.md.
-set(expected include/lockstep/lockstep.hpp lib/liblockstep.so lib/cmake/lockstep/lockstepConfig.cmake)
+set(expected include/lockstep/lockstep.hpp include/lockstep/lockstep.h lib/liblockstep.so lib/cmake/lockstep/lockstepConfig.cmake)
 if(EXPECT_ANALYZER)
   list(APPEND expected bin/lockstep-check)
 endif()
@@ -64,7 +64,7 @@ endif()
 
 # 3. Configure and build the separate project against the installed package only.
 set(configure_args -S "${PROJECT_DIR}" -B "${consumer_build}" -G "${GENERATOR}"
-    "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" "-DCMAKE_BUILD_TYPE=${BUILD_TYPE}" "-DCMAKE_PREFIX_PATH=${prefix}"
+    "-DCMAKE_C_COMPILER=${C_COMPILER}" "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" "-DCMAKE_BUILD_TYPE=${BUILD_TYPE}" "-DCMAKE_PREFIX_PATH=${prefix}"
     # Never pick up the build tree through CMake's package registries: the test is about the install.
     -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF)
 if(DEFINED MAKE_PROGRAM AND NOT MAKE_PROGRAM STREQUAL "")
@@ -82,12 +82,17 @@ if(NOT found_dir STREQUAL expected_dir)
 endif()
 run_step("build the consumer project" "${CMAKE_COMMAND}" --build "${consumer_build}" ${config_args})
 
-# Runs one consumer program with report_json pointed at WORK_DIR/<name>.jsonl; sets <name>_status, <name>_stderr and
-# <name>_kinds (the "kind" of every JSON report line, each line checked to be a JSON object).
+# Runs one consumer program (with its arguments after the name) with report_json pointed at WORK_DIR/<label>.jsonl;
+# sets <label>_status, <label>_stderr and <label>_kinds (the "kind" of every JSON report line, each line checked to
+# be a JSON object). The label is the program's name, or <name>_<first argument>.
 function(run_program name)
-  set(json "${WORK_DIR}/${name}.jsonl")
+  set(label "${name}")
+  if(ARGC GREATER 1)
+    set(label "${name}_${ARGV1}")
+  endif()
+  set(json "${WORK_DIR}/${label}.jsonl")
   execute_process(
-    COMMAND "${CMAKE_COMMAND}" -E env "LOCKSTEP_OPTIONS=report_json=${json}" "${consumer_build}/${name}"
+    COMMAND "${CMAKE_COMMAND}" -E env "LOCKSTEP_OPTIONS=report_json=${json}" "${consumer_build}/${name}" ${ARGN}
     RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 60)
   set(kinds "")
   if(EXISTS "${json}")
@@ -101,10 +106,29 @@ function(run_program name)
       list(APPEND kinds "${kind}")
     endforeach()
   endif()
-  set(${name}_status "${status}" PARENT_SCOPE)
-  set(${name}_stderr "${err}" PARENT_SCOPE)
-  set(${name}_kinds "${kinds}" PARENT_SCOPE)
-  message(STATUS "consumer: ${name} exited ${status}, reports: [${kinds}]")
+  set(${label}_status "${status}" PARENT_SCOPE)
+  set(${label}_stderr "${err}" PARENT_SCOPE)
+  set(${label}_kinds "${kinds}" PARENT_SCOPE)
+  message(STATUS "consumer: ${label} exited ${status}, reports: [${kinds}]")
+endfunction()
+
+# A program run that must be reported as exactly one data race: exit status 66, the report on stderr and in JSON.
+function(expect_race label)
+  if(NOT ${label}_status EQUAL 66)
+    message(FATAL_ERROR "consumer: ${label} exited '${${label}_status}', expected 66; its stderr:\n${${label}_stderr}")
+  endif()
+  if(NOT ${label}_stderr MATCHES "data[- ]race" OR NOT ${label}_kinds STREQUAL "data-race")
+    message(FATAL_ERROR "consumer: ${label} should report one data race, report_json has [${${label}_kinds}]; "
+                        "its stderr:\n${${label}_stderr}")
+  endif()
+endfunction()
+
+# A program run that must be silent: exit status 0, no report anywhere.
+function(expect_clean label)
+  if(NOT ${label}_status EQUAL 0 OR NOT ${label}_kinds STREQUAL "" OR ${label}_stderr MATCHES "lockstep")
+    message(FATAL_ERROR "consumer: ${label} exited '${${label}_status}' with reports [${${label}_kinds}], "
+                        "expected 0 and none; its stderr:\n${${label}_stderr}")
+  endif()
 endfunction()
 
 # 4. The racy program: exit status 66 (the default exitcode), a data race report on stderr and in the JSON file.
@@ -134,6 +158,17 @@ if(NOT locked_counter_kinds STREQUAL "")
 endif()
 if(locked_counter_stderr MATCHES "data[- ]race")
   message(FATAL_ERROR "consumer: locked_counter's stderr reports a data race:\n${locked_counter_stderr}")
+endif()
+
+# 6. C (C99, <lockstep/lockstep.h>) and C++11 (<lockstep/annotations.hpp>), each racy and locked.
+foreach(program counter_c counter_cxx11)
+  run_program(${program} racy)
+  expect_race(${program}_racy)
+  run_program(${program} locked)
+  expect_clean(${program}_locked)
+endforeach()
+if(NOT counter_c_racy_stderr MATCHES "counter_c\\.c:[0-9]+")
+  message(FATAL_ERROR "consumer: the C program's race report names no line of counter_c.c:\n${counter_c_racy_stderr}")
 endif()
 
 message(STATUS "consumer: the installed package works from a separate project")

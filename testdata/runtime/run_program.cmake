@@ -13,8 +13,10 @@
 # SOURCE, when given, may hold stack expectations that every report must meet, one per line:
 #   // expect-stack: <event> <text>           event <event> (0 = the first) has a frame whose function contains <text>
 #   // expect-acquired-stack: <event> <text>  the same for where the first lock held at that event was acquired
-# and how many reports every run must write (a program that must go on after its first report):
-#   // expect-reports: <n>
+# and expectations about the whole run:
+#   // lockstep-options: <key=value ...>      appended to LOCKSTEP_OPTIONS (after report_json=...)
+#   // expect-reports: <n> | <min>..<max>      how many reports report_json must hold
+#   // expect-stderr: <text>                   the program's stderr must contain <text>
 cmake_minimum_required(VERSION 3.20)
 
 foreach(var PROGRAM EXPECT WORK_DIR)
@@ -51,12 +53,29 @@ if(DEFINED SOURCE AND NOT SOURCE STREQUAL "")
     endif()
     list(APPEND stack_expectations "${where}|${CMAKE_MATCH_2}|${CMAKE_MATCH_3}")
   endforeach()
-  file(STRINGS "${SOURCE}" count_lines REGEX "^// expect-reports: ")
-  foreach(l IN LISTS count_lines)
-    if(NOT l MATCHES "^// expect-reports: ([0-9]+)$")
-      message(FATAL_ERROR "run_program.cmake: ${SOURCE}: malformed report count '${l}'")
+endif()
+
+# Whole-run expectations (see above).
+set(extra_options "")
+set(expect_reports_min "")
+set(expect_reports_max "")
+set(expect_stderr "")
+if(DEFINED SOURCE AND NOT SOURCE STREQUAL "")
+  file(STRINGS "${SOURCE}" run_lines REGEX "^// (lockstep-options|expect-reports|expect-stderr):")
+  foreach(l IN LISTS run_lines)
+    if(l MATCHES "^// lockstep-options: (.+)$")
+      string(APPEND extra_options ":${CMAKE_MATCH_1}")
+    elseif(l MATCHES "^// expect-reports: ([0-9]+)$")
+      set(expect_reports_min ${CMAKE_MATCH_1})
+      set(expect_reports_max ${CMAKE_MATCH_1})
+    elseif(l MATCHES "^// expect-reports: ([0-9]+)\\.\\.([0-9]+)$")
+      set(expect_reports_min ${CMAKE_MATCH_1})
+      set(expect_reports_max ${CMAKE_MATCH_2})
+    elseif(l MATCHES "^// expect-stderr: (.+)$")
+      list(APPEND expect_stderr "${CMAKE_MATCH_1}")
+    else()
+      message(FATAL_ERROR "run_program.cmake: ${SOURCE}: malformed expectation '${l}'")
     endif()
-    set(expected_reports ${CMAKE_MATCH_1})
   endforeach()
 endif()
 
@@ -93,7 +112,7 @@ foreach(run RANGE 1 ${RUNS})
   file(REMOVE "${json_file}")
   # Set in this process's environment (inherited by the program) rather than through `cmake -E env`,
   # so that a timeout kills the program itself.
-  set(ENV{LOCKSTEP_OPTIONS} "report_json=${json_file}")
+  set(ENV{LOCKSTEP_OPTIONS} "report_json=${json_file}${extra_options}")
   execute_process(
     COMMAND "${PROGRAM}"
     RESULT_VARIABLE rc
@@ -191,9 +210,15 @@ foreach(run RANGE 1 ${RUNS})
     list(APPEND kinds "${kind}")
   endwhile()
   list(REMOVE_DUPLICATES kinds)
-  if(DEFINED expected_reports AND NOT count EQUAL expected_reports)
-    fail(${run} "expected ${expected_reports} report(s), got ${count} of kind '${kinds}'")
+  if(NOT expect_reports_min STREQUAL "" AND (count LESS expect_reports_min OR count GREATER expect_reports_max))
+    fail(${run} "expected ${expect_reports_min}..${expect_reports_max} report(s), got ${count}")
   endif()
+  foreach(text IN LISTS expect_stderr)
+    string(FIND "${err}" "${text}" at)
+    if(at EQUAL -1)
+      fail(${run} "stderr does not contain '${text}'")
+    endif()
+  endforeach()
 
   if(EXPECT STREQUAL "none")
     if(NOT rc STREQUAL "0")

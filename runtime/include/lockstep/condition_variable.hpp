@@ -8,6 +8,10 @@
 // `cv-multiple-mutexes`. Spurious wakeups happen as with std; use the predicate overloads.
 #pragma once
 
+#if __cplusplus < 201703L
+#error "<lockstep/condition_variable.hpp> needs C++17 (CMake: target_compile_features(<target> PRIVATE cxx_std_17)); C and C++11 code can use <lockstep/lockstep.h>"
+#endif
+
 #include <pthread.h>
 
 #include <chrono>

@@ -5,6 +5,10 @@
 // memory accesses (LOCKSTEP_READ / LOCKSTEP_WRITE) or to use the named drop-in types.
 #pragma once
 
+#if __cplusplus < 202002L
+#error "<lockstep/lockstep.hpp> needs C++20 (CMake: target_compile_features(<target> PRIVATE cxx_std_20)); C and C++11 code can use <lockstep/lockstep.h>"
+#endif
+
 #include <lockstep/annotations.hpp>
 #include <lockstep/condition_variable.hpp>
 #include <lockstep/mutex.hpp>

@@ -12,6 +12,10 @@
 // lock() throws std::system_error only when the underlying pthread call fails (as std::mutex does).
 #pragma once
 
+#if __cplusplus < 201703L
+#error "<lockstep/mutex.hpp> needs C++17 (CMake: target_compile_features(<target> PRIVATE cxx_std_17)); C and C++11 code can use <lockstep/lockstep.h>"
+#endif
+
 #include <pthread.h>
 #include <time.h>
 

@@ -8,6 +8,10 @@
 // while held, `destroy-locked-mutex`.
 #pragma once
 
+#if __cplusplus < 201703L
+#error "<lockstep/shared_mutex.hpp> needs C++17 (CMake: target_compile_features(<target> PRIVATE cxx_std_17)); C and C++11 code can use <lockstep/lockstep.h>"
+#endif
+
 #include <pthread.h>
 
 #include <chrono>

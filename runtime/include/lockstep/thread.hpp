@@ -8,6 +8,10 @@
 // join() on each other (or on a thread blocked on a lock they hold) are reported as `deadlock`.
 #pragma once
 
+#if __cplusplus < 202002L
+#error "<lockstep/thread.hpp> needs C++20 (CMake: target_compile_features(<target> PRIVATE cxx_std_20)); C and C++11 code can use <lockstep/lockstep.h>"
+#endif
+
 #include <functional>
 #include <stop_token>
 #include <string>

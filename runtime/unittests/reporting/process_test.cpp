@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -290,6 +291,42 @@ TEST_F(ProcessTest, SymbolizeZeroSkipsTheSymbolizer) {
   EXPECT_EQ(r.err.find("symbolizer:"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("probe.cpp:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("lockstep_reporting_probe+0x"), std::string::npos) << r.err;
+}
+
+TEST_F(ProcessTest, SymbolizeZeroSummaryNamesTheUsersModuleNotLibc) {
+  run_result r = probe("report", "symbolize=0");
+  EXPECT_EQ(r.status, 66);
+  const std::size_t summary = r.err.find("SUMMARY: lockstep: data race ");
+  ASSERT_NE(summary, std::string::npos) << r.err;
+  const std::string line = r.err.substr(summary, r.err.find('\n', summary) - summary);
+  EXPECT_NE(line.find("lockstep_reporting_probe+0x"), std::string::npos) << line;
+  EXPECT_EQ(line.find("__libc_start_main"), std::string::npos) << line;
+}
+
+TEST_F(ProcessTest, ReportJsonWriteFailureIsSaidOnce) {
+  // /dev/full opens fine and fails every write (ENOSPC): the reports still go to stderr, and the
+  // user is told once that the JSON file misses them.
+  run_result r = probe("report-twice", "report_json=/dev/full");
+  EXPECT_EQ(r.status, 66);
+  EXPECT_EQ(count(r.err, "lockstep: WARNING: data race"), 2u) << r.err;
+  EXPECT_EQ(count(r.err, "lockstep: cannot write to report_json file '/dev/full': No space left on device"), 1u)
+      << r.err;
+}
+
+TEST_F(ProcessTest, AQuoteInTheExecutablesPathKeepsSymbolizationInStep) {
+  // llvm-symbolizer reads `"module" offset` lines: a '"' in the module's path cannot be quoted
+  // there, and used to shift every later answer onto the wrong query.
+  const std::string weird = dir_ + "/a \"quoted\" dir";
+  ASSERT_EQ(::mkdir(weird.c_str(), 0755), 0);
+  const std::string copy = weird + "/probe";
+  std::ifstream in(LOCKSTEP_REPORTING_PROBE, std::ios::binary);
+  std::ofstream(copy, std::ios::binary) << in.rdbuf();
+  ASSERT_EQ(::chmod(copy.c_str(), 0755), 0);
+  run_result r = run(copy.c_str(), "report", nullptr);
+  EXPECT_EQ(r.status, 66) << r.err;
+  EXPECT_NE(r.err.find("SUMMARY: lockstep: data race"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("#0 (anonymous namespace)::probe_racy_function() "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("probe.cpp:"), std::string::npos) << r.err;
 }
 
 TEST_F(ProcessTest, GoogleTestListenerFailsTheTestThatReported) {

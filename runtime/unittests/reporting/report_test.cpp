@@ -239,7 +239,19 @@ TEST(LocationTest, SkipsLibraryFramesToTheUsersCode) {
   // Only library frames: the innermost one that names anything.
   EXPECT_EQ(location_frame({libc, frames[0]})->function, "pthread_mutex_lock");
   EXPECT_EQ(location_frame({}), nullptr);
-  EXPECT_EQ(location_frame({make_frame(0x8, "", "", 0)}), nullptr);
+  frame nowhere = make_frame(0x8, "", "", 0);
+  nowhere.module = "";
+  EXPECT_EQ(location_frame({nowhere}), nullptr);
+}
+
+TEST(LocationTest, UnsymbolizedUserFrameBeatsANamedLibraryFrame) {
+  // symbolize=0: the user's frames have neither a name (not exported) nor a line, while libc's
+  // exported __libc_start_main has a name. The SUMMARY must still point into the user's module.
+  frame user = make_frame(0x1234, "", "", 0);
+  frame libc = make_frame(0x7, "__libc_start_main", "", 0);
+  libc.module = "/lib/x86_64-linux-gnu/libc.so.6";
+  const std::vector<frame> stack = {user, libc};
+  EXPECT_EQ(location_frame(stack), &stack[0]);
 }
 
 TEST(LocationTest, SkipsTheDropInTypesToo) {

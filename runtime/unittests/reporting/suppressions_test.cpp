@@ -49,6 +49,35 @@ TEST(SuppressionsTest, ParsesRulesCommentsAndBlankLines) {
   EXPECT_EQ(list.rules()[2].line, 5);
 }
 
+TEST(SuppressionsTest, CommentsAfterARuleAreNotPartOfItsPattern) {
+  // The layout of the documentation's own example (runtime/docs/options.md).
+  suppression_list list;
+  std::string error;
+  ASSERT_TRUE(list.parse("data-race:Counter::add          # a function\n"
+                         "deadlock:libvendor.so\t# a module\n"
+                         "*:*/a#b/*   # a '#' inside a word is part of the pattern\n",
+                         "s", error))
+      << error;
+  ASSERT_EQ(list.rules().size(), 3u);
+  EXPECT_EQ(list.rules()[0].pattern, "Counter::add");
+  EXPECT_EQ(list.rules()[1].pattern, "libvendor.so");
+  EXPECT_EQ(list.rules()[2].pattern, "*/a#b/*");
+  std::vector<frame> racy = {make_frame("Counter::add(int)", "/src/counter.cpp", "/bin/app")};
+  EXPECT_NE(list.match("data-race", {&racy}), nullptr);
+}
+
+TEST(SuppressionsTest, ABinaryFileIsAnError) {
+  const std::string elf_start("\x7f" "ELF\x02\x01\x01\0\0\0", 12);
+  const std::string texts[] = {elf_start, std::string("data-race:f\n\0\0\0:\0", 17), "# x\ndeadlock:a\x01b\n"};
+  const int lines[] = {1, 2, 2};
+  for (int i = 0; i < 3; ++i) {
+    suppression_list list;
+    std::string error;
+    EXPECT_FALSE(list.parse(texts[i], "s.bin", error)) << i;
+    EXPECT_EQ(error.rfind("s.bin:" + std::to_string(lines[i]) + ": not a text file (byte 0x", 0), 0u) << error;
+  }
+}
+
 TEST(SuppressionsTest, MalformedLinesNameFileAndLine) {
   struct {
     const char *text;

@@ -1,0 +1,86 @@
+/* The C interface of liblockstep: memory-access annotations and naming, for C (C99 and later) and C++
+ * (C++11 and later). <lockstep/lockstep.hpp> adds the C++20 drop-in types on top of it.
+ *
+ *   #include <lockstep/lockstep.h>
+ *   int counter;                        shared between threads
+ *   LOCKSTEP_WRITE(counter);            just before (or after) writing it
+ *   counter = counter + 1;
+ *   LOCKSTEP_READ(config.limit);        any lvalue: a variable, a member, an element
+ *
+ * Linking liblockstep is enough for pthread mutexes, rwlocks, condition variables and threads to be
+ * watched (C and C++ alike); these annotations add race detection on the accesses you mark. With CMake,
+ * link the imported target lockstep::runtime. On a hand-written link line, name the library after the
+ * objects that use it ("cc main.o -llockstep -pthread"): with -Wl,--as-needed (the default of several
+ * distributions) a library named before any object that needs it is dropped, and then nothing is watched.
+ *
+ * Contract of the annotations:
+ *  - The argument must be an lvalue; its address and size (sizeof) are recorded together with a static
+ *    source site (file, line, function), which is what reports show for the access. The argument is not
+ *    evaluated for its value; side effects in it happen once.
+ *  - A race is reported when two annotated accesses to overlapping bytes, at least one a write, are not
+ *    ordered by happens-before (mutexes, condition variables, thread create/join, once, the drop-in
+ *    types): whatever the actual timing, as long as both accesses ran.
+ *  - Cost: a function call, a hash lookup and a few compares when nothing new happens; nothing is
+ *    allocated except on the first access to an address. Safe from signal handlers (the access is then
+ *    ignored if the thread was already inside the runtime) and during static destruction.
+ *  - Memory that is freed and reused keeps its history unless you call LOCKSTEP_FORGET(ptr, size) (or
+ *    lockstep_forget_range) before reusing it across threads without other synchronization.
+ */
+#ifndef LOCKSTEP_LOCKSTEP_H
+#define LOCKSTEP_LOCKSTEP_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+#include <memory> /* std::addressof: an lvalue whose type overloads operator& */
+extern "C" {
+#endif
+
+/* Where an annotated access is in the source. Instances are function-local statics made by the macros
+ * below; the runtime keeps the pointer, so a site must live for the whole program. */
+struct lockstep_source_site {
+  const char *file;
+  int line;
+  const char *function;
+};
+
+/* Records an access of `size` bytes at `addr`. `site` must have static storage duration (or be null). */
+void lockstep_annotate_read(const volatile void *addr, size_t size, const struct lockstep_source_site *site);
+void lockstep_annotate_write(const volatile void *addr, size_t size, const struct lockstep_source_site *site);
+/* Forgets the access history of [addr, addr+size): memory about to be reused for something else. */
+void lockstep_forget_range(const volatile void *addr, size_t size);
+
+/* Names the sync object at `addr` (a mutex, rwlock or condition variable; for the drop-in types, their
+ * native handle) in reports. The name is copied. Naming an address that is later destroyed and reused
+ * names nothing afterwards (destroy forgets the object). */
+void lockstep_name_object(const volatile void *addr, const char *name);
+/* Names the calling thread in reports (like pthread_setname_np, without its 16-byte limit; names longer
+ * than 63 bytes are cut). */
+void lockstep_name_current_thread(const char *name);
+
+#ifdef __cplusplus
+} /* extern "C" */
+/* C++: no old-style cast (-Wold-style-cast stays quiet), names looked up from the global namespace. */
+#define LOCKSTEP_DETAIL_ADDRESS(lvalue) static_cast<const volatile void *>(::std::addressof(lvalue))
+#define LOCKSTEP_DETAIL_SITE ::lockstep_source_site
+#define LOCKSTEP_DETAIL_FN(name) ::name
+#else
+#define LOCKSTEP_DETAIL_ADDRESS(lvalue) ((const volatile void *)&(lvalue))
+#define LOCKSTEP_DETAIL_SITE struct lockstep_source_site
+#define LOCKSTEP_DETAIL_FN(name) name
+#endif
+
+#define LOCKSTEP_DETAIL_ACCESS(fn, lvalue)                                                                  \
+  do {                                                                                                     \
+    static const LOCKSTEP_DETAIL_SITE lockstep_detail_site_ = {__FILE__, __LINE__, __func__};             \
+    fn(LOCKSTEP_DETAIL_ADDRESS(lvalue), sizeof(lvalue), &lockstep_detail_site_);                           \
+  } while (0)
+
+/* Records a read of `lvalue` (see the contract above). */
+#define LOCKSTEP_READ(lvalue) LOCKSTEP_DETAIL_ACCESS(LOCKSTEP_DETAIL_FN(lockstep_annotate_read), lvalue)
+/* Records a write of `lvalue` (see the contract above). */
+#define LOCKSTEP_WRITE(lvalue) LOCKSTEP_DETAIL_ACCESS(LOCKSTEP_DETAIL_FN(lockstep_annotate_write), lvalue)
+/* Forgets the history of `size` bytes at `ptr` (memory reuse). */
+#define LOCKSTEP_FORGET(ptr, size) LOCKSTEP_DETAIL_FN(lockstep_forget_range)((ptr), (size))
+
+#endif /* LOCKSTEP_LOCKSTEP_H */
