@@ -1965,8 +1965,9 @@ void FunctionAnalyzer::finishExit(
         }
       }
       if (F.Maybe && ReturnsLocked(F)) {
-        Sum.TryAcquires.push_back(
-            {F.Path, F.Shared, F.AcquiredAt, SuccessTest{false, 0}, true});
+        LockEffect A{F.Path, F.Shared, F.AcquiredAt, SuccessTest{false, 0}};
+        A.FromResult = true;
+        Sum.TryAcquires.push_back(std::move(A));
         WrapperKeys.insert(F.Key);
         continue;
       }
@@ -2149,6 +2150,7 @@ void FunctionAnalyzer::runPasses(const CFG &CfgRef, const LockSet &EntrySet) {
   unsigned N = Cfg->getNumBlockIDs();
   std::vector<std::optional<LockSet>> In(N);
   std::vector<std::vector<std::optional<LockSet>>> Out(N);
+  std::vector<bool> Visited(N);
   const CFGBlock *Entry = &Cfg->getEntry();
   const CFGBlock *Exit = &Cfg->getExit();
 
@@ -2192,8 +2194,10 @@ void FunctionAnalyzer::runPasses(const CFG &CfgRef, const LockSet &EntrySet) {
       if (!NewIn)
         continue;
       unsigned ID = B->getBlockID();
-      if (In[ID] && *In[ID] == *NewIn && !Out[ID].empty())
+      // Out is empty for the exit block even once visited, hence Visited.
+      if (Visited[ID] && *In[ID] == *NewIn)
         continue;
+      Visited[ID] = true;
       In[ID] = std::move(NewIn);
       transferBlock(*B, *In[ID], Out[ID]);
       Changed = true;
