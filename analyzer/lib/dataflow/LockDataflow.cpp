@@ -161,7 +161,46 @@ public:
     mark(T->getTryBlock());
     return true;
   }
-  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  /// Locals that are only ever read keep their initial value:
+  /// `bool flag = false; if (flag) ...` never takes the branch.
+  llvm::DenseMap<const VarDecl *, unsigned> Reads, Mentions;
+  bool VisitImplicitCastExpr(ImplicitCastExpr *ICE) {
+    if (ICE->getCastKind() == CK_LValueToRValue)
+      if (const auto *DRE =
+              dyn_cast<DeclRefExpr>(ICE->getSubExpr()->IgnoreParens()))
+        if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+          ++Reads[VD];
+    return true;
+  }
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      ++Mentions[VD];
+    return true;
+  }
+  /// The value of a local whose every mention reads it, if its initialiser
+  /// is a constant.
+  std::optional<bool> constantLocal(const VarDecl *VD,
+                                    const ASTContext &Ctx) const {
+    if (!VD || !VD->hasLocalStorage() || isa<ParmVarDecl>(VD) ||
+        VD->getType().isVolatileQualified() ||
+        !VD->getType()->isIntegralOrEnumerationType() || !VD->getInit() ||
+        VD->getInit()->isValueDependent() ||
+        Mentions.lookup(VD) != Reads.lookup(VD))
+      return std::nullopt;
+    Expr::EvalResult R;
+    if (!VD->getInit()->EvaluateAsInt(R, Ctx))
+      return std::nullopt;
+    return R.Val.getInt().getBoolValue();
+  }
+  // Lambda bodies are their own functions; a capture by reference may write
+  // the local.
+  bool TraverseLambdaExpr(LambdaExpr *LE) {
+    for (const LambdaCapture &C : LE->captures())
+      if (C.capturesVariable() && C.getCaptureKind() == LCK_ByRef)
+        if (const auto *VD = dyn_cast<VarDecl>(C.getCapturedVar()))
+          ++Mentions[VD];
+    return true;
+  }
 
 private:
   void noteChanged(const Expr *E) {
@@ -284,6 +323,12 @@ private:
   /// Locks acquired again while held: the double lock is the finding, not
   /// the lock left over after one unlock.
   llvm::StringSet<> Relocked;
+  /// Locks passed by pointer or reference to a function whose body is not
+  /// in the translation unit: it may lock or unlock them for this one.
+  llvm::StringSet<> HandedToOpaque;
+  void noteHanded(const Expr *E);
+  /// The value of a branch condition that reads only unchanged locals.
+  std::optional<bool> knownCondition(const Expr *C) const;
 
   bool once(int Kind, SourceLocation L) {
     return Reported.insert({Kind, L.getRawEncoding()}).second;
@@ -418,7 +463,8 @@ void FunctionAnalyzer::noteUnproven(llvm::ArrayRef<EntryRelease> Sites) {
     return;
   SourceLocation EndLoc = FD->getBody()->getEndLoc();
   for (const LockEffect &A : Sum.Acquires) {
-    if (A.Path.Imprecise || Relocked.count(A.Path.key()))
+    if (A.Path.Imprecise || Relocked.count(A.Path.key()) ||
+        HandedToOpaque.count(A.Path.key()))
       continue;
     NotReleasedEvent Ev;
     Ev.Lock = A.Path.name();
@@ -428,7 +474,8 @@ void FunctionAnalyzer::noteUnproven(llvm::ArrayRef<EntryRelease> Sites) {
   }
   for (const LockEffect &R : Sum.Releases)
     for (const EntryRelease &Site : Sites)
-      if (Site.Key == R.Path.key() && !R.Path.Imprecise) {
+      if (Site.Key == R.Path.key() && !R.Path.Imprecise &&
+          !HandedToOpaque.count(Site.Key)) {
         UnlockNotHeldEvent Ev;
         Ev.Lock = R.Path.name();
         Ev.Loc = Site.Loc;
@@ -437,6 +484,44 @@ void FunctionAnalyzer::noteUnproven(llvm::ArrayRef<EntryRelease> Sites) {
         TU.noteUnproven(FD, R.Path, Ev);
         break;
       }
+}
+
+void FunctionAnalyzer::noteHanded(const Expr *E) {
+  llvm::ArrayRef<const Expr *> Args;
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
+    Args = llvm::makeArrayRef(CE->getArgs(), CE->getNumArgs());
+  else
+    Args = llvm::makeArrayRef(cast<CallExpr>(E)->getArgs(),
+                              cast<CallExpr>(E)->getNumArgs());
+  for (const Expr *A : Args) {
+    // `helper(&mu)` or `helper(mu_ptr)`, or an lvalue lock binding a
+    // reference parameter: the callee can reach the lock to change it.
+    QualType T = A->getType();
+    bool Reaches = T->isPointerType() && !T->getPointeeType().isConstQualified();
+    if (!Reaches && A->isLValue() && T->isRecordType())
+      Reaches = !T.isConstQualified();
+    if (Reaches)
+      if (auto P = LockPath::fromExpr(A, FD))
+        HandedToOpaque.insert(P->key());
+  }
+}
+
+std::optional<bool> FunctionAnalyzer::knownCondition(const Expr *C) const {
+  bool Neg = false;
+  C = C->IgnoreParenImpCasts();
+  while (const auto *U = dyn_cast<UnaryOperator>(C)) {
+    if (U->getOpcode() != UO_LNot)
+      return std::nullopt;
+    Neg = !Neg;
+    C = U->getSubExpr()->IgnoreParenImpCasts();
+  }
+  const auto *DRE = dyn_cast<DeclRefExpr>(C);
+  std::optional<bool> V =
+      DRE ? Pre.constantLocal(dyn_cast<VarDecl>(DRE->getDecl()), Ctx)
+          : std::nullopt;
+  if (V)
+    *V = *V != Neg;
+  return V;
 }
 
 /// The function an indirect call reaches when the pointer it calls through
@@ -1094,6 +1179,8 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
       const auto *CE = dyn_cast<CXXConstructExpr>(E);
       if (!CE || !handRolledGuard(CE, Def, S))
         applySummary(E, Def, S);
+    } else {
+      noteHanded(E);
     }
     if (isa<CallExpr>(E) ||
         (Callee && !cast<CXXConstructorDecl>(Callee)->isTrivial()))
@@ -1807,9 +1894,11 @@ void FunctionAnalyzer::transferBlock(const CFGBlock &B, LockSet S,
       Cond = BO->getRHS();
     }
   }
+  // A branch on a local that is only ever read follows one edge.
+  std::optional<bool> Known = Cond ? knownCondition(Cond) : std::nullopt;
   unsigned I = 0;
   for (const CFGBlock::AdjacentBlock &Succ : B.succs()) {
-    if (Succ.getReachableBlock()) {
+    if (Succ.getReachableBlock() && !(Known && *Known != (I == 0))) {
       LockSet Copy = S;
       if (Cond)
         refine(Copy, Cond, I == 0);
@@ -2293,9 +2382,42 @@ static bool changesParams(const FunctionDecl *FD) {
   return F.Found;
 }
 
+/// A logging call whose body is elsewhere, given a fatal severity
+/// enumerator (`RawLog(kFatal, ...)`, `LogMessage(..., LOG_FATAL)`): logging
+/// at that severity ends the program by convention.
+static bool fatalLogCall(const CallExpr *Call, const FunctionDecl *Callee) {
+  if (!Callee || !Callee->getIdentifier())
+    return false;
+  std::string Name = Callee->getName().lower();
+  if (Name.find("log") == std::string::npos ||
+      Name.find("level") != std::string::npos ||
+      Name.find("set") != std::string::npos)
+    return false;
+  for (const Expr *A : Call->arguments()) {
+    const auto *DRE = dyn_cast<DeclRefExpr>(A->IgnoreParenImpCasts());
+    const auto *EC =
+        DRE ? dyn_cast<EnumConstantDecl>(DRE->getDecl()) : nullptr;
+    if (!EC || !EC->getIdentifier())
+      continue;
+    llvm::StringRef N = EC->getName();
+    for (llvm::StringRef Prefix : {"k", "LOG_", "SEVERITY_", "GLOG_"})
+      if (N.size() > Prefix.size() && N.startswith(Prefix) &&
+          N.drop_front(Prefix.size()).equals_insensitive("fatal"))
+        return true;
+    if (N.equals_insensitive("fatal"))
+      return true;
+  }
+  return false;
+}
+
 bool TUAnalysis::neverReturns(const CallExpr *Call) {
   const FunctionDecl *Callee = Call->getDirectCallee();
   const FunctionDecl *Def = nullptr;
+  if (Callee && !Callee->isNoReturn() &&
+      !(Callee->hasBody(Def) && isAnalyzable(Def)) &&
+      fatalLogCall(Call, Callee))
+    return true;
+  Def = nullptr;
   // Callees marked noreturn already end their block in the CFG. A virtual
   // call may reach an override that returns; a coroutine returns to its
   // caller at its first suspension whatever its body does.

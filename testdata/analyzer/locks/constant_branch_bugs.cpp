@@ -38,3 +38,44 @@ private:
 };
 
 } // namespace debug
+
+namespace flags {
+
+void Configure(bool &Verify);
+
+// The local flag changes before the branch (assigned, passed by reference,
+// captured by reference): the branch can be taken.
+class Cache {
+public:
+  void Assigned(int V) {
+    std::lock_guard<std::mutex> G(mu_);
+    bool verify = false;
+    if (V < 0)
+      verify = true;
+    if (verify) {
+      std::lock_guard<std::mutex> Again(mu_); // expect: lock-double-lock
+    }
+  }
+  void ByReference() {
+    std::lock_guard<std::mutex> G(mu_);
+    bool verify = false;
+    Configure(verify);
+    if (verify) {
+      std::lock_guard<std::mutex> Again(mu_); // expect: lock-double-lock
+    }
+  }
+  void Captured(int V) {
+    std::lock_guard<std::mutex> G(mu_);
+    bool verify = false;
+    auto Set = [&] { verify = V > 0; };
+    Set();
+    if (verify) {
+      std::lock_guard<std::mutex> Again(mu_); // expect: lock-double-lock
+    }
+  }
+
+private:
+  std::mutex mu_;
+};
+
+} // namespace flags

@@ -57,3 +57,32 @@ private:
 };
 
 } // namespace debug
+
+namespace flags {
+
+// clean: lock-double-lock  a local flag only ever read keeps its initial false
+class Cache {
+public:
+  void Put(int V) {
+    std::lock_guard<std::mutex> G(mu_);
+    bool verify = false;
+    v_ = V;
+    if (verify) {
+      std::lock_guard<std::mutex> Again(mu_);
+    }
+  }
+  // clean: lock-not-released  `!done` of a local that stays true
+  void Drain() {
+    bool done = true;
+    mu_.lock();
+    while (!done)
+      return;
+    mu_.unlock();
+  }
+
+private:
+  std::mutex mu_;
+  int v_ = 0;
+};
+
+} // namespace flags

@@ -97,3 +97,34 @@ private:
 };
 
 } // namespace logging
+
+namespace external_log {
+
+enum class LogSeverity { kInfo, kWarning, kError, kFatal };
+void RawLog(LogSeverity S, const char *File, int Line, const char *Msg);
+void SetMinLogLevel(LogSeverity S);
+
+// An error is logged and the program goes on, or a call names the fatal
+// severity without logging at it: the guard's release still runs.
+class Graph {
+public:
+  int Check(int Cycle) {
+    std::lock_guard<std::mutex> G(mu_);
+    if (Cycle > 0) {
+      mu_.unlock();
+      RawLog(LogSeverity::kError, __FILE__, __LINE__, "cycle");
+      return -1; // expect: lock-unlock-not-held
+    }
+    return 0;
+  }
+  void Quiet() {
+    std::lock_guard<std::mutex> G(mu_);
+    mu_.unlock();
+    SetMinLogLevel(LogSeverity::kFatal);
+  } // expect: lock-unlock-not-held
+
+private:
+  std::mutex mu_;
+};
+
+} // namespace external_log

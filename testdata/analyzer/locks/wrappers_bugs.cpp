@@ -258,3 +258,19 @@ private:
 };
 
 } // namespace nodes
+
+namespace opaque {
+
+void inspect_stats(const std::mutex *M); // defined in another file
+std::mutex g_stats_mu;
+int g_stats = 0;
+
+// A function elsewhere sees the mutex only through a const pointer: it
+// cannot lock it, so nothing here does.
+void bump_stats() {
+  inspect_stats(&g_stats_mu);
+  ++g_stats;
+  g_stats_mu.unlock(); // expect: lock-unlock-not-held
+}
+
+} // namespace opaque
