@@ -1022,8 +1022,28 @@ Normalized normalize(const Expr *C, const ASTContext &Ctx);
 void FunctionAnalyzer::rekeyTry(llvm::StringRef VarName, const Expr *Init,
                                 LockSet &S) {
   const Expr *I = strip(Init);
-  if (!I || !isa<CallExpr>(I))
+  if (!I)
     return;
+  if (!isa<CallExpr>(I)) {
+    // `bool ok = pthread_mutex_trylock(&mu_) == 0;`: the flag is true
+    // exactly when the result passes the comparison.
+    Normalized N = normalize(I, Ctx);
+    if (!N.Operand || N.Operand == I || !isa<CallExpr>(N.Operand))
+      return;
+    std::string K = exprKey(N.Operand, Ctx);
+    auto Same = [](SuccessTest A, SuccessTest B) {
+      return A.Equal == B.Equal && A.Value == B.Value;
+    };
+    for (LockFact &F : S.Facts) {
+      if (!F.Cond || F.Cond->Key != K)
+        continue;
+      if (Same(F.Cond->Test, N.WhenTrue))
+        F.Cond = BranchCond{VarName.str(), SuccessTest{false, 0}};
+      else if (Same(F.Cond->Test, negate(N.WhenTrue)))
+        F.Cond = BranchCond{VarName.str(), SuccessTest{true, 0}};
+    }
+    return;
+  }
   std::string K = exprKey(I, Ctx);
   // `bool Got = lk.owns_lock();` names the guard's ownership.
   Operation Op = Model.classify(I, Ctx);
@@ -1179,6 +1199,19 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
       const auto *CE = dyn_cast<CXXConstructExpr>(E);
       if (!CE || !handRolledGuard(CE, Def, S))
         applySummary(E, Def, S);
+      // `PthreadCall("trylock", pthread_mutex_trylock(&mu_))` hands back
+      // the lock call's result: tests of this call decide the lock.
+      int P = CE ? -1 : TU.passThroughParam(Def);
+      const auto *Call = dyn_cast<CallExpr>(E);
+      unsigned Skip = Call && isa<CXXOperatorCallExpr>(Call) &&
+                              isa<CXXMethodDecl>(Def) ? 1 : 0;
+      if (P >= 0 && Call && P + Skip < Call->getNumArgs()) {
+        std::string From = exprKey(strip(Call->getArg(P + Skip)), Ctx);
+        std::string To = exprKey(E, Ctx);
+        for (LockFact &F : S.Facts)
+          if (F.Cond && F.Cond->Key == From)
+            F.Cond->Key = To;
+      }
     } else {
       noteHanded(E);
     }
@@ -2408,6 +2441,37 @@ static bool fatalLogCall(const CallExpr *Call, const FunctionDecl *Callee) {
       return true;
   }
   return false;
+}
+
+int TUAnalysis::passThroughParam(const FunctionDecl *FD) {
+  auto It = PassThrough.find(FD);
+  if (It != PassThrough.end())
+    return It->second;
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const ParmVarDecl *Param = nullptr;
+    bool Other = false;
+    bool VisitReturnStmt(ReturnStmt *R) {
+      const Expr *V = R->getRetValue();
+      const auto *DRE =
+          V ? dyn_cast<DeclRefExpr>(V->IgnoreParenImpCasts()) : nullptr;
+      const auto *P = DRE ? dyn_cast<ParmVarDecl>(DRE->getDecl()) : nullptr;
+      if (!P || (Param && Param != P))
+        Other = true;
+      else
+        Param = P;
+      return !Other;
+    }
+    bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  } F;
+  int Index = -1;
+  const auto *FPT = FD->getType()->getAs<FunctionProtoType>();
+  if (FD->getBody() && FPT && FPT->getReturnType()->isIntegralOrEnumerationType()) {
+    F.TraverseStmt(FD->getBody());
+    if (F.Param && !F.Other && !changesParams(FD))
+      Index = static_cast<int>(F.Param->getFunctionScopeIndex());
+  }
+  PassThrough[FD] = Index;
+  return Index;
 }
 
 bool TUAnalysis::neverReturns(const CallExpr *Call) {

@@ -210,6 +210,15 @@ public:
     return fired_;
   }
 
+  // Branches like a timed wait wrapper, but on the flag: one wake-up
+  // decides, spurious or not.
+  bool TimedWaitFired(const struct timespec *Ts) {
+    int Err = pthread_cond_timedwait(&cv_, &mu_->mu_, Ts); // expect: cv-wait-without-predicate
+    if (Err == 0 && fired_)
+      return true;
+    return false;
+  }
+
 private:
   Mutex *mu_;
   pthread_cond_t cv_ = PTHREAD_COND_INITIALIZER;

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <cerrno>
 #include <pthread.h>
 #include <shared_mutex>
 #include <string>
@@ -257,6 +258,18 @@ public:
   explicit CondVar(Mutex *Mu) : mu_(Mu) {}
   // clean: cv-wait-without-predicate a pthread wait wrapper on its caller's Mutex; its callers loop
   void Wait() { Check(pthread_cond_wait(&cv_, &mu_->mu_)); }
+  // clean: cv-wait-without-predicate a timed wait wrapper that branches only on the wait's own result
+  bool TimedWait(long AbsSec) {
+    struct timespec Ts;
+    Ts.tv_sec = AbsSec;
+    Ts.tv_nsec = 0;
+    int Err = pthread_cond_timedwait(&cv_, &mu_->mu_, &Ts);
+    if (Err == ETIMEDOUT)
+      return true;
+    if (Err != 0)
+      Check(Err);
+    return false;
+  }
   void Signal() { pthread_cond_signal(&cv_); }
 
 private:

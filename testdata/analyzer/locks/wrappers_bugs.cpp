@@ -1,4 +1,5 @@
 // Lock misuse hidden behind functions that look like lock wrappers but are not: locks the function made itself.
+#include <cerrno>
 #include <cstdlib>
 #include <mutex>
 #include <pthread.h>
@@ -274,3 +275,33 @@ void bump_stats() {
 }
 
 } // namespace opaque
+
+namespace checked_pthread {
+
+int Checked(const char *What, int Result) {
+  if (Result != 0 && Result != EBUSY)
+    std::abort();
+  (void)What;
+  return Result;
+}
+
+class Mutex {
+public:
+  bool TryLock() {
+    bool Got = Checked("trylock", pthread_mutex_trylock(&mu_)) == 0;
+    return Got;
+  }
+  void Unlock() { Checked("unlock", pthread_mutex_unlock(&mu_)); }
+
+private:
+  pthread_mutex_t mu_ = PTHREAD_MUTEX_INITIALIZER;
+};
+
+// The try-lock's result is ignored: the unlock runs whether it got the lock.
+void Poll(Mutex &M, int &Counter) {
+  M.TryLock();
+  ++Counter;
+  M.Unlock(); // expect: lock-unlock-not-held
+}
+
+} // namespace checked_pthread

@@ -1,4 +1,5 @@
 // Lock wrappers that are real wrappers, next to look-alikes of wrappers_bugs.cpp that use their locks correctly.
+#include <cerrno>
 #include <cstdlib>
 #include <mutex>
 #include <pthread.h>
@@ -319,3 +320,37 @@ void bump_stats() {
 }
 
 } // namespace opaque
+
+namespace checked_pthread {
+
+// Aborts on an unexpected error and hands the result back unchanged.
+int Checked(const char *What, int Result) {
+  if (Result != 0 && Result != EBUSY)
+    std::abort();
+  (void)What;
+  return Result;
+}
+
+// clean: lock-not-released  a try-lock whose result goes through a checking helper and a flag
+class Mutex {
+public:
+  bool TryLock() {
+    bool Got = Checked("trylock", pthread_mutex_trylock(&mu_)) == 0;
+    return Got;
+  }
+  void Unlock() { Checked("unlock", pthread_mutex_unlock(&mu_)); }
+
+private:
+  pthread_mutex_t mu_ = PTHREAD_MUTEX_INITIALIZER;
+};
+
+// clean: lock-unlock-not-held  the caller unlocks only when TryLock succeeded
+int Poll(Mutex &M, int &Counter) {
+  if (!M.TryLock())
+    return -1;
+  ++Counter;
+  M.Unlock();
+  return 0;
+}
+
+} // namespace checked_pthread

@@ -189,6 +189,10 @@ public:
   /// its end, with branches on parameters decided by the call's constant
   /// arguments (`Log(kFatal, ...)` when Log aborts for kFatal).
   bool neverReturns(const clang::CallExpr *Call);
+  /// The parameter \p FD hands back unchanged on every return
+  /// (`int Check(const char *what, int result) { ...; return result; }`),
+  /// or -1: its result is that argument's value.
+  int passThroughParam(const clang::FunctionDecl *FD);
   clang::ASTContext &context() const { return Ctx; }
   const LockModel &model() const { return Model; }
   LockHandler &handler() const { return Handler; }
@@ -236,6 +240,7 @@ private:
   /// neverReturns() by callee and the values of its constant arguments.
   std::map<std::pair<const clang::FunctionDecl *, std::string>, bool>
       NoReturn;
+  llvm::DenseMap<const clang::FunctionDecl *, int> PassThrough;
 };
 
 } // namespace lockstep

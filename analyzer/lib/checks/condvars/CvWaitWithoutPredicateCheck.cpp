@@ -212,9 +212,9 @@ bool isWaitWrapper(const CallExpr *Call, ASTContext &Ctx) {
     if (!ME || !isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
       return false;
   }
-  const Stmt *S = Call;
-  while (S) {
-    auto Parents = Ctx.getParents(*S);
+  DynTypedNode N = DynTypedNode::create(*Call);
+  while (true) {
+    auto Parents = Ctx.getParents(N);
     if (Parents.empty())
       return false;
     if (const auto *FD = Parents[0].get<FunctionDecl>()) {
@@ -222,7 +222,10 @@ bool isWaitWrapper(const CallExpr *Call, ASTContext &Ctx) {
           !(Pthread || waitsWithCallersLock(Call)))
         return false;
       // It looks at no state: every member it names is a lock or a
-      // condition variable, and it neither branches nor loops.
+      // condition variable, it reads no global and nothing through a
+      // pointer, and it does not loop. Branches and returns on the wait's
+      // own result (`if (err == ETIMEDOUT) return true;`) or on parameters
+      // are not state.
       bool State = false;
       std::function<void(const Stmt *)> Walk = [&](const Stmt *X) {
         if (!X || State)
@@ -231,10 +234,25 @@ bool isWaitWrapper(const CallExpr *Call, ASTContext &Ctx) {
         // caller's mutex, not state.
         if (Pthread && X == Call)
           return;
-        if (isa<IfStmt>(X) || isa<WhileStmt>(X) || isa<ForStmt>(X) ||
-            isa<DoStmt>(X) || isa<ReturnStmt>(X) || isa<SwitchStmt>(X))
+        if (isa<WhileStmt>(X) || isa<ForStmt>(X) || isa<DoStmt>(X) ||
+            isa<CXXForRangeStmt>(X))
           State = true;
-        if (const auto *M = dyn_cast<MemberExpr>(X)) {
+        if (const auto *U = dyn_cast<UnaryOperator>(X))
+          if (U->getOpcode() == UO_Deref)
+            State = true;
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(X))
+          if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
+            if (V->hasGlobalStorage() && !LockModel::isLockType(V->getType()))
+              State = true;
+        // A field of a local object (`ts.tv_sec`) is the wrapper's own.
+        auto LocalObject = [](const MemberExpr *M) {
+          const auto *B =
+              dyn_cast<DeclRefExpr>(M->getBase()->IgnoreParenImpCasts());
+          const auto *V = B ? dyn_cast<VarDecl>(B->getDecl()) : nullptr;
+          return !M->isArrow() && V && V->hasLocalStorage() &&
+                 !V->getType()->isReferenceType();
+        };
+        if (const auto *M = dyn_cast<MemberExpr>(X); M && !LocalObject(M)) {
           QualType T = M->getMemberDecl()->getType();
           const auto *RD = T->getPointeeCXXRecordDecl()
                                ? T->getPointeeCXXRecordDecl()
@@ -253,9 +271,12 @@ bool isWaitWrapper(const CallExpr *Call, ASTContext &Ctx) {
     }
     if (Parents[0].get<LambdaExpr>())
       return false;
-    S = Parents[0].get<Stmt>();
+    // Up through statements and the local declaration the wait initialises
+    // (`int err = pthread_cond_timedwait(...);`).
+    if (!Parents[0].get<Stmt>() && !Parents[0].get<VarDecl>())
+      return false;
+    N = Parents[0];
   }
-  return false;
 }
 
 } // namespace
