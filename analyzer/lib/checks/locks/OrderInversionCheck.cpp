@@ -3,11 +3,12 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/strong_components.hpp>
-#include <deque>
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <map>
 #include <set>
@@ -112,24 +113,90 @@ OrderInversionCheck::compose(const std::vector<const OrderEdge *> &Cycle) {
   return Out;
 }
 
-const OrderEdge *
-OrderInversionCheck::impliedEdge(const std::vector<const OrderEdge *> &Into,
-                                 const std::string &FromKey, size_t &Budget) {
-  for (const OrderEdge *E : Into) {
-    if (E->GateGroups.empty() || E->WithUnordered)
-      continue;
-    for (const HeldLock *N = E->GateGroups.front().get(); N && Budget;
-         N = N->Next.get(), --Budget) {
-      if (N->Path.orderKey() != FromKey)
-        continue;
-      OrderEdge D = *E;
-      D.From = N->Path;
-      D.FromLoc = N->AcquiredAt;
-      Composed.push_back(std::move(D));
-      return &Composed.back();
+namespace {
+/// Answers "was lock X held where edge E acquired its To?" for the held
+/// lists of many edges. The lists are paths in one forest of shared nodes
+/// (each node's Next is its parent), numbered once by an Euler tour: X was
+/// held iff a node of X is the top of E's list or an ancestor of it. Linear
+/// in the nodes, where walking each list would be quadratic.
+class HeldIndex {
+public:
+  void add(const HeldLock *Top) {
+    for (const HeldLock *N = Top; N && !Id.count(N); N = N->Next.get()) {
+      Id[N] = Nodes.size();
+      Nodes.push_back(N);
     }
   }
-  return nullptr;
+  void build(const llvm::StringMap<unsigned> &Vertex, size_t NumVertices) {
+    std::vector<std::vector<unsigned>> Children(Nodes.size());
+    std::vector<unsigned> Roots;
+    for (unsigned I = 0; I < Nodes.size(); ++I) {
+      if (const HeldLock *P = Nodes[I]->Next.get())
+        Children[Id[P]].push_back(I);
+      else
+        Roots.push_back(I);
+    }
+    In.assign(Nodes.size(), 0);
+    Out.assign(Nodes.size(), 0);
+    unsigned Clock = 0;
+    std::vector<std::pair<unsigned, unsigned>> Stack;
+    for (unsigned R : Roots) {
+      Stack.push_back({R, 0});
+      In[R] = Clock++;
+      while (!Stack.empty()) {
+        auto &[U, Next] = Stack.back();
+        if (Next < Children[U].size()) {
+          unsigned C = Children[U][Next++];
+          In[C] = Clock++;
+          Stack.push_back({C, 0});
+          continue;
+        }
+        Out[U] = Clock++;
+        Stack.pop_back();
+      }
+    }
+    ByVertex.assign(NumVertices, {});
+    for (unsigned I = 0; I < Nodes.size(); ++I) {
+      auto It = Vertex.find(Nodes[I]->Path.orderKey());
+      if (It != Vertex.end())
+        ByVertex[It->second].push_back(I);
+    }
+  }
+  /// The node of lock \p X in the list topped by \p Top, or null.
+  const HeldLock *find(const HeldLock *Top, unsigned X) const {
+    auto It = Id.find(Top);
+    if (It == Id.end())
+      return nullptr;
+    unsigned T = It->second;
+    for (unsigned N : ByVertex[X])
+      if (In[N] <= In[T] && Out[T] <= Out[N])
+        return Nodes[N];
+    return nullptr;
+  }
+
+private:
+  llvm::DenseMap<const HeldLock *, unsigned> Id;
+  std::vector<const HeldLock *> Nodes;
+  std::vector<unsigned> In, Out;
+  std::vector<std::vector<unsigned>> ByVertex;
+};
+} // namespace
+
+/// The edge X -> Z that the direct rule records, if lock \p X was held
+/// where \p E acquired Z (null if not).
+static const OrderEdge *impliedEdge(const OrderEdge &E, unsigned X,
+                                    const HeldIndex &Held,
+                                    std::deque<OrderEdge> &Composed) {
+  if (E.GateGroups.empty() || !E.GateGroups.front() || E.WithUnordered)
+    return nullptr;
+  const HeldLock *N = Held.find(E.GateGroups.front().get(), X);
+  if (!N)
+    return nullptr;
+  OrderEdge D = E;
+  D.From = N->Path;
+  D.FromLoc = N->AcquiredAt;
+  Composed.push_back(std::move(D));
+  return &Composed.back();
 }
 
 void OrderInversionCheck::handleLockOrder(const std::vector<OrderEdge> &Edges,
@@ -180,57 +247,68 @@ void OrderInversionCheck::handleLockOrder(const std::vector<OrderEdge> &Edges,
     if (Comp[W.first.first] == Comp[W.first.second])
       for (const OrderEdge *E : W.second)
         ChainedIn[Comp[W.first.first]] |= E->Chained;
-  std::vector<std::vector<std::pair<unsigned, unsigned>>> OneWay(NumComp);
-  std::vector<std::vector<const OrderEdge *>> Into(Keys.size());
+  std::vector<std::vector<std::pair<unsigned, unsigned>>> CompKeys(NumComp);
+  std::vector<std::vector<std::pair<unsigned, const OrderEdge *>>> Into(
+      Keys.size());
+  HeldIndex Held;
   for (const auto &W : Witness) {
     auto [U, V] = W.first;
     if (Comp[U] != Comp[V] || !ChainedIn[Comp[U]])
       continue;
-    Into[V].insert(Into[V].end(), W.second.begin(), W.second.end());
-    if (!Witness.count({V, U}))
-      OneWay[Comp[U]].push_back({U, V});
+    CompKeys[Comp[U]].push_back({U, V});
+    for (const OrderEdge *E : W.second) {
+      Into[V].push_back({U, E});
+      if (!E->GateGroups.empty())
+        Held.add(E->GateGroups.front().get());
+    }
   }
-  // Nodes of held lists impliedEdge may visit in this translation unit.
-  size_t Budget = 4'000'000;
+  Held.build(Index, Keys.size());
 
   for (int C = 0; C < NumComp; ++C) {
     const auto &SCC = Members[C];
     if (SCC.size() < 2)
       continue;
     bool Reported = false;
-    // Two locks taken in both orders: the common case, reported per pair.
-    for (auto [U, V] : Pairs[C]) {
-      const auto &AB = Witness[{U, V}], &BA = Witness[{V, U}];
-      bool Done = false;
-      for (const OrderEdge *E1 : AB) {
+    // The edges that witness "V acquired while U was held": the direct ones;
+    // in a component with chained edges, also those where U was held two or
+    // more links down a chain (found in what was held where V was taken).
+    auto Witnesses = [&](unsigned U, unsigned V) {
+      std::vector<const OrderEdge *> R;
+      auto It = Witness.find({U, V});
+      if (It != Witness.end())
+        R = It->second;
+      if (ChainedIn[C])
+        for (auto [From, E] : Into[V])
+          if (From != U)
+            if (const OrderEdge *I = impliedEdge(*E, U, Held, Composed))
+              R.push_back(I);
+      return R;
+    };
+    auto ReportPair = [&](unsigned U, unsigned V) {
+      std::vector<const OrderEdge *> AB = Witnesses(U, V);
+      if (AB.empty())
+        return;
+      std::vector<const OrderEdge *> BA = Witnesses(V, U);
+      if (BA.empty())
+        return;
+      Reported = true; // even a gated pair explains the component
+      for (const OrderEdge *E1 : AB)
         for (const OrderEdge *E2 : BA)
           if (!gated({E1, E2})) {
             report({E1, E2}, Ctx);
-            Done = true;
-            break;
+            return;
           }
-        if (Done)
-          break;
-      }
-      Reported = true; // a gated pair: the component is explained
-    }
-    // Where a function held too many locks for direct edges, a pair taken
-    // in both orders may have one direction only as a chain: for each
-    // direct edge Z -> X without its reverse, look for X in what was held
-    // where Z was acquired (the held lists of the edges into Z).
-    for (auto [Z, X] : OneWay[C]) {
-      const OrderEdge *Fwd = nullptr;
-      for (const OrderEdge *Back : Witness[{Z, X}]) {
-        if (Back->Chained)
-          continue;
-        if (!Fwd && !(Fwd = impliedEdge(Into[Z], Keys[X], Budget)))
-          break;
-        Reported = true;
-        if (!gated({Fwd, Back})) {
-          report({Fwd, Back}, Ctx);
-          break;
-        }
-      }
+    };
+    // Two locks taken in both orders: the common case, reported per pair.
+    if (!ChainedIn[C]) {
+      for (auto [U, V] : Pairs[C])
+        ReportPair(U, V);
+    } else {
+      for (auto [U, V] : CompKeys[C])
+        if (U < V)
+          ReportPair(U, V);
+        else if (!Witness.count({V, U}))
+          ReportPair(V, U);
     }
     if (Reported)
       continue;

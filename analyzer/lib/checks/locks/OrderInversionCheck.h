@@ -26,12 +26,6 @@ private:
   /// still held when Z is acquired, by the edge X -> Z they stand for.
   std::vector<const OrderEdge *>
   compose(const std::vector<const OrderEdge *> &Cycle);
-  /// The edge From -> To that the direct rule records, where From (its
-  /// orderKey \p FromKey) was held at one of the acquisitions of To that
-  /// \p Into, the edges into To, record; null if none (or \p Budget, the
-  /// held-list nodes left to visit, runs out).
-  const OrderEdge *impliedEdge(const std::vector<const OrderEdge *> &Into,
-                               const std::string &FromKey, size_t &Budget);
   std::deque<OrderEdge> Composed; ///< the edges compose() made up
 };
 
