@@ -45,9 +45,9 @@ std::string functionName(const OrderEdge &E) {
 } // namespace
 
 /// Whether the lock \p E (X -> Y) starts from is still held where \p Next
-/// (Y -> Z) acquires Z, in the same function: then X -> Z is an edge the
-/// direct rule records, and the chain X -> Y -> Z can be reported as that
-/// one acquisition. \p FromLoc: where X was acquired.
+/// (Y -> Z) acquires Z: then X -> Z is an edge the direct rule records, and
+/// the chain X -> Y -> Z can be reported as that one acquisition.
+/// \p FromLoc: where X was acquired.
 static bool stillHeld(const OrderEdge &E, const OrderEdge &Next,
                       clang::SourceLocation &FromLoc) {
   if (E.GateGroups.empty() || Next.GateGroups.empty())

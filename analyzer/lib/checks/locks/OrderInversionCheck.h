@@ -2,7 +2,9 @@
 //
 // Builds the translation unit's lock-order graph (Boost.Graph) from the
 // dataflow's order edges and reports each cycle once, unless a common gate
-// lock was held on every edge of it. See docs/checks/lock-order-inversion.md.
+// lock was held on every edge of it; edges chained where a function held
+// many locks are composed back into the acquisitions that conflict. See
+// docs/checks/lock-order-inversion.md.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOCKSTEP_CHECKS_LOCKS_ORDERINVERSIONCHECK_H
