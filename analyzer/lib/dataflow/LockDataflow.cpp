@@ -33,6 +33,16 @@ namespace lockstep {
 
 LockHandler::~LockHandler() = default;
 
+HeldLock::~HeldLock() {
+  // Unlink the nodes only this one keeps alive, iteratively: thousands of
+  // nested locks would otherwise recurse thousands of destructors deep.
+  std::shared_ptr<const HeldLock> N = std::move(Next);
+  while (N && N.use_count() == 1) {
+    std::shared_ptr<const HeldLock> After = std::move(N->Next);
+    N = std::move(After);
+  }
+}
+
 namespace {
 
 using OpKind = Operation::Kind;
@@ -360,10 +370,25 @@ private:
                const void *Guard, const AcquireOpts &O);
   void release(LockSet &S, const LockPath &P, SourceLocation Loc,
                const ReleaseOpts &O);
-  using HeldSnapshot = std::shared_ptr<const std::vector<LockPath>>;
-  void addEdge(const LockFact &From, const LockPath &To, SourceLocation ToLoc,
+  /// Up to this many locks held at once, an acquisition records an order
+  /// edge from each of them (every inversion between two of them is then a
+  /// pair of direct edges, reported as such). Above it, edges are chained
+  /// (recordOrder): one per acquisition, so memory and time stay linear in
+  /// the number of locks held.
+  static constexpr unsigned DirectEdgeLimit = 16;
+  /// The nodes of the last held list built in the reporting pass, bottom
+  /// first: the next list reuses the longest common prefix.
+  std::vector<HeldList> HeldCache;
+  HeldList heldList(const LockSet &S);
+  /// Records the order edges of acquiring (or, via a call, taking) \p To
+  /// in state \p S; \p StaysHeld: To is held after this point.
+  void recordOrder(const LockSet &S, const LockPath &To, SourceLocation ToLoc,
+                   SourceLocation InnerLoc, llvm::StringRef Callee,
+                   llvm::ArrayRef<std::string> NoOrder, bool StaysHeld);
+  void addEdge(const LockPath &From, SourceLocation FromLoc,
+               const LockPath &To, SourceLocation ToLoc,
                SourceLocation InnerLoc, llvm::StringRef Callee,
-               const LockSet &S, HeldSnapshot &Held);
+               const HeldList &Held);
   void reportBlocking(const LockSet &S, llvm::ArrayRef<std::string> Except,
                       BlockingEvent Ev);
 
@@ -760,30 +785,108 @@ FunctionAnalyzer::lockPaths(const Operation &Op, const Expr *Call,
 
 // --- lock operations ----------------------------------------------------
 
-/// The locks certainly held in \p S: the gates of the edges recorded there.
-static std::shared_ptr<const std::vector<LockPath>> heldPaths(const LockSet &S) {
-  auto Held = std::make_shared<std::vector<LockPath>>();
-  for (const LockFact &G : S.Facts)
-    if (!G.Maybe)
-      Held->push_back(G.Path);
-  return Held;
+/// The locks certainly held in \p S, as a list sharing its nodes with the
+/// previous one as far as the two agree from the bottom (in the common
+/// nested case all but the newest lock).
+HeldList FunctionAnalyzer::heldList(const LockSet &S) {
+  size_t I = 0;
+  for (const LockFact &F : S.Facts) {
+    if (F.Maybe)
+      continue;
+    if (I < HeldCache.size() && HeldCache[I]->AcquiredAt == F.AcquiredAt &&
+        HeldCache[I]->Path == F.Path) {
+      ++I;
+      continue;
+    }
+    HeldCache.resize(I);
+    auto N = std::make_shared<HeldLock>();
+    N->Path = F.Path;
+    N->AcquiredAt = F.AcquiredAt;
+    N->Key = F.Key;
+    N->Ordered = !F.Path.orderKey().empty();
+    if (I) {
+      N->Next = HeldCache[I - 1];
+      N->Depth = HeldCache[I - 1]->Depth + 1;
+    }
+    HeldCache.push_back(std::move(N));
+    ++I;
+  }
+  HeldCache.resize(I);
+  return I ? HeldCache.back() : nullptr;
 }
 
-/// \p Held caches heldPaths(S) for every edge recorded at one point.
-void FunctionAnalyzer::addEdge(const LockFact &From, const LockPath &To,
-                               SourceLocation ToLoc, SourceLocation InnerLoc,
-                               llvm::StringRef Callee, const LockSet &S,
-                               HeldSnapshot &Held) {
+/// Direct edges from every held lock while few are held (the exact graph);
+/// above DirectEdgeLimit, lockdep-style chaining: walking down from the most
+/// recently acquired held lock, an edge from each ordered lock until one is
+/// known to be reached by all the locks below it. Reachability in the graph,
+/// and so its cycles, stay those of the direct edges: every lock skipped
+/// reaches To through recorded edges of this function, and every edge
+/// recorded is one the direct rule records too (no path through a lock
+/// released in between is made up).
+void FunctionAnalyzer::recordOrder(const LockSet &S, const LockPath &To,
+                                   SourceLocation ToLoc,
+                                   SourceLocation InnerLoc,
+                                   llvm::StringRef Callee,
+                                   llvm::ArrayRef<std::string> NoOrder,
+                                   bool StaysHeld) {
+  HeldList Held = heldList(S);
+  auto Unordered = [&](llvm::StringRef Key) {
+    return std::find(NoOrder.begin(), NoOrder.end(), Key) != NoOrder.end();
+  };
+  bool AllReach = true;
+  size_t First = Sum.Edges.size();
+  if (!Held || Held->Depth <= DirectEdgeLimit) {
+    for (const LockFact &F : S.Facts) {
+      if (F.Maybe)
+        continue;
+      if (Unordered(F.Key))
+        AllReach = false;
+      else
+        addEdge(F.Path, F.AcquiredAt, To, ToLoc, InnerLoc, Callee, Held);
+    }
+  } else {
+    for (const HeldLock *N = Held.get(); N; N = N->Next.get()) {
+      if (!N->Ordered)
+        continue; // its edges are dropped; the locks below still count
+      if (Unordered(N->Key)) {
+        AllReach = false;
+        continue;
+      }
+      addEdge(N->Path, N->AcquiredAt, To, ToLoc, InnerLoc, Callee, Held);
+      Sum.Edges.back().Chained = true;
+      if (N->ReachedFromBelow)
+        break;
+    }
+  }
+  if (!AllReach)
+    for (OrderEdge &E : llvm::make_range(Sum.Edges.begin() + First,
+                                         Sum.Edges.end()))
+      E.WithUnordered = true;
+  if (!StaysHeld)
+    return;
+  auto N = std::make_shared<HeldLock>();
+  N->Path = To;
+  N->AcquiredAt = ToLoc;
+  N->Key = To.key();
+  N->Ordered = !To.orderKey().empty();
+  N->ReachedFromBelow = AllReach;
+  N->Next = Held;
+  N->Depth = Held ? Held->Depth + 1 : 1;
+  HeldCache.push_back(std::move(N));
+}
+
+void FunctionAnalyzer::addEdge(const LockPath &From, SourceLocation FromLoc,
+                               const LockPath &To, SourceLocation ToLoc,
+                               SourceLocation InnerLoc, llvm::StringRef Callee,
+                               const HeldList &Held) {
   OrderEdge E;
-  E.From = From.Path;
+  E.From = From;
   E.To = To;
-  E.FromLoc = From.AcquiredAt;
+  E.FromLoc = FromLoc;
   E.ToLoc = ToLoc;
   E.InnerLoc = InnerLoc;
   E.Callee = Callee.str();
   E.Function = FD;
-  if (!Held)
-    Held = heldPaths(S);
   E.GateGroups.push_back(Held);
   Sum.Edges.push_back(std::move(E));
 }
@@ -822,14 +925,8 @@ void FunctionAnalyzer::acquire(LockSet &S, const LockPath &P, bool Shared,
       F->Guard = Guard;
     return;
   }
-  if (Final && !O.IsTry) {
-    HeldSnapshot Snapshot;
-    for (const LockFact &Held : S.Facts)
-      if (!Held.Maybe &&
-          std::find(O.NoOrder.begin(), O.NoOrder.end(), Held.Key) ==
-              O.NoOrder.end())
-        addEdge(Held, P, Loc, O.InnerLoc, O.Callee, S, Snapshot);
-  }
+  if (Final && !O.IsTry)
+    recordOrder(S, P, Loc, O.InnerLoc, O.Callee, O.NoOrder, true);
   if (Final && !O.NoTake && !S.isEntryReleased(K))
     Sum.Takes.push_back(
         {P, Shared, O.InnerLoc.isValid() ? O.InnerLoc : Loc, {}});
@@ -1567,7 +1664,6 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
     AcquiredKeys.insert(A.Path.key());
   for (const LockEffect &A : CS.TryAcquires)
     AcquiredKeys.insert(A.Path.key());
-  HeldSnapshot HeldAtCall;
   for (const LockEffect &T : CS.Takes) {
     if (AcquiredKeys.count(T.Path.key()))
       continue;
@@ -1588,9 +1684,7 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
     }
     if (Final) {
       if (!F)
-        for (const LockFact &Held : S.Facts)
-          if (!Held.Maybe)
-            addEdge(Held, *P, Loc, T.Loc, Name, S, HeldAtCall);
+        recordOrder(S, *P, Loc, T.Loc, Name, {}, false);
       if (!S.isEntryReleased(K))
         Sum.Takes.push_back({*P, T.Shared, T.Loc, {}});
     }
@@ -1676,10 +1770,35 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
       Sum.Blocks.push_back({B.What, B.Loc, Cv});
   }
   if (Final && !CS.Edges.empty()) {
-    // Each gate group of the callee is mapped into the caller once, and the
-    // caller's held locks are one more group shared by all the edges.
-    llvm::DenseMap<const std::vector<LockPath> *, HeldSnapshot> Mapped;
-    HeldSnapshot Held = heldPaths(S);
+    // Each gate list of the callee is mapped into the caller once, node by
+    // node (its nested lists share their tails, and so do the mapped ones),
+    // and the caller's held locks are one more group shared by all the edges.
+    llvm::DenseMap<const HeldLock *, HeldList> Mapped;
+    auto Map = [&](const HeldList &L) -> HeldList {
+      llvm::SmallVector<const HeldLock *, 8> Todo;
+      HeldList Base;
+      for (const HeldLock *N = L.get(); N; N = N->Next.get()) {
+        auto It = Mapped.find(N);
+        if (It != Mapped.end()) {
+          Base = It->second;
+          break;
+        }
+        Todo.push_back(N);
+      }
+      for (const HeldLock *N : llvm::reverse(Todo)) {
+        if (auto GP = N->Path.substitute(Obj, Args)) {
+          auto M = std::make_shared<HeldLock>();
+          M->Path = std::move(*GP);
+          M->AcquiredAt = N->AcquiredAt;
+          M->Depth = Base ? Base->Depth + 1 : 1;
+          M->Next = std::move(Base);
+          Base = std::move(M);
+        }
+        Mapped[N] = Base; // a lock that does not map is left out
+      }
+      return Base;
+    };
+    HeldList Held = heldList(S);
     for (const OrderEdge &Edge : CS.Edges) {
       auto From = Edge.From.substitute(Obj, Args);
       auto To = Edge.To.substitute(Obj, Args);
@@ -1689,19 +1808,14 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
       NE.From = *From;
       NE.To = *To;
       NE.GateGroups.clear();
-      for (const HeldSnapshot &Group : Edge.GateGroups) {
-        HeldSnapshot &M = Mapped[Group.get()];
-        if (!M) {
-          auto Sub = std::make_shared<std::vector<LockPath>>();
-          for (const LockPath &G : *Group)
-            if (auto GP = G.substitute(Obj, Args))
-              Sub->push_back(std::move(*GP));
-          M = std::move(Sub);
-        }
-        if (!M->empty())
-          NE.GateGroups.push_back(M);
+      // The first group stays the held set where To was acquired, even when
+      // empty (the lock-order check reads it to compose chained edges).
+      for (const HeldList &Group : Edge.GateGroups) {
+        HeldList M = Map(Group);
+        if (M || NE.GateGroups.empty())
+          NE.GateGroups.push_back(std::move(M));
       }
-      if (!Held->empty())
+      if (Held)
         NE.GateGroups.push_back(Held);
       Sum.Edges.push_back(std::move(NE));
     }
@@ -2327,6 +2441,7 @@ void FunctionAnalyzer::runPasses(const CFG &CfgRef, const LockSet &EntrySet) {
   }
   // The reporting pass over the settled states.
   Final = true;
+  HeldCache.clear();
   GuardReturns = 0;
   GuardReturnsDiffer = false;
   for (const CFGBlock *B : Order) {

@@ -55,7 +55,40 @@ struct BlockingEffect {
   std::optional<LockPath> CvLock;
 };
 
+/// One lock of a held set, and the part of the set acquired before it: a
+/// persistent list, newest first. The held sets of nested acquisitions share
+/// their tails, so N nested locks cost N nodes rather than N*N/2 copies.
+struct HeldLock {
+  LockPath Path;
+  clang::SourceLocation AcquiredAt;
+  /// The locks held below this one; mutable only so that the destructor can
+  /// unlink a long list without recursing once per node.
+  mutable std::shared_ptr<const HeldLock> Next;
+  unsigned Depth = 1; ///< nodes from this one to the end of the list
+  // The fields below are set on the analysed function's own lists only
+  // (not on lists mapped into a caller).
+  std::string Key;      ///< Path.key()
+  bool Ordered = false; ///< Path has an orderKey(): its edges are kept
+  /// Every ordered lock below this one reaches it through order edges the
+  /// function recorded, so a later acquisition needs an edge from this lock
+  /// only (see FunctionAnalyzer::recordOrder).
+  bool ReachedFromBelow = false;
+  HeldLock() = default;
+  HeldLock(const HeldLock &) = delete;
+  HeldLock &operator=(const HeldLock &) = delete;
+  ~HeldLock();
+};
+using HeldList = std::shared_ptr<const HeldLock>;
+
 /// "To was acquired while From was held": one edge of the lock-order graph.
+///
+/// A function holding more than FunctionAnalyzer's direct-edge limit of
+/// locks at once records edges lockdep-style: from the most recently
+/// acquired held lock only, when the others already reach it through edges
+/// recorded in the function. The graph then keeps the same reachability
+/// (and so the same cycles) with one edge per acquisition instead of one per
+/// held lock; the lock-order check composes such chains back into the
+/// direct edge they stand for when it reports.
 struct OrderEdge {
   LockPath From, To;
   clang::SourceLocation FromLoc; ///< where From was acquired
@@ -63,19 +96,26 @@ struct OrderEdge {
   clang::SourceLocation InnerLoc; ///< To's acquisition inside the callee
   std::string Callee;             ///< callee through which To was taken
   const clang::FunctionDecl *Function = nullptr;
-  /// The locks held when the edge was recorded, in groups that every edge
-  /// recorded at the same point shares: N locks held give N edges, and a
-  /// copy of the held set in each made memory grow with N cubed.
-  llvm::SmallVector<std::shared_ptr<const std::vector<LockPath>>, 2>
-      GateGroups;
+  /// Recorded by the chained rule: the edges from the other held locks were
+  /// left out, as they reach From.
+  bool Chained = false;
+  /// Some lock held then was acquired together with To (std::lock): the
+  /// held set is not all ordered before To.
+  bool WithUnordered = false;
+  /// The locks held when the edge was recorded, as lists shared with every
+  /// other edge recorded at the same point and with the nested
+  /// acquisitions. The first group is the held set in Function when To was
+  /// acquired (null when nothing else was held); a call adds the caller's
+  /// held set as one more group.
+  llvm::SmallVector<HeldList, 2> GateGroups;
   /// Calls \p F on each other lock held at the time (not From or To): a lock
   /// common to both edges of an inversion is a gate that prevents the
   /// deadlock.
   template <typename Fn> void forEachGate(Fn F) const {
-    for (const auto &Group : GateGroups)
-      for (const LockPath &G : *Group)
-        if (G != From && G != To)
-          F(G);
+    for (const HeldList &Group : GateGroups)
+      for (const HeldLock *G = Group.get(); G; G = G->Next.get())
+        if (G->Path != From && G->Path != To)
+          F(G->Path);
   }
 };
 
