@@ -445,8 +445,8 @@ inline bool refresh_lockset_cached(thread_state *thr) noexcept {
 std::vector<report_lock> lockset_locks(std::uint32_t lockset);
 
 // fork(): every global spinlock is taken before the fork (in one order, the same in which the
-// runtime nests them: graph/blocked/ids/dedup/registry, then tables, then the allocator) and
-// released after it in parent and child, so the child never inherits state another thread was
+// runtime nests them: graph/blocked/ids/dedup/registry, then tables, the clock-chunk pool and the
+// allocator) and released after it in parent and child, so the child never inherits state another thread was
 // changing. The child then frees the other threads' slots and releases every per-object spinlock
 // (sync records, shadow cells): one another thread held at the instant of the fork would otherwise
 // stay held for ever, and the child would spin on it (even on a free record or cell, which a

@@ -370,9 +370,10 @@ namespace {
 
 // The order matches the nesting inside the runtime (see rtl.hpp): the reporting layer's printing
 // and symbolizer locks (taken with no runtime lock held, rule 6), graph and blocked list, lock ids,
-// race dedup and shadow table, the registry, the sync and page tables, the allocator, and the stack
-// depot last (a leaf: captures happen under some of the above). The forking thread is marked inside
-// the runtime meanwhile, so a signal handler cannot re-enter a table whose locks it holds.
+// race dedup and shadow table, the registry, the sync and page tables, the clock-chunk pool, the
+// allocator, and the stack depot last (a leaf: captures happen under some of the above). The
+// forking thread is marked inside the runtime meanwhile, so a signal handler cannot re-enter a table
+// whose locks it holds.
 void before_fork() {
   if (thread_state *t = t_cur) ++t->in_rt;
   report_fork_lock();
@@ -382,6 +383,7 @@ void before_fork() {
   shadow_fork_lock();
   g_reg.mtx.lock();
   tables_fork_lock();
+  clock_pool_fork_lock();
   alloc_fork_lock();
   depot_fork_lock();
 }
@@ -389,6 +391,7 @@ void before_fork() {
 void unlock_after_fork(bool child) {
   depot_fork_unlock();
   alloc_fork_unlock();
+  clock_pool_fork_unlock();
   tables_fork_unlock();
   g_reg.mtx.unlock();
   shadow_fork_unlock();
