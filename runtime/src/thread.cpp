@@ -61,7 +61,9 @@ thread_state *alloc_slot_locked() noexcept {
   if (!t) {
     void *mem = internal_alloc(sizeof(thread_state));
     if (!mem) return nullptr;
-    t = new (mem) thread_state();
+    // Default-initialized, not value-initialized: the memory is zero already, and the large
+    // arrays at the end of the record (no initializers) stay untouched until used.
+    t = new (mem) thread_state;
     g_reg.slots[tid] = t;
   } else {
     thread_identity &old = g_reg.history[g_reg.history_count++ % identity_history];
