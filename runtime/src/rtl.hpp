@@ -230,7 +230,8 @@ struct thread_state {
   // zeroed memory from internal_alloc (default-initialized, see alloc_slot_locked), so the pages of
   // them a thread never uses stay untouched (issue 8: 10,000 threads that each lock one mutex).
   // Each is read only where written (held below nheld) or where zero means empty (the caches).
-  held_lock held[max_held];
+  // The caches every annotated access uses first, then the held set (deeper entries are rarely
+  // used), the lock-order cache (nested locking only) last.
   // Recent access stacks, by stack_hash -> depot id (fp_stack_id): a repeated stack skips the depot.
   std::uint64_t stack_cache_key[64];
   std::uint32_t stack_cache_id[64];
@@ -243,6 +244,7 @@ struct thread_state {
   };
   static constexpr unsigned shadow_cache_size = 64;  // 1 KiB per thread
   shadow_cache_entry shadow_cache[shadow_cache_size];
+  held_lock held[max_held];
   // Lock-order edge cache: (from,to,gates) hashes this thread already gave to the graph.
   std::uint64_t edge_cache[256];  // cleared on first use (edge_cache_gen)
 };
