@@ -127,7 +127,7 @@ std::uint32_t *vector_clock::slot_slow(std::uint32_t tid) noexcept {
   return k ? &k->c[tid & (clock_chunk_entries - 1)] : nullptr;
 }
 
-void vector_clock::join(const vector_clock &o) noexcept {
+void vector_clock::join_slow(const vector_clock &o) noexcept {
   if (o.size_ > size_ && !grow(o.size_)) {
     // Out of memory: o's chunks hold entries beyond this clock's size and cannot be shared.
     for (std::uint32_t t = 0; t < size_; ++t)
@@ -173,7 +173,7 @@ void vector_clock::join(const vector_clock &o) noexcept {
   }
 }
 
-void vector_clock::assign(const vector_clock &o) noexcept {
+void vector_clock::assign_slow(const vector_clock &o) noexcept {
   if (o.size_ > size_ && !grow(o.size_)) {
     for (std::uint32_t t = 0; t < size_; ++t) set(t, o.get(t));  // out of memory, as in join
     return;
@@ -185,7 +185,7 @@ void vector_clock::assign(const vector_clock &o) noexcept {
     if (a == b) continue;
     if (b != &g_zero_chunk && is_private(a)) {  // in place, no allocation
       const std::uint32_t lim = entries_below(size_, i);
-      std::memcpy(a->c, b->c, lim * sizeof(std::uint32_t));
+      for (std::uint32_t j = 0; j < lim; ++j) a->c[j] = b->c[j];
       continue;
     }
     ref(b);

@@ -72,11 +72,37 @@ public:
     if (std::uint32_t *p = slot(tid)) ++*p;
   }
   // this = pointwise max(this, o): the core of `acquire` (thread joins the sync clock) and of
-  // `release` (sync clock joins the thread's).
-  void join(const vector_clock &o) noexcept;
+  // `release` (sync clock joins the thread's). Inline for clocks of one private chunk (up to 64
+  // threads, the lock and unlock of most programs); out of line otherwise.
+  void join(const vector_clock &o) noexcept {
+    const std::uint32_t n = o.size_;
+    if (n <= size_ && size_ <= clock_chunk_entries) {
+      if (n == 0) return;
+      clock_chunk *a = dir_[0];
+      const clock_chunk *b = o.dir_[0];
+      if (a == b) return;
+      if (a != &g_zero_chunk && a->refs.load(std::memory_order_acquire) == 1) {
+        for (std::uint32_t j = 0; j < n; ++j)
+          if (b->c[j] > a->c[j]) a->c[j] = b->c[j];
+        return;
+      }
+    }
+    join_slow(o);
+  }
   // this = o: `release_store` (an exclusive unlock overwrites what earlier owners left, since the
-  // new owner's clock already covers it).
-  void assign(const vector_clock &o) noexcept;
+  // new owner's clock already covers it). Inline like join.
+  void assign(const vector_clock &o) noexcept {
+    if (o.size_ != 0 && o.size_ <= size_ && size_ <= clock_chunk_entries) {
+      clock_chunk *a = dir_[0];
+      const clock_chunk *b = o.dir_[0];
+      if (a == b) return;
+      if (b != &g_zero_chunk && a != &g_zero_chunk && a->refs.load(std::memory_order_acquire) == 1) {
+        for (std::uint32_t j = 0; j < size_; ++j) a->c[j] = b->c[j];  // zeros beyond o's size
+        return;
+      }
+    }
+    assign_slow(o);
+  }
   // True when every component of this is <= the one of o (this happens before or equals o).
   bool leq(const vector_clock &o) const noexcept;
   // An epoch happens before this clock when its thread's component already covers it.
@@ -97,6 +123,8 @@ private:
     return slot_slow(tid);
   }
   std::uint32_t *slot_slow(std::uint32_t tid) noexcept;
+  void join_slow(const vector_clock &o) noexcept;
+  void assign_slow(const vector_clock &o) noexcept;
   bool grow(std::uint32_t n) noexcept;              // false when out of memory
   clock_chunk *own_chunk(std::uint32_t i) noexcept;  // chunk i made private (copied if shared); null: no memory
   clock_chunk **dir_ = nullptr;  // one chunk per 64 slots, g_zero_chunk where all are zero
