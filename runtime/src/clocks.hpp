@@ -1,11 +1,26 @@
 // Vector clocks and FastTrack epochs: the happens-before arithmetic of the runtime.
 //
-// A vector clock maps thread slots to logical times. Clocks grow on demand (rare path, internal
-// allocator) and never shrink, so the hot verbs (`join`, `assign`, `tick`) touch only as many entries
-// as the largest slot that ever contributed: programs with two threads pay for two entries even if
-// thousands of threads ran earlier in other slots of other clocks.
+// A vector clock maps thread slots to logical times. Its entries live in chunks of 64 slots that
+// clocks share copy-on-write: a chunk with one reference is its clock's own and changes in place; a
+// shared chunk is never written, the writer copies it first. This keeps memory linear in the number
+// of threads where the same knowledge is held by many clocks (issue 8: 10,000 threads that all
+// acquired one mutex held 10,000 clocks of 10,000 entries each; now they share the mutex's chunks,
+// and each has a directory of 8 bytes per 64 slots plus the few chunks it changed itself).
+//
+// Who may touch a chunk: a clock is only read or written by whoever has it to itself (its thread,
+// or the holder of its sync object's spinlock; a finished thread's clock by its joiner). A chunk
+// with one reference is therefore only ever seen through that clock; references are taken and
+// dropped atomically, so a shared chunk can be copied from by one clock's owner while another
+// drops it.
+//
+// Hot verbs (`get`, `tick`, `join`, `assign` between clocks of few threads) never allocate once
+// their chunks are private: `join` and `assign` write into a private destination chunk in place
+// and share a source chunk only where the destination's is the zero chunk or already shared (new
+// or grown clocks: the rare path). They touch only as many entries as the largest slot that ever
+// contributed: programs with two threads pay for two entries even if thousands ran earlier.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -20,6 +35,25 @@ constexpr epoch make_epoch(std::uint32_t tid, std::uint32_t clk) noexcept {
 constexpr std::uint32_t epoch_tid(epoch e) noexcept { return static_cast<std::uint32_t>(e & 0xffff); }
 constexpr std::uint32_t epoch_clock(epoch e) noexcept { return static_cast<std::uint32_t>(e >> 16); }
 
+constexpr std::uint32_t clock_chunk_shift = 6;
+constexpr std::uint32_t clock_chunk_entries = 1u << clock_chunk_shift;
+
+struct clock_chunk {
+  std::atomic<std::uint32_t> refs;  // clocks pointing here; 1: private to that clock, writable
+  std::uint32_t pad;
+  std::uint32_t c[clock_chunk_entries];
+};
+
+// All zeros, never written, never counted: what every slot of a clock reads before it has an entry
+// of its own (a directory grows without allocating chunks).
+extern clock_chunk g_zero_chunk;
+
+// Chunks currently allocated (tests and memory checks).
+std::size_t clock_chunks_live() noexcept;
+// fork(): the chunk pool's lock, taken before the allocator's (the pool refills from it).
+void clock_pool_fork_lock() noexcept;
+void clock_pool_fork_unlock() noexcept;
+
 class vector_clock {
 public:
   vector_clock() noexcept = default;
@@ -27,50 +61,75 @@ public:
   vector_clock(const vector_clock &) = delete;
   vector_clock &operator=(const vector_clock &) = delete;
 
-  std::uint32_t get(std::uint32_t tid) const noexcept { return tid < size_ ? c_[tid] : 0; }
+  std::uint32_t get(std::uint32_t tid) const noexcept {
+    return tid < size_ ? dir_[tid >> clock_chunk_shift]->c[tid & (clock_chunk_entries - 1)] : 0;
+  }
   void set(std::uint32_t tid, std::uint32_t v) noexcept {
-    if (tid >= size_ && !grow(tid + 1)) return;
-    c_[tid] = v;
+    if (std::uint32_t *p = slot(tid)) *p = v;
   }
   // Advances tid's own component: the step after a release, so later events are not covered by it.
   void tick(std::uint32_t tid) noexcept {
-    if (tid >= size_ && !grow(tid + 1)) return;
-    ++c_[tid];
+    if (std::uint32_t *p = slot(tid)) ++*p;
   }
   // this = pointwise max(this, o): the core of `acquire` (thread joins the sync clock) and of
-  // `release` (sync clock joins the thread's).
+  // `release` (sync clock joins the thread's). Inline for clocks of one private chunk (up to 64
+  // threads, the lock and unlock of most programs); out of line otherwise.
   void join(const vector_clock &o) noexcept {
-    if (o.size_ > size_) grow(o.size_);
-    const std::uint32_t n = o.size_ < size_ ? o.size_ : size_;
-    for (std::uint32_t i = 0; i < n; ++i)
-      if (o.c_[i] > c_[i]) c_[i] = o.c_[i];
+    const std::uint32_t n = o.size_;
+    if (n <= size_ && size_ <= clock_chunk_entries) {
+      if (n == 0) return;
+      clock_chunk *a = dir_[0];
+      const clock_chunk *b = o.dir_[0];
+      if (a == b) return;
+      if (a != &g_zero_chunk && a->refs.load(std::memory_order_acquire) == 1) {
+        for (std::uint32_t j = 0; j < n; ++j)
+          if (b->c[j] > a->c[j]) a->c[j] = b->c[j];
+        return;
+      }
+    }
+    join_slow(o);
   }
   // this = o: `release_store` (an exclusive unlock overwrites what earlier owners left, since the
-  // new owner's clock already covers it).
+  // new owner's clock already covers it). Inline like join.
   void assign(const vector_clock &o) noexcept {
-    if (o.size_ > size_) grow(o.size_);
-    const std::uint32_t n = o.size_ < size_ ? o.size_ : size_;
-    for (std::uint32_t i = 0; i < n; ++i) c_[i] = o.c_[i];
-    for (std::uint32_t i = n; i < size_; ++i) c_[i] = 0;
+    if (o.size_ != 0 && o.size_ <= size_ && size_ <= clock_chunk_entries) {
+      clock_chunk *a = dir_[0];
+      const clock_chunk *b = o.dir_[0];
+      if (a == b) return;
+      if (b != &g_zero_chunk && a != &g_zero_chunk && a->refs.load(std::memory_order_acquire) == 1) {
+        for (std::uint32_t j = 0; j < size_; ++j) a->c[j] = b->c[j];  // zeros beyond o's size
+        return;
+      }
+    }
+    assign_slow(o);
   }
   // True when every component of this is <= the one of o (this happens before or equals o).
-  bool leq(const vector_clock &o) const noexcept {
-    for (std::uint32_t i = 0; i < size_; ++i)
-      if (c_[i] > o.get(i)) return false;
-    return true;
-  }
+  bool leq(const vector_clock &o) const noexcept;
   // An epoch happens before this clock when its thread's component already covers it.
   bool covers(epoch e) const noexcept { return epoch_clock(e) <= get(epoch_tid(e)); }
-  void reset() noexcept {
-    for (std::uint32_t i = 0; i < size_; ++i) c_[i] = 0;
-  }
+  // Every component to zero (the chunks are given back; the size stays).
+  void reset() noexcept;
   std::uint32_t size() const noexcept { return size_; }
 
 private:
-  bool grow(std::uint32_t n) noexcept;  // out of line: rare; false when out of memory
-  std::uint32_t *c_ = nullptr;
-  std::uint32_t size_ = 0;
-  std::uint32_t cap_ = 0;
+  // The writable entry of tid: the clock grows and a shared chunk is copied first (rare). Null when
+  // out of memory (the write is lost: fewer happens-before edges seen).
+  std::uint32_t *slot(std::uint32_t tid) noexcept {
+    if (__builtin_expect(tid < size_, 1)) {
+      clock_chunk *k = dir_[tid >> clock_chunk_shift];
+      if (__builtin_expect(k != &g_zero_chunk && k->refs.load(std::memory_order_acquire) == 1, 1))
+        return &k->c[tid & (clock_chunk_entries - 1)];
+    }
+    return slot_slow(tid);
+  }
+  std::uint32_t *slot_slow(std::uint32_t tid) noexcept;
+  void join_slow(const vector_clock &o) noexcept;
+  void assign_slow(const vector_clock &o) noexcept;
+  bool grow(std::uint32_t n) noexcept;              // false when out of memory
+  clock_chunk *own_chunk(std::uint32_t i) noexcept;  // chunk i made private (copied if shared); null: no memory
+  clock_chunk **dir_ = nullptr;  // one chunk per 64 slots, g_zero_chunk where all are zero
+  std::uint32_t size_ = 0;       // slots in use; entries at or beyond it are zero
+  std::uint32_t dir_cap_ = 0;    // directory capacity (chunks)
 };
 
 }  // namespace lockstep::rt

@@ -115,6 +115,32 @@ void build_graph(deadlock::wait_for_graph &g) {
   }
 }
 
+// Whether a wait-for cycle can be reached from thr: follows the waits with one owner (mutex, join,
+// static initialization) for as long as their owners are long-blocked themselves. With thousands of
+// threads queued on one mutex whose owner runs, a check is then a step or two instead of a graph of
+// every blocked thread (each check O(blocked), so O(blocked^2) per interval: issue 8's 10,000 live
+// threads spent minutes there). A wait on an rwlock (several owners) lets the whole graph decide,
+// as does a chain that comes back to a thread (a cycle, or a lead-in to one). Called with
+// g_blocked.mtx held.
+bool may_reach_cycle(const thread_state *thr) {
+  const thread_state *t = thr;
+  for (std::uint32_t steps = 0; steps <= g_blocked.count; ++steps) {
+    if (t->blocked_kind == 2 || t->blocked_kind == 3) return true;
+    std::uint32_t owner = 0;  // tid + 1
+    if (t->blocked_kind == 4) {
+      owner = t->blocked_target_tid;
+    } else if (sync_var *s = sync_find(t->blocked_on.load(std::memory_order_relaxed))) {
+      owner = s->owner.load(std::memory_order_relaxed);
+    }
+    if (owner == 0) return false;  // nobody to wait for: no edge out of t (as in build_graph)
+    const thread_state *o = thread_by_tid(owner - 1);
+    if (!o || !o->wfg_registered) return false;  // the owner is not blocked: the chain ends
+    if (o == thr) return true;
+    t = o;
+  }
+  return true;
+}
+
 struct snapshot_entry {
   std::uint32_t tid;
   std::uint64_t seq;
@@ -312,6 +338,7 @@ void deadlock_on_long_block(thread_state *thr, std::uintptr_t what, std::uint8_t
     std::vector<snapshot_entry> snap;
     {
       spin_guard g(g_blocked.mtx);
+      if (!may_reach_cycle(thr)) return;
       deadlock::wait_for_graph wfg;
       build_graph(wfg);
       auto c = wfg.find_cycle(thr->tid);

@@ -190,7 +190,6 @@ struct thread_state {
   int in_rt = 0;                       // rule 3: >0 while inside the runtime on this thread
   stack_bounds stack;                  // this thread's stack for frame-pointer walks, 0s = unknown
   vector_clock clock;                  // clock[tid] is this thread's current epoch
-  held_lock held[max_held];
   std::uint32_t nheld = 0;
   std::uint32_t held_overflow = 0;     // acquisitions beyond max_held (not tracked, counted)
   std::uint32_t held_forgets_seen = 0; // g_held_forgets when the held set was last checked
@@ -203,18 +202,6 @@ struct thread_state {
   std::uint32_t lockset_cache_id[16] = {};
   bool ignore_accesses = false;        // detect_races=0: annotations are dropped at once
   bool async_cancel = false;           // asynchronous cancellation enabled (interpose.cpp defers it)
-  // Recent access stacks, by stack_hash -> depot id (fp_stack_id): a repeated stack skips the depot.
-  std::uint64_t stack_cache_key[64] = {};
-  std::uint32_t stack_cache_id[64] = {};
-  // shadow.cpp: the shadow cells of recently accessed granules, direct-mapped by granule address, so
-  // an access usually skips the shared table. Only a hint: cells are recycled, never unmapped, and
-  // every hit is re-checked under the cell's lock.
-  struct shadow_cache_entry {
-    std::uintptr_t granule;
-    void *cell;
-  };
-  static constexpr unsigned shadow_cache_size = 64;  // 1 KiB per thread
-  shadow_cache_entry shadow_cache[shadow_cache_size] = {};
   // mutex.cpp: the records of recently locked objects, direct-mapped by address, so a lock skips the
   // sync table. A hit is used only while the record still carries that address (as held_lock::sync).
   struct sync_cache_entry {
@@ -223,9 +210,7 @@ struct thread_state {
   };
   static constexpr unsigned sync_cache_size = 8;
   sync_cache_entry sync_cache[sync_cache_size] = {};
-  // Lock-order edge cache: (from,to,gates) hashes this thread already gave to the graph.
-  std::uint64_t edge_cache[256] = {};
-  std::uint64_t edge_cache_gen = 0;
+  std::uint64_t edge_cache_gen = 0;    // lock-order generation edge_cache was filled in
   // Identity and lifetime (written by the registry under its lock).
   pthread_t handle{};
   std::atomic<thread_status> status{thread_status::free};
@@ -241,6 +226,27 @@ struct thread_state {
   std::uint32_t blocked_stack = 0;
   std::uint32_t blocked_target_tid = 0; // join: the joined thread's tid+1
   bool wfg_registered = false;         // in the deadlock detector's list of long-blocked threads
+  // The large arrays come last and have no initializers: a record is built once per slot, on
+  // zeroed memory from internal_alloc (default-initialized, see alloc_slot_locked), so the pages of
+  // them a thread never uses stay untouched (issue 8: 10,000 threads that each lock one mutex).
+  // Each is read only where written (held below nheld) or where zero means empty (the caches).
+  // The caches every annotated access uses first, then the held set (deeper entries are rarely
+  // used), the lock-order cache (nested locking only) last.
+  // Recent access stacks, by stack_hash -> depot id (fp_stack_id): a repeated stack skips the depot.
+  std::uint64_t stack_cache_key[64];
+  std::uint32_t stack_cache_id[64];
+  // shadow.cpp: the shadow cells of recently accessed granules, direct-mapped by granule address, so
+  // an access usually skips the shared table. Only a hint: cells are recycled, never unmapped, and
+  // every hit is re-checked under the cell's lock.
+  struct shadow_cache_entry {
+    std::uintptr_t granule;
+    void *cell;
+  };
+  static constexpr unsigned shadow_cache_size = 64;  // 1 KiB per thread
+  shadow_cache_entry shadow_cache[shadow_cache_size];
+  held_lock held[max_held];
+  // Lock-order edge cache: (from,to,gates) hashes this thread already gave to the graph.
+  std::uint64_t edge_cache[256];  // cleared on first use (edge_cache_gen)
 };
 
 // The calling thread's state. initial-exec TLS (set for the whole library in CMake): one
@@ -445,8 +451,8 @@ inline bool refresh_lockset_cached(thread_state *thr) noexcept {
 std::vector<report_lock> lockset_locks(std::uint32_t lockset);
 
 // fork(): every global spinlock is taken before the fork (in one order, the same in which the
-// runtime nests them: graph/blocked/ids/dedup/registry, then tables, then the allocator) and
-// released after it in parent and child, so the child never inherits state another thread was
+// runtime nests them: graph/blocked/ids/dedup/registry, then tables, the clock-chunk pool and the
+// allocator) and released after it in parent and child, so the child never inherits state another thread was
 // changing. The child then frees the other threads' slots and releases every per-object spinlock
 // (sync records, shadow cells): one another thread held at the instant of the fork would otherwise
 // stay held for ever, and the child would spin on it (even on a free record or cell, which a

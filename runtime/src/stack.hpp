@@ -67,12 +67,14 @@ std::uint32_t fp_walk(std::uintptr_t entry_pc, const stack_bounds &bounds, std::
 // the lock is taken and is completed (complete_stack) only when a report or a new lock-order
 // edge needs it. The frames recorded here stay right even after the functions that took the lock
 // have returned (a lock_guard constructor, a lock() wrapper).
+// No initializers: fp_stack_prefix fills it (size, resume_*, pcs below size), and held sets of
+// untouched thread records must cost no memory (see thread_state).
 struct stack_prefix {
   static constexpr unsigned max_frames = 4;
-  std::uintptr_t pcs[max_frames] = {};
-  std::uint32_t size = 0;
-  std::uintptr_t resume_fp = 0;   // frame record of the last recorded frame, 0 = the stack ended
-  std::uintptr_t resume_ret = 0;  // its return address (pcs[size-1]): proves it is still that frame
+  std::uintptr_t pcs[max_frames];
+  std::uint32_t size;
+  std::uintptr_t resume_fp;   // frame record of the last recorded frame, 0 = the stack ended
+  std::uintptr_t resume_ret;  // its return address (pcs[size-1]): proves it is still that frame
 };
 void fp_stack_prefix(std::uintptr_t entry_pc, const stack_bounds &bounds, stack_prefix &out) noexcept;
 // The prefix followed by the current frame chain from its resume record on, when that record is

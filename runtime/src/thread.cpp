@@ -61,7 +61,9 @@ thread_state *alloc_slot_locked() noexcept {
   if (!t) {
     void *mem = internal_alloc(sizeof(thread_state));
     if (!mem) return nullptr;
-    t = new (mem) thread_state();
+    // Default-initialized, not value-initialized: the memory is zero already, and the large
+    // arrays at the end of the record (no initializers) stay untouched until used.
+    t = new (mem) thread_state;
     g_reg.slots[tid] = t;
   } else {
     thread_identity &old = g_reg.history[g_reg.history_count++ % identity_history];
@@ -370,9 +372,10 @@ namespace {
 
 // The order matches the nesting inside the runtime (see rtl.hpp): the reporting layer's printing
 // and symbolizer locks (taken with no runtime lock held, rule 6), graph and blocked list, lock ids,
-// race dedup and shadow table, the registry, the sync and page tables, the allocator, and the stack
-// depot last (a leaf: captures happen under some of the above). The forking thread is marked inside
-// the runtime meanwhile, so a signal handler cannot re-enter a table whose locks it holds.
+// race dedup and shadow table, the registry, the sync and page tables, the clock-chunk pool, the
+// allocator, and the stack depot last (a leaf: captures happen under some of the above). The
+// forking thread is marked inside the runtime meanwhile, so a signal handler cannot re-enter a table
+// whose locks it holds.
 void before_fork() {
   if (thread_state *t = t_cur) ++t->in_rt;
   report_fork_lock();
@@ -382,6 +385,7 @@ void before_fork() {
   shadow_fork_lock();
   g_reg.mtx.lock();
   tables_fork_lock();
+  clock_pool_fork_lock();
   alloc_fork_lock();
   depot_fork_lock();
 }
@@ -389,6 +393,7 @@ void before_fork() {
 void unlock_after_fork(bool child) {
   depot_fork_unlock();
   alloc_fork_unlock();
+  clock_pool_fork_unlock();
   tables_fork_unlock();
   g_reg.mtx.unlock();
   shadow_fork_unlock();

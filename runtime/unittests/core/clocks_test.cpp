@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <mutex>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "clocks.hpp"
@@ -85,8 +87,11 @@ void run_seed(std::uint64_t seed) {
       break;
     }
     }
+    // b too: a shared chunk written through a must not change b (copy-on-write).
     ASSERT_NO_FATAL_FAILURE(expect_same(v[a], r[a], width));
+    ASSERT_NO_FATAL_FAILURE(expect_same(v[b], r[b], width));
   }
+  for (int i = 0; i < n; ++i) ASSERT_NO_FATAL_FAILURE(expect_same(v[i], r[i], width));
 }
 
 TEST(VectorClock, MatchesReferenceOnRandomSequences) {
@@ -121,6 +126,81 @@ TEST(VectorClock, VerbsHaveTheirMeaning) {
   EXPECT_EQ(thread_b.get(1), 3u);
   EXPECT_TRUE(thread_b.covers(lockstep::rt::make_epoch(0, 5)));
   EXPECT_FALSE(thread_b.covers(lockstep::rt::make_epoch(0, 6)));
+}
+
+// The live-threads shape of issue 8: every thread joins one sync clock that has an entry per
+// thread, ticks, and releases into it. The clocks share the sync clock's chunks: each holds a
+// directory and the chunk of its own slot, not a copy of every entry.
+TEST(VectorClock, ClocksThatJoinOneClockShareItsChunks) {
+  constexpr std::uint32_t n = 2000;
+  const std::size_t before = lockstep::rt::clock_chunks_live();
+  {
+    std::vector<vector_clock> threads(n);
+    vector_clock sync;
+    for (std::uint32_t t = 0; t < n; ++t) {
+      threads[t].set(t, 1);
+      threads[t].join(sync);    // acquire
+      sync.assign(threads[t]);  // release_store
+      threads[t].tick(t);
+    }
+    for (std::uint32_t t = 0; t < n; ++t) {
+      EXPECT_EQ(threads[t].get(t), 2u);
+      for (std::uint32_t u = 0; u < t; u += 97) EXPECT_EQ(threads[t].get(u), 1u) << t << " " << u;
+      EXPECT_EQ(threads[t].get(t + 1), 0u);
+    }
+    const std::size_t chunks = lockstep::rt::clock_chunks_live() - before;
+    // A copy per clock would be n * n / 64 = 62,500 chunks.
+    EXPECT_LE(chunks, 3 * n) << "chunks per clock: " << chunks / n;
+  }
+  EXPECT_EQ(lockstep::rt::clock_chunks_live(), before);  // every chunk given back
+}
+
+// Threads that each own a clock and share chunks through one sync clock (under a mutex, the way
+// sync records are used), each checked against its own reference after every step: a thread's
+// copy-on-write or in-place write must never change what another clock reads.
+TEST(VectorClock, SharedChunksAcrossThreads) {
+  constexpr std::uint32_t nthreads = 4, rounds = 3000;
+  const std::uint32_t slots[nthreads] = {0, 120, 100, 220};  // chunks 0, 1, 1 and 3
+  std::mutex m;
+  vector_clock sync;
+  ref_clock sync_ref;
+  std::vector<std::thread> ts;
+  std::vector<int> failures(nthreads, 0);
+  for (std::uint32_t t = 0; t < nthreads; ++t)
+    ts.emplace_back([&, t] {
+      vector_clock mine;
+      ref_clock ref;
+      std::mt19937 rng(t + 1);
+      const std::uint32_t slot = slots[t];
+      for (std::uint32_t r = 0; r < rounds; ++r) {
+        mine.tick(slot);
+        ref.set(slot, ref.get(slot) + 1);
+        {
+          std::lock_guard<std::mutex> g(m);
+          switch (rng() % 3) {
+          case 0:
+            mine.join(sync);
+            ref.join(sync_ref);
+            break;
+          case 1:
+            sync.join(mine);
+            sync_ref.join(ref);
+            break;
+          default:
+            sync.assign(mine);
+            sync_ref.assign(ref);
+            break;
+          }
+          for (std::uint32_t i = 0; i < 232; ++i)
+            if (sync.get(i) != sync_ref.get(i)) ++failures[t];
+        }
+        // Outside the lock: other threads write the sync clock and their own clocks meanwhile.
+        for (std::uint32_t i = 0; i < 232; ++i)
+          if (mine.get(i) != ref.get(i)) ++failures[t];
+      }
+    });
+  for (auto &th : ts) th.join();
+  for (std::uint32_t t = 0; t < nthreads; ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
 }
 
 }  // namespace
