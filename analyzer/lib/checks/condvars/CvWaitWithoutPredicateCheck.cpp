@@ -242,8 +242,10 @@ bool isWaitWrapper(const CallExpr *Call, ASTContext &Ctx) {
             State = true;
         if (const auto *DRE = dyn_cast<DeclRefExpr>(X))
           if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
-            if (V->hasGlobalStorage() && !LockModel::isLockType(V->getType()))
-              State = true;
+            if (V->hasGlobalStorage() && !V->isConstexpr() &&
+                !V->getType().isConstQualified() &&
+                !LockModel::isLockType(V->getType()))
+              State = true; // a global that can change (not std::adopt_lock)
         // A field of a local object (`ts.tv_sec`) is the wrapper's own.
         auto LocalObject = [](const MemberExpr *M) {
           const auto *B =
