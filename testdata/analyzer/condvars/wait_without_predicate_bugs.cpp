@@ -226,3 +226,21 @@ private:
 };
 
 } // namespace port
+
+namespace cport {
+
+struct Mutex {
+  pthread_mutex_t pmutex = PTHREAD_MUTEX_INITIALIZER;
+};
+struct Cond {
+  pthread_cond_t pcond = PTHREAD_COND_INITIALIZER;
+};
+
+// A free wait wrapper that decides from one wake-up through a pointer it
+// was given: a spurious wakeup reads the flag unset.
+inline bool CondWaitFor(Cond *C, Mutex *M, const bool *Ready) {
+  pthread_cond_wait(&C->pcond, &M->pmutex); // expect: cv-wait-without-predicate
+  return *Ready;
+}
+
+} // namespace cport

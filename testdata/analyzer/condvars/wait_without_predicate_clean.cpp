@@ -293,3 +293,24 @@ private:
 };
 
 } // namespace port
+
+namespace cport {
+
+// A C-style portability layer: free functions take the caller's condition
+// variable and mutex, and pass them to an instrumentation hook.
+struct Mutex {
+  pthread_mutex_t pmutex = PTHREAD_MUTEX_INITIALIZER;
+};
+struct Cond {
+  pthread_cond_t pcond = PTHREAD_COND_INITIALIZER;
+};
+void TraceWait(const Cond &C, const Mutex &M);
+
+// clean: cv-wait-without-predicate a free wait wrapper on the caller's condition variable and mutex
+inline void CondWait(Cond *C, Mutex *M) {
+  TraceWait(*C, *M);
+  int R = pthread_cond_wait(&C->pcond, &M->pmutex);
+  (void)R;
+}
+
+} // namespace cport

@@ -192,13 +192,35 @@ bool isPthreadWrapperWait(const CallExpr *Call) {
         E = U->getSubExpr()->IgnoreParenImpCasts();
     return dyn_cast<MemberExpr>(E);
   };
+  auto Param = [](const Expr *E) {
+    const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+    return DRE && isa<ParmVarDecl>(DRE->getDecl());
+  };
   const MemberExpr *Cv = Member(Call->getArg(0));
   const MemberExpr *Mu = Member(Call->getArg(1));
-  if (!Cv || !isa<CXXThisExpr>(Cv->getBase()->IgnoreParenImpCasts()) || !Mu)
+  if (!Cv || !Mu)
+    return false;
+  // `pthread_cond_wait(&cond->pcond, &mutex->pmutex)` in a free function
+  // given both: the caller's condition variable and the caller's mutex.
+  if (Cv->isArrow() && Param(Cv->getBase()) && Mu->isArrow() &&
+      Param(Mu->getBase()))
+    return true;
+  if (!isa<CXXThisExpr>(Cv->getBase()->IgnoreParenImpCasts()))
     return false;
   const auto *Owner = dyn_cast<MemberExpr>(Mu->getBase()->IgnoreParenImpCasts());
   return Owner && Mu->isArrow() &&
          isa<CXXThisExpr>(Owner->getBase()->IgnoreParenImpCasts());
+}
+
+/// Whether \p S names \p D.
+bool mentions(const Stmt *S, const Decl *D) {
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+    if (DRE->getDecl() == D)
+      return true;
+  for (const Stmt *C : S->children())
+    if (C && mentions(C, D))
+      return true;
+  return false;
 }
 
 bool isWaitWrapper(const CallExpr *Call, ASTContext &Ctx) {
@@ -218,7 +240,7 @@ bool isWaitWrapper(const CallExpr *Call, ASTContext &Ctx) {
     if (Parents.empty())
       return false;
     if (const auto *FD = Parents[0].get<FunctionDecl>()) {
-      if (!isa<CXXMethodDecl>(FD) || !FD->getBody() ||
+      if ((!isa<CXXMethodDecl>(FD) && !Pthread) || !FD->getBody() ||
           !(Pthread || waitsWithCallersLock(Call)))
         return false;
       // It looks at no state: every member it names is a lock or a
@@ -237,9 +259,16 @@ bool isWaitWrapper(const CallExpr *Call, ASTContext &Ctx) {
         if (isa<WhileStmt>(X) || isa<ForStmt>(X) || isa<DoStmt>(X) ||
             isa<CXXForRangeStmt>(X))
           State = true;
+        // `*mutex` of a parameter that is the wait's own operand (handed
+        // to an instrumentation hook) is not state either.
         if (const auto *U = dyn_cast<UnaryOperator>(X))
-          if (U->getOpcode() == UO_Deref)
-            State = true;
+          if (U->getOpcode() == UO_Deref) {
+            const auto *DRE =
+                dyn_cast<DeclRefExpr>(U->getSubExpr()->IgnoreParenImpCasts());
+            if (!DRE || !isa<ParmVarDecl>(DRE->getDecl()) ||
+                !mentions(Call, DRE->getDecl()))
+              State = true;
+          }
         if (const auto *DRE = dyn_cast<DeclRefExpr>(X))
           if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
             if (V->hasGlobalStorage() && !V->isConstexpr() &&
