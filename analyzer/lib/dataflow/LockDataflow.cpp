@@ -356,6 +356,7 @@ private:
   void processReturn(const ReturnStmt *RS, LockSet &S);
   void resultTells(LockSet &S, llvm::StringRef Key, const Expr *Call,
                    SuccessTest Success);
+  void assumeConstant(llvm::StringRef VarName, const Expr *Init, LockSet &S);
   void rekeyTry(llvm::StringRef VarName, const Expr *Init, LockSet &S);
   void refine(LockSet &S, const Expr *Cond, bool TrueEdge);
   void guardDtor(const void *Id, SourceLocation Loc, LockSet &S);
@@ -1152,6 +1153,24 @@ void FunctionAnalyzer::rekeyTry(llvm::StringRef VarName, const Expr *Init,
       F.Cond->Key = VarName.str();
 }
 
+/// `bool locked = true;`: the variable's value is known until it changes,
+/// so a branch on it later is decided on this path.
+void FunctionAnalyzer::assumeConstant(llvm::StringRef VarName,
+                                      const Expr *Init, LockSet &S) {
+  const Expr *I = strip(Init);
+  Expr::EvalResult R;
+  if (!I || I->isValueDependent() ||
+      !I->getType()->isIntegralOrEnumerationType() ||
+      !I->EvaluateAsInt(R, Ctx))
+    return;
+  int64_t V = R.Val.getInt().getExtValue();
+  // Branches test a bool as "non-zero"; say it the same way.
+  SuccessTest T = I->getType()->isBooleanType()
+                      ? SuccessTest{V == 0, 0}
+                      : SuccessTest{true, V};
+  S.Assumed.push_back(BranchCond{VarName.str(), T});
+}
+
 void FunctionAnalyzer::processStmt(const Stmt *St, LockSet &S) {
   if (const auto *DS = dyn_cast<DeclStmt>(St)) {
     for (const Decl *D : DS->decls())
@@ -1159,6 +1178,7 @@ void FunctionAnalyzer::processStmt(const Stmt *St, LockSet &S) {
         if (VD->getInit() && VD->getIdentifier()) {
           S.invalidate(VD->getName());
           rekeyTry(VD->getName(), VD->getInit(), S);
+          assumeConstant(VD->getName(), VD->getInit(), S);
         }
     return;
   }
@@ -1167,8 +1187,10 @@ void FunctionAnalyzer::processStmt(const Stmt *St, LockSet &S) {
       if (const auto *DRE = dyn_cast<DeclRefExpr>(strip(BO->getLHS())))
         if (DRE->getDecl()->getIdentifier()) {
           S.invalidate(DRE->getDecl()->getName());
-          if (BO->getOpcode() == BO_Assign)
+          if (BO->getOpcode() == BO_Assign) {
             rekeyTry(DRE->getDecl()->getName(), BO->getRHS(), S);
+            assumeConstant(DRE->getDecl()->getName(), BO->getRHS(), S);
+          }
         }
     return;
   }

@@ -180,7 +180,23 @@ LockSet LockSet::join(const LockSet &A, const LockSet &B) {
     if (const LockFact *FB = Find(B, I, FA.Key)) {
       LockFact M = FA;
       M.Maybe = FA.Maybe || FB->Maybe;
-      if (!(FA.Cond && FB->Cond && *FA.Cond == *FB->Cond))
+      // Held under C on one side and held outright on the other, where C is
+      // known true (`bool locked = true; if (t) locked = mu.try_lock(); else
+      // mu.lock();`): held under C after the join too.
+      auto HeldWhereTrue = [](const LockFact &Cond, const LockFact &Held,
+                              const LockSet &HeldSide) {
+        if (!Cond.Maybe || !Cond.Cond || Held.Maybe)
+          return false;
+        for (const BranchCond &K : HeldSide.Assumed)
+          if (K.Key == Cond.Cond->Key && decide(Cond.Cond->Test, K.Test) == 1)
+            return true;
+        return false;
+      };
+      if (HeldWhereTrue(FA, *FB, B))
+        M.Cond = FA.Cond;
+      else if (HeldWhereTrue(*FB, FA, A))
+        M.Cond = FB->Cond;
+      else if (!(FA.Cond && FB->Cond && *FA.Cond == *FB->Cond))
         M.Cond.reset();
       M.Count = std::max(FA.Count, FB->Count);
       M.Shared = FA.Shared && FB->Shared;

@@ -305,3 +305,24 @@ void Poll(Mutex &M, int &Counter) {
 }
 
 } // namespace checked_pthread
+
+namespace flag_join {
+
+std::mutex g_mu;
+int g_rows = 0;
+
+// The flag starts false, so the branch that locks outright leaves it
+// false: the early return leaks the lock taken by lock().
+int LockFor(int TimeoutUs) {
+  bool Locked = false;
+  if (TimeoutUs == 0)
+    Locked = g_mu.try_lock();
+  else
+    g_mu.lock(); // expect: lock-not-released
+  if (!Locked)
+    return -1;
+  ++g_rows;
+  return 0;
+}
+
+} // namespace flag_join

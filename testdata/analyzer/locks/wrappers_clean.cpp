@@ -228,6 +228,25 @@ public:
     pthread_mutex_unlock(&index_mu_);
   }
 
+  // clean: lock-not-released a flag that starts true: one branch try-locks into it, the other locks outright
+  Status LockFor(int TimeoutUs) {
+    bool Locked = true;
+    if (TimeoutUs == 0)
+      Locked = mu_.try_lock();
+    else
+      mu_.lock();
+    if (!Locked)
+      return Status::Busy();
+    return Status::OK();
+  }
+  // clean: lock-unlock-not-held the status decides the unlock
+  void Trim(int TimeoutUs) {
+    if (!LockFor(TimeoutUs).ok())
+      return;
+    ++rows_;
+    mu_.unlock();
+  }
+
 private:
   std::mutex mu_;
   pthread_mutex_t index_mu_ = PTHREAD_MUTEX_INITIALIZER;
