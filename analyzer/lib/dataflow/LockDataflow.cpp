@@ -123,13 +123,41 @@ public:
   bool VisitBinaryOperator(BinaryOperator *B) {
     if (B->isAssignmentOp())
       noteChanged(B->getLHS());
+    if (B->getOpcode() == BO_Assign)
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(strip(B->getLHS())))
+        if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+          flowRoots(B->getRHS(), FlowsInto[VD]);
     return true;
+  }
+  /// Whether the value of the local pointer \p VD may come back to the
+  /// caller: it is returned, passed to a call whose result is returned
+  /// (`return child->find(k);`), or stored in a local that is
+  /// (`root = child; ... return root;`). A node locked through it may then
+  /// be the caller's to unlock (hand-over-hand descent, a rebalance that
+  /// returns the new root locked).
+  bool handsBack(const VarDecl *VD) const {
+    llvm::SmallVector<const VarDecl *, 8> Todo(ReturnRoots.begin(),
+                                               ReturnRoots.end());
+    llvm::DenseSet<const VarDecl *> Seen(ReturnRoots.begin(),
+                                         ReturnRoots.end());
+    while (!Todo.empty()) {
+      const VarDecl *X = Todo.pop_back_val();
+      if (X == VD)
+        return true;
+      auto It = FlowsInto.find(X);
+      if (It != FlowsInto.end())
+        for (const VarDecl *Y : It->second)
+          if (Seen.insert(Y).second)
+            Todo.push_back(Y);
+    }
+    return false;
   }
   /// Variables returned (`return inst;`): a static handed to the caller is
   /// the caller's to unlock.
   llvm::DenseSet<const VarDecl *> Returned;
   bool VisitVarDecl(VarDecl *VD) {
     if (VD->hasLocalStorage() && VD->getInit()) {
+      flowRoots(VD->getInit(), FlowsInto[VD]);
       const Expr *I = strip(VD->getInit());
       if (const auto *CE = dyn_cast_or_null<CXXConstructExpr>(I))
         CtorVar[CE] = VD;
@@ -157,6 +185,8 @@ public:
     if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(V))
       if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
         Returned.insert(VD);
+    if (RS->getRetValue())
+      flowRoots(RS->getRetValue(), ReturnRoots);
     return true;
   }
   bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *E) {
@@ -213,6 +243,33 @@ public:
   }
 
 private:
+  /// Pointer locals whose value may be what \p E evaluates to: the
+  /// variable itself, either arm of `?:`, or the object or an argument of a
+  /// call (which may hand it back). Not `n->next` or `n->value`: those are
+  /// other objects.
+  static void flowRoots(const Expr *E,
+                        llvm::SmallVectorImpl<const VarDecl *> &Out) {
+    E = E ? E->IgnoreParenCasts() : nullptr;
+    if (!E)
+      return;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+      if (VD && VD->hasLocalStorage() && VD->getType()->isPointerType())
+        Out.push_back(VD);
+    } else if (const auto *CO = dyn_cast<ConditionalOperator>(E)) {
+      flowRoots(CO->getTrueExpr(), Out);
+      flowRoots(CO->getFalseExpr(), Out);
+    } else if (const auto *Call = dyn_cast<CallExpr>(E)) {
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
+        flowRoots(MC->getImplicitObjectArgument(), Out);
+      for (const Expr *A : Call->arguments())
+        flowRoots(A, Out);
+    }
+  }
+  llvm::SmallVector<const VarDecl *, 4> ReturnRoots;
+  llvm::DenseMap<const VarDecl *, llvm::SmallVector<const VarDecl *, 2>>
+      FlowsInto;
+
   void noteChanged(const Expr *E) {
     if (const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts()))
       if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
@@ -1192,6 +1249,10 @@ void FunctionAnalyzer::processStmt(const Stmt *St, LockSet &S) {
             assumeConstant(DRE->getDecl()->getName(), BO->getRHS(), S);
           }
         }
+    // `ptr = n;`: what a branch on `ptr` proved no longer holds.
+    if (const auto *ME = dyn_cast<MemberExpr>(strip(BO->getLHS())))
+      if (ME->getMemberDecl()->getIdentifier())
+        S.invalidate(ME->getMemberDecl()->getName());
     return;
   }
   if (const auto *UO = dyn_cast<UnaryOperator>(St)) {
@@ -1757,6 +1818,8 @@ void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
       P = A.Path;
       P->Kind = LockPath::RootKind::Local;
       P->Root = VD;
+      P->ParamIndex = 0;
+      P->Steps.erase(P->Steps.begin(), P->Steps.begin() + A.ResultSteps);
     }
     if (P) {
       AcquireOpts O;
@@ -2160,29 +2223,52 @@ void FunctionAnalyzer::finishExit(
     return SuccessTest{true, V};
   };
 
-  // `Node *LockNode(k)`: returns the local whose lock it holds, or a null
-  // pointer where it holds none; callers test the pointer.
-  auto ReturnsLocked = [&](const LockFact &F) {
-    if (!RT->isPointerType() || F.Path.Kind != LockPath::RootKind::Local ||
-        F.Path.Steps.empty() || F.Path.Imprecise || F.Guard)
-      return false;
+  // `Node *LockNode(k)`: returns the object whose lock it holds (a local,
+  // or a member as in `if (ptr) ptr->lock(); return ptr;`), or a null
+  // pointer where it holds none; callers test the pointer. Gives how many
+  // steps of the lock's path lead to the returned pointer.
+  auto ReturnsLocked = [&](const LockFact &F) -> std::optional<unsigned> {
+    if (!RT->isPointerType() || F.Path.Steps.empty() || F.Path.Imprecise ||
+        F.Guard)
+      return std::nullopt;
+    // The returned pointer's path is a proper prefix of the lock's path.
+    auto PrefixOf = [&](const Expr *V) -> std::optional<unsigned> {
+      auto R = LockPath::fromExpr(V, FD);
+      if (!R || R->Imprecise || R->Kind != F.Path.Kind ||
+          R->Root != F.Path.Root || R->ParamIndex != F.Path.ParamIndex ||
+          R->Steps.size() >= F.Path.Steps.size() ||
+          !std::equal(R->Steps.begin(), R->Steps.end(),
+                      F.Path.Steps.begin()))
+        return std::nullopt;
+      return static_cast<unsigned>(R->Steps.size());
+    };
+    std::optional<unsigned> Steps;
     for (const ExitPath &P : Paths) {
       const Expr *V = P.Return ? P.Return->getRetValue() : nullptr;
       if (!V)
-        return false;
+        return std::nullopt;
       const LockFact *G = P.State->find(F.Key);
-      if (G && G->Maybe)
-        return false;
-      if (!G) {
-        if (!V->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
-          return false;
+      // Held on some paths to this return: exactly where the returned
+      // pointer is not null (`if (ptr) ptr->lock(); return ptr;`).
+      if (G && G->Maybe &&
+          !(G->Cond && G->Cond->Key == exprKey(V, Ctx) &&
+            decide(SuccessTest{false, 0}, G->Cond->Test) == 1))
+        return std::nullopt;
+      if (G) {
+        auto N = PrefixOf(V);
+        if (!N || (Steps && *Steps != *N))
+          return std::nullopt;
+        Steps = N;
         continue;
       }
-      const auto *DRE = dyn_cast<DeclRefExpr>(V->IgnoreParenCasts());
-      if (!DRE || DRE->getDecl() != F.Path.Root)
-        return false;
+      if (V->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
+        continue;
+      // `return ptr;` where this path found ptr null.
+      if (!PrefixOf(V) ||
+          !P.State->knows(BranchCond{exprKey(V, Ctx), SuccessTest{true, 0}}))
+        return std::nullopt;
     }
-    return true;
+    return Steps;
   };
 
   // A function whose annotations say it acquires or try-acquires (a
@@ -2222,15 +2308,19 @@ void FunctionAnalyzer::finishExit(
           continue;
         }
       }
-      if (F.Maybe && ReturnsLocked(F)) {
+      if (auto Steps = F.Maybe ? ReturnsLocked(F) : std::nullopt) {
         LockEffect A{F.Path, F.Shared, F.AcquiredAt, SuccessTest{false, 0}};
         A.FromResult = true;
+        A.ResultSteps = *Steps;
         Sum.TryAcquires.push_back(std::move(A));
         WrapperKeys.insert(F.Key);
         continue;
       }
       if (!F.Maybe && !LocalLock && !F.Detached)
         continue; // a lock inside a local object: its owner may release it
+      if (F.Path.Kind == LockPath::RootKind::Local && !F.Path.Steps.empty() &&
+          Pre.handsBack(dyn_cast_or_null<VarDecl>(F.Path.Root)))
+        continue; // in a node the caller may get back, locked
       if (AnnotatedAcquire && !LocalLock)
         continue;
       if (F.Path.Imprecise)

@@ -126,6 +126,12 @@ static bool mentions(llvm::StringRef Text, llvm::StringRef Name) {
   return false;
 }
 
+bool LockSet::knows(const BranchCond &C) const {
+  return llvm::any_of(Assumed, [&](const BranchCond &A) {
+    return A.Key == C.Key && decide(C.Test, A.Test) == 1;
+  });
+}
+
 void LockSet::invalidate(llvm::StringRef Name) {
   Assumed.erase(std::remove_if(Assumed.begin(), Assumed.end(),
                                [&](const BranchCond &A) {

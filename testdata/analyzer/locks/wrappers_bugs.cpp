@@ -326,3 +326,49 @@ int LockFor(int TimeoutUs) {
 }
 
 } // namespace flag_join
+
+namespace tree_slots {
+
+struct TreeNode;
+struct Slot {
+  TreeNode *ptr = nullptr;
+  TreeNode *get_locked();
+};
+
+struct TreeNode {
+  std::mutex mu;
+  int key = 0;
+  Slot left;
+  void lock() { mu.lock(); }
+  void unlock() { mu.unlock(); }
+};
+
+// Returns the child it locked, or the null child having locked nothing.
+TreeNode *Slot::get_locked() {
+  if (ptr)
+    ptr->lock();
+  return ptr;
+}
+
+// The early return for a negative key leaves the child locked: returning
+// its key hands back a number, not the node.
+int left_key_leaks(TreeNode &N) {
+  TreeNode *C = N.left.get_locked(); // expect: lock-not-released
+  if (!C)
+    return -1;
+  if (C->key < 0)
+    return C->key;
+  int K = C->key;
+  C->unlock();
+  return K;
+}
+
+// A null child is "unlocked" too.
+void touch_left(TreeNode &N) {
+  TreeNode *C = N.left.get_locked();
+  if (C)
+    ++C->key;
+  C->unlock(); // expect: lock-unlock-not-held
+}
+
+} // namespace tree_slots

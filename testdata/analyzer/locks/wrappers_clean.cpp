@@ -373,3 +373,95 @@ int Poll(Mutex &M, int &Counter) {
 }
 
 } // namespace checked_pthread
+
+namespace tree_slots {
+
+struct TreeNode;
+struct Slot {
+  TreeNode *ptr = nullptr;
+  int depth = 0;
+  TreeNode *get_locked();
+};
+
+struct TreeNode {
+  std::mutex mu;
+  int key = 0;
+  Slot left, right;
+  void lock() { mu.lock(); }
+  void unlock() { mu.unlock(); }
+  TreeNode *rotate_left_heavy();
+  TreeNode *lock_left_balanced();
+  TreeNode *parent_of(int K);
+};
+
+// clean: lock-not-released returns the child it locked, or the null child having locked nothing
+TreeNode *Slot::get_locked() {
+  if (ptr) {
+    ptr->lock();
+    depth = ptr->key;
+  }
+  return ptr;
+}
+
+// The caller holds this node; the new root of the subtree comes back locked
+// and every other node this took is unlocked.
+// clean: lock-not-released the locked child is handed back as the new root
+TreeNode *TreeNode::rotate_left_heavy() {
+  TreeNode *root = this;
+  TreeNode *child = nullptr;
+  if (key > 10) {
+    child = left.get_locked();
+    if (child->key < 0) {
+      TreeNode *grand = child->right.get_locked();
+      child->right.ptr = grand->left.ptr;
+      grand->left.ptr = child;
+      root = grand;
+    } else {
+      left.ptr = child->right.ptr;
+      child->right.ptr = this;
+      root = child;
+    }
+  }
+  if (child && child != root)
+    child->unlock();
+  if (this != root)
+    unlock();
+  return root;
+}
+
+// clean: lock-not-released the child comes back locked (rebalanced), or null
+TreeNode *TreeNode::lock_left_balanced() {
+  TreeNode *child = left.get_locked();
+  if (child) {
+    TreeNode *root = child->rotate_left_heavy();
+    left.ptr = root;
+    child = root;
+  }
+  return child;
+}
+
+// Hand over hand: the child's lock goes down with the search.
+// clean: lock-not-released the locked child carries the search on
+TreeNode *TreeNode::parent_of(int K) {
+  TreeNode *child = lock_left_balanced();
+  if (child == nullptr)
+    return this;
+  if (child->key == K) {
+    child->unlock();
+    return this;
+  }
+  unlock();
+  return child->parent_of(K);
+}
+
+// clean: lock-unlock-not-held the child is unlocked only when one came back
+int left_key(TreeNode &N) {
+  TreeNode *C = N.left.get_locked();
+  if (!C)
+    return -1;
+  int K = C->key;
+  C->unlock();
+  return K;
+}
+
+} // namespace tree_slots

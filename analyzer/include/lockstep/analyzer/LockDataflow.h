@@ -40,10 +40,13 @@ struct LockEffect {
   /// Acquires: the function returns the lock call's error code (or a test
   /// of it); a caller's branch on the result passing Success takes it.
   bool ByResult = false;
-  /// For try-acquire wrappers returning a pointer: Path is rooted at the
-  /// local the function returns (`n->mu` of `return n;`); the caller's
-  /// variable initialised by the call takes its place.
+  /// For try-acquire wrappers returning a pointer: the lock lives in the
+  /// object the function returns (`n->mu` of `return n;`, `ptr->mu` of
+  /// `return ptr;` for a member `ptr`). The first ResultSteps steps of Path
+  /// lead from its root to the returned pointer; in the caller, the variable
+  /// initialised by the call replaces root and those steps.
   bool FromResult = false;
+  unsigned ResultSteps = 0;
 };
 
 /// A blocking operation inside a function.

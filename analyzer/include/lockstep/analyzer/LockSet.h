@@ -113,6 +113,8 @@ public:
   void detachGuardFacts(const void *Id);
   bool isReleased(llvm::StringRef Key) const;
   bool isEntryReleased(llvm::StringRef Key) const;
+  /// Whether the conditions known here prove \p C.
+  bool knows(const BranchCond &C) const;
   /// Records that the condition \p C holds, and decides facts held under
   /// the same condition.
   void assume(const BranchCond &C);
