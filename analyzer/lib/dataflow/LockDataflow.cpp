@@ -126,7 +126,8 @@ public:
     if (B->getOpcode() == BO_Assign)
       if (const auto *DRE = dyn_cast<DeclRefExpr>(strip(B->getLHS())))
         if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
-          flowRoots(B->getRHS(), FlowsInto[VD]);
+          if (VD->getType()->isPointerType())
+            flowRoots(B->getRHS(), FlowsInto[VD]);
     return true;
   }
   /// Whether the value of the local pointer \p VD may come back to the
@@ -157,7 +158,8 @@ public:
   llvm::DenseSet<const VarDecl *> Returned;
   bool VisitVarDecl(VarDecl *VD) {
     if (VD->hasLocalStorage() && VD->getInit()) {
-      flowRoots(VD->getInit(), FlowsInto[VD]);
+      if (VD->getType()->isPointerType())
+        flowRoots(VD->getInit(), FlowsInto[VD]);
       const Expr *I = strip(VD->getInit());
       if (const auto *CE = dyn_cast_or_null<CXXConstructExpr>(I))
         CtorVar[CE] = VD;
