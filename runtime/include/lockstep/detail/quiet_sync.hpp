@@ -1,0 +1,70 @@
+// What the drop-in semaphore, latch and barrier block and wake with: a futex word and a lock built
+// on it, which the runtime does not see (no pthread call). The drop-in types tell the runtime what
+// their operations mean through the typed event API instead, so their internals add no order of
+// their own (a lock the runtime saw would order every operation after every earlier one, hiding
+// races) and no lock-order edges. Linux only, as the rest of liblockstep.
+#pragma once
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <climits>
+#include <cstdint>
+
+namespace lockstep::detail {
+
+static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t), "a futex word is 32 bits");
+
+// Sleeps while `word` holds `expected`, until woken or the absolute deadline on CLOCK_MONOTONIC
+// (CLOCK_REALTIME when `realtime`) passes; null: no deadline. False only when the deadline passed.
+inline bool futex_wait(const std::atomic<std::uint32_t> &word, std::uint32_t expected, const timespec *deadline = nullptr,
+                       bool realtime = false) noexcept {
+  const int op = FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG | (realtime ? FUTEX_CLOCK_REALTIME : 0);
+  const long r = ::syscall(SYS_futex, const_cast<std::atomic<std::uint32_t> *>(&word), op, expected, deadline, nullptr,
+                           FUTEX_BITSET_MATCH_ANY);
+  return !(r != 0 && errno == ETIMEDOUT);
+}
+
+// Wakes up to n threads sleeping on `word`.
+inline void futex_wake(const std::atomic<std::uint32_t> &word, int n = INT_MAX) noexcept {
+  ::syscall(SYS_futex, const_cast<std::atomic<std::uint32_t> *>(&word), FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n, nullptr,
+            nullptr, 0);
+}
+
+// A mutex the runtime does not see (Drepper's futex mutex: 0 free, 1 locked, 2 locked with sleepers).
+// Held only for a few instructions and one event call, never while user code runs.
+class quiet_mutex {
+public:
+  void lock() noexcept {
+    std::uint32_t c = 0;
+    if (s_.compare_exchange_strong(c, 1, std::memory_order_acquire)) return;
+    if (c != 2) c = s_.exchange(2, std::memory_order_acquire);
+    while (c != 0) {
+      futex_wait(s_, 2);
+      c = s_.exchange(2, std::memory_order_acquire);
+    }
+  }
+  void unlock() noexcept {
+    if (s_.exchange(0, std::memory_order_release) == 2) futex_wake(s_, 1);
+  }
+
+private:
+  std::atomic<std::uint32_t> s_{0};
+};
+
+class quiet_guard {
+public:
+  explicit quiet_guard(quiet_mutex &m) noexcept : m_(m) { m_.lock(); }
+  ~quiet_guard() { m_.unlock(); }
+  quiet_guard(const quiet_guard &) = delete;
+  quiet_guard &operator=(const quiet_guard &) = delete;
+
+private:
+  quiet_mutex &m_;
+};
+
+}  // namespace lockstep::detail

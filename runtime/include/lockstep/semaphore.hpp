@@ -1,0 +1,122 @@
+// Drop-in std::counting_semaphore and std::binary_semaphore, seen by lockstep and optionally named
+// for reports. (libstdc++'s own semaphores wait on futexes the runtime cannot see: use these, or
+// POSIX sem_t, which the runtime interposes.)
+//
+// Happens-before: a release() happens before every acquisition that returns after it (the one that
+// takes its permit among them).
+// Misuse: release(n) taking the count above max() is reported as `semaphore-over-release`; the
+// permits are still added, as libstdc++ does (a binary_semaphore then lets two threads in), so the
+// program goes on. Every other operation behaves as std's; try_acquire never fails spuriously.
+#pragma once
+
+#if __cplusplus < 202002L
+#error "<lockstep/semaphore.hpp> needs C++20 (CMake: target_compile_features(<target> PRIVATE cxx_std_20))"
+#endif
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+
+#include <lockstep/detail/quiet_sync.hpp>
+#include <lockstep/lockstep.h>
+#include <lockstep/mutex.hpp>  // detail::to_posix_deadline
+
+namespace lockstep {
+
+template <std::ptrdiff_t LeastMaxValue = std::numeric_limits<int>::max()> class counting_semaphore {
+  static_assert(LeastMaxValue >= 0, "counting_semaphore's maximum cannot be negative");
+
+public:
+  static constexpr std::ptrdiff_t max() noexcept { return LeastMaxValue; }
+
+  // Precondition: 0 <= desired <= max().
+  constexpr explicit counting_semaphore(std::ptrdiff_t desired) noexcept : count_(desired) {}
+  // `name` appears in reports ("semaphore 'pool' at 0x...").
+  counting_semaphore(std::ptrdiff_t desired, const char *name) noexcept : count_(desired) {
+    lockstep_name_object(this, name);
+  }
+  ~counting_semaphore() {
+    if (announced_) lockstep_sem_destroy(this);
+  }
+  counting_semaphore(const counting_semaphore &) = delete;
+  counting_semaphore &operator=(const counting_semaphore &) = delete;
+
+  // Precondition: 0 <= update <= max() - (the current count); else semaphore-over-release.
+  void release(std::ptrdiff_t update = 1) {
+    bool wake;
+    {
+      detail::quiet_guard g(m_);
+      announce();
+      lockstep_sem_release(this, update, max());  // before a waiter can take the permits
+      count_ += update;
+      wake = sleepers_ > 0;
+      if (wake) seq_.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (wake) detail::futex_wake(seq_, update > INT_MAX ? INT_MAX : static_cast<int>(update));
+  }
+
+  void acquire() noexcept { (void)acquire_until(nullptr, false); }
+  bool try_acquire() noexcept {
+    detail::quiet_guard g(m_);
+    const bool taken = take_locked();
+    lockstep_sem_try_acquire(this, taken);
+    return taken;
+  }
+  template <class Rep, class Period> bool try_acquire_for(const std::chrono::duration<Rep, Period> &d) {
+    return try_acquire_until(std::chrono::steady_clock::now() + d);
+  }
+  template <class Clock, class Duration> bool try_acquire_until(const std::chrono::time_point<Clock, Duration> &t) {
+    clockid_t clock;
+    timespec ts;
+    detail::to_posix_deadline(t, clock, ts);
+    return acquire_until(&ts, clock == CLOCK_REALTIME);
+  }
+
+private:
+  // Tells the runtime the initial count once, under m_ (the constructor is constexpr: a constant-
+  // initialized semaphore never runs code at construction).
+  void announce() noexcept {
+    if (announced_) return;
+    lockstep_sem_init(this, count_, max());
+    announced_ = true;
+  }
+  bool take_locked() noexcept {
+    announce();
+    if (count_ <= 0) return false;
+    --count_;
+    return true;
+  }
+  // Waits for a permit until the deadline (null: for ever); false when it passed without one.
+  bool acquire_until(const timespec *deadline, bool realtime) noexcept {
+    for (bool timed_out = false;;) {
+      std::uint32_t seen;
+      {
+        detail::quiet_guard g(m_);
+        const bool taken = take_locked();
+        if (taken || timed_out) {
+          if (deadline)
+            lockstep_sem_timed_acquire(this, taken);
+          else
+            lockstep_sem_acquire(this);
+          return taken;
+        }
+        seen = seq_.load(std::memory_order_relaxed);  // a release after this changes it: no lost wakeup
+        ++sleepers_;
+      }
+      timed_out = !detail::futex_wait(seq_, seen, deadline, realtime);
+      detail::quiet_guard g(m_);
+      --sleepers_;
+    }
+  }
+
+  detail::quiet_mutex m_;
+  std::ptrdiff_t count_;
+  std::ptrdiff_t sleepers_ = 0;
+  std::atomic<std::uint32_t> seq_{0};  // bumped by a release that finds sleepers: what they wait on
+  bool announced_ = false;
+};
+
+using binary_semaphore = counting_semaphore<1>;
+
+}  // namespace lockstep
