@@ -62,7 +62,7 @@ public:
     lockstep_name_object(this, name);
   }
   ~barrier() {
-    if (announced_) lockstep_barrier_destroy(this);
+    lockstep_barrier_destroy(this);  // also forgets a name given to a barrier never used
   }
   barrier(const barrier &) = delete;
   barrier &operator=(const barrier &) = delete;

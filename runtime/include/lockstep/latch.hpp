@@ -30,7 +30,7 @@ public:
   // `name` appears in reports ("latch 'start' at 0x...").
   latch(std::ptrdiff_t expected, const char *name) noexcept : latch(expected) { lockstep_name_object(this, name); }
   ~latch() {
-    if (announced_) lockstep_latch_destroy(this);
+    lockstep_latch_destroy(this);  // also forgets a name given to a latch never used
   }
   latch(const latch &) = delete;
   latch &operator=(const latch &) = delete;

@@ -37,7 +37,7 @@ public:
     lockstep_name_object(this, name);
   }
   ~counting_semaphore() {
-    if (announced_) lockstep_sem_destroy(this);
+    lockstep_sem_destroy(this);  // also forgets a name given to a semaphore never used
   }
   counting_semaphore(const counting_semaphore &) = delete;
   counting_semaphore &operator=(const counting_semaphore &) = delete;
