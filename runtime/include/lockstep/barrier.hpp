@@ -73,11 +73,15 @@ public:
   void wait(arrival_token &&arrival) const {
     if (!arrival.counted_) return;
     const auto phase = static_cast<std::uint32_t>(arrival.phase_);
-    for (;;) {
-      const std::uint32_t done = completed_.load(std::memory_order_acquire);
-      if (static_cast<std::int32_t>(done - phase) > 0) break;  // phases complete: wraps safely
-      detail::futex_wait(completed_, done);
-    }
+    auto complete = [&] {  // the count of complete phases has passed the token's: wraps safely
+      return static_cast<std::int32_t>(completed_.load(std::memory_order_acquire) - phase) > 0;
+    };
+    if (!detail::spin_until(complete))
+      for (;;) {
+        const std::uint32_t done = completed_.load(std::memory_order_acquire);
+        if (static_cast<std::int32_t>(done - phase) > 0) break;
+        detail::futex_wait(completed_, done);
+      }
     lockstep_barrier_wait(this);
   }
   void arrive_and_wait() { wait(arrive()); }

@@ -59,7 +59,9 @@ public:
     return true;
   }
   void wait() const noexcept {
-    while (open_.load(std::memory_order_acquire) == 0) detail::futex_wait(open_, 0);
+    auto open = [this] { return open_.load(std::memory_order_acquire) != 0; };
+    if (!detail::spin_until(open))
+      while (!open()) detail::futex_wait(open_, 0);
     lockstep_latch_wait(this);
   }
   void arrive_and_wait(std::ptrdiff_t update = 1) noexcept {

@@ -49,7 +49,7 @@ public:
       detail::quiet_guard g(m_);
       announce();
       lockstep_sem_release(this, update, max());  // before a waiter can take the permits
-      count_ += update;
+      count_.store(count_.load(std::memory_order_relaxed) + update, std::memory_order_relaxed);
       wake = sleepers_ > 0;
       if (wake) seq_.fetch_add(1, std::memory_order_relaxed);
     }
@@ -78,19 +78,22 @@ private:
   // initialized semaphore never runs code at construction).
   void announce() noexcept {
     if (announced_) return;
-    lockstep_sem_init(this, count_, max());
+    lockstep_sem_init(this, count_.load(std::memory_order_relaxed), max());
     announced_ = true;
   }
   bool take_locked() noexcept {
     announce();
-    if (count_ <= 0) return false;
-    --count_;
+    const std::ptrdiff_t c = count_.load(std::memory_order_relaxed);
+    if (c <= 0) return false;
+    count_.store(c - 1, std::memory_order_relaxed);
     return true;
   }
-  // Waits for a permit until the deadline (null: for ever); false when it passed without one.
+  // Waits for a permit until the deadline (null: for ever); false when it passed without one. A
+  // permit is often on its way: the count is polled briefly (read only; taken under m_) before the
+  // thread registers as a sleeper, whom every release must then wake with a system call.
   bool acquire_until(const timespec *deadline, bool realtime) noexcept {
-    for (bool timed_out = false;;) {
-      std::uint32_t seen;
+    for (bool timed_out = false, polled = false;;) {
+      std::uint32_t seen = 0;
       {
         detail::quiet_guard g(m_);
         const bool taken = take_locked();
@@ -101,17 +104,25 @@ private:
             lockstep_sem_acquire(this);
           return taken;
         }
-        seen = seq_.load(std::memory_order_relaxed);  // a release after this changes it: no lost wakeup
-        ++sleepers_;
+        if (polled) {
+          seen = seq_.load(std::memory_order_relaxed);  // a release after this changes it: no lost wakeup
+          ++sleepers_;
+        }
+      }
+      if (!polled) {
+        polled = true;
+        detail::spin_until([this] { return count_.load(std::memory_order_relaxed) > 0; });
+        continue;
       }
       timed_out = !detail::futex_wait(seq_, seen, deadline, realtime);
+      polled = false;
       detail::quiet_guard g(m_);
       --sleepers_;
     }
   }
 
   detail::quiet_mutex m_;
-  std::ptrdiff_t count_;
+  std::atomic<std::ptrdiff_t> count_;  // changed only under m_; atomic so that waiters may poll it
   std::ptrdiff_t sleepers_ = 0;
   std::atomic<std::uint32_t> seq_{0};  // bumped by a release that finds sleepers: what they wait on
   bool announced_ = false;

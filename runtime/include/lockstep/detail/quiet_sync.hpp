@@ -6,6 +6,7 @@
 #pragma once
 
 #include <linux/futex.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +34,24 @@ inline bool futex_wait(const std::atomic<std::uint32_t> &word, std::uint32_t exp
 inline void futex_wake(const std::atomic<std::uint32_t> &word, int n = INT_MAX) noexcept {
   ::syscall(SYS_futex, const_cast<std::atomic<std::uint32_t> *>(&word), FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n, nullptr,
             nullptr, 0);
+}
+
+// Before a thread sleeps on a futex: the condition is usually met within microseconds (the other
+// participants of a barrier phase are arriving, a released permit is on its way), and a futex sleep
+// and wake-up costs both threads tens of microseconds. Polls `ready` a few times with pauses, then
+// while yielding the core (as libstdc++'s atomic waits do); true when it became ready meanwhile.
+template <class Ready> inline bool spin_until(Ready ready) noexcept {
+  for (int i = 0; i < 16; ++i) {
+    if (ready()) return true;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+  for (int i = 0; i < 16; ++i) {
+    if (ready()) return true;
+    sched_yield();
+  }
+  return ready();
 }
 
 // A mutex the runtime does not see (Drepper's futex mutex: 0 free, 1 locked, 2 locked with sleepers).
