@@ -143,19 +143,9 @@ void barrier_depart(thread_state *thr, std::uintptr_t addr) noexcept {
   if (!s->counter.known) acquire(thr, s->arrivals);
 }
 
-void counter_destroy(thread_state *thr, std::uintptr_t addr) noexcept {
-  (void)thr;
-  sync_forget(addr);
-}
-
 }  // namespace lockstep::rt
 
 using namespace lockstep::rt;
-
-namespace {
-inline std::uintptr_t addr_of(const volatile void *p) { return reinterpret_cast<std::uintptr_t>(p); }
-
-}  // namespace
 
 extern "C" {
 
@@ -169,7 +159,7 @@ void lockstep_latch_wait(const volatile void *l) {
   tracked_event([&](thread_state *t) { latch_wait(t, addr_of(l)); });
 }
 void lockstep_latch_destroy(const volatile void *l) {
-  tracked_event([&](thread_state *t) { counter_destroy(t, addr_of(l)); });
+  tracked_event([&](thread_state *) { sync_forget(addr_of(l)); });
 }
 void lockstep_barrier_init(const volatile void *b, long long expected) {
   tracked_event([&](thread_state *t) { barrier_init(t, addr_of(b), expected); });
@@ -187,7 +177,7 @@ void lockstep_barrier_wait(const volatile void *b) {
   tracked_event([&](thread_state *t) { barrier_depart(t, addr_of(b)); });
 }
 void lockstep_barrier_destroy(const volatile void *b) {
-  tracked_event([&](thread_state *t) { counter_destroy(t, addr_of(b)); });
+  tracked_event([&](thread_state *) { sync_forget(addr_of(b)); });
 }
 
 }  // extern "C"

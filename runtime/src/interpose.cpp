@@ -25,8 +25,6 @@ using namespace lockstep::rt;
 
 namespace {
 
-inline std::uintptr_t addr_of(const volatile void *p) { return reinterpret_cast<std::uintptr_t>(p); }
-
 void *resolve(const char *name, const char *version) noexcept {
   void *p = version ? dlvsym(RTLD_NEXT, name, version) : nullptr;
   if (!p) p = dlsym(RTLD_NEXT, name);
@@ -817,7 +815,7 @@ int sem_destroy(sem_t *sem) {
     const int err = errno;
     if (thread_state *thr = entry()) {
       rt_scope sc(thr);
-      semaphore_destroy(thr, addr_of(sem));
+      sync_forget(addr_of(sem));
     }
     errno = err;
   }
@@ -872,7 +870,7 @@ int pthread_barrier_destroy(pthread_barrier_t *b) {
   if (r == 0) {
     if (thread_state *thr = entry()) {
       rt_scope sc(thr);
-      counter_destroy(thr, addr_of(b));
+      sync_forget(addr_of(b));
     }
   }
   return r;

@@ -409,6 +409,7 @@ void cond_post_wait(thread_state *thr, std::uintptr_t cv, sync_var *m, std::uint
 void cond_signal(thread_state *thr, std::uintptr_t cv) noexcept;
 void cond_destroy(thread_state *thr, std::uintptr_t cv) noexcept;
 
+// Semaphores, latches and barriers are forgotten (destroy, memory reuse) with sync_forget.
 // semaphore.cpp: counting semaphores (sem_t, the drop-in counting_semaphore and binary_semaphore).
 // Release before the permits become visible, acquire after a permit was taken (rtl rule: the caller
 // is inside an rt_scope).
@@ -422,7 +423,6 @@ void semaphore_release_failed(thread_state *thr, std::uintptr_t addr, std::int64
                               bool overflow) noexcept;
 // A permit was taken (by a blocking, try or timed acquisition that succeeded).
 void semaphore_acquire(thread_state *thr, std::uintptr_t addr) noexcept;
-void semaphore_destroy(thread_state *thr, std::uintptr_t addr) noexcept;
 
 // barrier.cpp: latches and barriers (the drop-in latch and barrier, pthread_barrier_t).
 void latch_init(thread_state *thr, std::uintptr_t addr, std::int64_t count) noexcept;
@@ -438,12 +438,13 @@ void barrier_arrive(thread_state *thr, std::uintptr_t addr, std::int64_t n, bool
 void barrier_completion_begin(thread_state *thr, std::uintptr_t addr) noexcept;
 void barrier_completion_end(thread_state *thr, std::uintptr_t addr) noexcept;
 void barrier_depart(thread_state *thr, std::uintptr_t addr) noexcept;  // a wait for a phase returned
-void counter_destroy(thread_state *thr, std::uintptr_t addr) noexcept;  // latch or barrier
 
 // A misuse report about one sync object by the calling thread (mutex.cpp): "<what> <object>", and
 // when other_tid1 is set the other thread's event (`other_what`, with its stack).
 void misuse_report(thread_state *thr, std::string_view kind, std::uintptr_t addr, const std::string &what,
                    std::uint32_t other_tid1, const stack_trace &other_stack, const char *other_what);
+
+inline std::uintptr_t addr_of(const volatile void *p) noexcept { return reinterpret_cast<std::uintptr_t>(p); }
 
 // The calling thread when its events are to be tracked (not inside the runtime); null otherwise.
 inline thread_state *tracked_thread() noexcept {

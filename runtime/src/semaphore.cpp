@@ -76,18 +76,9 @@ void semaphore_acquire(thread_state *thr, std::uintptr_t addr) noexcept {
   if (s->counter.known && s->counter.count > 0) --s->counter.count;
 }
 
-void semaphore_destroy(thread_state *thr, std::uintptr_t addr) noexcept {
-  (void)thr;
-  sync_forget(addr);
-}
-
 }  // namespace lockstep::rt
 
 using namespace lockstep::rt;
-
-namespace {
-inline std::uintptr_t addr_of(const volatile void *p) { return reinterpret_cast<std::uintptr_t>(p); }
-}  // namespace
 
 extern "C" {
 
@@ -107,7 +98,7 @@ void lockstep_sem_timed_acquire(const volatile void *sem, int acquired) {
   if (acquired) lockstep_sem_acquire(sem);  // a timed-out wait takes nothing and orders nothing
 }
 void lockstep_sem_destroy(const volatile void *sem) {
-  tracked_event([&](thread_state *t) { semaphore_destroy(t, addr_of(sem)); });
+  tracked_event([&](thread_state *) { sync_forget(addr_of(sem)); });
 }
 
 }  // extern "C"
