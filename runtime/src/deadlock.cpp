@@ -68,8 +68,19 @@ struct blocked_list {
 };
 blocked_list g_blocked;  // zero-initialized static storage
 
+// Waits on a drop-in semaphore, latch or barrier: any thread could still release, count down or
+// arrive, so every running thread the runtime knows, the waiter included, is a possible owner, and
+// the wait is a deadlock only once all of them are stuck in waits the runtime sees (a thread busy in
+// a call the runtime does not see counts as running: no report).
+bool any_thread_may_end(std::uint8_t kind) { return kind >= 6 && kind <= 8; }
+
 deadlock::resource resource_of(const thread_state *t) {
   deadlock::resource r;
+  if (any_thread_may_end(t->blocked_kind)) {
+    r.kind = deadlock::resource_kind::semaphore;  // released by any one owner
+    r.id = t->blocked_on.load(std::memory_order_relaxed);
+    return r;
+  }
   switch (t->blocked_kind) {
   case 4:
     r.kind = deadlock::resource_kind::thread;
@@ -99,6 +110,14 @@ void build_graph(deadlock::wait_for_graph &g) {
       g.add_owner(r, t->blocked_target_tid - 1);  // a running thread "owns" its own termination
       continue;
     }
+    if (any_thread_may_end(t->blocked_kind)) {
+      for (std::uint32_t tid = 0; tid < max_threads; ++tid) {
+        thread_state *u = thread_by_tid(tid);
+        if (!u) break;
+        if (u->status.load(std::memory_order_acquire) == thread_status::running) g.add_owner(r, tid);
+      }
+      continue;
+    }
     const std::uintptr_t addr = t->blocked_on.load(std::memory_order_relaxed);
     if (sync_var *s = sync_find(addr)) {
       if (std::uint32_t o = s->owner.load(std::memory_order_relaxed)) g.add_owner(r, o - 1);
@@ -125,7 +144,7 @@ void build_graph(deadlock::wait_for_graph &g) {
 bool may_reach_cycle(const thread_state *thr) {
   const thread_state *t = thr;
   for (std::uint32_t steps = 0; steps <= g_blocked.count; ++steps) {
-    if (t->blocked_kind == 2 || t->blocked_kind == 3) return true;
+    if (t->blocked_kind == 2 || t->blocked_kind == 3 || any_thread_may_end(t->blocked_kind)) return true;
     std::uint32_t owner = 0;  // tid + 1
     if (t->blocked_kind == 4) {
       owner = t->blocked_target_tid;
@@ -164,6 +183,11 @@ std::string wait_description(const thread_state *t) {
   case 5:
     return tname(t->unique_id) + " waits for the initialization of a function-local static (" +
            describe_sync(addr) + ")";
+  case 6:
+  case 7:
+  case 8:
+    return tname(t->unique_id) + " waits on " + describe_sync(addr) + ", which no running thread is left to " +
+           (t->blocked_kind == 6 ? "release" : t->blocked_kind == 7 ? "count down" : "arrive at");
   case 2: return tname(t->unique_id) + " waits to write-lock " + describe_sync(addr);
   case 3: return tname(t->unique_id) + " waits to read-lock " + describe_sync(addr);
   default: return tname(t->unique_id) + " waits to lock " + describe_sync(addr);
@@ -405,3 +429,26 @@ void deadlock_on_unblock(thread_state *thr) noexcept {
 }
 
 }  // namespace lockstep::rt
+
+// ---- the C events of a drop-in type's long wait (<lockstep/lockstep.h>) ----------------------------
+
+using namespace lockstep::rt;
+
+extern "C" {
+
+int lockstep_wait_check_ms(void) { return deadlock_check_interval_ms(); }
+
+void lockstep_wait_blocked(const volatile void *obj) {
+  tracked_event([&](thread_state *t) {
+    sync_var *s = sync_find(addr_of(obj));
+    const sync_kind k = s ? s->kind : sync_kind::unknown;
+    const std::uint8_t kind = k == sync_kind::semaphore ? 6 : k == sync_kind::latch ? 7 : k == sync_kind::barrier ? 8 : 0;
+    if (kind) deadlock_on_long_block(t, addr_of(obj), kind, 0);  // reports and exits on a confirmed deadlock
+  });
+}
+
+void lockstep_wait_unblocked(void) {
+  tracked_event([](thread_state *t) { deadlock_on_unblock(t); });
+}
+
+}  // extern "C"

@@ -244,7 +244,8 @@ struct thread_state {
   // Blocking (deadlock detection); written by the owner thread, read by checkers under the wfg lock.
   std::atomic<std::uintptr_t> blocked_on{0};
   std::atomic<std::uint64_t> block_seq{0};
-  std::uint8_t blocked_kind = 0;       // 1 mutex, 2 rwlock (write), 3 rwlock (read), 4 join, 5 static init
+  std::uint8_t blocked_kind = 0;       // 1 mutex, 2 rwlock (write), 3 rwlock (read), 4 join, 5 static init,
+                                       // 6 semaphore, 7 latch, 8 barrier (a drop-in type's wait)
   std::uint32_t blocked_stack = 0;
   std::uint32_t blocked_target_tid = 0; // join: the joined thread's tid+1
   bool wfg_registered = false;         // in the deadlock detector's list of long-blocked threads

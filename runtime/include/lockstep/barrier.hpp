@@ -9,6 +9,8 @@
 //  * arrive_and_drop() with no participant left: ignored;
 //  * an arrival from inside the completion function: ignored, and a wait for it returns at once.
 // The completion function runs on the thread whose arrival completed the phase, as with std.
+// Real deadlock: a blocking wait that no running thread is left to end (every thread stuck in waits
+// the runtime sees) is reported as `deadlock`, and the process ends instead of hanging.
 #pragma once
 
 #if __cplusplus < 202002L
@@ -76,12 +78,14 @@ public:
     auto complete = [&] {  // the count of complete phases has passed the token's: wraps safely
       return static_cast<std::int32_t>(completed_.load(std::memory_order_acquire) - phase) > 0;
     };
-    if (!detail::spin_until(complete))
+    if (!detail::spin_until(complete)) {
+      detail::watched_wait_end w;
       for (;;) {
         const std::uint32_t done = completed_.load(std::memory_order_acquire);
         if (static_cast<std::int32_t>(done - phase) > 0) break;
-        detail::futex_wait(completed_, done);
+        detail::futex_wait_watched(completed_, done, this, w.watched);
       }
+    }
     lockstep_barrier_wait(this);
   }
   void arrive_and_wait() { wait(arrive()); }

@@ -6,6 +6,8 @@
 // Misuse: count_down(n) with fewer than n count-downs left is reported as `latch-underflow`; the
 // count stops at zero and the waiters are released, so the program goes on (std's latch would be
 // left below zero, and its waiters would never return).
+// Real deadlock: a blocking wait that no running thread is left to end (every thread stuck in waits
+// the runtime sees) is reported as `deadlock`, and the process ends instead of hanging.
 #pragma once
 
 #if __cplusplus < 202002L
@@ -60,8 +62,10 @@ public:
   }
   void wait() const noexcept {
     auto open = [this] { return open_.load(std::memory_order_acquire) != 0; };
-    if (!detail::spin_until(open))
-      while (!open()) detail::futex_wait(open_, 0);
+    if (!detail::spin_until(open)) {
+      detail::watched_wait_end w;
+      while (!open()) detail::futex_wait_watched(open_, 0, this, w.watched);
+    }
     lockstep_latch_wait(this);
   }
   void arrive_and_wait(std::ptrdiff_t update = 1) noexcept {

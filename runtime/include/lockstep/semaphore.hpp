@@ -7,6 +7,8 @@
 // Misuse: release(n) taking the count above max() is reported as `semaphore-over-release`; the
 // permits are still added, as libstdc++ does (a binary_semaphore then lets two threads in), so the
 // program goes on. Every other operation behaves as std's; try_acquire never fails spuriously.
+// Real deadlock: a blocking wait that no running thread is left to end (every thread stuck in waits
+// the runtime sees) is reported as `deadlock`, and the process ends instead of hanging.
 #pragma once
 
 #if __cplusplus < 202002L
@@ -92,6 +94,7 @@ private:
   // permit is often on its way: the count is polled briefly (read only; taken under m_) before the
   // thread registers as a sleeper, whom every release must then wake with a system call.
   bool acquire_until(const timespec *deadline, bool realtime) noexcept {
+    detail::watched_wait_end w;  // untimed waits only: a timed one cannot deadlock
     for (bool timed_out = false, polled = false;;) {
       std::uint32_t seen = 0;
       {
@@ -114,7 +117,10 @@ private:
         detail::spin_until([this] { return count_.load(std::memory_order_relaxed) > 0; });
         continue;
       }
-      timed_out = !detail::futex_wait(seq_, seen, deadline, realtime);
+      if (deadline)
+        timed_out = !detail::futex_wait(seq_, seen, deadline, realtime);
+      else
+        detail::futex_wait_watched(seq_, seen, this, w.watched);
       polled = false;
       detail::quiet_guard g(m_);
       --sleepers_;

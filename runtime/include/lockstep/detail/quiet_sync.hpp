@@ -16,6 +16,8 @@
 #include <climits>
 #include <cstdint>
 
+#include <lockstep/lockstep.h>
+
 namespace lockstep::detail {
 
 static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t), "a futex word is 32 bits");
@@ -35,6 +37,39 @@ inline void futex_wake(const std::atomic<std::uint32_t> &word, int n = INT_MAX) 
   ::syscall(SYS_futex, const_cast<std::atomic<std::uint32_t> *>(&word), FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n, nullptr,
             nullptr, 0);
 }
+
+// The sleep of a blocking wait on `object` (a drop-in semaphore, latch or barrier), in slices of the
+// runtime's deadlock-check interval: after a slice that ended with `word` still at `expected`, the
+// runtime checks whether every thread is stuck (and reports a deadlock then ends the process).
+// `watched` becomes true then; the wait calls lockstep_wait_unblocked() once it is over.
+inline void futex_wait_watched(const std::atomic<std::uint32_t> &word, std::uint32_t expected,
+                               const volatile void *object, bool &watched) noexcept {
+  const int ms = lockstep_wait_check_ms();
+  if (ms <= 0) {
+    futex_wait(word, expected);
+    return;
+  }
+  timespec deadline;
+  clock_gettime(CLOCK_MONOTONIC, &deadline);
+  deadline.tv_sec += ms / 1000;
+  deadline.tv_nsec += (ms % 1000) * 1000000L;
+  if (deadline.tv_nsec >= 1000000000L) {
+    deadline.tv_nsec -= 1000000000L;
+    ++deadline.tv_sec;
+  }
+  if (!futex_wait(word, expected, &deadline) && word.load(std::memory_order_relaxed) == expected) {
+    lockstep_wait_blocked(object);
+    watched = true;
+  }
+}
+
+// Ends a watched wait (see futex_wait_watched).
+struct watched_wait_end {
+  bool watched = false;
+  ~watched_wait_end() {
+    if (watched) lockstep_wait_unblocked();
+  }
+};
 
 // Before a thread sleeps on a futex: the condition is usually met within microseconds (the other
 // participants of a barrier phase are arriving, a released permit is on its way), and a futex sleep
