@@ -49,15 +49,10 @@ inline void futex_wait_watched(const std::atomic<std::uint32_t> &word, std::uint
     futex_wait(word, expected);
     return;
   }
-  timespec deadline;
-  clock_gettime(CLOCK_MONOTONIC, &deadline);
-  deadline.tv_sec += ms / 1000;
-  deadline.tv_nsec += (ms % 1000) * 1000000L;
-  if (deadline.tv_nsec >= 1000000000L) {
-    deadline.tv_nsec -= 1000000000L;
-    ++deadline.tv_sec;
-  }
-  if (!futex_wait(word, expected, &deadline) && word.load(std::memory_order_relaxed) == expected) {
+  const timespec slice{ms / 1000, (ms % 1000) * 1000000L};  // FUTEX_WAIT: a relative timeout
+  const long r = ::syscall(SYS_futex, const_cast<std::atomic<std::uint32_t> *>(&word), FUTEX_WAIT | FUTEX_PRIVATE_FLAG,
+                           expected, &slice, nullptr, 0);
+  if (r != 0 && errno == ETIMEDOUT && word.load(std::memory_order_relaxed) == expected) {
     lockstep_wait_blocked(object);
     watched = true;
   }
