@@ -74,6 +74,12 @@ blocked_list g_blocked;  // zero-initialized static storage
 // a call the runtime does not see counts as running: no report).
 bool any_thread_may_end(std::uint8_t kind) { return kind >= 6 && kind <= 8; }
 
+// Whether t is (still) stuck in its registered wait: a drop-in type's wait may have ended without
+// the runtime seeing it yet (its futex word moved), as long as t has not returned to unregister.
+bool still_waiting(const thread_state *t) {
+  return !any_thread_may_end(t->blocked_kind) || !t->blocked_word || *t->blocked_word == t->blocked_expected;
+}
+
 deadlock::resource resource_of(const thread_state *t) {
   deadlock::resource r;
   if (any_thread_may_end(t->blocked_kind)) {
@@ -104,6 +110,7 @@ deadlock::resource resource_of(const thread_state *t) {
 void build_graph(deadlock::wait_for_graph &g) {
   for (std::uint32_t i = 0; i < g_blocked.count; ++i) {
     thread_state *t = g_blocked.threads[i];
+    if (!still_waiting(t)) continue;  // may be on its way out: counts as running
     const deadlock::resource r = resource_of(t);
     g.block(t->tid, r);
     if (t->blocked_kind == 4) {
@@ -168,7 +175,8 @@ struct snapshot_entry {
 bool same_waits(const std::vector<snapshot_entry> &a) {
   for (const snapshot_entry &e : a) {
     thread_state *t = thread_by_tid(e.tid);
-    if (!t || !t->wfg_registered || t->block_seq.load(std::memory_order_relaxed) != e.seq) return false;
+    if (!t || !t->wfg_registered || t->block_seq.load(std::memory_order_relaxed) != e.seq || !still_waiting(t))
+      return false;
   }
   return true;
 }
@@ -362,7 +370,7 @@ void deadlock_on_long_block(thread_state *thr, std::uintptr_t what, std::uint8_t
     std::vector<snapshot_entry> snap;
     {
       spin_guard g(g_blocked.mtx);
-      if (!may_reach_cycle(thr)) return;
+      if (!still_waiting(thr) || !may_reach_cycle(thr)) return;
       deadlock::wait_for_graph wfg;
       build_graph(wfg);
       auto c = wfg.find_cycle(thr->tid);
@@ -426,6 +434,7 @@ void deadlock_on_unblock(thread_state *thr) noexcept {
   }
   thr->wfg_registered = false;
   thr->blocked_on.store(0, std::memory_order_relaxed);
+  thr->blocked_word = nullptr;
 }
 
 }  // namespace lockstep::rt
@@ -438,8 +447,13 @@ extern "C" {
 
 int lockstep_wait_check_ms(void) { return deadlock_check_interval_ms(); }
 
-void lockstep_wait_blocked(const volatile void *obj) {
+void lockstep_wait_blocked(const volatile void *obj, const volatile unsigned *word, unsigned expected) {
   tracked_event([&](thread_state *t) {
+    {
+      spin_guard g(g_blocked.mtx);  // other threads' checks read them under this lock
+      t->blocked_word = reinterpret_cast<const volatile std::uint32_t *>(word);
+      t->blocked_expected = expected;
+    }
     sync_var *s = sync_find(addr_of(obj));
     const sync_kind k = s ? s->kind : sync_kind::unknown;
     const std::uint8_t kind = k == sync_kind::semaphore ? 6 : k == sync_kind::latch ? 7 : k == sync_kind::barrier ? 8 : 0;

@@ -248,6 +248,11 @@ struct thread_state {
                                        // 6 semaphore, 7 latch, 8 barrier (a drop-in type's wait)
   std::uint32_t blocked_stack = 0;
   std::uint32_t blocked_target_tid = 0; // join: the joined thread's tid+1
+  // Kinds 6-8: the futex word the drop-in type sleeps on and the value it slept at. Once the word
+  // has moved the wait may be over (the thread may be about to return, or busy in the deadlock
+  // check itself), so the thread no longer counts as stuck.
+  const volatile std::uint32_t *blocked_word = nullptr;
+  std::uint32_t blocked_expected = 0;
   bool wfg_registered = false;         // in the deadlock detector's list of long-blocked threads
   // The large arrays come last and have no initializers: a record is built once per slot, on
   // zeroed memory from internal_alloc (default-initialized, see alloc_slot_locked), so the pages of

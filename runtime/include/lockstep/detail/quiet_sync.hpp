@@ -53,7 +53,7 @@ inline void futex_wait_watched(const std::atomic<std::uint32_t> &word, std::uint
   const long r = ::syscall(SYS_futex, const_cast<std::atomic<std::uint32_t> *>(&word), FUTEX_WAIT | FUTEX_PRIVATE_FLAG,
                            expected, &slice, nullptr, 0);
   if (r != 0 && errno == ETIMEDOUT && word.load(std::memory_order_relaxed) == expected) {
-    lockstep_wait_blocked(object);
+    lockstep_wait_blocked(object, reinterpret_cast<const volatile unsigned *>(&word), expected);
     watched = true;
   }
 }
