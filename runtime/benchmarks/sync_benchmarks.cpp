@@ -1,7 +1,10 @@
 // Synchronization-heavy Google Benchmark workloads, built three ways (plain, lockstep, tsan) from this one source.
 //
 // Every workload uses only plain std:: types, so the three builds run identical code: the lockstep build sees them
-// through its interposed pthread calls, the tsan build through ThreadSanitizer's interceptors. Shared data touched
+// through its interposed pthread calls, the tsan build through ThreadSanitizer's interceptors. The exceptions are
+// std::counting_semaphore and std::barrier, which libstdc++ implements on futexes that interposition cannot see:
+// the lockstep build uses the drop-in lockstep::counting_semaphore and lockstep::barrier (same interfaces) instead,
+// the other two the std types (TSan sees them through their instrumented atomics). Shared data touched
 // under a lock is annotated with BENCH_READ/BENCH_WRITE, which become LOCKSTEP_READ/LOCKSTEP_WRITE in the lockstep
 // build (LOCKSTEP_BENCH_ANNOTATE defined) and nothing elsewhere: TSan instruments those accesses by itself.
 //
@@ -23,14 +26,20 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <barrier>
 #include <mutex>
+#include <semaphore>
 #include <shared_mutex>
 
 #if defined(LOCKSTEP_BENCH_ANNOTATE)
 #include <lockstep/lockstep.hpp>
 #define BENCH_READ(x) LOCKSTEP_READ(x)
 #define BENCH_WRITE(x) LOCKSTEP_WRITE(x)
+template <std::ptrdiff_t N> using bench_semaphore = lockstep::counting_semaphore<N>;
+template <class F> using bench_barrier = lockstep::barrier<F>;
 #else
+template <std::ptrdiff_t N> using bench_semaphore = std::counting_semaphore<N>;
+template <class F> using bench_barrier = std::barrier<F>;
 #define BENCH_READ(x) ((void)0)
 #define BENCH_WRITE(x) ((void)0)
 #endif
@@ -235,6 +244,79 @@ void bm_readers_writers(benchmark::State& state) {
   benchmark::DoNotOptimize(sum);
 }
 
+// A pool of `pool_size` connections bounded by a counting semaphore, shared by more threads than connections: a
+// thread takes a permit, takes a free connection from a mutex-protected free list, uses it without a lock (it is its
+// own until given back), returns it and releases the permit.
+constexpr int pool_size = 2;
+
+struct alignas(64) connection_pool {
+  bench_semaphore<pool_size> permits{pool_size};
+  std::mutex free_mu;
+  bool in_use[pool_size] = {};
+  std::uint64_t queries[pool_size] = {};
+};
+
+connection_pool pool;
+
+void bm_semaphore_pool(benchmark::State& state) {
+  for (auto _ : state) {
+    pool.permits.acquire();
+    int c = 0;
+    {
+      std::lock_guard<std::mutex> g(pool.free_mu);
+      while (pool.in_use[c]) ++c;  // the semaphore guarantees a free one
+      pool.in_use[c] = true;
+    }
+    BENCH_WRITE(pool.queries[c]);
+    ++pool.queries[c];
+    {
+      std::lock_guard<std::mutex> g(pool.free_mu);
+      pool.in_use[c] = false;
+    }
+    pool.permits.release();
+  }
+}
+
+// A 1-D three-point stencil in phases: each iteration of each of the two threads is one phase, in which it computes
+// its half of the next buffer from its cells and its neighbours' in the current one, then waits on the barrier,
+// whose completion function swaps the buffers.
+constexpr int stencil_threads = 2, stencil_cells = 64;
+
+struct alignas(64) stencil_state {
+  double cells[2][stencil_cells] = {};
+  int current = 0;
+};
+
+stencil_state stencil;
+
+struct swap_buffers {
+  void operator()() noexcept {
+    BENCH_WRITE(stencil.current);
+    stencil.current = 1 - stencil.current;
+  }
+};
+
+bench_barrier<swap_buffers> stencil_step{stencil_threads};
+
+void bm_barrier_stencil(benchmark::State& state) {
+  constexpr int per_thread = stencil_cells / stencil_threads;
+  const int first = static_cast<int>(state.thread_index()) * per_thread;
+  for (auto _ : state) {
+    BENCH_READ(stencil.current);
+    const double* in = stencil.cells[stencil.current];
+    double* out = stencil.cells[1 - stencil.current];
+    for (int i = first; i < first + per_thread; ++i) {
+      const int l = (i + stencil_cells - 1) % stencil_cells, r = (i + 1) % stencil_cells;
+      BENCH_READ(in[l]);
+      BENCH_READ(in[i]);
+      BENCH_READ(in[r]);
+      BENCH_WRITE(out[i]);
+      out[i] = (in[l] + in[i] + in[r]) / 3 + 1;
+    }
+    stencil_step.arrive_and_wait();
+  }
+}
+
 struct workload {
   const char* name;
   void (*run)(benchmark::State&);
@@ -248,6 +330,8 @@ constexpr workload workloads[] = {
     {"cv_ping_pong", bm_cv_ping_pong, 2},
     {"bounded_queue", bm_bounded_queue, 2},
     {"readers_writers", bm_readers_writers, 2},
+    {"semaphore_pool", bm_semaphore_pool, 4},
+    {"barrier_stencil", bm_barrier_stencil, stencil_threads},
 };
 
 constexpr const char iterations_flag[] = "--lockstep_bench_iterations=";

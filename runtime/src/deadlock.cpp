@@ -68,8 +68,25 @@ struct blocked_list {
 };
 blocked_list g_blocked;  // zero-initialized static storage
 
+// Waits on a drop-in semaphore, latch or barrier: any thread could still release, count down or
+// arrive, so every running thread the runtime knows, the waiter included, is a possible owner, and
+// the wait is a deadlock only once all of them are stuck in waits the runtime sees (a thread busy in
+// a call the runtime does not see counts as running: no report).
+bool any_thread_may_end(std::uint8_t kind) { return kind >= 6 && kind <= 8; }
+
+// Whether t is (still) stuck in its registered wait: a drop-in type's wait may have ended without
+// the runtime seeing it yet (its futex word moved), as long as t has not returned to unregister.
+bool still_waiting(const thread_state *t) {
+  return !any_thread_may_end(t->blocked_kind) || !t->blocked_word || *t->blocked_word == t->blocked_expected;
+}
+
 deadlock::resource resource_of(const thread_state *t) {
   deadlock::resource r;
+  if (any_thread_may_end(t->blocked_kind)) {
+    r.kind = deadlock::resource_kind::semaphore;  // released by any one owner
+    r.id = t->blocked_on.load(std::memory_order_relaxed);
+    return r;
+  }
   switch (t->blocked_kind) {
   case 4:
     r.kind = deadlock::resource_kind::thread;
@@ -93,10 +110,19 @@ deadlock::resource resource_of(const thread_state *t) {
 void build_graph(deadlock::wait_for_graph &g) {
   for (std::uint32_t i = 0; i < g_blocked.count; ++i) {
     thread_state *t = g_blocked.threads[i];
+    if (!still_waiting(t)) continue;  // may be on its way out: counts as running
     const deadlock::resource r = resource_of(t);
     g.block(t->tid, r);
     if (t->blocked_kind == 4) {
       g.add_owner(r, t->blocked_target_tid - 1);  // a running thread "owns" its own termination
+      continue;
+    }
+    if (any_thread_may_end(t->blocked_kind)) {
+      for (std::uint32_t tid = 0; tid < max_threads; ++tid) {
+        thread_state *u = thread_by_tid(tid);
+        if (!u) break;
+        if (u->status.load(std::memory_order_acquire) == thread_status::running) g.add_owner(r, tid);
+      }
       continue;
     }
     const std::uintptr_t addr = t->blocked_on.load(std::memory_order_relaxed);
@@ -125,7 +151,7 @@ void build_graph(deadlock::wait_for_graph &g) {
 bool may_reach_cycle(const thread_state *thr) {
   const thread_state *t = thr;
   for (std::uint32_t steps = 0; steps <= g_blocked.count; ++steps) {
-    if (t->blocked_kind == 2 || t->blocked_kind == 3) return true;
+    if (t->blocked_kind == 2 || t->blocked_kind == 3 || any_thread_may_end(t->blocked_kind)) return true;
     std::uint32_t owner = 0;  // tid + 1
     if (t->blocked_kind == 4) {
       owner = t->blocked_target_tid;
@@ -149,7 +175,8 @@ struct snapshot_entry {
 bool same_waits(const std::vector<snapshot_entry> &a) {
   for (const snapshot_entry &e : a) {
     thread_state *t = thread_by_tid(e.tid);
-    if (!t || !t->wfg_registered || t->block_seq.load(std::memory_order_relaxed) != e.seq) return false;
+    if (!t || !t->wfg_registered || t->block_seq.load(std::memory_order_relaxed) != e.seq || !still_waiting(t))
+      return false;
   }
   return true;
 }
@@ -164,6 +191,11 @@ std::string wait_description(const thread_state *t) {
   case 5:
     return tname(t->unique_id) + " waits for the initialization of a function-local static (" +
            describe_sync(addr) + ")";
+  case 6:
+  case 7:
+  case 8:
+    return tname(t->unique_id) + " waits on " + describe_sync(addr) + ", which no running thread is left to " +
+           (t->blocked_kind == 6 ? "release" : t->blocked_kind == 7 ? "count down" : "arrive at");
   case 2: return tname(t->unique_id) + " waits to write-lock " + describe_sync(addr);
   case 3: return tname(t->unique_id) + " waits to read-lock " + describe_sync(addr);
   default: return tname(t->unique_id) + " waits to lock " + describe_sync(addr);
@@ -338,7 +370,7 @@ void deadlock_on_long_block(thread_state *thr, std::uintptr_t what, std::uint8_t
     std::vector<snapshot_entry> snap;
     {
       spin_guard g(g_blocked.mtx);
-      if (!may_reach_cycle(thr)) return;
+      if (!still_waiting(thr) || !may_reach_cycle(thr)) return;
       deadlock::wait_for_graph wfg;
       build_graph(wfg);
       auto c = wfg.find_cycle(thr->tid);
@@ -402,6 +434,35 @@ void deadlock_on_unblock(thread_state *thr) noexcept {
   }
   thr->wfg_registered = false;
   thr->blocked_on.store(0, std::memory_order_relaxed);
+  thr->blocked_word = nullptr;
 }
 
 }  // namespace lockstep::rt
+
+// ---- the C events of a drop-in type's long wait (<lockstep/lockstep.h>) ----------------------------
+
+using namespace lockstep::rt;
+
+extern "C" {
+
+int lockstep_wait_check_ms(void) { return deadlock_check_interval_ms(); }
+
+void lockstep_wait_blocked(const volatile void *obj, const volatile unsigned *word, unsigned expected) {
+  tracked_event([&](thread_state *t) {
+    {
+      spin_guard g(g_blocked.mtx);  // other threads' checks read them under this lock
+      t->blocked_word = reinterpret_cast<const volatile std::uint32_t *>(word);
+      t->blocked_expected = expected;
+    }
+    sync_var *s = sync_find(addr_of(obj));
+    const sync_kind k = s ? s->kind : sync_kind::unknown;
+    const std::uint8_t kind = k == sync_kind::semaphore ? 6 : k == sync_kind::latch ? 7 : k == sync_kind::barrier ? 8 : 0;
+    if (kind) deadlock_on_long_block(t, addr_of(obj), kind, 0);  // reports and exits on a confirmed deadlock
+  });
+}
+
+void lockstep_wait_unblocked(void) {
+  tracked_event([](thread_state *t) { deadlock_on_unblock(t); });
+}
+
+}  // extern "C"

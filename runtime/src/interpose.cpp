@@ -1,5 +1,6 @@
-// Interposed pthread and C++ ABI functions: how unmodified std::mutex, std::shared_mutex,
-// std::condition_variable, std::thread, std::call_once and function-local statics reach the runtime.
+// Interposed pthread, POSIX semaphore and C++ ABI functions: how unmodified std::mutex,
+// std::shared_mutex, std::condition_variable, std::thread, std::call_once, function-local statics,
+// sem_t and pthread_barrier_t reach the runtime.
 //
 // Each wrapper: find the calling thread (untracked and forwarded when it is already inside the
 // runtime, rtl.hpp rule 3), run the "before" event, call the real function found with
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <time.h>
 
@@ -22,8 +24,6 @@
 using namespace lockstep::rt;
 
 namespace {
-
-inline std::uintptr_t addr_of(const volatile void *p) { return reinterpret_cast<std::uintptr_t>(p); }
 
 void *resolve(const char *name, const char *version) noexcept {
   void *p = version ? dlvsym(RTLD_NEXT, name, version) : nullptr;
@@ -84,6 +84,16 @@ LOCKSTEP_REAL(int, pthread_detach, nullptr, pthread_t)
 LOCKSTEP_REAL(int, pthread_once, nullptr, ::pthread_once_t *, void (*)())
 LOCKSTEP_REAL(int, pthread_setcanceltype, nullptr, int, int *)
 LOCKSTEP_REAL(int, pthread_setname_np, nullptr, pthread_t, const char *)
+LOCKSTEP_REAL(int, pthread_barrier_init, nullptr, pthread_barrier_t *, const pthread_barrierattr_t *, unsigned)
+LOCKSTEP_REAL(int, pthread_barrier_destroy, nullptr, pthread_barrier_t *)
+LOCKSTEP_REAL(int, pthread_barrier_wait, nullptr, pthread_barrier_t *)
+LOCKSTEP_REAL(int, sem_init, nullptr, sem_t *, int, unsigned)
+LOCKSTEP_REAL(int, sem_destroy, nullptr, sem_t *)
+LOCKSTEP_REAL(int, sem_wait, nullptr, sem_t *)
+LOCKSTEP_REAL(int, sem_trywait, nullptr, sem_t *)
+LOCKSTEP_REAL(int, sem_timedwait, nullptr, sem_t *, const timespec *)
+LOCKSTEP_REAL(int, sem_clockwait, nullptr, sem_t *, clockid_t, const timespec *)
+LOCKSTEP_REAL(int, sem_post, nullptr, sem_t *)
 
 #undef LOCKSTEP_REAL
 
@@ -387,6 +397,21 @@ template <class Join> int join_common(pthread_t th, bool blocking, Join join) {
     thread_after_join(thr, target);
   else
     thread_unclaim(target);
+  return r;
+}
+
+// A wait that succeeded took a permit: it is ordered after every release so far. A failed one
+// (EAGAIN, ETIMEDOUT, EINTR, EINVAL) takes nothing and orders nothing.
+template <class Wait> int sem_wait_common(sem_t *sem, Wait wait) {
+  thread_state *thr = entry();
+  if (!thr) return wait();
+  rt_scope sc(thr);
+  const int r = wait();
+  if (r == 0) {
+    const int err = errno;
+    semaphore_acquire(thr, addr_of(sem));
+    errno = err;
+  }
   return r;
 }
 
@@ -765,6 +790,99 @@ int pthread_setname_np(pthread_t th, const char *name) {
       set_thread_name(pthread_equal(th, pthread_self()) ? thr : thread_by_handle(th), name);
     }
   }
+  return r;
+}
+
+// ---- POSIX semaphores: sem_post releases into the semaphore's clock before the real post, a wait that
+// took a permit acquires from it. The runtime's bookkeeping keeps errno as the real call left it.
+
+int sem_init(sem_t *sem, int pshared, unsigned value) {
+  const int r = real_sem_init()(sem, pshared, value);
+  if (r == 0) {
+    const int err = errno;
+    if (thread_state *thr = entry()) {
+      rt_scope sc(thr);
+      semaphore_init(thr, addr_of(sem), value, 0);  // the maximum is SEM_VALUE_MAX: sem_post checks it
+    }
+    errno = err;
+  }
+  return r;
+}
+
+int sem_destroy(sem_t *sem) {
+  const int r = real_sem_destroy()(sem);
+  if (r == 0) {
+    const int err = errno;
+    if (thread_state *thr = entry()) {
+      rt_scope sc(thr);
+      sync_forget(addr_of(sem));
+    }
+    errno = err;
+  }
+  return r;
+}
+
+int sem_post(sem_t *sem) {
+  thread_state *thr = entry();
+  if (!thr) return real_sem_post()(sem);
+  rt_scope sc(thr);
+  semaphore_release(thr, addr_of(sem), 1, 0);  // before the permit can be taken
+  const int r = real_sem_post()(sem);
+  if (r != 0) {
+    const int err = errno;
+    semaphore_release_failed(thr, addr_of(sem), 1, SEM_VALUE_MAX, err == EOVERFLOW);
+    errno = err;
+  }
+  return r;
+}
+
+int sem_wait(sem_t *sem) {
+  return sem_wait_common(sem, [sem] { return real_sem_wait()(sem); });
+}
+
+int sem_trywait(sem_t *sem) {
+  return sem_wait_common(sem, [sem] { return real_sem_trywait()(sem); });
+}
+
+int sem_timedwait(sem_t *sem, const timespec *t) {
+  return sem_wait_common(sem, [sem, t] { return real_sem_timedwait()(sem, t); });
+}
+
+int sem_clockwait(sem_t *sem, clockid_t clock, const timespec *t) {
+  return sem_wait_common(sem, [sem, clock, t] { return real_sem_clockwait()(sem, clock, t); });
+}
+
+// ---- barriers: every arrival of a phase happens before every thread leaves it ---------------------------
+
+int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierattr_t *a, unsigned count) {
+  const int r = real_pthread_barrier_init()(b, a, count);
+  if (r == 0) {
+    if (thread_state *thr = entry()) {
+      rt_scope sc(thr);
+      barrier_init(thr, addr_of(b), count);
+    }
+  }
+  return r;
+}
+
+int pthread_barrier_destroy(pthread_barrier_t *b) {
+  const int r = real_pthread_barrier_destroy()(b);
+  if (r == 0) {
+    if (thread_state *thr = entry()) {
+      rt_scope sc(thr);
+      sync_forget(addr_of(b));
+    }
+  }
+  return r;
+}
+
+int pthread_barrier_wait(pthread_barrier_t *b) {
+  thread_state *thr = entry();
+  if (!thr) return real_pthread_barrier_wait()(b);
+  rt_scope sc(thr);
+  barrier_arrive(thr, addr_of(b), 1, false);  // before the real wait can let anybody through
+  const int r = real_pthread_barrier_wait()(b);
+  if (r == 0 || r == PTHREAD_BARRIER_SERIAL_THREAD) barrier_depart(thr, addr_of(b));
   return r;
 }
 

@@ -46,6 +46,9 @@ const char *kind_word(sync_kind k) {
   case sync_kind::condvar: return "condition variable";
   case sync_kind::guard: return "static-initialization guard";
   case sync_kind::once: return "once flag";
+  case sync_kind::semaphore: return "semaphore";
+  case sync_kind::latch: return "latch";
+  case sync_kind::barrier: return "barrier";
   default: return "mutex";
   }
 }
@@ -206,8 +209,9 @@ static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool 
   thr->lockset_dirty = true;
 }
 
-// A misuse report about one lock: the offending event, and when known the owner's acquisition.
-static void misuse_report(thread_state *thr, std::string_view kind, std::uintptr_t addr, const std::string &what,
+// A misuse report about one sync object: the offending event, and when known the other thread's
+// (a lock's owner and its acquisition).
+void misuse_report(thread_state *thr, std::string_view kind, std::uintptr_t addr, const std::string &what,
                           std::uint32_t other_tid1, const stack_trace &other_stack, const char *other_what) {
   report r;
   r.kind = kind;

@@ -133,9 +133,25 @@ void sync_remove(std::uintptr_t addr) noexcept {
     s.name = nullptr;
     s.cv_mutex = 0;
     s.cv_waiters = s.cv_mutex_stack = s.cv_mutex_tid = 0;
+    s.counter = counter_state{};
     s.clock.reset();
     s.read_clock.reset();
+    s.arrivals.reset();
   });
+}
+
+sync_var *sync_renew(std::uintptr_t addr, sync_kind kind, std::int64_t count) noexcept {
+  sync_var *old = sync_find(addr);
+  if (old && old->kind != sync_kind::unknown) sync_forget(addr);
+  sync_var *s = sync_get_or_create(addr, kind);
+  if (!s) return nullptr;
+  spin_guard g(s->mtx);
+  s->kind = kind;
+  s->counter = counter_state{};
+  s->counter.known = true;
+  s->counter.count = count;
+  s->counter.limit = count;
+  return s;
 }
 
 std::size_t sync_live_count() noexcept { return syncs().live(); }

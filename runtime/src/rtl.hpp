@@ -104,10 +104,24 @@ private:
 };
 
 // ---------------------------------------------------------------------------------------------------
-// Sync objects: one record per mutex, rwlock, condition variable, once/guard word or thread handle,
-// keyed by address in a lock-free-read hash table.
+// Sync objects: one record per mutex, rwlock, condition variable, once/guard word, semaphore, latch,
+// barrier or thread handle, keyed by address in a lock-free-read hash table.
 
-enum class sync_kind : std::uint8_t { unknown, mutex, rwlock, condvar, once, guard, user, spinlock };
+enum class sync_kind : std::uint8_t { unknown, mutex, rwlock, condvar, once, guard, user, spinlock, semaphore, latch, barrier };
+
+// What the runtime counted for a semaphore, latch or barrier (sync_var::counter; the record's kind
+// says which fields mean something). Exact only when the events are serialized with the real state
+// changes, as the drop-in types do under their internal lock; a sem_t's count is known only when its
+// sem_init was seen, and is then an upper bound (posts are recorded before the real post, waits after
+// the real wait), so it never decides a report on its own (see semaphore.cpp).
+struct counter_state {
+  bool known = false;           // an init event set the count (else no count-based check is made)
+  std::int64_t count = 0;       // semaphore: permits; latch: count-downs still expected;
+                                // barrier: arrivals still expected in the current phase
+  std::int64_t limit = 0;       // semaphore: max() (0: none checked); barrier: participants of the next phases
+  std::uint64_t phase = 0;      // barrier: phases completed
+  std::uint32_t completing = 0; // barrier: tid+1 of the thread running the completion function, 0 none
+};
 
 struct sync_var {
   std::atomic<std::uintptr_t> addr{0};  // 0 while on the free list
@@ -136,8 +150,12 @@ struct sync_var {
   std::uint32_t cv_waiters = 0;
   std::uint32_t cv_mutex_stack = 0;      // stack of a waiter that used cv_mutex
   std::uint32_t cv_mutex_tid = 0;
-  vector_clock clock;                    // released by unlock/signal/once/guard
+  counter_state counter;                 // semaphores, latches, barriers
+  // Released by unlock/signal/once/guard, by every semaphore release and latch count-down; a barrier's
+  // completed phases (what every departure acquires).
+  vector_clock clock;
   vector_clock read_clock;               // released by reader unlocks (rwlock)
+  vector_clock arrivals;                 // barrier: the current phase's arrivals, published into clock
 };
 
 // Finds the record for `addr`, creating it (with `kind`) when absent. Never returns null for addr != 0.
@@ -154,6 +172,10 @@ extern std::atomic<std::uint32_t> g_held_forgets;
 std::size_t sync_live_count() noexcept;
 // Forgets the record at addr the way destroy does, without a report (its memory is being freed).
 void sync_forget(std::uintptr_t addr) noexcept;
+// The record of a new object of `kind` at addr (an init event): an earlier object's record there is
+// forgotten (memory reuse), but a name given before the first event (a record of kind unknown holds
+// nothing else) is kept. Counting objects get a fresh, known counter_state holding `count`.
+sync_var *sync_renew(std::uintptr_t addr, sync_kind kind, std::int64_t count) noexcept;
 
 // Freed heap memory: the runtime forgets sync records and shadow in it, so a later object at the
 // same address starts clean (no stale owner, no false race against the previous object's accesses).
@@ -222,9 +244,15 @@ struct thread_state {
   // Blocking (deadlock detection); written by the owner thread, read by checkers under the wfg lock.
   std::atomic<std::uintptr_t> blocked_on{0};
   std::atomic<std::uint64_t> block_seq{0};
-  std::uint8_t blocked_kind = 0;       // 1 mutex, 2 rwlock (write), 3 rwlock (read), 4 join, 5 static init
+  std::uint8_t blocked_kind = 0;       // 1 mutex, 2 rwlock (write), 3 rwlock (read), 4 join, 5 static init,
+                                       // 6 semaphore, 7 latch, 8 barrier (a drop-in type's wait)
   std::uint32_t blocked_stack = 0;
   std::uint32_t blocked_target_tid = 0; // join: the joined thread's tid+1
+  // Kinds 6-8: the futex word the drop-in type sleeps on and the value it slept at. Once the word
+  // has moved the wait may be over (the thread may be about to return, or busy in the deadlock
+  // check itself), so the thread no longer counts as stuck.
+  const volatile std::uint32_t *blocked_word = nullptr;
+  std::uint32_t blocked_expected = 0;
   bool wfg_registered = false;         // in the deadlock detector's list of long-blocked threads
   // The large arrays come last and have no initializers: a record is built once per slot, on
   // zeroed memory from internal_alloc (default-initialized, see alloc_slot_locked), so the pages of
@@ -386,6 +414,57 @@ sync_var *cond_pre_wait(thread_state *thr, std::uintptr_t cv, std::uintptr_t mut
 void cond_post_wait(thread_state *thr, std::uintptr_t cv, sync_var *m, std::uintptr_t pc) noexcept;
 void cond_signal(thread_state *thr, std::uintptr_t cv) noexcept;
 void cond_destroy(thread_state *thr, std::uintptr_t cv) noexcept;
+
+// Semaphores, latches and barriers are forgotten (destroy, memory reuse) with sync_forget.
+// semaphore.cpp: counting semaphores (sem_t, the drop-in counting_semaphore and binary_semaphore).
+// Release before the permits become visible, acquire after a permit was taken (rtl rule: the caller
+// is inside an rt_scope).
+void semaphore_init(thread_state *thr, std::uintptr_t addr, std::int64_t count, std::int64_t max) noexcept;
+// n permits released; max > 0: semaphore-over-release when the runtime's count passes it.
+void semaphore_release(thread_state *thr, std::uintptr_t addr, std::int64_t n, std::int64_t max) noexcept;
+// The real release was refused because it would pass the maximum (sem_post: EOVERFLOW): the count
+// is taken back and semaphore-over-release reported. `overflow` false: refused for another reason
+// (EINVAL): the count is taken back silently.
+void semaphore_release_failed(thread_state *thr, std::uintptr_t addr, std::int64_t n, std::int64_t max,
+                              bool overflow) noexcept;
+// A permit was taken (by a blocking, try or timed acquisition that succeeded).
+void semaphore_acquire(thread_state *thr, std::uintptr_t addr) noexcept;
+
+// barrier.cpp: latches and barriers (the drop-in latch and barrier, pthread_barrier_t).
+void latch_init(thread_state *thr, std::uintptr_t addr, std::int64_t count) noexcept;
+// Before the count-down becomes visible; latch-underflow when it takes the count below zero.
+void latch_count_down(thread_state *thr, std::uintptr_t addr, std::int64_t n) noexcept;
+void latch_wait(thread_state *thr, std::uintptr_t addr) noexcept;  // a wait saw the count at zero
+void barrier_init(thread_state *thr, std::uintptr_t addr, std::int64_t expected) noexcept;
+// Before the arrival becomes visible; `drop`: arrive_and_drop. barrier-overflow for an arrival past
+// the phase's count, a drop past the participants, or an arrival from inside the completion function.
+// The arrival that completes the phase publishes the phase's arrivals to every departure.
+void barrier_arrive(thread_state *thr, std::uintptr_t addr, std::int64_t n, bool drop) noexcept;
+// Around the completion function of the phase the calling thread completed.
+void barrier_completion_begin(thread_state *thr, std::uintptr_t addr) noexcept;
+void barrier_completion_end(thread_state *thr, std::uintptr_t addr) noexcept;
+void barrier_depart(thread_state *thr, std::uintptr_t addr) noexcept;  // a wait for a phase returned
+
+// A misuse report about one sync object by the calling thread (mutex.cpp): "<what> <object>", and
+// when other_tid1 is set the other thread's event (`other_what`, with its stack).
+void misuse_report(thread_state *thr, std::string_view kind, std::uintptr_t addr, const std::string &what,
+                   std::uint32_t other_tid1, const stack_trace &other_stack, const char *other_what);
+
+inline std::uintptr_t addr_of(const volatile void *p) noexcept { return reinterpret_cast<std::uintptr_t>(p); }
+
+// The calling thread when its events are to be tracked (not inside the runtime); null otherwise.
+inline thread_state *tracked_thread() noexcept {
+  thread_state *t = cur_thread();
+  return (t && t->in_rt == 0) ? t : nullptr;
+}
+// Runs one event of the C event API for the calling thread, inside the runtime (rule 3), unless the
+// thread is untracked or already inside it.
+template <class Event> inline void tracked_event(Event event) noexcept {
+  if (thread_state *thr = tracked_thread()) {
+    rt_scope sc(thr);
+    event(thr);
+  }
+}
 
 // Once-style idioms (pthread_once, __cxa_guard_*): completion happens before every later check.
 void once_release(thread_state *thr, std::uintptr_t addr) noexcept;

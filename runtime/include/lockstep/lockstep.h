@@ -1,4 +1,4 @@
-/* The C interface of liblockstep: memory-access annotations and naming, for C (C99 and later) and C++
+/* The C interface of liblockstep: memory-access annotations, naming and the semaphore, latch and barrier events, for C (C99 and later) and C++
  * (C++11 and later). <lockstep/lockstep.hpp> adds the C++20 drop-in types on top of it.
  *
  *   #include <lockstep/lockstep.h>
@@ -57,6 +57,65 @@ void lockstep_name_object(const volatile void *addr, const char *name);
 /* Names the calling thread in reports (like pthread_setname_np, without its 16-byte limit; names longer
  * than 63 bytes are cut). */
 void lockstep_name_current_thread(const char *name);
+
+/* Semaphores, latches and barriers: the typed events behind the drop-in types (<lockstep/semaphore.hpp>,
+ * <lockstep/latch.hpp>, <lockstep/barrier.hpp>) and the interposed sem_* and pthread_barrier_* functions.
+ * A home-grown primitive calls them too. Each object is named by its address; `max` and counts as the
+ * std types have them. What the runtime makes of them (see runtime/docs/runtime.md):
+ *  - happens-before: a release happens before every later successful acquisition (the semaphore keeps
+ *    one clock that every release joins); every count-down before a wait that saw the latch at zero;
+ *    every arrival of a barrier phase, and its completion function, before every wait for that phase.
+ *  - misuse: `semaphore-over-release` (a release taking the count above `max`), `latch-underflow` (a
+ *    count-down below zero), `barrier-overflow` (an arrival past the phase's count, arrive_and_drop with
+ *    no participant left, an arrival from inside the completion function).
+ * Order of calls: a release, count-down or arrival is announced *before* the state change that lets
+ * another thread through; an acquisition or wait *after* it succeeded. The counts are checked exactly
+ * only when the caller serializes these calls with its own state changes (the drop-in types call them
+ * under their internal lock); an object first seen without its init event has no count to check. */
+/* A new semaphore with `count` permits; max > 0: its maximum (semaphore-over-release past it). */
+void lockstep_sem_init(const volatile void *sem, long long count, long long max);
+/* Before n permits become available; max > 0 as for init (0: the maximum given at init, if any). */
+void lockstep_sem_release(const volatile void *sem, long long n, long long max);
+/* After a blocking acquisition took a permit. */
+void lockstep_sem_acquire(const volatile void *sem);
+/* After a try (or timed) acquisition: `acquired` non-zero when it took a permit (else nothing happens). */
+void lockstep_sem_try_acquire(const volatile void *sem, int acquired);
+void lockstep_sem_timed_acquire(const volatile void *sem, int acquired);
+/* The semaphore's memory is about to be reused: forgets it. */
+void lockstep_sem_destroy(const volatile void *sem);
+
+/* A new latch expecting `count` count-downs. */
+void lockstep_latch_init(const volatile void *latch, long long count);
+/* Before a count-down of n becomes visible (latch-underflow when it takes the count below zero). */
+void lockstep_latch_count_down(const volatile void *latch, long long n);
+/* After a wait (or try_wait) saw the count at zero. */
+void lockstep_latch_wait(const volatile void *latch);
+void lockstep_latch_destroy(const volatile void *latch);
+
+/* A new barrier of `expected` participants. */
+void lockstep_barrier_init(const volatile void *barrier, long long expected);
+/* Before an arrival of n (drop non-zero: arrive_and_drop, n = 1) becomes visible. The arrival that
+ * completes a phase publishes the phase's arrivals to its departures. */
+void lockstep_barrier_arrive(const volatile void *barrier, long long n, int drop);
+/* Around the completion function, by the thread whose arrival completed the phase. */
+void lockstep_barrier_completion_begin(const volatile void *barrier);
+void lockstep_barrier_completion_end(const volatile void *barrier);
+/* After a wait for a phase returned (the phase is complete). */
+void lockstep_barrier_wait(const volatile void *barrier);
+void lockstep_barrier_destroy(const volatile void *barrier);
+
+/* Real deadlocks through these primitives. A blocking wait on one of them (an acquire, a latch's or a
+ * barrier phase's wait) sleeps in slices of lockstep_wait_check_ms() milliseconds (0: detection is off,
+ * sleep as long as needed) and calls lockstep_wait_blocked(object, ...) after each slice that ended without
+ * the wait being over, then lockstep_wait_unblocked() once it is over. When every running thread is
+ * stuck in waits the runtime sees (these, mutexes, joins), nobody is left to release, count down or
+ * arrive: the runtime reports a `deadlock` and ends the process instead of letting it hang. A thread
+ * busy in any other call (a read, a sleep, an unwatched wait) is running: no report. */
+int lockstep_wait_check_ms(void);
+/* `word`: what the wait sleeps on, and `expected` the value it slept at; once the word has moved the
+ * wait may be ending, and the thread no longer counts as stuck (it may not have returned yet). */
+void lockstep_wait_blocked(const volatile void *object, const volatile unsigned *word, unsigned expected);
+void lockstep_wait_unblocked(void);
 
 #ifdef __cplusplus
 } /* extern "C" */

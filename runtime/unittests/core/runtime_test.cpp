@@ -2,6 +2,7 @@
 // each test provokes (or carefully avoids) one report kind and checks what the observer saw.
 #include <gtest/gtest.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -10,6 +11,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <latch>
+#include <semaphore>
+#include <barrier>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -562,6 +566,129 @@ TEST_F(Reports, SlowButLiveContentionIsNotADeadlock) {
     std::lock_guard<std::mutex> g(m);
   }
   t.join();
+  EXPECT_EQ(kinds().size(), 0u);
+}
+
+// Generic code written against the std types compiles and runs unchanged with the drop-ins. (The
+// accesses are annotated only with the drop-ins: the runtime cannot see libstdc++'s futex waits.)
+template <class Semaphore, class Latch, template <class> class Barrier, bool annotate> long std_shaped_round_trip() {
+  static_assert(Semaphore::max() >= 4);
+  Semaphore items(0);
+  Latch started(2);
+  long value = 0, seen = 0;
+  auto phase_done = [&]() noexcept { ++value; };
+  Barrier<decltype(phase_done)> step(2, phase_done);
+  std::thread t([&] {
+    started.count_down();
+    if (annotate) LOCKSTEP_WRITE(value);
+    value = 41;
+    items.release();
+    step.arrive_and_wait();
+  });
+  started.arrive_and_wait();
+  EXPECT_TRUE(started.try_wait());
+  items.acquire();
+  if (annotate) LOCKSTEP_READ(value);
+  seen = value;
+  EXPECT_FALSE(items.try_acquire());
+  EXPECT_FALSE(items.try_acquire_for(2ms));
+  EXPECT_FALSE(items.try_acquire_until(std::chrono::system_clock::now() + 2ms));
+  auto token = step.arrive();
+  step.wait(std::move(token));
+  t.join();
+  return seen + value;  // 41 + 42 (the completion function ran once)
+}
+
+TEST_F(Reports, SemaphoreLatchAndBarrierDropInsHaveTheStdInterfaces) {
+  static_assert(lockstep::binary_semaphore::max() == 1);
+  static_assert(lockstep::counting_semaphore<7>::max() == 7);
+  static_assert(std::is_same_v<decltype(std::declval<lockstep::barrier<>>().arrive()),
+                               lockstep::barrier<>::arrival_token>);
+  EXPECT_EQ((std_shaped_round_trip<std::counting_semaphore<4>, std::latch, std::barrier, false>()), 83);
+  EXPECT_EQ((std_shaped_round_trip<lockstep::counting_semaphore<4>, lockstep::latch, lockstep::barrier, true>()), 83);
+  EXPECT_EQ(kinds().size(), 0u);
+}
+
+TEST_F(Reports, SemaphoreReleaseOrdersOnlyWhatCameBefore) {
+  long before = 0, after = 0;
+  lockstep::counting_semaphore<> s(0, "s");
+  sem_t ps;
+  sem_init(&ps, 0, 0);
+  std::thread t([&] {
+    LOCKSTEP_WRITE(before);
+    before = 1;
+    s.release();
+    sem_post(&ps);
+    LOCKSTEP_WRITE(after);  // after both releases: ordered with nothing the other thread does
+    after = 1;
+  });
+  s.acquire();
+  while (sem_trywait(&ps) != 0) std::this_thread::yield();
+  LOCKSTEP_READ(before);
+  LOCKSTEP_READ(after);
+  t.join();
+  sem_destroy(&ps);
+  EXPECT_EQ(count("data-race"), 1);
+  EXPECT_NE(all_text().find("runtime_test.cpp"), std::string::npos);
+}
+
+TEST_F(Reports, SemPostPastTheMaximumIsReportedAndKeepsErrno) {
+  sem_t s;
+  ASSERT_EQ(sem_init(&s, 0, SEM_VALUE_MAX), 0);
+  errno = 0;
+  EXPECT_EQ(sem_post(&s), -1);
+  EXPECT_EQ(errno, EOVERFLOW);  // the runtime's bookkeeping after the call leaves errno alone
+  EXPECT_EQ(sem_trywait(&s), 0);
+  EXPECT_EQ(sem_post(&s), 0);  // back at the maximum: fine
+  sem_destroy(&s);
+  EXPECT_EQ(count("semaphore-over-release"), 1);
+  timespec past{0, 0};
+  sem_t empty;
+  sem_init(&empty, 0, 0);
+  errno = 0;
+  EXPECT_EQ(sem_timedwait(&empty, &past), -1);
+  EXPECT_EQ(errno, ETIMEDOUT);
+  sem_destroy(&empty);
+  EXPECT_EQ(kinds().size(), 1u);
+}
+
+TEST_F(Reports, CountingMisuseIsReportedAndTheProgramGoesOn) {
+  lockstep::counting_semaphore<2> pool(2, "pool");
+  pool.release();  // 3 > max() 2
+  EXPECT_TRUE(pool.try_acquire());
+  EXPECT_EQ(count("semaphore-over-release"), 1);
+  EXPECT_NE(all_text().find("semaphore 'pool'"), std::string::npos);
+
+  lockstep::latch l(1, "l");
+  l.count_down(2);  // below zero: the latch stops at zero and opens
+  l.wait();
+  EXPECT_EQ(count("latch-underflow"), 1);
+
+  lockstep::barrier<> b(1, "b");
+  b.arrive_and_drop();  // the last participant leaves: phase 0 completes
+  b.arrive_and_drop();  // nobody left to drop: ignored
+  b.wait(b.arrive());   // an arrival with no participant: ignored, the wait returns
+  EXPECT_EQ(count("barrier-overflow"), 2);
+  EXPECT_EQ(kinds().size(), 4u);
+}
+
+TEST_F(Reports, PthreadBarrierPhasesOrderAccesses) {
+  pthread_barrier_t b;
+  ASSERT_EQ(pthread_barrier_init(&b, nullptr, 2), 0);
+  long cell[2] = {0, 0};
+  auto body = [&](int me) {
+    for (int p = 0; p < 20; ++p) {
+      LOCKSTEP_WRITE(cell[me]);
+      cell[me] = p;
+      pthread_barrier_wait(&b);
+      LOCKSTEP_READ(cell[1 - me]);
+      pthread_barrier_wait(&b);
+    }
+  };
+  std::thread t(body, 1);
+  body(0);
+  t.join();
+  EXPECT_EQ(pthread_barrier_destroy(&b), 0);
   EXPECT_EQ(kinds().size(), 0u);
 }
 
