@@ -1,12 +1,80 @@
-// sem-release-exceeds-max: a semaphore released above its maximum: release(n) with constant n > LeastMaxValue, or a binary semaphore released twice with no acquire between.
+// sem-release-exceeds-max: semaphores released above their maximum.
+#include <cstdio>
 #include <semaphore>
+#include <string>
+#include <vector>
 
-namespace scaffold {
+namespace pool {
 
-// FIXME: replace this placeholder with real buggy cases (at least 6 for this
-// check across testdata/analyzer), each with the "expect:" comment on the line
-// of the finding's primary location. The placeholder's expectation fails until
-// the check reports something there, which is the reminder.
-void Placeholder() {} // expect: sem-release-exceeds-max
+// A connection pool of 4 returns a batch of 6 at once.
+class ConnectionPool {
+public:
+  void Acquire() { slots_.acquire(); }
+  void ReturnBatch() { slots_.release(6); } // expect: sem-release-exceeds-max "maximum of 4"
 
-} // namespace scaffold
+private:
+  std::counting_semaphore<4> slots_{4};
+};
+
+// A binary semaphore given two permits.
+void Signal(std::binary_semaphore &ready) {
+  ready.release(2); // expect: sem-release-exceeds-max "'release(2)'"
+}
+
+} // namespace pool
+
+namespace handoff {
+
+void Log(const std::string &what) { std::printf("%s\n", what.c_str()); }
+
+// Signalled twice with nothing in between that takes the permit.
+class Handoff {
+public:
+  void Publish(int v) {
+    value_ = v;
+    ready_.release();
+    Log("published");
+    ready_.release(); // expect: sem-release-exceeds-max "released again"
+  }
+
+private:
+  int value_ = 0;
+  std::binary_semaphore ready_{0};
+};
+
+// A release in a loop that never acquires.
+void SignalAll(std::binary_semaphore &done, const std::vector<int> &items) {
+  for (int item : items) {
+    std::printf("%d\n", item);
+    done.release(); // expect: sem-release-exceeds-max "previous iteration"
+  }
+}
+
+// The early-return path forgot its return: both releases run.
+std::binary_semaphore finished{0};
+int Finish(bool failed) {
+  if (failed) {
+    Log("failed");
+    finished.release();
+  }
+  finished.release(); // expect: sem-release-exceeds-max
+  return failed ? 1 : 0;
+}
+
+// Created full, released before anything acquired it.
+void StartGate() {
+  std::binary_semaphore gate{1};
+  gate.release(); // expect: sem-release-exceeds-max "created full"
+  gate.acquire();
+}
+
+// Both branches release, then the common path releases again.
+void Either(bool fast, std::binary_semaphore &s) {
+  if (fast)
+    s.release();
+  else
+    s.release();
+  s.release(); // expect: sem-release-exceeds-max
+}
+
+} // namespace handoff
