@@ -46,7 +46,7 @@ private:
 void SignalAll(std::binary_semaphore &done, const std::vector<int> &items) {
   for (int item : items) {
     std::printf("%d\n", item);
-    done.release(); // expect: sem-release-exceeds-max "previous iteration"
+    done.release(); // expect: sem-release-exceeds-max "every iteration of a loop"
   }
 }
 

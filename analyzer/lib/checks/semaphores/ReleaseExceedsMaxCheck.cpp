@@ -455,24 +455,30 @@ void ReleaseExceedsMaxCheck::checkDoubleRelease(const FunctionDecl *FD,
               break;
             }
           std::string Name = Key->getName().str();
-          bool Full = isa<DeclStmt>(Prev);
-          Finding F = diag(
-              MC->getBeginLoc(),
-              Full ? "binary semaphore '" + Name +
-                         "' is created full and released with no acquire "
-                         "before: its count would exceed its maximum of 1 "
-                         "(undefined behaviour)"
-                   : "binary semaphore '" + Name +
-                         "' is released again with no acquire since its "
-                         "last release: its count would exceed its maximum "
-                         "of 1 (undefined behaviour)");
+          std::string Over = ": its count would exceed its maximum of 1 "
+                             "(undefined behaviour)";
+          Finding F =
+              isa<DeclStmt>(Prev)
+                  ? diag(MC->getBeginLoc(),
+                         "binary semaphore '" + Name +
+                             "' is created full and released with no "
+                             "acquire before" + Over)
+              : Prev == MC
+                  ? diag(MC->getBeginLoc(),
+                         "binary semaphore '" + Name +
+                             "' is released on every iteration of a loop "
+                             "that never acquires it" + Over)
+                  : diag(MC->getBeginLoc(),
+                         "binary semaphore '" + Name +
+                             "' is released again with no acquire since "
+                             "its last release" + Over);
           note(F, Prev->getBeginLoc(),
-               Full ? "'" + Name + "' is created with a count of 1 here"
-               : Prev == MC
-                   ? "'" + Name +
-                         "' was released here on the previous iteration, "
-                         "and the loop takes no permit"
-                   : "'" + Name + "' was released here");
+               isa<DeclStmt>(Prev)
+                   ? "'" + Name + "' is created with a count of 1 here"
+               : Prev == MC ? "'" + Name +
+                                  "' was released here on the previous "
+                                  "iteration"
+                            : "'" + Name + "' was released here");
           emit(std::move(F));
         }
         S.Facts[Key] = Pending{{MC}, S.Assumed, false};
