@@ -41,6 +41,7 @@
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
+#include "clang/Analysis/Analyses/PostOrderCFGView.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
@@ -574,28 +575,8 @@ void ReleaseExceedsMaxCheck::checkDoubleRelease(const FunctionDecl *FD,
 
   // Reverse post-order, then iterate to the fixed point, then one
   // reporting pass over the settled states.
-  std::vector<const CFGBlock *> Order;
-  {
-    std::vector<char> Seen(Cfg->getNumBlockIDs(), 0);
-    std::vector<std::pair<const CFGBlock *, unsigned>> Stack;
-    Stack.push_back({&Cfg->getEntry(), 0});
-    Seen[Cfg->getEntry().getBlockID()] = 1;
-    while (!Stack.empty()) {
-      auto &[B, I] = Stack.back();
-      if (I < B->succ_size()) {
-        const CFGBlock *Succ = (B->succ_begin() + I)->getReachableBlock();
-        ++I;
-        if (Succ && !Seen[Succ->getBlockID()]) {
-          Seen[Succ->getBlockID()] = 1;
-          Stack.push_back({Succ, 0});
-        }
-        continue;
-      }
-      Order.push_back(B);
-      Stack.pop_back();
-    }
-    std::reverse(Order.begin(), Order.end());
-  }
+  PostOrderCFGView RPO(Cfg.get());
+  std::vector<const CFGBlock *> Order(RPO.begin(), RPO.end());
   unsigned NB = Cfg->getNumBlockIDs();
   std::vector<std::optional<State>> In(NB);
   std::vector<std::vector<std::optional<State>>> Out(NB);
