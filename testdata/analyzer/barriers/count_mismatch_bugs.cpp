@@ -95,3 +95,18 @@ void Groups() {
 }
 
 } // namespace stencil
+
+namespace rounds {
+
+// One latch per round, but each round starts three threads for a count of 2.
+void Rounds() {
+  for (int r = 0; r < 3; ++r) {
+    std::latch round(2); // expect: latch-count-mismatch "add up to 3"
+    std::jthread a([&] { round.count_down(); });
+    std::jthread b([&] { round.count_down(); });
+    std::jthread c([&] { round.count_down(); });
+    round.wait();
+  }
+}
+
+} // namespace rounds

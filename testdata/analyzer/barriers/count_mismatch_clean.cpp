@@ -131,3 +131,25 @@ void Broken(int stop) {
 }
 
 } // namespace stencil
+
+namespace rounds {
+
+// clean: latch-count-mismatch  one latch per round, counted down by that round's threads
+void Rounds() {
+  for (int r = 0; r < 3; ++r) {
+    std::latch round(2);
+    std::jthread a([&] { round.count_down(); });
+    std::jthread b([&] { round.count_down(); });
+    round.wait();
+  }
+}
+
+// clean: latch-count-mismatch  the thread body is a named lambda, launched elsewhere
+void Named() {
+  std::latch done(2);
+  auto body = [&] { done.count_down(); };
+  std::jthread a(body);
+  done.wait();
+}
+
+} // namespace rounds

@@ -89,3 +89,24 @@ void TooMany() {
 }
 
 } // namespace pthreads
+
+namespace phases {
+
+// Workers leave the phase loop on their own condition, but there are three
+// of them for a barrier of two, all running at once.
+void Leaving(int steps) {
+  std::barrier sync(2); // expect: barrier-participant-mismatch "3 threads"
+  std::vector<std::thread> ts;
+  for (int i = 0; i < 3; ++i)
+    ts.emplace_back([&] {
+      for (int s = 0;; ++s) {
+        sync.arrive_and_wait();
+        if (s == steps)
+          break;
+      }
+    });
+  for (auto &t : ts)
+    t.join();
+}
+
+} // namespace phases

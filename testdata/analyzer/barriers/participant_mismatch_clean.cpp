@@ -125,3 +125,39 @@ void Counted(unsigned n) {
 }
 
 } // namespace pthreads
+
+namespace phases {
+
+// clean: barrier-participant-mismatch  the coordinator takes part in every phase
+void Coordinated(int steps) {
+  std::barrier sync(3);
+  std::vector<std::jthread> workers;
+  for (int w = 0; w < 2; ++w)
+    workers.emplace_back([&] {
+      for (int s = 0; s < steps; ++s)
+        sync.arrive_and_wait();
+    });
+  for (int s = 0; s < steps; ++s)
+    sync.arrive_and_wait();
+}
+
+// clean: barrier-participant-mismatch  a worker leaves the phase loop on its own condition
+void Leaving(int steps) {
+  std::barrier sync(2);
+  std::jthread a([&] {
+    for (int s = 0;; ++s) {
+      sync.arrive_and_wait();
+      if (s == steps)
+        break;
+    }
+  });
+  std::jthread b([&] {
+    for (int s = 0;; ++s) {
+      sync.arrive_and_wait();
+      if (s == steps)
+        break;
+    }
+  });
+}
+
+} // namespace phases

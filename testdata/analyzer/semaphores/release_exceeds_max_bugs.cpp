@@ -78,3 +78,16 @@ void Either(bool fast, std::binary_semaphore &s) {
 }
 
 } // namespace handoff
+
+namespace lambdas {
+
+// A worker lambda that signals twice.
+void Run(std::binary_semaphore &s) {
+  auto worker = [&s] {
+    s.release();
+    s.release(); // expect: sem-release-exceeds-max
+  };
+  worker();
+}
+
+} // namespace lambdas

@@ -100,3 +100,47 @@ void Retry(std::binary_semaphore &s) {
 }
 
 } // namespace handoff
+
+namespace events {
+
+enum class Kind { kData, kClose };
+
+// clean: sem-release-exceeds-max  a switch on a member decides the second release
+class Channel {
+public:
+  void Send(Kind k) {
+    if (k == Kind::kData)
+      ready_.release();
+    switch (last_) {
+    case Kind::kData:
+      break;
+    case Kind::kClose:
+      ready_.release();
+      break;
+    }
+  }
+
+private:
+  Kind last_ = Kind::kData;
+  std::binary_semaphore ready_{0};
+};
+
+// clean: sem-release-exceeds-max  the loop leaves through a check of the consumer's flag
+void Poll(std::binary_semaphore &s, const std::atomic<bool> &stop) {
+  for (;;) {
+    s.release();
+    if (stop.load())
+      break;
+    s.acquire();
+  }
+}
+
+// clean: sem-release-exceeds-max  each lambda releases once
+void Lambdas(std::binary_semaphore &s) {
+  auto first = [&] { s.release(); };
+  auto second = [&] { s.release(); };
+  first();
+  second();
+}
+
+} // namespace events

@@ -539,14 +539,16 @@ void ReleaseExceedsMaxCheck::checkDoubleRelease(const FunctionDecl *FD,
     std::vector<std::optional<State>> Outs(B.succ_size(), S);
     const Stmt *T = B.getTerminatorStmt();
     const Stmt *Cond = B.getTerminatorCondition();
-    if (!T || !Cond || B.succ_size() != 2)
+    if (!T || B.succ_size() < 2)
       return Outs;
     if (isa<ForStmt>(T) || isa<WhileStmt>(T) || isa<DoStmt>(T) ||
         isa<CXXForRangeStmt>(T))
       return Outs; // a loop going round again: see the file comment
     bool Negated = false;
-    const VarDecl *V = Tested(Cond, Negated);
-    for (unsigned I = 0; I < 2; ++I) {
+    // A switch, or a condition on anything but a followed variable.
+    const VarDecl *V =
+        B.succ_size() == 2 && Cond ? Tested(Cond, Negated) : nullptr;
+    for (unsigned I = 0; I < Outs.size(); ++I) {
       State &O = *Outs[I];
       if (!V) {
         for (auto &[K, P] : O.Facts)
