@@ -28,6 +28,10 @@
 //   lock-order-inversion      in the function defined later in the file, the
 //                             acquisition (or call) that closes the cycle
 //   cv-wait-without-predicate the wait call
+//   latch-count-mismatch      the latch's declaration
+//   barrier-participant-mismatch  the barrier's declaration (std::barrier or
+//                             pthread_barrier_t)
+//   sem-release-exceeds-max   the release that goes over the maximum
 //
 // Any finding without a matching expectation fails the test, and so does any
 // unmet expectation; a clean look-alike is simply a case with no expectation.

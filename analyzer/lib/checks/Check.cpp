@@ -76,8 +76,10 @@ void CheckFactories::registerCheck(CheckInfo Info, CheckFactory Make) {
 const CheckFactories &checkFactories() {
   static const CheckFactories All = [] {
     CheckFactories F;
+    registerBarriersChecks(F);
     registerCondvarsChecks(F);
     registerLocksChecks(F);
+    registerSemaphoresChecks(F);
     CheckFactories Sorted;
     std::vector<CheckFactories::Entry> E = F.entries();
     std::sort(E.begin(), E.end(), [](const auto &A, const auto &B) {

@@ -111,8 +111,10 @@ private:
 const CheckFactories &checkFactories();
 
 // Family modules (checks/<family>/<Family>Module.cpp).
+void registerBarriersChecks(CheckFactories &F);
 void registerLocksChecks(CheckFactories &F);
 void registerCondvarsChecks(CheckFactories &F);
+void registerSemaphoresChecks(CheckFactories &F);
 
 } // namespace lockstep
 

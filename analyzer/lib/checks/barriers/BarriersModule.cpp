@@ -1,0 +1,19 @@
+//===- BarriersModule.cpp - Registers the checks of the barriers family ---===//
+#include "CountMismatchCheck.h"
+#include "ParticipantMismatchCheck.h"
+
+namespace lockstep {
+
+void registerBarriersChecks(CheckFactories &F) {
+  // Sorted by ID.
+  F.registerCheck<ParticipantMismatchCheck>(
+      "barrier-participant-mismatch",
+      "A barrier constructed for N participants while a statically known, "
+      "different number of threads arrive on it");
+  F.registerCheck<CountMismatchCheck>(
+      "latch-count-mismatch",
+      "A std::latch whose statically known count-downs cannot sum to its "
+      "initial count (waiters never wake, or undefined behaviour)");
+}
+
+} // namespace lockstep
