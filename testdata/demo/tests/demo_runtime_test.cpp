@@ -1,4 +1,4 @@
-// Runs one of minibank's concurrency bugs under liblockstep: `demo_runtime_test race|deadlock`.
+// Runs one of minibank's concurrency bugs under liblockstep: `demo_runtime_test race|deadlock|barrier`.
 //
 // Each scenario makes its bug happen on every run, whatever the scheduling, so
 // that the runtime's report (and its exit status, 66 by default) is certain:
@@ -7,9 +7,13 @@
 //   deadlock  two threads transfer between the same two accounts in opposite
 //             directions; a latch inside the transfer policy holds each thread
 //             until both own their first account lock (a real deadlock).
-// Without the runtime the race goes unnoticed (exit 0) and the deadlock hangs
+//   barrier   the ledger audit: its barrier expects one participant more than
+//             the auditors who arrive, so every auditor waits for ever while
+//             the calling thread waits to join them (a real deadlock).
+// Without the runtime the race goes unnoticed (exit 0) and the deadlocks hang
 // until the watchdog below ends the process with status 3.
 #include "minibank/account.hpp"
+#include "minibank/audit.hpp"
 #include "minibank/bounded_queue.hpp"
 
 #include <csignal>
@@ -19,6 +23,7 @@
 #include <string_view>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -74,6 +79,16 @@ int run_deadlock() {
   return 0;
 }
 
+int run_barrier() {
+  std::vector<Transfer> day;
+  for (std::uint64_t id = 1; id <= 12; ++id)
+    day.push_back(Transfer{id, id % 4, (id + 1) % 4, static_cast<Cents>(100 * id), "day"});
+  AuditReport report = audit(day);
+  std::printf("barrier: audit finished (%zu checked, %zu suspicious)\n", report.checked,
+              report.suspicious);
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -84,9 +99,12 @@ int main(int argc, char **argv) {
     return run_race();
   if (scenario == "deadlock")
     return run_deadlock();
-  std::fprintf(stderr, "usage: %s race|deadlock\n"
+  if (scenario == "barrier")
+    return run_barrier();
+  std::fprintf(stderr, "usage: %s race|deadlock|barrier\n"
                        "  race      a data race on BoundedQueue's statistics counter\n"
-                       "  deadlock  two opposite transfers between the same two accounts\n",
+                       "  deadlock  two opposite transfers between the same two accounts\n"
+                       "  barrier   the ledger audit's barrier, one participant too many\n",
                argc > 0 ? argv[0] : "demo_runtime_test");
   return 2;
 }
