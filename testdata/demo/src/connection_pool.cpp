@@ -73,6 +73,22 @@ ConnectionPool::try_acquire_for(std::chrono::milliseconds timeout) {
   return take_idle();
 }
 
+bool ConnectionPool::rotate_key(std::uint64_t version) {
+  rotating_.acquire();
+  if (version <= key_version_) {
+    // An older key arrived late: keep the current one.
+    rotating_.release();
+  }
+  const bool changed = version > key_version_;
+  if (changed)
+    key_version_ = version;
+  // BUG(sem-release-exceeds-max): a late, older key was already released
+  // above (the early return is missing), so the binary semaphore is released
+  // twice and its count would go above 1: two threads may then rotate at once.
+  rotating_.release();
+  return changed;
+}
+
 std::size_t ConnectionPool::idle() const {
   std::lock_guard lock(mutex_);
   return idle_.size();

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -70,12 +71,18 @@ public:
   std::optional<Lease> try_acquire_for(std::chrono::milliseconds timeout);
   std::size_t size() const noexcept { return all_.size(); }
   std::size_t idle() const;
+  /// Switches the pool to the database key \p version (one rotation at a
+  /// time); a version not newer than the current one is ignored. Returns
+  /// whether the key changed.
+  bool rotate_key(std::uint64_t version);
 
 private:
   void release(Connection *conn);
   Lease take_idle(); // precondition: a slot was acquired and mutex_ is held
 
   std::counting_semaphore<max_connections> slots_;
+  std::binary_semaphore rotating_{1}; // held by the thread rotating the key
+  std::uint64_t key_version_ = 0;     // written only while rotating_ is held
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> all_;
   std::vector<Connection *> idle_; // guarded by mutex_
