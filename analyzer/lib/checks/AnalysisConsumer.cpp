@@ -2,7 +2,8 @@
 //
 // makeAnalysisConsumer(): instantiate the enabled checks, run the AST
 // matchers of the AST checks, then the lock-set dataflow with every flow
-// check listening, when the translation unit has been parsed.
+// check listening, then the checks that ask the lock analysis about calls,
+// when the translation unit has been parsed.
 //
 //===----------------------------------------------------------------------===//
 #include "lockstep/analyzer/Analyzer.h"
@@ -103,8 +104,9 @@ private:
 class AnalysisConsumer : public ASTConsumer {
 public:
   AnalysisConsumer(const Config &Cfg, CheckEnabled Enabled,
-                   std::vector<Finding> &Out, ConfigUse *Use)
-      : Ctx(Cfg, Out), Use(Use) {
+                   std::vector<Finding> &Out, ConfigUse *Use,
+                   std::vector<GaveUpFunction> *GaveUp)
+      : Ctx(Cfg, Out, GaveUp), Use(Use) {
     for (const auto &E : checkFactories().entries())
       if (!Enabled || Enabled(E.Info.Id))
         Checks.push_back(E.Make(Ctx));
@@ -126,6 +128,8 @@ public:
     HandlerFanout Fanout(Checks);
     TUAnalysis TU(AST, Ctx.model(), Fanout);
     TU.analyzeAll();
+    for (auto &C : Checks)
+      C->afterLockAnalysis(TU);
     Ctx.setAST(nullptr);
   }
 
@@ -141,8 +145,10 @@ std::unique_ptr<ASTConsumer> makeAnalysisConsumer(CompilerInstance &CI,
                                                   const Config &Cfg,
                                                   CheckEnabled Enabled,
                                                   std::vector<Finding> &Out,
-                                                  ConfigUse *Use) {
-  return std::make_unique<AnalysisConsumer>(Cfg, std::move(Enabled), Out, Use);
+                                                  ConfigUse *Use,
+                                                  std::vector<GaveUpFunction> *GaveUp) {
+  return std::make_unique<AnalysisConsumer>(Cfg, std::move(Enabled), Out, Use,
+                                            GaveUp);
 }
 
 } // namespace lockstep

@@ -1,6 +1,7 @@
 //===- Check.cpp - Check base class, finding construction and registry ----===//
 #include "lockstep/analyzer/Check.h"
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -51,6 +52,20 @@ void CheckContext::emit(Finding F) {
     if (G.CheckId == F.CheckId && G.Where == F.Where && G.Message == F.Message)
       return;
   Out.push_back(std::move(F));
+}
+
+void CheckContext::gaveUp(const FunctionDecl *FD) {
+  if (!GaveUp || !FD)
+    return;
+  GaveUpFunction G;
+  G.Where = point(FD->getLocation());
+  G.Name = FD->getQualifiedNameAsString();
+  if (G.Where.File.empty() || ignored(FD->getLocation()))
+    return;
+  for (const GaveUpFunction &H : *GaveUp)
+    if (H.Where == G.Where && H.Name == G.Name)
+      return;
+  GaveUp->push_back(std::move(G));
 }
 
 Finding Check::diag(SourceLocation Loc, std::string Message) const {

@@ -69,6 +69,7 @@ private:
   std::vector<TUResult> analyze();
   /// Warns about config wrappers that never apply.
   void reportConfigUse(const std::vector<TUResult> &Results);
+  void reportGaveUp(const std::vector<TUResult> &Results);
   bool emit(const std::string &Text);
   /// Whether --output was written by this run.
   bool Wrote = false;
@@ -554,6 +555,7 @@ int Run::run() {
   if (Stats.KnownInBaseline)
     Err << "lockstep-check: " << Stats.KnownInBaseline
         << " finding(s) already in the baseline\n";
+  reportGaveUp(Results);
 
   std::string Text;
   llvm::raw_string_ostream OS(Text);
@@ -613,6 +615,28 @@ void Run::reportConfigUse(const std::vector<TUResult> &Results) {
   }
   for (const std::string &W : Warnings)
     Err << "lockstep-check: warning: " << W << '\n';
+}
+
+void Run::reportGaveUp(const std::vector<TUResult> &Results) {
+  // A function in a header is analysed in every unit that includes it:
+  // one mention per function. The list is cut so the line stays readable.
+  std::set<GaveUpFunction> All;
+  for (const TUResult &R : Results)
+    All.insert(R.GaveUp.begin(), R.GaveUp.end());
+  if (All.empty())
+    return;
+  const size_t Shown = 5;
+  Err << "lockstep-check: flow analysis gave up on " << All.size()
+      << " function(s) (too many paths); findings in them may be missing:";
+  size_t I = 0;
+  for (const GaveUpFunction &G : All) {
+    if (I++ == Shown) {
+      Err << " and " << (All.size() - Shown) << " more";
+      break;
+    }
+    Err << ' ' << G.Where.File << ':' << G.Where.Line << " '" << G.Name << "'";
+  }
+  Err << '\n';
 }
 
 int Run::finish(int Status) {

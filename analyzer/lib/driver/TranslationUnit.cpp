@@ -57,8 +57,10 @@ private:
 class AnalysisAction : public ASTFrontendAction {
 public:
   AnalysisAction(const Config &Cfg, CheckEnabled Enabled,
-                 std::vector<Finding> &Out, ConfigUse &Use)
-      : Cfg(Cfg), Enabled(std::move(Enabled)), Out(Out), Use(Use) {}
+                 std::vector<Finding> &Out, ConfigUse &Use,
+                 std::vector<GaveUpFunction> &GaveUp)
+      : Cfg(Cfg), Enabled(std::move(Enabled)), Out(Out), Use(Use),
+        GaveUp(GaveUp) {}
 
 protected:
   bool BeginInvocation(CompilerInstance &CI) override {
@@ -70,7 +72,7 @@ protected:
 
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  llvm::StringRef) override {
-    if (auto C = makeAnalysisConsumer(CI, Cfg, Enabled, Out, &Use))
+    if (auto C = makeAnalysisConsumer(CI, Cfg, Enabled, Out, &Use, &GaveUp))
       return C;
     return std::make_unique<ASTConsumer>();
   }
@@ -80,6 +82,7 @@ private:
   CheckEnabled Enabled;
   std::vector<Finding> &Out;
   ConfigUse &Use;
+  std::vector<GaveUpFunction> &GaveUp;
 };
 
 /// Long compiler output (a missing header can cascade) is cut so the error
@@ -166,7 +169,8 @@ TUResult lockstep::analyzeTranslationUnit(
   ErrorCollector Errors;
   tooling::ToolInvocation Invocation(
       adjustedCommandLine(Cmd, ExtraArgs),
-      std::make_unique<AnalysisAction>(Cfg, IsEnabled, Found, R.Use), Files.get(),
+      std::make_unique<AnalysisAction>(Cfg, IsEnabled, Found, R.Use,
+                                       R.GaveUp), Files.get(),
       std::make_shared<PCHContainerOperations>());
   Invocation.setDiagnosticConsumer(&Errors);
 
@@ -185,5 +189,7 @@ TUResult lockstep::analyzeTranslationUnit(
     R.Findings = std::move(Found);
     R.CompilerOutput.clear();
   }
+  if (R.Failed)
+    R.GaveUp.clear(); // as its findings, they are not this TU's result
   return R;
 }

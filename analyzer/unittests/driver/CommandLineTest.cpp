@@ -81,6 +81,28 @@ TEST(CommandLineTest, TextOutputHasClangTidyShapeAndExitsOne) {
   EXPECT_THAT(R.Err, HasSubstr("1 finding(s) suppressed by NOLINT comments"));
 }
 
+TEST(CommandLineTest, SaysWhereFlowAnalysisGaveUp) {
+  // One line for the whole run; a function in a header shared by two units
+  // is named once.
+  TestProject P;
+  P.write("h.h", "#pragma once\nvoid give_up_here();\n"
+                 "inline void Shared() { give_up_here(); }\n");
+  P.write("a.cpp", "#include \"h.h\"\nvoid A() { give_up_here(); }\n");
+  P.write("b.cpp", "#include \"h.h\"\nvoid B() { Shared(); }\n");
+  P.writeCompileCommands({"a.cpp", "b.cpp"});
+  ToolRun R = tool(P, {"-p", "build"});
+  EXPECT_EQ(R.Status, 0) << describe(R);
+  EXPECT_THAT(R.Err,
+              HasSubstr("lockstep-check: flow analysis gave up on 2 function(s) "
+                        "(too many paths); findings in them may be missing: " +
+                        P.path("a.cpp") + ":2 'A' " + P.path("h.h") +
+                        ":3 'Shared'\n"))
+      << describe(R);
+  P.write("a.cpp", "int main() { return 0; }\n");
+  R = tool(P, {"-p", "build", "a.cpp"});
+  EXPECT_THAT(R.Err, Not(HasSubstr("gave up"))) << describe(R);
+}
+
 TEST(CommandLineTest, NoFindingsExitsZero) {
   TestProject P;
   P.write("a.cpp", "int main() { return 0; }\n");

@@ -7,7 +7,9 @@
 // (or "called report_...") and a note at the callee's declaration.
 // `report_fake_config()` reports what config the translation unit got, and a
 // call to `crash_the_analyzer()` crashes it (to test crash recovery);
-// `kill_the_analyzer()` kills the whole run, as running out of memory would.
+// `kill_the_analyzer()` kills the whole run, as running out of memory would;
+// `give_up_here()` reports that a flow analysis gave up on the enclosing
+// function.
 //
 //===----------------------------------------------------------------------===//
 #include "lockstep/analyzer/Analyzer.h"
@@ -26,8 +28,17 @@ namespace {
 class Visitor : public RecursiveASTVisitor<Visitor> {
 public:
   Visitor(ASTContext &Ctx, const lockstep::Config &Cfg,
-          lockstep::CheckEnabled &Enabled, std::vector<lockstep::Finding> &Out)
-      : Ctx(Ctx), Cfg(Cfg), Enabled(Enabled), Out(Out) {}
+          lockstep::CheckEnabled &Enabled, std::vector<lockstep::Finding> &Out,
+          std::vector<lockstep::GaveUpFunction> *GaveUp)
+      : Ctx(Ctx), Cfg(Cfg), Enabled(Enabled), Out(Out), GaveUp(GaveUp) {}
+
+  bool TraverseFunctionDecl(FunctionDecl *FD) {
+    const FunctionDecl *Outer = Current;
+    Current = FD;
+    bool R = RecursiveASTVisitor::TraverseFunctionDecl(FD);
+    Current = Outer;
+    return R;
+  }
 
   bool VisitCallExpr(CallExpr *Call) {
     const FunctionDecl *Callee = Call->getDirectCallee();
@@ -40,6 +51,12 @@ public:
     }
     if (Name == "kill_the_analyzer")
       raise(SIGKILL);
+    if (Name == "give_up_here" && GaveUp && Current) {
+      lockstep::GaveUpFunction G;
+      G.Where = point(Current->getLocation());
+      G.Name = Current->getQualifiedNameAsString();
+      GaveUp->push_back(std::move(G));
+    }
     if (!Name.consume_front("report_"))
       return true;
     std::string Check = Name.str();
@@ -77,15 +94,18 @@ private:
   const lockstep::Config &Cfg;
   lockstep::CheckEnabled &Enabled;
   std::vector<lockstep::Finding> &Out;
+  std::vector<lockstep::GaveUpFunction> *GaveUp;
+  const FunctionDecl *Current = nullptr;
 };
 
 class Consumer : public ASTConsumer {
 public:
   Consumer(const lockstep::Config &Cfg, lockstep::CheckEnabled Enabled,
-           std::vector<lockstep::Finding> &Out)
-      : Cfg(Cfg), Enabled(std::move(Enabled)), Out(Out) {}
+           std::vector<lockstep::Finding> &Out,
+           std::vector<lockstep::GaveUpFunction> *GaveUp)
+      : Cfg(Cfg), Enabled(std::move(Enabled)), Out(Out), GaveUp(GaveUp) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
-    Visitor V(Ctx, Cfg, Enabled, Out);
+    Visitor V(Ctx, Cfg, Enabled, Out, GaveUp);
     V.TraverseDecl(Ctx.getTranslationUnitDecl());
   }
 
@@ -93,6 +113,7 @@ private:
   const lockstep::Config &Cfg;
   lockstep::CheckEnabled Enabled;
   std::vector<lockstep::Finding> &Out;
+  std::vector<lockstep::GaveUpFunction> *GaveUp;
 };
 
 } // namespace
@@ -113,11 +134,12 @@ const std::vector<lockstep::CheckInfo> &lockstep::allChecks() {
 std::unique_ptr<ASTConsumer>
 lockstep::makeAnalysisConsumer(CompilerInstance &CI, const Config &Cfg,
                                CheckEnabled Enabled, std::vector<Finding> &Out,
-                               ConfigUse *Use) {
+                               ConfigUse *Use,
+                               std::vector<GaveUpFunction> *GaveUp) {
   // The fake knows no wrappers: it reports every one as declared, so only
   // the real checks' tests see the warnings about unused entries.
   if (Use)
     for (const WrapperSpec &W : Cfg.Wrappers)
       Use->WrappersDeclared.insert(W.Function);
-  return std::make_unique<Consumer>(Cfg, std::move(Enabled), Out);
+  return std::make_unique<Consumer>(Cfg, std::move(Enabled), Out, GaveUp);
 }

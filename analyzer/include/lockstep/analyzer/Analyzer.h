@@ -17,6 +17,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace clang {
@@ -55,15 +56,28 @@ struct ConfigUse {
   std::set<std::string> Warnings;
 };
 
+/// A function on which a flow analysis gave up (its states still changed
+/// after the round cap): findings in it may be missing, and the driver says
+/// so rather than staying silent.
+struct GaveUpFunction {
+  SourcePoint Where; ///< the function's name in its definition
+  std::string Name;  ///< qualified, as a reader would write it
+  friend bool operator<(const GaveUpFunction &A, const GaveUpFunction &B) {
+    return std::tie(A.Where, A.Name) < std::tie(B.Where, B.Name);
+  }
+};
+
 /// An AST consumer that runs every enabled check over the translation unit
 /// being parsed by \p CI and appends its findings to \p Out when the
 /// translation unit ends. \p Cfg describes in-house wrappers (may be empty);
-/// how they matched goes to \p Use when given.
+/// how they matched goes to \p Use when given, and the functions a flow
+/// analysis gave up on to \p GaveUp when given.
 /// Findings are not yet de-duplicated, sorted or filtered by suppressions.
 std::unique_ptr<clang::ASTConsumer>
 makeAnalysisConsumer(clang::CompilerInstance &CI, const Config &Cfg,
                      CheckEnabled Enabled, std::vector<Finding> &Out,
-                     ConfigUse *Use = nullptr);
+                     ConfigUse *Use = nullptr,
+                     std::vector<GaveUpFunction> *GaveUp = nullptr);
 
 } // namespace lockstep
 

@@ -29,8 +29,9 @@ namespace lockstep {
 /// primitives, the AST being analysed and the list findings go to.
 class CheckContext {
 public:
-  CheckContext(Config C, std::vector<Finding> &Out)
-      : Cfg(std::move(C)), Model(Cfg), Out(Out) {}
+  CheckContext(Config C, std::vector<Finding> &Out,
+               std::vector<GaveUpFunction> *GaveUp = nullptr)
+      : Cfg(std::move(C)), Model(Cfg), Out(Out), GaveUp(GaveUp) {}
   const Config &config() const { return Cfg; }
   const LockModel &model() const { return Model; }
   /// Valid while a translation unit is being analysed.
@@ -44,11 +45,15 @@ public:
   SourcePoint point(clang::SourceLocation Loc) const;
   /// Locations outside the user's code (system headers, invalid).
   bool ignored(clang::SourceLocation Loc) const;
+  /// Records that a flow analysis gave up on \p FD (once per function,
+  /// whichever checks gave up on it).
+  void gaveUp(const clang::FunctionDecl *FD);
 
 private:
   const Config Cfg; // a copy: the consumer may outlive the caller's Config
   LockModel Model;
   std::vector<Finding> &Out;
+  std::vector<GaveUpFunction> *GaveUp;
   clang::ASTContext *AST = nullptr;
 };
 
@@ -64,6 +69,10 @@ public:
   /// Called for each match of this check's matchers.
   virtual void
   check(const clang::ast_matchers::MatchFinder::MatchResult &Result) {}
+  /// Called once the lock analysis has summarised every function of the
+  /// translation unit, for checks that ask it what calls do (which ones
+  /// visibly throw, which never return).
+  virtual void afterLockAnalysis(TUAnalysis &TU) {}
   void run(const clang::ast_matchers::MatchFinder::MatchResult &R) final {
     check(R);
   }
@@ -74,6 +83,9 @@ protected:
   /// Adds a note unless \p Loc is invalid.
   void note(Finding &F, clang::SourceLocation Loc, std::string Message) const;
   void emit(Finding F) { Ctx.emit(std::move(F)); }
+  /// A flow analysis of \p FD gave up (FlowOutcome::GaveUp): the driver
+  /// tells the user that findings in it may be missing.
+  void gaveUp(const clang::FunctionDecl *FD) { Ctx.gaveUp(FD); }
   CheckContext &context() const { return Ctx; }
 
 private:

@@ -5,12 +5,8 @@
 //  - a binary semaphore (counting_semaphore<1>) released twice on one path
 //    of a function with nothing in between that could take the permit.
 //
-// The second is a small forward may-analysis over the function's Clang CFG,
-// written here rather than in lib/dataflow: the flow engine there
-// (FunctionAnalyzer in LockDataflow.cpp) is built around lock sets, guards and
-// function summaries and has no pluggable fact domain yet, and this domain
-// needs none of that. When the engine grows a domain interface, this walk
-// should become a "semaphore permits" domain of it.
+// The second is the "pending binary-semaphore releases" domain of the flow
+// engine (FlowEngine.h), a forward may-analysis over the function's CFG.
 //
 // State: for each binary semaphore the function names directly (a local, a
 // global or a member of `this`) that has been released since the last point
@@ -37,11 +33,11 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ReleaseExceedsMaxCheck.h"
+#include "lockstep/analyzer/FlowEngine.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
-#include "clang/Analysis/Analyses/PostOrderCFGView.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
@@ -204,6 +200,10 @@ struct Pending {
   }
 };
 
+/// The state of a path: the pending releases and what the path assumed.
+/// Join (see join() below): a may-analysis, as a second release "on some
+/// path" is the bug; releases united, assumptions intersected, uncertainty
+/// or-ed.
 struct State {
   std::map<const ValueDecl *, Pending> Facts;
   Assumptions Assumed;
@@ -575,57 +575,32 @@ void ReleaseExceedsMaxCheck::checkDoubleRelease(const FunctionDecl *FD,
     return Outs;
   };
 
-  // Reverse post-order, then iterate to the fixed point, then one
-  // reporting pass over the settled states.
-  PostOrderCFGView RPO(Cfg.get());
-  std::vector<const CFGBlock *> Order(RPO.begin(), RPO.end());
-  unsigned NB = Cfg->getNumBlockIDs();
-  std::vector<std::optional<State>> In(NB);
-  std::vector<std::vector<std::optional<State>>> Out(NB);
-  auto JoinPreds = [&](const CFGBlock *B) -> std::optional<State> {
-    if (B == &Cfg->getEntry())
-      return State();
-    std::optional<State> R;
-    for (const CFGBlock::AdjacentBlock &P : B->preds()) {
-      const CFGBlock *PB = P.getReachableBlock();
-      if (!PB)
-        continue;
-      const auto &Outs = Out[PB->getBlockID()];
-      unsigned Idx = 0;
-      for (const CFGBlock::AdjacentBlock &Succ : PB->succs()) {
-        if (Succ.getReachableBlock() == B && Idx < Outs.size() && Outs[Idx])
-          R = R ? join(*R, *Outs[Idx]) : *Outs[Idx];
-        ++Idx;
-      }
+  // The domain: the element steps above, then the edges.
+  struct PendingReleases {
+    using State = lockstep::State;
+    std::function<void(const CFGElement &, State &, bool)> Step;
+    std::function<std::vector<std::optional<State>>(const CFGBlock &,
+                                                    const State &)>
+        Edges;
+    State join(const State &A, const State &B) const {
+      return lockstep::join(A, B);
     }
-    return R;
-  };
-  bool Moved = true;
-  for (unsigned Round = 0; Moved && Round < 50; ++Round) {
-    Moved = false;
-    for (const CFGBlock *B : Order) {
-      std::optional<State> NewIn = JoinPreds(B);
-      unsigned ID = B->getBlockID();
-      if (!NewIn || (In[ID] && *In[ID] == *NewIn))
-        continue;
-      In[ID] = NewIn;
-      State S = *NewIn;
-      for (const CFGElement &E : *B)
-        Step(E, S, false);
-      Out[ID] = Edges(*B, S);
-      Moved = true;
+    void transfer(const CFGBlock &B, const State &In, FlowPhase Phase,
+                  std::vector<std::optional<State>> &Out) {
+      State S = In;
+      for (const CFGElement &E : B)
+        Step(E, S, Phase == FlowPhase::Report);
+      Out = Edges(B, S);
     }
+  } Domain{Step, Edges};
+  FlowOptions Opts;
+  Opts.MaxRounds = 50;
+  FlowEngine<PendingReleases> Engine(*Cfg, Domain, Opts);
+  if (Engine.run(State()) == FlowOutcome::GaveUp) {
+    gaveUp(FD); // no fixed point within the bound: findings may be missing
+    return;
   }
-  if (Moved)
-    return; // no fixed point within the bound: give up on this function
-  for (const CFGBlock *B : Order) {
-    unsigned ID = B->getBlockID();
-    if (!In[ID])
-      continue;
-    State S = *In[ID];
-    for (const CFGElement &E : *B)
-      Step(E, S, true);
-  }
+  Engine.report();
 }
 
 } // namespace lockstep

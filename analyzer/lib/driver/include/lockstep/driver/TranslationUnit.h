@@ -23,6 +23,8 @@ struct TUResult {
   std::string Message;            ///< Why it failed, one line.
   std::string CompilerOutput;     ///< The compiler's errors (and their notes).
   ConfigUse Use;                  ///< How the config's wrappers matched.
+  /// Functions a flow analysis gave up on (findings there may be missing).
+  std::vector<GaveUpFunction> GaveUp;
 };
 
 /// The command line actually run for \p Cmd: syntax-only, no output or
