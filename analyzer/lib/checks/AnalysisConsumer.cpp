@@ -128,6 +128,8 @@ public:
     HandlerFanout Fanout(Checks);
     TUAnalysis TU(AST, Ctx.model(), Fanout);
     TU.analyzeAll();
+    for (const FunctionDecl *FD : TU.gaveUp())
+      Ctx.gaveUp(FD);
     for (auto &C : Checks)
       C->afterLockAnalysis(TU);
     Ctx.setAST(nullptr);

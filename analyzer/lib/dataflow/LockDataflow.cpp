@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lockstep/analyzer/LockDataflow.h"
+#include "lockstep/analyzer/FlowEngine.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/DeclCXX.h"
@@ -475,9 +476,26 @@ private:
     SourceLocation L = S->getBeginLoc();
     return L.isValid() ? L : S->getEndLoc();
   }
-  void finishExit(const CFG &Cfg,
-                  const std::vector<std::optional<LockSet>> &In,
-                  const std::vector<std::vector<std::optional<LockSet>>> &Out);
+  struct HeldLocksDomain;
+  void finishExit(const CFG &Cfg, const FlowEngine<HeldLocksDomain> &Engine);
+  /// The flow engine gave up on this function: its findings are dropped.
+  bool Silenced = false;
+};
+
+/// The held-locks fact domain on the flow engine: the state is a LockSet
+/// (its join rules are documented on each of its members in LockSet.h) and a
+/// block's effect is FunctionAnalyzer::transferBlock, which reports only in
+/// the engine's reporting pass (FunctionAnalyzer::Final). Lock sets cannot
+/// grow forever (re-acquisition counts are capped, facts are keyed by the
+/// function's own expressions), so widening is the join.
+struct FunctionAnalyzer::HeldLocksDomain {
+  using State = LockSet;
+  FunctionAnalyzer &FA;
+  State join(const State &A, const State &B) { return LockSet::join(A, B); }
+  void transfer(const CFGBlock &B, const State &In, FlowPhase,
+                std::vector<std::optional<State>> &Out) {
+    FA.transferBlock(B, In, Out);
+  }
 };
 
 bool FunctionAnalyzer::isRecursive(const LockPath &P) const {
@@ -2142,9 +2160,8 @@ void FunctionAnalyzer::transferBlock(const CFGBlock &B, LockSet S,
   }
 }
 
-void FunctionAnalyzer::finishExit(
-    const CFG &Cfg, const std::vector<std::optional<LockSet>> &In,
-    const std::vector<std::vector<std::optional<LockSet>>> &Out) {
+void FunctionAnalyzer::finishExit(const CFG &Cfg,
+                                  const FlowEngine<HeldLocksDomain> &Engine) {
   const CFGBlock &Exit = Cfg.getExit();
   std::set<unsigned> ReportedAcq;
   llvm::StringSet<> WrapperKeys;
@@ -2157,6 +2174,8 @@ void FunctionAnalyzer::finishExit(
     const ReturnStmt *Return;
   };
   std::vector<ExitPath> Paths;
+  std::vector<LockSet> ExitStates; // what Paths point into
+  ExitStates.reserve(Exit.pred_size());
   for (const CFGBlock::AdjacentBlock &P : Exit.preds()) {
     const CFGBlock *PB = P.getReachableBlock();
     if (!PB || PB->hasNoReturnElement())
@@ -2167,15 +2186,16 @@ void FunctionAnalyzer::finishExit(
         break;
       ++Idx;
     }
-    const auto &Outs = Out[PB->getBlockID()];
-    if (Idx >= Outs.size() || !Outs[Idx])
+    std::optional<LockSet> Out = Engine.out(*PB, Idx);
+    if (!Out)
       continue;
     const ReturnStmt *RS = nullptr;
     for (const CFGElement &El : *PB)
       if (auto CS = El.getAs<CFGStmt>())
         if (const auto *R = dyn_cast<ReturnStmt>(CS->getStmt()))
           RS = R;
-    Paths.push_back({&*Outs[Idx], RS});
+    ExitStates.push_back(std::move(*Out));
+    Paths.push_back({&ExitStates.back(), RS});
   }
 
   // A status object or a pointer tells success by truth (`s.ok()`, `p !=
@@ -2282,7 +2302,7 @@ void FunctionAnalyzer::finishExit(
                           FD->hasAttr<TryAcquireCapabilityAttr>() ||
                           FD->hasAttr<ExclusiveTrylockFunctionAttr>() ||
                           FD->hasAttr<SharedTrylockFunctionAttr>();
-  const auto &ExitIn = In[Exit.getBlockID()];
+  const std::optional<LockSet> ExitIn = Engine.joinedInto(Exit);
   if (ExitIn) {
     for (const LockFact &F : ExitIn->Facts) {
       if (F.Guard)
@@ -2441,8 +2461,10 @@ void FunctionAnalyzer::run() {
     }
   }
   if (!More) {
-    Buf.replay(*H);
-    noteUnproven(EntryReleaseSites);
+    if (!Silenced) {
+      Buf.replay(*H);
+      noteUnproven(EntryReleaseSites);
+    }
     return;
   }
   std::vector<EntryRelease> Sites = EntryReleaseSites;
@@ -2452,7 +2474,8 @@ void FunctionAnalyzer::run() {
   Reported.clear();
   Final = false;
   runPasses(*Cfg, Entry);
-  noteUnproven(Sites);
+  if (!Silenced)
+    noteUnproven(Sites);
 }
 
 void FunctionAnalyzer::addEntryFact(LockSet &Entry, const LockPath &P,
@@ -2470,104 +2493,33 @@ void FunctionAnalyzer::addEntryFact(LockSet &Entry, const LockPath &P,
   Entry.Facts.push_back(std::move(F));
 }
 
-void FunctionAnalyzer::runPasses(const CFG &CfgRef, const LockSet &EntrySet) {
-  const CFG *Cfg = &CfgRef;
-  // Reverse post-order from the entry.
-  std::vector<const CFGBlock *> Order;
-  {
-    std::vector<char> Seen(Cfg->getNumBlockIDs(), 0);
-    std::vector<std::pair<const CFGBlock *, unsigned>> Stack;
-    const CFGBlock *Entry = &Cfg->getEntry();
-    Stack.push_back({Entry, 0});
-    Seen[Entry->getBlockID()] = 1;
-    while (!Stack.empty()) {
-      auto &[B, I] = Stack.back();
-      if (I < B->succ_size()) {
-        const CFGBlock *S = (B->succ_begin() + I)->getReachableBlock();
-        ++I;
-        if (S && !Seen[S->getBlockID()]) {
-          Seen[S->getBlockID()] = 1;
-          Stack.push_back({S, 0});
-        }
-        continue;
-      }
-      Order.push_back(B);
-      Stack.pop_back();
-    }
-    std::reverse(Order.begin(), Order.end());
-  }
-
-  unsigned N = Cfg->getNumBlockIDs();
-  std::vector<std::optional<LockSet>> In(N);
-  std::vector<std::vector<std::optional<LockSet>>> Out(N);
-  std::vector<bool> Visited(N);
-  const CFGBlock *Entry = &Cfg->getEntry();
-  const CFGBlock *Exit = &Cfg->getExit();
-
-  auto JoinPreds = [&](const CFGBlock *B) -> std::optional<LockSet> {
-    if (B == Entry)
-      return EntrySet;
-    std::optional<LockSet> R;
-    for (const CFGBlock::AdjacentBlock &P : B->preds()) {
-      const CFGBlock *PB = P.getReachableBlock();
-      if (!PB)
-        continue;
-      // A call that never returns (abort, exit, a throw helper marked
-      // noreturn) does not reach the exit with what it holds.
-      if (B == Exit && PB->hasNoReturnElement())
-        continue;
-      unsigned Idx = 0;
-      bool Found = false;
-      for (const CFGBlock::AdjacentBlock &S : PB->succs()) {
-        if (S.getReachableBlock() == B) {
-          Found = true;
-          break;
-        }
-        ++Idx;
-      }
-      const auto &Outs = Out[PB->getBlockID()];
-      if (!Found || Idx >= Outs.size() || !Outs[Idx])
-        continue;
-      R = R ? LockSet::join(*R, *Outs[Idx]) : *Outs[Idx];
-    }
-    return R;
-  };
-
-  // Fixpoint without reporting. Lock sets only grow "maybe" facts and
-  // intersect assumptions, so this settles in a few rounds; the bound keeps
-  // pathological conditions from looping.
-  bool Changed = true;
-  for (unsigned Round = 0; Changed && Round < 12; ++Round) {
-    Changed = false;
-    for (const CFGBlock *B : Order) {
-      std::optional<LockSet> NewIn = JoinPreds(B);
-      if (!NewIn)
-        continue;
-      unsigned ID = B->getBlockID();
-      // Out is empty for the exit block even once visited, hence Visited.
-      if (Visited[ID] && *In[ID] == *NewIn)
-        continue;
-      Visited[ID] = true;
-      In[ID] = std::move(NewIn);
-      transferBlock(*B, *In[ID], Out[ID]);
-      Changed = true;
-    }
+void FunctionAnalyzer::runPasses(const CFG &Cfg, const LockSet &EntrySet) {
+  HeldLocksDomain Domain{*this};
+  FlowEngine<HeldLocksDomain> Engine(Cfg, Domain);
+  // Settle without reporting. Lock sets only grow "maybe" facts and
+  // intersect assumptions, so this settles in a few rounds; when it does
+  // not, the function's findings are dropped (states that still change
+  // would make false ones) but its summary is still built for its callers,
+  // and the driver names the function.
+  Final = false;
+  if (Engine.run(EntrySet) == FlowOutcome::GaveUp) {
+    TU.noteGaveUp(FD);
+    Silenced = true;
   }
   // The reporting pass over the settled states.
   Final = true;
   HeldCache.clear();
   GuardReturns = 0;
   GuardReturnsDiffer = false;
-  for (const CFGBlock *B : Order) {
-    unsigned ID = B->getBlockID();
-    if (!In[ID])
-      continue;
-    transferBlock(*B, *In[ID], Out[ID]);
-  }
-  In[Exit->getBlockID()] = JoinPreds(Exit);
+  BufferingHandler Discard;
+  LockHandler *Reporting = H;
+  if (Silenced)
+    H = &Discard;
+  Engine.report();
   if (GuardReturnsDiffer)
     Sum.ReturnedGuard.clear();
-  finishExit(*Cfg, In, Out);
+  finishExit(Cfg, Engine);
+  H = Reporting;
 }
 
 } // namespace
@@ -2920,6 +2872,11 @@ void TUAnalysis::noteUnproven(const FunctionDecl *FD, const LockPath &P,
 /// counterpart: another function that releases the same lock (the same
 /// member of the same class, or the same global) for its caller, or, for an
 /// unlock, one that acquires it.
+void TUAnalysis::noteGaveUp(const FunctionDecl *FD) {
+  if (std::find(GaveUp.begin(), GaveUp.end(), FD) == GaveUp.end())
+    GaveUp.push_back(FD);
+}
+
 void TUAnalysis::reportUnproven() {
   llvm::StringSet<> Acquired, Released;
   for (const auto &KV : Summaries) {

@@ -258,8 +258,16 @@ public:
                     const NotReleasedEvent &Leak);
   void noteUnproven(const clang::FunctionDecl *FD, const LockPath &P,
                     const UnlockNotHeldEvent &Unlock);
+  /// The flow engine gave up on \p FD (its lock sets still changed after
+  /// the round cap): its findings are dropped, and the driver names it.
+  void noteGaveUp(const clang::FunctionDecl *FD);
+  /// The functions noteGaveUp() was told about, in the order it was told.
+  const std::vector<const clang::FunctionDecl *> &gaveUp() const {
+    return GaveUp;
+  }
 
 private:
+  std::vector<const clang::FunctionDecl *> GaveUp;
   /// Summarises \p Root after every function it (transitively) calls.
   void analyzeCalleesFirst(const clang::FunctionDecl *Root);
   struct Unproven {
