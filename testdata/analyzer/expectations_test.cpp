@@ -31,6 +31,7 @@
 //   latch-count-mismatch      the latch's declaration
 //   barrier-participant-mismatch  the barrier's declaration (std::barrier or
 //                             pthread_barrier_t)
+//   sem-not-released          the acquire (or try) whose permit a path keeps
 //   sem-release-exceeds-max   the release that goes over the maximum
 //
 // Any finding without a matching expectation fails the test, and so does any

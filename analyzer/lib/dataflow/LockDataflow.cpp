@@ -2655,6 +2655,33 @@ int TUAnalysis::passThroughParam(const FunctionDecl *FD) {
   return Index;
 }
 
+std::string TUAnalysis::visibleThrower(const Expr *E) {
+  if (std::string T = knownThrower(E); !T.empty())
+    return T;
+  const FunctionDecl *Callee = nullptr;
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
+    Callee = CE->getConstructor();
+  else if (const auto *Call = dyn_cast<CallExpr>(E))
+    Callee = Call->getDirectCallee();
+  // The same exclusions as FunctionAnalyzer::maybeThrows.
+  if (!Callee || Callee->getBuiltinID() || isa<CXXDestructorDecl>(Callee) ||
+      Callee->isExternC())
+    return "";
+  if (const auto *FPT = Callee->getType()->getAs<FunctionProtoType>())
+    if (FPT->isNothrow())
+      return "";
+  const FunctionDecl *Def = nullptr;
+  if (!Callee->hasBody(Def) || !isAnalyzable(Def) || !analyze(Def).Throws)
+    return "";
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+    PrintingPolicy PP(Ctx.getLangOpts());
+    PP.SuppressTagKeyword = true;
+    return "the " + CE->getType().getUnqualifiedType().getAsString(PP) +
+           " constructor";
+  }
+  return Callee->getQualifiedNameAsString();
+}
+
 bool TUAnalysis::neverReturns(const CallExpr *Call) {
   const FunctionDecl *Callee = Call->getDirectCallee();
   const FunctionDecl *Def = nullptr;

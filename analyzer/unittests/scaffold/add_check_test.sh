@@ -93,13 +93,13 @@ else
 fi
 
 # --- a check of a family that may be new (semaphores) ----------------------------------------------
-# All checks share one namespace: when another family has NotReleasedCheck, the prefix stays in the name.
-if grep -rq 'class NotReleasedCheck\b' "$tree/analyzer/lib/checks"; then cls=SemNotReleasedCheck; else cls=NotReleasedCheck; fi
-run semaphores sem-not-released 'a semaphore "acquired" on a path that never releases it.'
-[[ $rc -eq 0 ]] || fail "semaphores sem-not-released exited $rc: $out"
+# All checks share one namespace: when another family has HeldAcrossWaitCheck, the prefix stays in the name.
+if grep -rq 'class HeldAcrossWaitCheck\b' "$tree/analyzer/lib/checks"; then cls=SemHeldAcrossWaitCheck; else cls=HeldAcrossWaitCheck; fi
+run semaphores sem-held-across-wait 'a semaphore "acquired" and held across a blocking wait.'
+[[ $rc -eq 0 ]] || fail "semaphores sem-held-across-wait exited $rc: $out"
 d=analyzer/lib/checks/semaphores
-for f in $d/$cls.h $d/$cls.cpp $d/SemaphoresModule.cpp analyzer/docs/checks/sem-not-released.md \
-  testdata/analyzer/semaphores/not_released_bugs.cpp testdata/analyzer/semaphores/not_released_clean.cpp; do
+for f in $d/$cls.h $d/$cls.cpp $d/SemaphoresModule.cpp analyzer/docs/checks/sem-held-across-wait.md \
+  testdata/analyzer/semaphores/held_across_wait_bugs.cpp testdata/analyzer/semaphores/held_across_wait_clean.cpp; do
   if [[ -s $tree/$f && $out == *"$f"* ]]; then pass "created and reported $f"; else fail "$f not created or not reported"; fi
 done
 [[ $out == *"Next steps"* ]] || fail "no next steps printed"
@@ -119,25 +119,25 @@ for f in $d/$cls.h $d/$cls.cpp $d/SemaphoresModule.cpp; do
   awk 'NR > 1 && length($0) > 80 { exit 1 }' "$tree/$f" || fail "$f has lines longer than 80 columns"
 done
 has $d/SemaphoresModule.cpp "void registerSemaphoresChecks(CheckFactories &F) {" || fail "module defines no register function"
-has $d/SemaphoresModule.cpp '"A semaphore \"acquired\" on a path that never releases it");' ||
+has $d/SemaphoresModule.cpp '"A semaphore \"acquired\" and held across a blocking wait");' ||
   fail "the summary is not an escaped, capitalised C++ string without its final period"
 has analyzer/include/lockstep/analyzer/Check.h "void registerSemaphoresChecks(CheckFactories &F);" ||
   fail "Check.h does not declare registerSemaphoresChecks"
 grep -E '^ +register[A-Za-z]+Checks\(F\);$' "$tree/analyzer/lib/checks/Check.cpp" | is_sorted &&
   has analyzer/lib/checks/Check.cpp "    registerSemaphoresChecks(F);" ||
   fail "Check.cpp does not call registerSemaphoresChecks in sorted order"
-has analyzer/docs/checks/sem-not-released.md "# sem-not-released" || fail "doc has no title"
+has analyzer/docs/checks/sem-held-across-wait.md "# sem-held-across-wait" || fail "doc has no title"
 for section in "## Why it matters" "## Example" "## Options" "## Known limitations"; do
-  has analyzer/docs/checks/sem-not-released.md "$section" || fail "doc lacks '$section'"
+  has analyzer/docs/checks/sem-held-across-wait.md "$section" || fail "doc lacks '$section'"
 done
-has testdata/analyzer/semaphores/not_released_bugs.cpp "// expect: sem-not-released" ||
+has testdata/analyzer/semaphores/held_across_wait_bugs.cpp "// expect: sem-held-across-wait" ||
   fail "bugs skeleton has no expectation"
-has testdata/analyzer/semaphores/not_released_clean.cpp "// clean: sem-not-released " ||
+has testdata/analyzer/semaphores/held_across_wait_clean.cpp "// clean: sem-held-across-wait " ||
   fail "clean skeleton has no clean marker"
-grep -q '^// expect[^:@]' "$tree/testdata/analyzer/semaphores/not_released_bugs.cpp" &&
+grep -q '^// expect[^:@]' "$tree/testdata/analyzer/semaphores/held_across_wait_bugs.cpp" &&
   fail "a comment line in the bugs skeleton starts with 'expect' and would be a malformed expectation"
-has README.md '| [`sem-not-released`](analyzer/docs/checks/sem-not-released.md) | a semaphore "acquired" on a path that never releases it |' ||
-  fail "README has no row for sem-not-released"
+has README.md '| [`sem-held-across-wait`](analyzer/docs/checks/sem-held-across-wait.md) | a semaphore "acquired" and held across a blocking wait |' ||
+  fail "README has no row for sem-held-across-wait"
 
 # A second check of that family goes in sorted (sem-release-exceeds-max is a real one now); then one
 # that sorts first.
@@ -148,7 +148,7 @@ grep -q '"sem-release-exceeds-max"' "$tree/$d/SemaphoresModule.cpp" || {
 run semaphores sem-acquire-in-destructor "a semaphore acquired in a destructor"
 [[ $rc -eq 0 ]] || fail "sem-acquire-in-destructor exited $rc: $out"
 ids=$(module_ids $d/SemaphoresModule.cpp | tr '\n' ' ')
-[[ $ids == "sem-acquire-in-destructor sem-not-released sem-release-exceeds-max " ]] &&
+[[ $ids == "sem-acquire-in-destructor sem-held-across-wait sem-not-released sem-release-exceeds-max " ]] &&
   pass "semaphores module registers in ID order" || fail "semaphores module order: $ids"
 module_includes $d/SemaphoresModule.cpp | is_sorted || fail "semaphores module includes not sorted"
 [[ $(grep -c 'registerSemaphoresChecks' "$tree/analyzer/lib/checks/Check.cpp") -eq 1 ]] ||
@@ -197,7 +197,7 @@ grep -E '^void register[A-Za-z]+Checks\(CheckFactories &F\);$' "$tree/analyzer/i
 # --- the testdata skeletons compile cleanly, as the expectation runner requires ----------------------
 if [[ -n $cxx ]]; then
   # One per family include set (compiling is the slow part of this test).
-  for f in "$tree"/testdata/analyzer/{semaphores/not_released,barriers/barrier_count_mismatch,locks/held_too_long}_{bugs,clean}.cpp; do
+  for f in "$tree"/testdata/analyzer/{semaphores/held_across_wait,barriers/barrier_count_mismatch,locks/held_too_long}_{bugs,clean}.cpp; do
     if msg=$("$cxx" -fsyntax-only -Wall -Werror -std=c++20 "$f" 2>&1); then
       pass "compiles: ${f#"$tree"/}"
     else

@@ -232,6 +232,15 @@ public:
   /// its end, with branches on parameters decided by the call's constant
   /// arguments (`Log(kFatal, ...)` when Log aborts for kFatal).
   bool neverReturns(const clang::CallExpr *Call);
+  /// How to name what \p E (a call, a construction, a new expression)
+  /// throws if an exception visibly comes out of it ("std::vector::at",
+  /// "the new expression"), else "": the rule of
+  /// lock-not-released's exception paths (lock-not-released.md), shared so
+  /// that every check agrees on which calls can be seen to throw: an
+  /// operation in knownThrower()'s table, or a call to a function of the
+  /// translation unit whose summary Throws. Calls that are merely not
+  /// noexcept are not included. Call after analyzeAll().
+  std::string visibleThrower(const clang::Expr *E);
   /// The parameter \p FD hands back unchanged on every return
   /// (`int Check(const char *what, int result) { ...; return result; }`),
   /// or -1: its result is that argument's value.
