@@ -9,6 +9,7 @@
 // thread (watchdog.cpp) only once every thread of the program looks stuck.
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -216,6 +217,24 @@ std::string wait_description(const thread_state *t) {
   }
 }
 
+// Whether a signal handler the program installed for a signal that may arrive at any time (not a
+// fault's: SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT) could end a wait: POSIX allows
+// only sem_post there, but a handler that notifies a condition variable works with glibc and real
+// programs do it (stop on SIGTERM). Such a handler runs on a thread the runtime sees as stuck.
+bool async_signal_handlers() {
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP || sig == SIGSYS ||
+        sig == SIGABRT || sig == SIGKILL || sig == SIGSTOP)
+      continue;
+    struct sigaction sa;
+    if (sigaction(sig, nullptr, &sa) != 0) continue;  // glibc's internal signals are refused
+    const bool handler = (sa.sa_flags & SA_SIGINFO) != 0 ? sa.sa_sigaction != nullptr
+                                                         : sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN;
+    if (handler) return true;
+  }
+  return false;
+}
+
 // Whether the process runs threads the runtime does not know: threads created without the interposed
 // pthread_create (glibc's helpers for SIGEV_THREAD timers and asynchronous I/O, a raw clone), which
 // could notify, release or arrive without the runtime seeing them until they do. Counts the live
@@ -400,7 +419,7 @@ void check_and_report(thread_state *from, thread_state *reporter) noexcept {
       if (!confirmed) return;
       involved = deadlock_parties(*confirmed, any_owner);
     }
-    if (any_owner && unseen_threads()) return;  // such a thread may still end the wait
+    if (any_owner && (unseen_threads() || async_signal_handlers())) return;  // they may still end the wait
     if (g_blocked.reported.exchange(true)) {
       // Another member of the cycle is reporting and will exit; wait for it rather than print twice.
       for (;;) pause();
