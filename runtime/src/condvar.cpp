@@ -98,7 +98,7 @@ sync_var *cond_pre_wait(thread_state *thr, std::uintptr_t cv, std::uintptr_t mut
       c->cv_mutex_tid = thr->tid + 1;
       c->cv_mutex_stack = 0;
     }
-    ++c->cv_waiters;
+    __atomic_store_n(&c->cv_waiters, c->cv_waiters + 1, __ATOMIC_RELAXED);  // read by cond_signal_done
   }
   try {
     if (!h || h->shared) cv_report(thr, "cv-wait-without-lock", cv, mutex, 0, 0, 0);
@@ -125,7 +125,7 @@ void cond_post_wait(thread_state *thr, std::uintptr_t cv, sync_var *m, std::uint
     deadlock_on_unblock(thr);
   if (sync_var *c = sync_find(cv)) {
     spin_guard g(c->mtx);
-    if (c->cv_waiters > 0) --c->cv_waiters;
+    if (c->cv_waiters > 0) __atomic_store_n(&c->cv_waiters, c->cv_waiters - 1, __ATOMIC_RELAXED);
     acquire(thr, c->clock);  // every signal/broadcast so far happens before this wakeup
   }
   if (m) mutex_wait_reacquire(thr, m, pc);
@@ -135,12 +135,14 @@ sync_var *cond_signal(thread_state *thr, std::uintptr_t cv, std::uintptr_t pc) n
   sync_var *c = sync_get_or_create(cv, sync_kind::condvar);
   if (!c) return nullptr;
   // Who notified last, for a deadlock report about a notification that came before the wait.
-  const std::uint32_t stack = fp_stack_id(thr, pc);
+  stack_prefix where;
+  fp_stack_prefix(pc, thr->stack, where);
   spin_guard g(c->mtx);
   if (c->kind == sync_kind::unknown) c->kind = sync_kind::condvar;
   release(thr, c->clock);
-  c->cv_last_notify_stack = stack;
   c->cv_last_notify_thread = thr->unique_id + 1;
+  for (std::uint32_t i = 0; i < where.size; ++i) c->cv_last_notify_pcs[i] = where.pcs[i];
+  c->cv_last_notify_frames = where.size;
   return c;
 }
 

@@ -366,18 +366,17 @@ void report_deadlock(thread_state *thr, const std::vector<thread_state *> &invol
     sync_var *c = sync_find(cv);
     if (!c) continue;
     std::uint64_t notifier;
-    std::uint32_t stack;
+    report_event ev;
     {
       spin_guard g(c->mtx);
       notifier = c->cv_last_notify_thread;
-      stack = c->cv_last_notify_stack;
+      for (std::uint32_t i = 0; i < c->cv_last_notify_frames; ++i) ev.stack.pcs[i] = c->cv_last_notify_pcs[i];
+      ev.stack.size = c->cv_last_notify_frames;
     }
     if (!notifier) continue;
-    report_event ev;
     ev.thread = notifier - 1;
     ev.description = "the last notification of " + describe_sync(cv) + " was sent by " + tname(notifier - 1) +
                      " before " + tname(t->unique_id) + " began to wait (none since)";
-    ev.stack = stack_from_id(stack);
     ev.locks_known = false;
     r.events.push_back(std::move(ev));
     add_thread(notifier - 1, describe_thread_by_unique_id(notifier - 1));

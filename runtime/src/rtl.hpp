@@ -147,15 +147,19 @@ struct sync_var {
   const char *name = nullptr;            // user-provided (drop-in types), static lifetime or interned
   // Condition variables: the mutex current waiters use and how many wait.
   std::uintptr_t cv_mutex = 0;
-  std::uint32_t cv_waiters = 0;
+  std::uint32_t cv_waiters = 0;          // written under mtx, also read without it (cond_signal_done)
   std::uint32_t cv_mutex_stack = 0;      // stack of a waiter that used cv_mutex
   std::uint32_t cv_mutex_tid = 0;
   // Notifications (signal or broadcast) whose real call has returned: bumped after it, so an untimed
   // waiter that began before a notification that could wake it sees this count move (see
   // thread_state::cv_wait). Read through thread_state::blocked_word, hence plain and volatile-read.
   std::uint32_t cv_signals = 0;
-  std::uint32_t cv_last_notify_stack = 0;   // the latest notification: its stack and thread (reports)
-  std::uint64_t cv_last_notify_thread = 0;  // unique id + 1, 0 = never notified
+  // The latest notification, for a report about a wait that began after it: its thread (unique id
+  // + 1, 0 = never notified) and innermost frames (a frame-pointer walk of a few frames: every
+  // notification pays for it, and a whole stack cost a notification without waiters twice its time).
+  std::uint64_t cv_last_notify_thread = 0;
+  std::uintptr_t cv_last_notify_pcs[stack_prefix::max_frames] = {};
+  std::uint32_t cv_last_notify_frames = 0;
   counter_state counter;                 // semaphores, latches, barriers
   // Released by unlock/signal/once/guard, by every semaphore release and latch count-down; a barrier's
   // completed phases (what every departure acquires).
@@ -432,8 +436,13 @@ void cond_post_wait(thread_state *thr, std::uintptr_t cv, sync_var *m, std::uint
 // Before the real signal/broadcast (happens-before); returns the record to pass to cond_signal_done
 // after the real call has returned (the count an untimed waiter watches).
 sync_var *cond_signal(thread_state *thr, std::uintptr_t cv, std::uintptr_t pc) noexcept;
+// Only a notification that may have woken a waiter needs counting: one that could wake a waiter W
+// began after W's real wait did, so after W counted itself in cv_waiters (under the record's lock,
+// before its real wait, which glibc orders before the notification with its own atomics), and W
+// stays counted until it returns; a notification that finds no waiter then costs one load, not an
+// atomic add.
 inline void cond_signal_done(sync_var *c) noexcept {
-  if (c) __atomic_fetch_add(&c->cv_signals, 1, __ATOMIC_RELEASE);
+  if (c && __atomic_load_n(&c->cv_waiters, __ATOMIC_ACQUIRE) != 0) __atomic_fetch_add(&c->cv_signals, 1, __ATOMIC_RELEASE);
 }
 void cond_destroy(thread_state *thr, std::uintptr_t cv) noexcept;
 
