@@ -122,7 +122,7 @@ sync_var *cond_pre_wait(thread_state *thr, std::uintptr_t cv, std::uintptr_t mut
 void cond_post_wait(thread_state *thr, std::uintptr_t cv, sync_var *m, std::uintptr_t pc) noexcept {
   // First of all: the wait is over (also when a cancellation unwinds it).
   if (thr->cv_wait.load(std::memory_order_relaxed) != 0 && thr->cv_wait.exchange(0, std::memory_order_acq_rel) == 2)
-    deadlock_on_unblock(thr);
+    deadlock_on_cv_wait_end(thr);
   if (sync_var *c = sync_find(cv)) {
     spin_guard g(c->mtx);
     if (c->cv_waiters > 0) __atomic_store_n(&c->cv_waiters, c->cv_waiters - 1, __ATOMIC_RELAXED);

@@ -585,7 +585,12 @@ void deadlock_fork_unlock(bool child) noexcept {
 
 void deadlock_on_unblock(thread_state *thr) noexcept {
   if (!thr->wfg_registered) return;
+  deadlock_on_cv_wait_end(thr);
+}
+
+void deadlock_on_cv_wait_end(thread_state *thr) noexcept {
   spin_guard g(g_blocked.mtx);
+  if (!thr->wfg_registered) return;
   for (std::uint32_t i = 0; i < g_blocked.count; ++i) {
     if (g_blocked.threads[i] == thr) {
       g_blocked.threads[i] = g_blocked.threads[--g_blocked.count];
@@ -620,20 +625,17 @@ void deadlock_watch_tick() noexcept {
     if (!any_waiter) return;
     // Every thread looks stuck: register the condition-variable waiters (the others registered
     // themselves). A waiter that returns meanwhile (its exchange to 0 wins over the 1 -> 2 here)
-    // is not registered; one that sees 2 unregisters itself under this lock (condvar.cpp).
+    // is not registered; one that sees 2 unregisters itself under this lock
+    // (deadlock_on_cv_wait_end).
     for (std::uint32_t tid = 0; tid < max_threads; ++tid) {
       thread_state *u = thread_by_tid(tid);
       if (!u) break;
       if (u->status.load(std::memory_order_acquire) != thread_status::running) continue;
       std::uint8_t state = u->cv_wait.load(std::memory_order_acquire);
       if (state == 1) {
-        u->wfg_registered = true;  // before the 1 -> 2 that the waiter acquires
-        if (u->cv_wait.compare_exchange_strong(state, 2, std::memory_order_acq_rel)) {
-          g_blocked.threads[g_blocked.count++] = u;
-        } else {
-          u->wfg_registered = false;
-          continue;
-        }
+        if (!u->cv_wait.compare_exchange_strong(state, 2, std::memory_order_acq_rel)) continue;
+        u->wfg_registered = true;  // a waiter that saw 2 reads it under this lock
+        g_blocked.threads[g_blocked.count++] = u;
       }
       if (state != 0 && !first && still_waiting(u)) first = u;
     }

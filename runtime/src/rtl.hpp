@@ -517,6 +517,9 @@ void deadlock_on_destroy(std::uint32_t lock_id) noexcept;
 void deadlock_on_long_block(thread_state *thr, std::uintptr_t what, std::uint8_t kind,
                             std::uint32_t target_tid) noexcept;
 void deadlock_on_unblock(thread_state *thr) noexcept;
+// An untimed condition-variable wait the helper thread registered (thread_state::cv_wait was 2) is
+// over: unregisters it, reading wfg_registered under the lock the helper set it under.
+void deadlock_on_cv_wait_end(thread_state *thr) noexcept;
 // Milliseconds a blocking call waits before the wait-for check (0: detection off).
 int deadlock_check_interval_ms() noexcept;
 // The watchdog's periodic check of untimed condition-variable waits (their threads sleep in the real
