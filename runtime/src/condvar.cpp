@@ -1,6 +1,7 @@
 // Condition-variable events (signal/broadcast happen before the wakeup they cause; the waiter's mutex
 // is released and retaken inside the wait), the misuse reports cv-multiple-mutexes and
-// cv-wait-without-lock, and the once-style idioms (pthread_once, function-local statics).
+// cv-wait-without-lock, the publication of untimed waits for the deadlock watchdog, and the
+// once-style idioms (pthread_once, function-local statics).
 #include <sched.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,10 +54,30 @@ void cv_report(thread_state *thr, std::string_view kind, std::uintptr_t cv, std:
   emit(thr, std::move(r));
 }
 
+// An untimed wait is about to start: what it waits on, for the watchdog (thread_state::cv_wait). The
+// waiter counts as stuck only while the notification count keeps the value read here: every real
+// notification that can wake it starts after its real wait began, hence after this read, and
+// counts itself once its real call returned (cond_signal_done); until then its thread is running.
+// Plain stores, one frame-pointer walk (the stack a report shows; libstdc++'s wait is a tail
+// call, so the caller's frames are the user's): every wait pays this, only a long one uses it.
+void publish_untimed_wait(thread_state *thr, sync_var *c, std::uintptr_t cv, std::uintptr_t mutex,
+                          std::uintptr_t pc) noexcept {
+  thr->blocked_kind = 9;
+  thr->blocked_target_tid = 0;
+  thr->blocked_on.store(cv, std::memory_order_relaxed);
+  thr->block_seq.store(thr->block_seq.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  thr->blocked_stack = fp_stack_id(thr, pc);
+  thr->blocked_word = &c->cv_signals;
+  thr->blocked_expected = __atomic_load_n(&c->cv_signals, __ATOMIC_ACQUIRE);
+  thr->cv_wait_mutex = mutex;
+  thr->cv_wait.store(1, std::memory_order_release);  // publishes the fields above to the watchdog
+  watchdog_start();
+}
+
 }  // namespace
 
-sync_var *cond_pre_wait(thread_state *thr, std::uintptr_t cv, std::uintptr_t mutex, std::uintptr_t pc) noexcept {
-  (void)pc;
+sync_var *cond_pre_wait(thread_state *thr, std::uintptr_t cv, std::uintptr_t mutex, std::uintptr_t pc,
+                        bool watched) noexcept {
   drop_forgotten_held(thr);
   held_lock *h = find_held(thr, mutex);
   sync_var *c = sync_get_or_create(cv, sync_kind::condvar);
@@ -77,7 +98,7 @@ sync_var *cond_pre_wait(thread_state *thr, std::uintptr_t cv, std::uintptr_t mut
       c->cv_mutex_tid = thr->tid + 1;
       c->cv_mutex_stack = 0;
     }
-    ++c->cv_waiters;
+    __atomic_store_n(&c->cv_waiters, c->cv_waiters + 1, __ATOMIC_RELAXED);  // read by cond_signal_done
   }
   try {
     if (!h || h->shared) cv_report(thr, "cv-wait-without-lock", cv, mutex, 0, 0, 0);
@@ -85,31 +106,44 @@ sync_var *cond_pre_wait(thread_state *thr, std::uintptr_t cv, std::uintptr_t mut
     if (multiple) cv_report(thr, "cv-multiple-mutexes", cv, mutex, other_mutex, other_tid1, other_stack);
   } catch (...) {
   }
+  sync_var *m;
   if (!h || h->shared) {
     // The real wait still returns with the mutex locked by this thread (POSIX): record that
     // acquisition after the wait, so the program's matching unlock is not reported as well.
-    return sync_get_or_create(mutex, sync_kind::mutex);
+    m = sync_get_or_create(mutex, sync_kind::mutex);
+  } else {
+    m = h->sync;
+    mutex_wait_release(thr, m);
   }
-  sync_var *m = h->sync;
-  mutex_wait_release(thr, m);
+  if (watched && c && deadlock_check_interval_ms() > 0) publish_untimed_wait(thr, c, cv, mutex, pc);
   return m;
 }
 
 void cond_post_wait(thread_state *thr, std::uintptr_t cv, sync_var *m, std::uintptr_t pc) noexcept {
+  // First of all: the wait is over (also when a cancellation unwinds it).
+  if (thr->cv_wait.load(std::memory_order_relaxed) != 0 && thr->cv_wait.exchange(0, std::memory_order_acq_rel) == 2)
+    deadlock_on_cv_wait_end(thr);
   if (sync_var *c = sync_find(cv)) {
     spin_guard g(c->mtx);
-    if (c->cv_waiters > 0) --c->cv_waiters;
+    if (c->cv_waiters > 0) __atomic_store_n(&c->cv_waiters, c->cv_waiters - 1, __ATOMIC_RELAXED);
     acquire(thr, c->clock);  // every signal/broadcast so far happens before this wakeup
   }
   if (m) mutex_wait_reacquire(thr, m, pc);
 }
 
-void cond_signal(thread_state *thr, std::uintptr_t cv) noexcept {
+sync_var *cond_signal(thread_state *thr, std::uintptr_t cv, std::uintptr_t pc) noexcept {
   sync_var *c = sync_get_or_create(cv, sync_kind::condvar);
-  if (!c) return;
+  if (!c) return nullptr;
+  // Who notified last, for a deadlock report about a notification that came before the wait.
+  stack_prefix where;
+  fp_stack_prefix(pc, thr->stack, where);
   spin_guard g(c->mtx);
   if (c->kind == sync_kind::unknown) c->kind = sync_kind::condvar;
   release(thr, c->clock);
+  c->cv_last_notify_thread = thr->unique_id + 1;
+  for (std::uint32_t i = 0; i < where.size; ++i) c->cv_last_notify_pcs[i] = where.pcs[i];
+  c->cv_last_notify_frames = where.size;
+  return c;
 }
 
 void cond_destroy(thread_state *thr, std::uintptr_t cv) noexcept {

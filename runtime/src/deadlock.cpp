@@ -4,7 +4,13 @@
 //
 // Cost model: a thread holding no lock adds no edge, and an edge this thread already gave the graph
 // is a hit in its private cache, so the graph's global lock is taken only when something new happens.
-// The wait-for check runs only after a blocking call has waited `deadlock_check_ms`.
+// The wait-for check runs only after a blocking call has waited `deadlock_check_ms`; untimed
+// condition-variable waits, whose threads sleep in the real wait, are checked by the runtime's helper
+// thread (watchdog.cpp) only once every thread of the program looks stuck.
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,14 +74,19 @@ struct blocked_list {
 };
 blocked_list g_blocked;  // zero-initialized static storage
 
-// Waits on a drop-in semaphore, latch or barrier: any thread could still release, count down or
-// arrive, so every running thread the runtime knows, the waiter included, is a possible owner, and
-// the wait is a deadlock only once all of them are stuck in waits the runtime sees (a thread busy in
-// a call the runtime does not see counts as running: no report).
-bool any_thread_may_end(std::uint8_t kind) { return kind >= 6 && kind <= 8; }
+// Waits on a drop-in semaphore, latch or barrier, and untimed condition-variable waits: any thread
+// could still release, count down, arrive or notify, so every running thread the runtime knows, the
+// waiter included, is a possible owner, and the wait is a deadlock only once all of them are stuck in
+// waits the runtime sees (a thread busy in a call the runtime does not see counts as running: no
+// report), and the process has no thread the runtime does not know (unseen_threads).
+bool any_thread_may_end(std::uint8_t kind) { return kind >= 6 && kind <= 9; }
+
+// The runtime's helper thread (watchdog.cpp), not a thread of the program; 0 while there is none.
+std::atomic<int> g_helper_tid{0};
 
 // Whether t is (still) stuck in its registered wait: a drop-in type's wait may have ended without
-// the runtime seeing it yet (its futex word moved), as long as t has not returned to unregister.
+// the runtime seeing it yet (its futex word moved; for a condition variable, a notification that
+// began after the wait did and has returned), as long as t has not returned to unregister.
 bool still_waiting(const thread_state *t) {
   return !any_thread_may_end(t->blocked_kind) || !t->blocked_word || *t->blocked_word == t->blocked_expected;
 }
@@ -83,7 +94,8 @@ bool still_waiting(const thread_state *t) {
 deadlock::resource resource_of(const thread_state *t) {
   deadlock::resource r;
   if (any_thread_may_end(t->blocked_kind)) {
-    r.kind = deadlock::resource_kind::semaphore;  // released by any one owner
+    // Released by any one owner.
+    r.kind = t->blocked_kind == 9 ? deadlock::resource_kind::condition_variable : deadlock::resource_kind::semaphore;
     r.id = t->blocked_on.load(std::memory_order_relaxed);
     return r;
   }
@@ -196,28 +208,141 @@ std::string wait_description(const thread_state *t) {
   case 8:
     return tname(t->unique_id) + " waits on " + describe_sync(addr) + ", which no running thread is left to " +
            (t->blocked_kind == 6 ? "release" : t->blocked_kind == 7 ? "count down" : "arrive at");
+  case 9:
+    return tname(t->unique_id) + " waits on " + describe_sync(addr) + " with " + describe_sync(t->cv_wait_mutex) +
+           " (no timeout), which no running thread is left to notify";
   case 2: return tname(t->unique_id) + " waits to write-lock " + describe_sync(addr);
   case 3: return tname(t->unique_id) + " waits to read-lock " + describe_sync(addr);
   default: return tname(t->unique_id) + " waits to lock " + describe_sync(addr);
   }
 }
 
-void report_deadlock(thread_state *thr, const deadlock::deadlock_cycle &c) {
-  report r;
-  r.kind = "deadlock";
+// Whether a signal handler the program installed for a signal that may arrive at any time (not a
+// fault's: SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT) could end a wait: POSIX allows
+// only sem_post there, but a handler that notifies a condition variable works with glibc and real
+// programs do it (stop on SIGTERM). Such a handler runs on a thread the runtime sees as stuck.
+bool async_signal_handlers() {
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP || sig == SIGSYS ||
+        sig == SIGABRT || sig == SIGKILL || sig == SIGSTOP)
+      continue;
+    struct sigaction sa;
+    if (sigaction(sig, nullptr, &sa) != 0) continue;  // glibc's internal signals are refused
+    const bool handler = (sa.sa_flags & SA_SIGINFO) != 0 ? sa.sa_sigaction != nullptr
+                                                         : sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN;
+    if (handler) return true;
+  }
+  return false;
+}
+
+// Whether the process runs threads the runtime does not know: threads created without the interposed
+// pthread_create (glibc's helpers for SIGEV_THREAD timers and asynchronous I/O, a raw clone), which
+// could notify, release or arrive without the runtime seeing them until they do. Counts the live
+// (not zombie) tasks of /proc/self/task, the runtime's helper thread left out, against the program's
+// threads the runtime knows as running; a thread that finished in the runtime's eyes but has not left
+// the kernel yet also makes the count higher, which only postpones a report. False when /proc cannot
+// be read (the runtime then trusts its own knowledge). Raw system calls: no allocation, no lock.
+bool unseen_threads() {
+  std::uint32_t known = 0;
+  for (std::uint32_t tid = 0; tid < max_threads; ++tid) {
+    thread_state *u = thread_by_tid(tid);
+    if (!u) break;
+    if (u->status.load(std::memory_order_acquire) == thread_status::running) ++known;
+  }
+  const int dir = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return false;
+  const int helper = g_helper_tid.load(std::memory_order_relaxed);
+  std::uint32_t live = 0;
+  alignas(8) char buf[4096];
+  for (;;) {
+    const long n = syscall(SYS_getdents64, dir, buf, sizeof buf);
+    if (n <= 0) break;
+    for (long off = 0; off < n;) {
+      auto *d = reinterpret_cast<dirent64 *>(buf + off);
+      off += d->d_reclen;
+      int task = 0;
+      const char *p = d->d_name;
+      for (; *p >= '0' && *p <= '9'; ++p) task = task * 10 + (*p - '0');
+      if (p == d->d_name || *p != '\0' || task == helper) continue;
+      char path[64] = "/proc/self/task/";
+      std::size_t len = 16;
+      for (const char *q = d->d_name; *q && len < sizeof path - 6; ++q) path[len++] = *q;
+      for (const char *q = "/stat"; *q; ++q) path[len++] = *q;
+      path[len] = '\0';
+      char stat[512];
+      const int fd = open(path, O_RDONLY | O_CLOEXEC);
+      if (fd < 0) continue;  // gone meanwhile
+      const long got = read(fd, stat, sizeof stat - 1);
+      close(fd);
+      if (got <= 0) continue;
+      // "tid (name) S ...": the state follows the last ')' (a name may itself hold parentheses).
+      long close_paren = -1;
+      for (long i = 0; i < got; ++i)
+        if (stat[i] == ')') close_paren = i;
+      const char state = close_paren >= 0 && close_paren + 2 < got ? stat[close_paren + 2] : '?';
+      if (state != 'Z' && state != 'X' && state != 'x') ++live;
+    }
+  }
+  close(dir);
+  return live > known;
+}
+
+// Every thread `t` deadlocks with, for the report: the cycle and its lead-in; when a wait in it could
+// be ended by any thread, every registered thread instead (each is a possible notifier or releaser
+// that is stuck: what it waits on tells why nobody can end the wait), those waits first, each group
+// by thread, so the report does not depend on which thread found the deadlock. Called with
+// g_blocked.mtx held.
+std::vector<thread_state *> deadlock_parties(const deadlock::deadlock_cycle &c, bool &any_owner) {
   std::vector<thread_state *> involved;
-  auto add = [&](deadlock::thread_id id) {
-    thread_state *t = thread_by_tid(static_cast<std::uint32_t>(id));
+  any_owner = false;
+  auto add = [&](thread_state *t) {
     if (t && std::find(involved.begin(), involved.end(), t) == involved.end()) involved.push_back(t);
   };
-  for (const auto &w : c.lead_in) add(w.thread);
-  for (const auto &w : c.cycle) add(w.thread);
-  r.summary = "deadlock: " + std::to_string(c.cycle.size()) + " thread(s) wait for each other for ever";
+  for (const auto &w : c.lead_in) add(thread_by_tid(static_cast<std::uint32_t>(w.thread)));
+  for (const auto &w : c.cycle) add(thread_by_tid(static_cast<std::uint32_t>(w.thread)));
+  for (thread_state *t : involved) any_owner = any_owner || any_thread_may_end(t->blocked_kind);
+  if (any_owner) {
+    std::vector<thread_state *> rest;
+    for (std::uint32_t i = 0; i < g_blocked.count; ++i) rest.push_back(g_blocked.threads[i]);
+    std::sort(rest.begin(), rest.end(), [](const thread_state *a, const thread_state *b) { return a->tid < b->tid; });
+    for (thread_state *t : rest) add(t);
+    std::stable_sort(involved.begin(), involved.end(), [](const thread_state *a, const thread_state *b) {
+      const bool a_any = any_thread_may_end(a->blocked_kind), b_any = any_thread_may_end(b->blocked_kind);
+      return a_any != b_any ? a_any : a->tid < b->tid;
+    });
+  }
+  return involved;
+}
+
+void add_object(report &r, std::uintptr_t addr) {
+  for (const report_object &o : r.objects)
+    if (o.address == addr) return;
+  r.objects.push_back(describe_object(addr));
+}
+
+// `thr`: the reporting thread, null for the runtime's helper thread.
+void report_deadlock(thread_state *thr, const std::vector<thread_state *> &involved, bool any_owner) {
+  report r;
+  r.kind = "deadlock";
+  if (any_owner && involved.size() == 1) {
+    r.summary = "deadlock: " + tname(involved[0]->unique_id) +
+                " waits for ever: no other thread of the program is alive to end its wait";
+  } else if (any_owner) {
+    r.summary = "deadlock: " + std::to_string(involved.size()) +
+                " threads wait for ever: every live thread is blocked, none can end another's wait";
+  } else {
+    r.summary = "deadlock: " + std::to_string(involved.size()) + " thread(s) wait for each other for ever";
+  }
+  auto add_thread = [&](std::uint64_t uid, const report_thread &t) {
+    for (const report_thread &k : r.threads)
+      if (k.id == uid) return;
+    r.threads.push_back(t);
+  };
   for (thread_state *t : involved) {
     report_event ev;
     ev.description = wait_description(t);
     const std::uintptr_t addr = t->blocked_on.load(std::memory_order_relaxed);
-    if (t->blocked_kind != 4) {
+    if (t->blocked_kind != 4 && t->blocked_kind != 9) {
       if (sync_var *s = sync_find(addr)) {
         if (std::uint32_t o = s->owner.load(std::memory_order_relaxed))
           if (thread_state *ot = thread_by_tid(o - 1))
@@ -228,10 +353,81 @@ void report_deadlock(thread_state *thr, const deadlock::deadlock_cycle &c) {
     ev.stack = stack_from_id(t->blocked_stack);
     ev.locks_held = held_locks_of(t);
     r.events.push_back(std::move(ev));
-    r.threads.push_back(describe_thread(*t));
-    if (t->blocked_kind != 4) r.objects.push_back(describe_object(addr));
+    add_thread(t->unique_id, describe_thread(*t));
+    if (t->blocked_kind != 4) add_object(r, addr);
+    if (t->blocked_kind == 9 && t->cv_wait_mutex) add_object(r, t->cv_wait_mutex);
+  }
+  // A notification that came before the wait began (lost: nothing notified since): who sent it.
+  std::vector<std::uintptr_t> cvs;
+  for (thread_state *t : involved) {
+    const std::uintptr_t cv = t->blocked_on.load(std::memory_order_relaxed);
+    if (t->blocked_kind != 9 || std::find(cvs.begin(), cvs.end(), cv) != cvs.end()) continue;
+    cvs.push_back(cv);
+    sync_var *c = sync_find(cv);
+    if (!c) continue;
+    std::uint64_t notifier;
+    report_event ev;
+    {
+      spin_guard g(c->mtx);
+      notifier = c->cv_last_notify_thread;
+      for (std::uint32_t i = 0; i < c->cv_last_notify_frames; ++i) ev.stack.pcs[i] = c->cv_last_notify_pcs[i];
+      ev.stack.size = c->cv_last_notify_frames;
+    }
+    if (!notifier) continue;
+    ev.thread = notifier - 1;
+    ev.description = "the last notification of " + describe_sync(cv) + " was sent by " + tname(notifier - 1) +
+                     " before " + tname(t->unique_id) + " began to wait (none since)";
+    ev.locks_known = false;
+    r.events.push_back(std::move(ev));
+    add_thread(notifier - 1, describe_thread_by_unique_id(notifier - 1));
   }
   emit(thr, std::move(r));
+}
+
+// Looks for a deadlock `from` (registered, blocked) is part of or queued behind; once one is confirmed
+// a check interval later, reports it as `reporter` (null: the helper thread) and ends the process.
+// Returns when there is none.
+void check_and_report(thread_state *from, thread_state *reporter) noexcept {
+  try {
+    std::vector<snapshot_entry> snap;
+    {
+      spin_guard g(g_blocked.mtx);
+      if (!still_waiting(from) || !may_reach_cycle(from)) return;
+      deadlock::wait_for_graph wfg;
+      build_graph(wfg);
+      auto c = wfg.find_cycle(from->tid);
+      if (!c) return;
+      for (const auto &w : c->cycle) {
+        thread_state *t = thread_by_tid(static_cast<std::uint32_t>(w.thread));
+        snap.push_back({static_cast<std::uint32_t>(w.thread), t ? t->block_seq.load(std::memory_order_relaxed) : 0});
+      }
+    }
+    // Confirm: a thread that just obtained its lock unregisters within an interval, so the same waits
+    // (same block sequence numbers) one interval later cannot be a snapshot artefact.
+    const int ms = deadlock_check_interval_ms();
+    timespec ts{ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, nullptr);
+    std::vector<thread_state *> involved;
+    bool any_owner = false;
+    {
+      spin_guard g(g_blocked.mtx);
+      if (!same_waits(snap)) return;
+      deadlock::wait_for_graph wfg;
+      build_graph(wfg);
+      auto confirmed = wfg.find_cycle(from->tid);
+      if (!confirmed) return;
+      involved = deadlock_parties(*confirmed, any_owner);
+    }
+    if (any_owner && (unseen_threads() || async_signal_handlers())) return;  // they may still end the wait
+    if (g_blocked.reported.exchange(true)) {
+      // Another member of the cycle is reporting and will exit; wait for it rather than print twice.
+      for (;;) pause();
+    }
+    report_deadlock(reporter, involved, any_owner);
+  } catch (...) {
+    return;
+  }
+  die_after_report();
 }
 
 }  // namespace
@@ -366,43 +562,7 @@ void deadlock_on_long_block(thread_state *thr, std::uintptr_t what, std::uint8_t
     g_blocked.threads[g_blocked.count++] = thr;
     thr->wfg_registered = true;
   }
-  try {
-    std::vector<snapshot_entry> snap;
-    {
-      spin_guard g(g_blocked.mtx);
-      if (!still_waiting(thr) || !may_reach_cycle(thr)) return;
-      deadlock::wait_for_graph wfg;
-      build_graph(wfg);
-      auto c = wfg.find_cycle(thr->tid);
-      if (!c) return;
-      for (const auto &w : c->cycle) {
-        thread_state *t = thread_by_tid(static_cast<std::uint32_t>(w.thread));
-        snap.push_back({static_cast<std::uint32_t>(w.thread), t ? t->block_seq.load(std::memory_order_relaxed) : 0});
-      }
-    }
-    // Confirm: a thread that just obtained its lock unregisters within an interval, so the same waits
-    // (same block sequence numbers) one interval later cannot be a snapshot artefact.
-    const int ms = deadlock_check_interval_ms();
-    timespec ts{ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, nullptr);
-    std::optional<deadlock::deadlock_cycle> confirmed;
-    {
-      spin_guard g(g_blocked.mtx);
-      if (!same_waits(snap)) return;
-      deadlock::wait_for_graph wfg;
-      build_graph(wfg);
-      confirmed = wfg.find_cycle(thr->tid);
-    }
-    if (!confirmed) return;
-    if (g_blocked.reported.exchange(true)) {
-      // Another member of the cycle is reporting and will exit; wait for it rather than print twice.
-      for (;;) pause();
-    }
-    report_deadlock(thr, *confirmed);
-  } catch (...) {
-    return;
-  }
-  die_after_report();
+  check_and_report(thr, thr);
 }
 
 void deadlock_fork_lock() noexcept {
@@ -425,7 +585,12 @@ void deadlock_fork_unlock(bool child) noexcept {
 
 void deadlock_on_unblock(thread_state *thr) noexcept {
   if (!thr->wfg_registered) return;
+  deadlock_on_cv_wait_end(thr);
+}
+
+void deadlock_on_cv_wait_end(thread_state *thr) noexcept {
   spin_guard g(g_blocked.mtx);
+  if (!thr->wfg_registered) return;
   for (std::uint32_t i = 0; i < g_blocked.count; ++i) {
     if (g_blocked.threads[i] == thr) {
       g_blocked.threads[i] = g_blocked.threads[--g_blocked.count];
@@ -435,6 +600,49 @@ void deadlock_on_unblock(thread_state *thr) noexcept {
   thr->wfg_registered = false;
   thr->blocked_on.store(0, std::memory_order_relaxed);
   thr->blocked_word = nullptr;
+}
+
+void deadlock_set_helper_tid(int kernel_tid) noexcept { g_helper_tid.store(kernel_tid, std::memory_order_relaxed); }
+
+void deadlock_watch_tick() noexcept {
+  thread_state *first = nullptr;  // a condition-variable waiter registered for the check
+  {
+    spin_guard g(g_blocked.mtx);
+    // A thread of the program that is neither in an untimed condition-variable wait nor registered in
+    // a watched wait may still notify: nothing can be stuck for good yet. This scan is all a tick
+    // costs while the program runs.
+    bool any_waiter = false;
+    for (std::uint32_t tid = 0; tid < max_threads; ++tid) {
+      thread_state *u = thread_by_tid(tid);
+      if (!u) break;
+      if (u->status.load(std::memory_order_acquire) != thread_status::running) continue;
+      if (u->cv_wait.load(std::memory_order_acquire) != 0) {
+        any_waiter = true;
+        continue;
+      }
+      if (!u->wfg_registered) return;
+    }
+    if (!any_waiter) return;
+    // Every thread looks stuck: register the condition-variable waiters (the others registered
+    // themselves). A waiter that returns meanwhile (its exchange to 0 wins over the 1 -> 2 here)
+    // is not registered; one that sees 2 unregisters itself under this lock
+    // (deadlock_on_cv_wait_end).
+    for (std::uint32_t tid = 0; tid < max_threads; ++tid) {
+      thread_state *u = thread_by_tid(tid);
+      if (!u) break;
+      if (u->status.load(std::memory_order_acquire) != thread_status::running) continue;
+      std::uint8_t state = u->cv_wait.load(std::memory_order_acquire);
+      if (state == 1) {
+        if (!u->cv_wait.compare_exchange_strong(state, 2, std::memory_order_acq_rel)) continue;
+        u->wfg_registered = true;  // a waiter that saw 2 reads it under this lock
+        g_blocked.threads[g_blocked.count++] = u;
+      }
+      if (state != 0 && !first && still_waiting(u)) first = u;
+    }
+  }
+  // Every untimed condition-variable wait has the same owners (every running thread): checking one
+  // answers for all of them.
+  if (first) check_and_report(first, nullptr);  // reports and ends the process on a confirmed deadlock
 }
 
 }  // namespace lockstep::rt

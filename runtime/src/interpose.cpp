@@ -368,11 +368,25 @@ struct cond_wait_cancel_guard {
   }
 };
 
-template <class Wait> int cond_wait_common(pthread_cond_t *c, pthread_mutex_t *m, std::uintptr_t pc, Wait wait) {
+// A process-shared condition variable (or mutex) may be notified by another process, which the
+// runtime cannot see: its waits are never deadlocks. glibc keeps the condition variable's
+// process-shared attribute in bit 0 of __wrefs, and the mutex's in PTHREAD_MUTEX_PSHARED_BIT (128) of
+// __kind; the object carries them, so they are right even in a process that never saw its init.
+bool process_shared(const pthread_cond_t *c, const pthread_mutex_t *m) noexcept {
+  return (__atomic_load_n(&c->__data.__wrefs, __ATOMIC_RELAXED) & 1) != 0 || (m->__data.__kind & 128) != 0;
+}
+
+// `untimed`: pthread_cond_wait, which only a notification ends; its thread is watched for deadlock
+// by the watchdog while it sleeps in the real wait, which the runtime never touches (no slices: a
+// timed slice would retake the mutex between two waits, where the program could see it held, and a
+// notification sent then would be lost, or the wait would return early to a caller without a
+// predicate loop).
+template <class Wait>
+int cond_wait_common(pthread_cond_t *c, pthread_mutex_t *m, std::uintptr_t pc, bool untimed, Wait wait) {
   thread_state *thr = entry();
   if (!thr) return wait();
   rt_scope sc(thr);
-  sync_var *ms = cond_pre_wait(thr, addr_of(c), addr_of(m), pc);
+  sync_var *ms = cond_pre_wait(thr, addr_of(c), addr_of(m), pc, untimed && !process_shared(c, m));
   cond_wait_cancel_guard cancelled{thr, addr_of(c), ms, pc};
   const int r = wait();
   cancelled.returned = true;
@@ -690,34 +704,40 @@ int pthread_cond_destroy(pthread_cond_t *c) {
 }
 
 int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
-  return cond_wait_common(c, m, addr_of(__builtin_return_address(0)),
+  return cond_wait_common(c, m, addr_of(__builtin_return_address(0)), true,
                           [c, m] { return real_pthread_cond_wait()(c, m); });
 }
 
 int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const timespec *t) {
-  return cond_wait_common(c, m, addr_of(__builtin_return_address(0)),
+  return cond_wait_common(c, m, addr_of(__builtin_return_address(0)), false,
                           [c, m, t] { return real_pthread_cond_timedwait()(c, m, t); });
 }
 
 int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clock, const timespec *t) {
-  return cond_wait_common(c, m, addr_of(__builtin_return_address(0)),
+  return cond_wait_common(c, m, addr_of(__builtin_return_address(0)), false,
                           [c, m, clock, t] { return real_pthread_cond_clockwait()(c, m, clock, t); });
 }
 
 int pthread_cond_signal(pthread_cond_t *c) {
+  sync_var *rec = nullptr;
   if (thread_state *thr = entry()) {
     rt_scope sc(thr);
-    cond_signal(thr, addr_of(c));
+    rec = cond_signal(thr, addr_of(c), addr_of(__builtin_return_address(0)));
   }
-  return real_pthread_cond_signal()(c);
+  const int r = real_pthread_cond_signal()(c);
+  cond_signal_done(rec);  // after the real call: see cond_pre_wait's `watched`
+  return r;
 }
 
 int pthread_cond_broadcast(pthread_cond_t *c) {
+  sync_var *rec = nullptr;
   if (thread_state *thr = entry()) {
     rt_scope sc(thr);
-    cond_signal(thr, addr_of(c));
+    rec = cond_signal(thr, addr_of(c), addr_of(__builtin_return_address(0)));
   }
-  return real_pthread_cond_broadcast()(c);
+  const int r = real_pthread_cond_broadcast()(c);
+  cond_signal_done(rec);  // after the real call: see cond_pre_wait's `watched`
+  return r;
 }
 
 // ---- threads -------------------------------------------------------------------------------------------

@@ -147,9 +147,19 @@ struct sync_var {
   const char *name = nullptr;            // user-provided (drop-in types), static lifetime or interned
   // Condition variables: the mutex current waiters use and how many wait.
   std::uintptr_t cv_mutex = 0;
-  std::uint32_t cv_waiters = 0;
+  std::uint32_t cv_waiters = 0;          // written under mtx, also read without it (cond_signal_done)
   std::uint32_t cv_mutex_stack = 0;      // stack of a waiter that used cv_mutex
   std::uint32_t cv_mutex_tid = 0;
+  // Notifications (signal or broadcast) whose real call has returned: bumped after it, so an untimed
+  // waiter that began before a notification that could wake it sees this count move (see
+  // thread_state::cv_wait). Read through thread_state::blocked_word, hence plain and volatile-read.
+  std::uint32_t cv_signals = 0;
+  // The latest notification, for a report about a wait that began after it: its thread (unique id
+  // + 1, 0 = never notified) and innermost frames (a frame-pointer walk of a few frames: every
+  // notification pays for it, and a whole stack cost a notification without waiters twice its time).
+  std::uint64_t cv_last_notify_thread = 0;
+  std::uintptr_t cv_last_notify_pcs[stack_prefix::max_frames] = {};
+  std::uint32_t cv_last_notify_frames = 0;
   counter_state counter;                 // semaphores, latches, barriers
   // Released by unlock/signal/once/guard, by every semaphore release and latch count-down; a barrier's
   // completed phases (what every departure acquires).
@@ -245,15 +255,23 @@ struct thread_state {
   std::atomic<std::uintptr_t> blocked_on{0};
   std::atomic<std::uint64_t> block_seq{0};
   std::uint8_t blocked_kind = 0;       // 1 mutex, 2 rwlock (write), 3 rwlock (read), 4 join, 5 static init,
-                                       // 6 semaphore, 7 latch, 8 barrier (a drop-in type's wait)
+                                       // 6 semaphore, 7 latch, 8 barrier (a drop-in type's wait),
+                                       // 9 condition variable (an untimed wait, see cv_wait)
   std::uint32_t blocked_stack = 0;
   std::uint32_t blocked_target_tid = 0; // join: the joined thread's tid+1
-  // Kinds 6-8: the futex word the drop-in type sleeps on and the value it slept at. Once the word
-  // has moved the wait may be over (the thread may be about to return, or busy in the deadlock
-  // check itself), so the thread no longer counts as stuck.
+  // Kinds 6-9: the futex word the drop-in type sleeps on and the value it slept at (kind 9: the
+  // condition variable's sync_var::cv_signals). Once the word has moved the wait may be over (the
+  // thread may be about to return, or busy in the deadlock check itself), so the thread no longer
+  // counts as stuck.
   const volatile std::uint32_t *blocked_word = nullptr;
   std::uint32_t blocked_expected = 0;
   bool wfg_registered = false;         // in the deadlock detector's list of long-blocked threads
+  // An untimed condition-variable wait in progress: 0 none, 1 waiting (the blocked_* fields above
+  // describe it, published by this store), 2 also registered in the wait-for graph by the watchdog.
+  // The waiter is asleep in the real wait and cannot check anything itself; publishing costs it a
+  // few plain stores, and only the watchdog thread registers it, once every thread looks stuck.
+  std::atomic<std::uint8_t> cv_wait{0};
+  std::uintptr_t cv_wait_mutex = 0;    // the mutex of that wait (reports)
   // The large arrays come last and have no initializers: a record is built once per slot, on
   // zeroed memory from internal_alloc (default-initialized, see alloc_slot_locked), so the pages of
   // them a thread never uses stay untouched (issue 8: 10,000 threads that each lock one mutex).
@@ -410,9 +428,22 @@ std::uint32_t ensure_lock_id(sync_var *s) noexcept;
 
 // condvar.cpp
 // Before the real wait: returns the mutex record (null if the mutex is not held: cv-wait-without-lock).
-sync_var *cond_pre_wait(thread_state *thr, std::uintptr_t cv, std::uintptr_t mutex, std::uintptr_t pc) noexcept;
+// `watched`: an untimed wait that only a notification can end (not a process-shared condition
+// variable): it is published for the deadlock watchdog (thread_state::cv_wait).
+sync_var *cond_pre_wait(thread_state *thr, std::uintptr_t cv, std::uintptr_t mutex, std::uintptr_t pc,
+                        bool watched) noexcept;
 void cond_post_wait(thread_state *thr, std::uintptr_t cv, sync_var *m, std::uintptr_t pc) noexcept;
-void cond_signal(thread_state *thr, std::uintptr_t cv) noexcept;
+// Before the real signal/broadcast (happens-before); returns the record to pass to cond_signal_done
+// after the real call has returned (the count an untimed waiter watches).
+sync_var *cond_signal(thread_state *thr, std::uintptr_t cv, std::uintptr_t pc) noexcept;
+// Only a notification that may have woken a waiter needs counting: one that could wake a waiter W
+// began after W's real wait did, so after W counted itself in cv_waiters (under the record's lock,
+// before its real wait, which glibc orders before the notification with its own atomics), and W
+// stays counted until it returns; a notification that finds no waiter then costs one load, not an
+// atomic add.
+inline void cond_signal_done(sync_var *c) noexcept {
+  if (c && __atomic_load_n(&c->cv_waiters, __ATOMIC_ACQUIRE) != 0) __atomic_fetch_add(&c->cv_signals, 1, __ATOMIC_RELEASE);
+}
 void cond_destroy(thread_state *thr, std::uintptr_t cv) noexcept;
 
 // Semaphores, latches and barriers are forgotten (destroy, memory reuse) with sync_forget.
@@ -486,8 +517,26 @@ void deadlock_on_destroy(std::uint32_t lock_id) noexcept;
 void deadlock_on_long_block(thread_state *thr, std::uintptr_t what, std::uint8_t kind,
                             std::uint32_t target_tid) noexcept;
 void deadlock_on_unblock(thread_state *thr) noexcept;
+// An untimed condition-variable wait the helper thread registered (thread_state::cv_wait was 2) is
+// over: unregisters it, reading wfg_registered under the lock the helper set it under.
+void deadlock_on_cv_wait_end(thread_state *thr) noexcept;
 // Milliseconds a blocking call waits before the wait-for check (0: detection off).
 int deadlock_check_interval_ms() noexcept;
+// The watchdog's periodic check of untimed condition-variable waits (their threads sleep in the real
+// wait and cannot check themselves): when every running thread is stuck in a watched wait, the
+// waiters are registered in the wait-for graph and checked like any long wait; reports and exits on
+// a confirmed deadlock. Called without any runtime lock held, from a thread the runtime does not track.
+void deadlock_watch_tick() noexcept;
+// The kernel thread id of the runtime's own helper thread, which is no thread of the program (see
+// the count of unseen threads in deadlock.cpp).
+void deadlock_set_helper_tid(int kernel_tid) noexcept;
+
+// watchdog.cpp: the runtime's one helper thread, started on the first untimed condition-variable
+// wait (again in a forked child), which calls deadlock_watch_tick every deadlock_check_ms.
+void watchdog_start() noexcept;
+// thread.cpp: set on the runtime's helper thread, which is never registered as a thread of the
+// program (register_current_slow returns null: its interposed calls are forwarded untracked).
+extern __thread bool t_runtime_helper;
 
 // shadow.cpp: annotated memory accesses. The caller checked thr->in_rt; shadow_access sets it
 // while it works.

@@ -98,6 +98,7 @@ thread_state *alloc_slot_locked() noexcept {
   t->blocked_kind = 0;
   t->blocked_stack = 0;
   t->blocked_target_tid = 0;
+  t->cv_wait.store(0, std::memory_order_relaxed);  // a thread that vanished in a fork may have left it set
   t->status.store(thread_status::running, std::memory_order_release);
   return t;
 }
@@ -129,7 +130,10 @@ void on_thread_exit(void *arg) {
 
 }  // namespace
 
+__thread bool t_runtime_helper = false;
+
 thread_state *register_current_slow() noexcept {
+  if (t_runtime_helper) return nullptr;  // not a thread of the program: no slot, no T number
   const bool races = opt_detect_races();  // before the registry lock: parsing options may lock
   thread_state *t;
   {

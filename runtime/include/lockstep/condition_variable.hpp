@@ -6,6 +6,9 @@
 // Misuse: waiting with a lock the thread does not hold is reported as `cv-wait-without-lock`;
 // threads waiting on one condition_variable with different mutexes at the same time,
 // `cv-multiple-mutexes`. Spurious wakeups happen as with std; use the predicate overloads.
+// Real deadlock: an untimed wait() that no live thread can notify any more (every other thread is
+// blocked in a wait the runtime watches, or has exited) is reported as `deadlock`, and the process
+// exits with the report exit status instead of hanging. wait_for/wait_until never deadlock.
 #pragma once
 
 #if __cplusplus < 201703L

@@ -108,9 +108,10 @@ void lockstep_barrier_destroy(const volatile void *barrier);
  * barrier phase's wait) sleeps in slices of lockstep_wait_check_ms() milliseconds (0: detection is off,
  * sleep as long as needed) and calls lockstep_wait_blocked(object, ...) after each slice that ended without
  * the wait being over, then lockstep_wait_unblocked() once it is over. When every running thread is
- * stuck in waits the runtime sees (these, mutexes, joins), nobody is left to release, count down or
- * arrive: the runtime reports a `deadlock` and ends the process instead of letting it hang. A thread
- * busy in any other call (a read, a sleep, an unwatched wait) is running: no report. */
+ * stuck in waits the runtime sees (these, mutexes, joins, untimed condition-variable waits), nobody is
+ * left to release, count down or arrive: the runtime reports a `deadlock` and ends the process instead
+ * of letting it hang. A thread busy in any other call (a read, a sleep, an unwatched wait) is running,
+ * and so are threads the runtime never saw created and signal handlers: no report. */
 int lockstep_wait_check_ms(void);
 /* `word`: what the wait sleeps on, and `expected` the value it slept at; once the word has moved the
  * wait may be ending, and the thread no longer counts as stuck (it may not have returned yet). */
