@@ -105,6 +105,23 @@ void LeaderOnly() {
   sync.arrive_and_wait();
 }
 
+// Two groups of workers share the barrier; in the second, only worker 1
+// arrives.
+void TwoGroups() {
+  std::barrier sync(kWorkers + 2);
+  std::vector<std::jthread> workers;
+  for (int w = 0; w < kWorkers; ++w)
+    workers.emplace_back([&, w] {
+      Relax(w);
+      sync.arrive_and_wait();
+    });
+  for (int h = 0; h < 2; ++h)
+    workers.emplace_back([&, h] {
+      if (h == 1)
+        sync.arrive_and_wait(); // expect: barrier-conditional-arrival "'h == 1' is true"
+    });
+}
+
 } // namespace stencil
 
 namespace fanin {

@@ -163,6 +163,45 @@ void WrongCount() {
     });
 }
 
+// clean: barrier-conditional-arrival  worker 0 arrives and returns early, the others arrive later: once each
+void ReturnAfterArrival() {
+  std::barrier sync(kWorkers);
+  std::vector<std::jthread> workers;
+  for (int w = 0; w < kWorkers; ++w)
+    workers.emplace_back([&, w] {
+      if (w == 0) {
+        Reduce();
+        sync.arrive_and_wait();
+        return;
+      }
+      Relax(w);
+      sync.arrive_and_wait();
+    });
+}
+
+// clean: barrier-conditional-arrival  the loop variable is shared by reference: a race, not a per-thread value
+void SharedIndex() {
+  std::barrier sync(kWorkers);
+  std::vector<std::jthread> workers;
+  for (int w = 0; w < kWorkers; ++w)
+    workers.emplace_back([&] {
+      if (w == 0)
+        sync.arrive_and_wait();
+    });
+}
+
+// clean: barrier-conditional-arrival  a thread id compared with another may match no thread at all
+void ById() {
+  std::barrier sync(kWorkers);
+  std::thread::id lead;
+  std::vector<std::jthread> workers;
+  for (int w = 0; w < kWorkers; ++w)
+    workers.emplace_back([&] {
+      if (std::this_thread::get_id() == lead)
+        sync.arrive_and_wait();
+    });
+}
+
 } // namespace stencil
 
 namespace fanin {

@@ -378,8 +378,10 @@ private:
                  !written(outerLaunchLoop(), V)) {
         X = get(V->getInit(), false);
       }
-      if (X.Varies && !Copied)
-        X.V.reset(); // a loop variable shared by reference: racy, not per thread
+      // A loop variable shared by reference is racy, not per thread; a copy
+      // that a mutable body changes no longer has its launch value.
+      if (X.Varies && (!Copied || (InBody && written(B.L->getBody(), V))))
+        X.V.reset();
       if (!X.Varies)
         if (std::optional<std::int64_t> K = barriers::constantInt(E, Ctx))
           X.V = make(*K, E->getType());
