@@ -10,8 +10,8 @@ void registerBarriersChecks(CheckFactories &F) {
   F.registerCheck<ConditionalArrivalCheck>(
       "barrier-conditional-arrival",
       "An arrive_and_wait, arrive, count_down or pthread_barrier_wait that "
-      "only some threads reach because it sits under a condition that "
-      "differs per thread");
+      "only some of the threads reach, under a condition on a per-thread "
+      "value, while the barrier or latch counts them all");
   F.registerCheck<ParticipantMismatchCheck>(
       "barrier-participant-mismatch",
       "A barrier constructed for N participants while a statically known, "

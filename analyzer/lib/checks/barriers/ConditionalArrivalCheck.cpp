@@ -79,7 +79,10 @@ bool isWrapper(const Stmt *S) {
          isa<ExprWithCleanups>(S) || isa<CXXFunctionalCastExpr>(S) ||
          (isa<CXXConstructExpr>(S) &&
           cast<CXXConstructExpr>(S)->getType()->getAsCXXRecordDecl() &&
-          cast<CXXConstructExpr>(S)->getType()->getAsCXXRecordDecl()->isLambda());
+          cast<CXXConstructExpr>(S)
+              ->getType()
+              ->getAsCXXRecordDecl()
+              ->isLambda());
 }
 
 /// A thread launch: it takes its arguments by forwarding reference but
@@ -201,11 +204,11 @@ enum class Split { Same, Splits, Unproven };
 /// What a statement of a thread body does to the object, on every path.
 struct Sum {
   enum { Exact, May, Unknown } K = Exact;
-  std::int64_t N = 0;        ///< arrivals, when Exact
-  bool Arrives = false;      ///< some arrival inside
-  bool Drops = false;        ///< some arrive_and_drop inside
-  bool CutReturn = false;    ///< a return taken by all threads alike
-  bool CutLoop = false;      ///< a break taken by all threads alike
+  std::int64_t N = 0;     ///< arrivals, when Exact
+  bool Arrives = false;   ///< some arrival inside
+  bool Drops = false;     ///< some arrive_and_drop inside
+  bool CutReturn = false; ///< a return taken by all threads alike
+  bool CutLoop = false;   ///< a break taken by all threads alike
   std::optional<std::int64_t> Intended = 0; ///< arrivals if every split
                                             ///< took its arriving side
   const CallExpr *First = nullptr;
@@ -486,32 +489,58 @@ private:
         return R;
       const llvm::APSInt &A = *L.V, &C = *Rt.V;
       switch (BO->getOpcode()) {
-      case BO_Add: R.V = A + C; break;
-      case BO_Sub: R.V = A - C; break;
-      case BO_Mul: R.V = A * C; break;
+      case BO_Add:
+        R.V = A + C;
+        break;
+      case BO_Sub:
+        R.V = A - C;
+        break;
+      case BO_Mul:
+        R.V = A * C;
+        break;
       case BO_Div:
       case BO_Rem:
-        if (C.isZero() || (A.isSigned() && A.isMinSignedValue() &&
-                           C.isAllOnes()))
+        if (C.isZero() ||
+            (A.isSigned() && A.isMinSignedValue() && C.isAllOnes()))
           return R;
         R.V = BO->getOpcode() == BO_Div ? A / C : A % C;
         break;
-      case BO_And: R.V = A & C; break;
-      case BO_Or: R.V = A | C; break;
-      case BO_Xor: R.V = A ^ C; break;
-      case BO_LT: R.V = make(A < C, BO->getType()); break;
-      case BO_GT: R.V = make(A > C, BO->getType()); break;
-      case BO_LE: R.V = make(A <= C, BO->getType()); break;
-      case BO_GE: R.V = make(A >= C, BO->getType()); break;
-      case BO_EQ: R.V = make(A == C, BO->getType()); break;
-      case BO_NE: R.V = make(A != C, BO->getType()); break;
-      default: break;
+      case BO_And:
+        R.V = A & C;
+        break;
+      case BO_Or:
+        R.V = A | C;
+        break;
+      case BO_Xor:
+        R.V = A ^ C;
+        break;
+      case BO_LT:
+        R.V = make(A < C, BO->getType());
+        break;
+      case BO_GT:
+        R.V = make(A > C, BO->getType());
+        break;
+      case BO_LE:
+        R.V = make(A <= C, BO->getType());
+        break;
+      case BO_GE:
+        R.V = make(A >= C, BO->getType());
+        break;
+      case BO_EQ:
+        R.V = make(A == C, BO->getType());
+        break;
+      case BO_NE:
+        R.V = make(A != C, BO->getType());
+        break;
+      default:
+        break;
       }
       return R;
     }
     if (const auto *CO = dyn_cast<ConditionalOperator>(E)) {
       Val C = get(CO->getCond(), InBody);
-      Val T = get(CO->getTrueExpr(), InBody), F = get(CO->getFalseExpr(), InBody);
+      Val T = get(CO->getTrueExpr(), InBody),
+          F = get(CO->getFalseExpr(), InBody);
       R.Varies = C.Varies || T.Varies || F.Varies;
       if (C.V)
         R.V = C.V->isZero() ? F.V : T.V;
@@ -616,7 +645,8 @@ private:
   }
 
   /// Whether a return, or a break/continue that leaves \p S, is in S.
-  static bool escapes(const Stmt *S, bool InLoop = false, bool InSwitch = false) {
+  static bool escapes(const Stmt *S, bool InLoop = false,
+                      bool InSwitch = false) {
     if (!S || isa<LambdaExpr>(S))
       return false;
     if (isa<ReturnStmt>(S) || isa<CoreturnStmt>(S) || isa<GotoStmt>(S) ||
@@ -648,7 +678,7 @@ private:
   }
 
   static llvm::SmallVector<const Stmt *, 8> stmtsOf(const Stmt *S,
-                                                   bool DropLast = false) {
+                                                    bool DropLast = false) {
     llvm::SmallVector<const Stmt *, 8> R;
     if (!S)
       return R;
@@ -673,7 +703,9 @@ private:
     const DeclRefExpr *Why = nullptr;
     Split S = classify(Cond, Why);
     if (S == Split::Same) {
-      R.K = Equal ? Sum::Exact : (T.Arrives || F.Arrives) ? Sum::May : Sum::Exact;
+      R.K = Equal                      ? Sum::Exact
+            : (T.Arrives || F.Arrives) ? Sum::May
+                                       : Sum::Exact;
       R.N = T.N;
       if (T.Intended && F.Intended && *T.Intended == *F.Intended)
         R.Intended = T.Intended;
@@ -717,8 +749,7 @@ private:
         if ((JT != nullptr) != (JE != nullptr)) {
           const Stmt *J = JT ? JT : JE;
           bool Ret = isa<ReturnStmt>(J);
-          bool Allowed = (Ret && (TopLevel || LoopBody)) ||
-                         (!Ret && LoopBody);
+          bool Allowed = (Ret && (TopLevel || LoopBody)) || (!Ret && LoopBody);
           const Stmt *JumpBr = JT ? If->getThen() : If->getElse();
           const Stmt *Other = JT ? If->getElse() : If->getThen();
           llvm::SmallVector<const Stmt *, 8> P = stmtsOf(JumpBr, true);
@@ -734,7 +765,8 @@ private:
             Sum RestSum = items(Rest, false, false);
             if (Other && escapes(Other))
               RestSum = unknown(RestSum, RestSum);
-            RestSum = seq(RestSum, items(List.slice(I + 1), TopLevel, LoopBody));
+            RestSum =
+                seq(RestSum, items(List.slice(I + 1), TopLevel, LoopBody));
             // A break, or a return out of a loop, also skips the later
             // phases: equal counts in this phase do not make it consistent.
             bool Leaves = isa<BreakStmt>(J) || (Ret && LoopBody);
@@ -871,7 +903,8 @@ std::string sourceText(const Stmt *S, const ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
   CharSourceRange R = CharSourceRange::getTokenRange(S->getSourceRange());
   std::string T =
-      Lexer::getSourceText(SM.getExpansionRange(R), SM, Ctx.getLangOpts()).str();
+      Lexer::getSourceText(SM.getExpansionRange(R), SM, Ctx.getLangOpts())
+          .str();
   std::string One;
   for (char C : T) {
     if (C == '\n' || C == '\t' || C == '\r')
@@ -1020,12 +1053,14 @@ void ConditionalArrivalCheck::check(const MatchFinder::MatchResult &Result) {
     K = Kind::Barrier;
   else if (Rec == "latch")
     K = Kind::Latch;
-  else if (VD->getType().getUnqualifiedType().getAsString() == "pthread_barrier_t")
+  else if (VD->getType().getUnqualifiedType().getAsString() ==
+           "pthread_barrier_t")
     K = Kind::Pthread;
   else
     return;
   ASTContext &Ctx = *Result.Context;
-  const auto *FD = dyn_cast_or_null<FunctionDecl>(VD->getParentFunctionOrMethod());
+  const auto *FD =
+      dyn_cast_or_null<FunctionDecl>(VD->getParentFunctionOrMethod());
   if (!FD || !FD->getBody() || FD->isDependentContext() ||
       FD->isTemplateInstantiation())
     return;
@@ -1055,7 +1090,8 @@ void ConditionalArrivalCheck::check(const MatchFinder::MatchResult &Result) {
     if (C.size() <= Root || C[Root] != Scope)
       return;
     unsigned I = C.size() - 1;
-    while (I > 0 && (isa<ImplicitCastExpr>(C[I - 1]) || isa<ParenExpr>(C[I - 1])))
+    while (I > 0 &&
+           (isa<ImplicitCastExpr>(C[I - 1]) || isa<ParenExpr>(C[I - 1])))
       --I;
     if (I == 0)
       return;
@@ -1067,8 +1103,8 @@ void ConditionalArrivalCheck::check(const MatchFinder::MatchResult &Result) {
     unsigned OpIdx = 0;
     if (const auto *ME = dyn_cast<MemberExpr>(P)) {
       const auto *MC = I >= 2 ? dyn_cast<CXXMemberCallExpr>(C[I - 2]) : nullptr;
-      if (!MC || MC->getCallee()->IgnoreParens() != ME || !MC->getMethodDecl() ||
-          !MC->getMethodDecl()->getIdentifier())
+      if (!MC || MC->getCallee()->IgnoreParens() != ME ||
+          !MC->getMethodDecl() || !MC->getMethodDecl()->getIdentifier())
         return;
       Call = MC;
       Name = MC->getMethodDecl()->getName();
@@ -1176,8 +1212,8 @@ void ConditionalArrivalCheck::check(const MatchFinder::MatchResult &Result) {
             return;
           Launches = mul(Launches, LL->Trips);
           N.Loops.push_back(*LL);
-        } else if (!isa<CompoundStmt>(S) && !isa<DeclStmt>(S) && !isWrapper(S) &&
-                   !isa<CXXMemberCallExpr>(S)) {
+        } else if (!isa<CompoundStmt>(S) && !isa<DeclStmt>(S) &&
+                   !isWrapper(S) && !isa<CXXMemberCallExpr>(S)) {
           return;
         }
       }
@@ -1231,7 +1267,8 @@ void ConditionalArrivalCheck::check(const MatchFinder::MatchResult &Result) {
       Msg = What + " '" + Name + "' is " +
             (K == Kind::Latch ? "counted down" : "arrived at") +
             " here a number of times that differs between the threads "
-            "('" + sourceText(D.Cond ? D.Cond : D.Guard, Ctx) + "')";
+            "('" +
+            sourceText(D.Cond ? D.Cond : D.Guard, Ctx) + "')";
     else
       Msg = What + " '" + Name + "' is " +
             (K == Kind::Latch ? "counted down" : "arrived at") +
@@ -1252,8 +1289,9 @@ void ConditionalArrivalCheck::check(const MatchFinder::MatchResult &Result) {
     note(F, Bd->Launch->getBeginLoc(),
          "the threads are launched here; each one is counted as a participant");
     note(F, VD->getLocation(),
-         K == Kind::Latch ? "'" + Name + "' counts a count-down from every thread"
-                          : "'" + Name + "' waits for every thread in each phase");
+         K == Kind::Latch
+             ? "'" + Name + "' counts a count-down from every thread"
+             : "'" + Name + "' waits for every thread in each phase");
     emit(std::move(F));
   }
 }
