@@ -31,6 +31,9 @@
 //   latch-count-mismatch      the latch's declaration
 //   barrier-participant-mismatch  the barrier's declaration (std::barrier or
 //                             pthread_barrier_t)
+//   barrier-conditional-arrival  the arrival that only some threads reach (for
+//                             a loop whose trip count differs per thread,
+//                             the first arrival in it)
 //   sem-not-released          the acquire (or try) whose permit a path keeps
 //   sem-release-exceeds-max   the release that goes over the maximum
 //

@@ -1,4 +1,5 @@
 //===- BarriersModule.cpp - Registers the checks of the barriers family ---===//
+#include "ConditionalArrivalCheck.h"
 #include "CountMismatchCheck.h"
 #include "ParticipantMismatchCheck.h"
 
@@ -6,6 +7,11 @@ namespace lockstep {
 
 void registerBarriersChecks(CheckFactories &F) {
   // Sorted by ID.
+  F.registerCheck<ConditionalArrivalCheck>(
+      "barrier-conditional-arrival",
+      "An arrive_and_wait, arrive, count_down or pthread_barrier_wait that "
+      "only some of the threads reach, under a condition on a per-thread "
+      "value, while the barrier or latch counts them all");
   F.registerCheck<ParticipantMismatchCheck>(
       "barrier-participant-mismatch",
       "A barrier constructed for N participants while a statically known, "

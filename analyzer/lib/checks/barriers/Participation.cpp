@@ -22,10 +22,6 @@ std::optional<std::int64_t> constantInt(const Expr *E, const ASTContext &Ctx) {
   return R.Val.getInt().getExtValue();
 }
 
-namespace {
-
-using Chain = llvm::SmallVector<const Stmt *, 32>;
-
 bool isThreadType(QualType T) {
   if (T.isNull())
     return false;
@@ -42,6 +38,10 @@ bool isThreadContainer(QualType T) {
   const TemplateArgument &A = RD->getTemplateArgs()[0];
   return A.getKind() == TemplateArgument::Type && isThreadType(A.getAsType());
 }
+
+namespace {
+
+using Chain = llvm::SmallVector<const Stmt *, 32>;
 
 /// Nodes that only carry a value up: a launch looks through them.
 bool isWrapper(const Stmt *S) {

@@ -25,6 +25,7 @@ class ASTContext;
 class CallExpr;
 class Expr;
 class LambdaExpr;
+class QualType;
 class Stmt;
 class VarDecl;
 } // namespace clang
@@ -75,6 +76,12 @@ std::optional<std::vector<Use>> collectUses(const clang::VarDecl *VD,
 /// The value of \p E if it is an integer constant expression.
 std::optional<std::int64_t> constantInt(const clang::Expr *E,
                                         const clang::ASTContext &Ctx);
+
+/// std::thread or std::jthread (or a reference to one).
+bool isThreadType(clang::QualType T);
+
+/// A standard container of threads (std::vector<std::thread>, ...).
+bool isThreadContainer(clang::QualType T);
 
 /// Whether launches of the thread bodies in \p Uses are all concurrent: each
 /// launched directly in the owner's scope (or a constant loop there),
