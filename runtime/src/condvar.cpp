@@ -62,7 +62,7 @@ void cv_report(thread_state *thr, std::string_view kind, std::uintptr_t cv, std:
 // call, so the caller's frames are the user's): every wait pays this, only a long one uses it.
 void publish_untimed_wait(thread_state *thr, sync_var *c, std::uintptr_t cv, std::uintptr_t mutex,
                           std::uintptr_t pc) noexcept {
-  thr->blocked_kind = 9;
+  thr->blocked_kind = wait_kind::condition_variable;
   thr->blocked_target_tid = 0;
   thr->blocked_on.store(cv, std::memory_order_relaxed);
   thr->block_seq.store(thr->block_seq.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
@@ -242,7 +242,7 @@ int guard_acquire(thread_state *thr, std::uintptr_t guard) noexcept {
     if (start.tv_sec == 0 && start.tv_nsec == 0) start = now;
     const long waited_ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
     if (waited_ms >= check_ms) {
-      deadlock_on_long_block(thr, guard, 5, 0);  // reports and exits on a confirmed cycle
+      deadlock_on_long_block(thr, guard, wait_kind::static_init, 0);  // reports and exits on a confirmed cycle
       registered = true;
       start = now;
     }

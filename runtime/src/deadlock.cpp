@@ -79,7 +79,10 @@ blocked_list g_blocked;  // zero-initialized static storage
 // waiter included, is a possible owner, and the wait is a deadlock only once all of them are stuck in
 // waits the runtime sees (a thread busy in a call the runtime does not see counts as running: no
 // report), and the process has no thread the runtime does not know (unseen_threads).
-bool any_thread_may_end(std::uint8_t kind) { return kind >= 6 && kind <= 9; }
+bool any_thread_may_end(wait_kind kind) {
+  return kind == wait_kind::semaphore || kind == wait_kind::latch || kind == wait_kind::barrier ||
+         kind == wait_kind::condition_variable;
+}
 
 // The runtime's helper thread (watchdog.cpp), not a thread of the program; 0 while there is none.
 std::atomic<int> g_helper_tid{0};
@@ -95,17 +98,17 @@ deadlock::resource resource_of(const thread_state *t) {
   deadlock::resource r;
   if (any_thread_may_end(t->blocked_kind)) {
     // Released by any one owner.
-    r.kind = t->blocked_kind == 9 ? deadlock::resource_kind::condition_variable : deadlock::resource_kind::semaphore;
+    r.kind = t->blocked_kind == wait_kind::condition_variable ? deadlock::resource_kind::condition_variable : deadlock::resource_kind::semaphore;
     r.id = t->blocked_on.load(std::memory_order_relaxed);
     return r;
   }
   switch (t->blocked_kind) {
-  case 4:
+  case wait_kind::join:
     r.kind = deadlock::resource_kind::thread;
     r.id = t->blocked_target_tid;
     break;
-  case 2:
-  case 3:
+  case wait_kind::rwlock_write:
+  case wait_kind::rwlock_read:
     r.kind = deadlock::resource_kind::shared_mutex;
     r.id = t->blocked_on.load(std::memory_order_relaxed);
     break;
@@ -125,7 +128,7 @@ void build_graph(deadlock::wait_for_graph &g) {
     if (!still_waiting(t)) continue;  // may be on its way out: counts as running
     const deadlock::resource r = resource_of(t);
     g.block(t->tid, r);
-    if (t->blocked_kind == 4) {
+    if (t->blocked_kind == wait_kind::join) {
       g.add_owner(r, t->blocked_target_tid - 1);  // a running thread "owns" its own termination
       continue;
     }
@@ -144,7 +147,7 @@ void build_graph(deadlock::wait_for_graph &g) {
     // Readers among the blocked threads: only an rwlock is held shared. (Scanning them for every
     // blocked mutex waiter made each check O(blocked^2): minutes with thousands of threads queued
     // on one mutex.)
-    if (t->blocked_kind != 2 && t->blocked_kind != 3) continue;
+    if (t->blocked_kind != wait_kind::rwlock_write && t->blocked_kind != wait_kind::rwlock_read) continue;
     for (std::uint32_t j = 0; j < g_blocked.count; ++j) {
       thread_state *u = g_blocked.threads[j];
       for (std::uint32_t k = 0; k < u->nheld; ++k)
@@ -163,9 +166,9 @@ void build_graph(deadlock::wait_for_graph &g) {
 bool may_reach_cycle(const thread_state *thr) {
   const thread_state *t = thr;
   for (std::uint32_t steps = 0; steps <= g_blocked.count; ++steps) {
-    if (t->blocked_kind == 2 || t->blocked_kind == 3 || any_thread_may_end(t->blocked_kind)) return true;
+    if (t->blocked_kind == wait_kind::rwlock_write || t->blocked_kind == wait_kind::rwlock_read || any_thread_may_end(t->blocked_kind)) return true;
     std::uint32_t owner = 0;  // tid + 1
-    if (t->blocked_kind == 4) {
+    if (t->blocked_kind == wait_kind::join) {
       owner = t->blocked_target_tid;
     } else if (sync_var *s = sync_find(t->blocked_on.load(std::memory_order_relaxed))) {
       owner = s->owner.load(std::memory_order_relaxed);
@@ -196,23 +199,23 @@ bool same_waits(const std::vector<snapshot_entry> &a) {
 std::string wait_description(const thread_state *t) {
   const std::uintptr_t addr = t->blocked_on.load(std::memory_order_relaxed);
   switch (t->blocked_kind) {
-  case 4: {
+  case wait_kind::join: {
     thread_state *target = thread_by_tid(t->blocked_target_tid - 1);
     return tname(t->unique_id) + " waits to join " + (target ? tname(target->unique_id) : std::string("a thread"));
   }
-  case 5:
+  case wait_kind::static_init:
     return tname(t->unique_id) + " waits for the initialization of a function-local static (" +
            describe_sync(addr) + ")";
-  case 6:
-  case 7:
-  case 8:
+  case wait_kind::semaphore:
+  case wait_kind::latch:
+  case wait_kind::barrier:
     return tname(t->unique_id) + " waits on " + describe_sync(addr) + ", which no running thread is left to " +
-           (t->blocked_kind == 6 ? "release" : t->blocked_kind == 7 ? "count down" : "arrive at");
-  case 9:
+           (t->blocked_kind == wait_kind::semaphore ? "release" : t->blocked_kind == wait_kind::latch ? "count down" : "arrive at");
+  case wait_kind::condition_variable:
     return tname(t->unique_id) + " waits on " + describe_sync(addr) + " with " + describe_sync(t->cv_wait_mutex) +
            " (no timeout), which no running thread is left to notify";
-  case 2: return tname(t->unique_id) + " waits to write-lock " + describe_sync(addr);
-  case 3: return tname(t->unique_id) + " waits to read-lock " + describe_sync(addr);
+  case wait_kind::rwlock_write: return tname(t->unique_id) + " waits to write-lock " + describe_sync(addr);
+  case wait_kind::rwlock_read: return tname(t->unique_id) + " waits to read-lock " + describe_sync(addr);
   default: return tname(t->unique_id) + " waits to lock " + describe_sync(addr);
   }
 }
@@ -342,11 +345,11 @@ void report_deadlock(thread_state *thr, const std::vector<thread_state *> &invol
     report_event ev;
     ev.description = wait_description(t);
     const std::uintptr_t addr = t->blocked_on.load(std::memory_order_relaxed);
-    if (t->blocked_kind != 4 && t->blocked_kind != 9) {
+    if (t->blocked_kind != wait_kind::join && t->blocked_kind != wait_kind::condition_variable) {
       if (sync_var *s = sync_find(addr)) {
         if (std::uint32_t o = s->owner.load(std::memory_order_relaxed))
           if (thread_state *ot = thread_by_tid(o - 1))
-            ev.description += (t->blocked_kind == 5 ? ", run by " : ", held by ") + tname(ot->unique_id);
+            ev.description += (t->blocked_kind == wait_kind::static_init ? ", run by " : ", held by ") + tname(ot->unique_id);
       }
     }
     ev.thread = t->unique_id;
@@ -354,14 +357,14 @@ void report_deadlock(thread_state *thr, const std::vector<thread_state *> &invol
     ev.locks_held = held_locks_of(t);
     r.events.push_back(std::move(ev));
     add_thread(t->unique_id, describe_thread(*t));
-    if (t->blocked_kind != 4) add_object(r, addr);
-    if (t->blocked_kind == 9 && t->cv_wait_mutex) add_object(r, t->cv_wait_mutex);
+    if (t->blocked_kind != wait_kind::join) add_object(r, addr);
+    if (t->blocked_kind == wait_kind::condition_variable && t->cv_wait_mutex) add_object(r, t->cv_wait_mutex);
   }
   // A notification that came before the wait began (lost: nothing notified since): who sent it.
   std::vector<std::uintptr_t> cvs;
   for (thread_state *t : involved) {
     const std::uintptr_t cv = t->blocked_on.load(std::memory_order_relaxed);
-    if (t->blocked_kind != 9 || std::find(cvs.begin(), cvs.end(), cv) != cvs.end()) continue;
+    if (t->blocked_kind != wait_kind::condition_variable || std::find(cvs.begin(), cvs.end(), cv) != cvs.end()) continue;
     cvs.push_back(cv);
     sync_var *c = sync_find(cv);
     if (!c) continue;
@@ -547,7 +550,7 @@ void deadlock_on_destroy(std::uint32_t lock_id) noexcept {
   g_id_generation.fetch_add(1, std::memory_order_release);
 }
 
-void deadlock_on_long_block(thread_state *thr, std::uintptr_t what, std::uint8_t kind,
+void deadlock_on_long_block(thread_state *thr, std::uintptr_t what, wait_kind kind,
                             std::uint32_t target_tid) noexcept {
   if (!thr->wfg_registered) {
     thr->blocked_kind = kind;
@@ -664,8 +667,11 @@ void lockstep_wait_blocked(const volatile void *obj, const volatile unsigned *wo
     }
     sync_var *s = sync_find(addr_of(obj));
     const sync_kind k = s ? s->kind : sync_kind::unknown;
-    const std::uint8_t kind = k == sync_kind::semaphore ? 6 : k == sync_kind::latch ? 7 : k == sync_kind::barrier ? 8 : 0;
-    if (kind) deadlock_on_long_block(t, addr_of(obj), kind, 0);  // reports and exits on a confirmed deadlock
+    const wait_kind kind = k == sync_kind::semaphore ? wait_kind::semaphore
+                          : k == sync_kind::latch   ? wait_kind::latch
+                          : k == sync_kind::barrier ? wait_kind::barrier
+                                                    : wait_kind::none;
+    if (kind != wait_kind::none) deadlock_on_long_block(t, addr_of(obj), kind, 0);  // reports and exits on a confirmed deadlock
   });
 }
 

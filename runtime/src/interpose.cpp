@@ -215,7 +215,7 @@ void cancellation_window() {
 // variant, `plain()` the real blocking call used when detection is off or the clock variant is
 // unsupported for this object (EINVAL, e.g. some priority-inheritance mutexes).
 template <class Timed, class Plain>
-int wait_in_slices(thread_state *thr, std::uintptr_t what, std::uint8_t kind, std::uint32_t target_tid, Timed timed,
+int wait_in_slices(thread_state *thr, std::uintptr_t what, wait_kind kind, std::uint32_t target_tid, Timed timed,
                    Plain plain) {  // not noexcept: a cancellation may unwind from cancellation_window
   const int ms = deadlock_check_interval_ms();
   if (ms <= 0) return plain();
@@ -272,7 +272,7 @@ int spin_wait(thread_state *thr, pthread_spinlock_t *l) {  // not noexcept, as w
     clock_gettime(CLOCK_MONOTONIC, &now);
     if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >= ms) {
       cancellation_window();
-      deadlock_on_long_block(thr, addr_of(l), 1, 0);  // reports and exits on a confirmed cycle
+      deadlock_on_long_block(thr, addr_of(l), wait_kind::mutex, 0);  // reports and exits on a confirmed cycle
       registered = true;
       start = now;
     }
@@ -341,7 +341,7 @@ int rw_lock(pthread_rwlock_t *l, bool shared, acquire_mode mode, const timespec 
     if (r == EBUSY) r = spin_before_blocking(try_again);
     if (r == EBUSY)
       r = wait_in_slices(
-          thr, addr_of(l), shared ? 3 : 2, 0,
+          thr, addr_of(l), shared ? wait_kind::rwlock_read : wait_kind::rwlock_write, 0,
           [l, shared](const timespec *dl) {
             return shared ? real_pthread_rwlock_clockrdlock()(l, CLOCK_MONOTONIC, dl)
                           : real_pthread_rwlock_clockwrlock()(l, CLOCK_MONOTONIC, dl);
@@ -402,7 +402,7 @@ template <class Join> int join_common(pthread_t th, bool blocking, Join join) {
   int r;
   if (blocking && target && target != thr) {
     r = wait_in_slices(
-        thr, 0, 4, target->tid + 1,
+        thr, 0, wait_kind::join, target->tid + 1,
         [&join](const timespec *dl) { return join(dl); }, [&join] { return join(nullptr); });
   } else {
     r = join(nullptr);
@@ -482,7 +482,7 @@ static int body_pthread_mutex_lock(pthread_mutex_t *m, std::uintptr_t caller) {
   int r = real_pthread_mutex_trylock()(m);
   if (r == EBUSY)
     r = wait_in_slices(
-        thr, addr_of(m), 1, 0, [m](const timespec *dl) { return real_pthread_mutex_clocklock()(m, CLOCK_MONOTONIC, dl); },
+        thr, addr_of(m), wait_kind::mutex, 0, [m](const timespec *dl) { return real_pthread_mutex_clocklock()(m, CLOCK_MONOTONIC, dl); },
         [m] { return real_pthread_mutex_lock()(m); });
   if (r == 0 || r == EOWNERDEAD) mutex_post_lock(thr, s, addr_of(m), false, acquire_mode::blocking, pc);
   return r;

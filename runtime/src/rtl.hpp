@@ -216,6 +216,21 @@ struct held_lock {
 
 enum class thread_status : std::uint8_t { free, running, finished };
 
+// What a blocked thread waits for (thread_state::blocked_kind): the wait-for graph's edge out of it
+// and the words of a deadlock report follow from it.
+enum class wait_kind : std::uint8_t {
+  none,
+  mutex,
+  rwlock_write,
+  rwlock_read,
+  join,                // pthread_join: waits for the target thread to end
+  static_init,         // a function-local static another thread is initializing
+  semaphore,           // a drop-in type's wait: any running thread could release,
+  latch,               //   count down
+  barrier,             //   or arrive
+  condition_variable,  // an untimed wait (see cv_wait): any running thread could notify
+};
+
 struct thread_state {
   std::uint32_t tid = 0;               // slot index, also this thread's vector-clock component
   std::uint64_t unique_id = 0;         // never reused: what reports call the thread (0 = main)
@@ -254,9 +269,7 @@ struct thread_state {
   // Blocking (deadlock detection); written by the owner thread, read by checkers under the wfg lock.
   std::atomic<std::uintptr_t> blocked_on{0};
   std::atomic<std::uint64_t> block_seq{0};
-  std::uint8_t blocked_kind = 0;       // 1 mutex, 2 rwlock (write), 3 rwlock (read), 4 join, 5 static init,
-                                       // 6 semaphore, 7 latch, 8 barrier (a drop-in type's wait),
-                                       // 9 condition variable (an untimed wait, see cv_wait)
+  wait_kind blocked_kind = wait_kind::none;
   std::uint32_t blocked_stack = 0;
   std::uint32_t blocked_target_tid = 0; // join: the joined thread's tid+1
   // Kinds 6-9: the futex word the drop-in type sleeps on and the value it slept at (kind 9: the
@@ -514,7 +527,7 @@ bool deadlock_on_acquire(thread_state *thr, sync_var *s, std::uintptr_t addr, st
 void deadlock_on_destroy(std::uint32_t lock_id) noexcept;
 // A thread that stayed blocked for deadlock_check_ms: registers the wait and looks for a cycle;
 // reports and exits when one is confirmed. `kind` as thread_state::blocked_kind.
-void deadlock_on_long_block(thread_state *thr, std::uintptr_t what, std::uint8_t kind,
+void deadlock_on_long_block(thread_state *thr, std::uintptr_t what, wait_kind kind,
                             std::uint32_t target_tid) noexcept;
 void deadlock_on_unblock(thread_state *thr) noexcept;
 // An untimed condition-variable wait the helper thread registered (thread_state::cv_wait was 2) is

@@ -95,7 +95,7 @@ thread_state *alloc_slot_locked() noexcept {
   t->created_stack = 0;
   t->parent_unique_id = 0;
   t->blocked_on.store(0, std::memory_order_relaxed);
-  t->blocked_kind = 0;
+  t->blocked_kind = wait_kind::none;
   t->blocked_stack = 0;
   t->blocked_target_tid = 0;
   t->cv_wait.store(0, std::memory_order_relaxed);  // a thread that vanished in a fork may have left it set
