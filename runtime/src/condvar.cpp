@@ -165,7 +165,7 @@ void once_acquire(thread_state *thr, std::uintptr_t addr) noexcept {
   acquire(thr, s->clock);
 }
 
-// Guard states kept in sync_var::recursion; the initializing thread's pthread_t in acquired_pc.
+// Guard states kept in sync_var::guard_state; the initializing thread's pthread_t in guard_initializer.
 namespace {
 constexpr std::uint32_t guard_idle = 0, guard_running = 1, guard_done = 2;
 }
@@ -175,7 +175,7 @@ constexpr std::uint32_t guard_idle = 0, guard_running = 1, guard_done = 2;
 // on a lock its own thread holds nor see a torn state. Happens-before (the clock) is handled under
 // the spinlock, and only outside nested (handler) calls.
 namespace {
-std::uint32_t guard_state(sync_var *s) noexcept { return __atomic_load_n(&s->recursion, __ATOMIC_ACQUIRE); }
+std::uint32_t guard_state(sync_var *s) noexcept { return __atomic_load_n(&s->guard_state, __ATOMIC_ACQUIRE); }
 }  // namespace
 
 int guard_acquire(thread_state *thr, std::uintptr_t guard) noexcept {
@@ -212,16 +212,16 @@ int guard_acquire(thread_state *thr, std::uintptr_t guard) noexcept {
       break;
     }
     if (state == guard_idle) {
-      if (__atomic_compare_exchange_n(&s->recursion, &state, guard_running, false, __ATOMIC_ACQ_REL,
+      if (__atomic_compare_exchange_n(&s->guard_state, &state, guard_running, false, __ATOMIC_ACQ_REL,
                                       __ATOMIC_ACQUIRE)) {
-        __atomic_store_n(&s->acquired_pc, self, __ATOMIC_RELAXED);
+        __atomic_store_n(&s->guard_initializer, self, __ATOMIC_RELAXED);
         s->owner.store(thr ? thr->tid + 1 : 0, std::memory_order_relaxed);  // who can finish it
         result = 1;
         break;
       }
       continue;
     }
-    if (__atomic_load_n(&s->acquired_pc, __ATOMIC_RELAXED) == self) {
+    if (__atomic_load_n(&s->guard_initializer, __ATOMIC_RELAXED) == self) {
       // The initializer of this static re-entered it (directly or from a signal handler): the C++
       // runtime would throw recursive_init_error or hang; we cannot throw from here, so stop loudly.
       static const char msg[] = "lockstep: recursive initialization of a function-local static\n";
@@ -262,8 +262,8 @@ void guard_release(thread_state *thr, std::uintptr_t guard) noexcept {
       release(thr, s->clock);
     }
     s->owner.store(0, std::memory_order_relaxed);
-    __atomic_store_n(&s->acquired_pc, std::uintptr_t{0}, __ATOMIC_RELAXED);
-    __atomic_store_n(&s->recursion, guard_done, __ATOMIC_RELEASE);  // after the clock is final
+    __atomic_store_n(&s->guard_initializer, std::uintptr_t{0}, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->guard_state, guard_done, __ATOMIC_RELEASE);  // after the clock is final
   } else {
     reinterpret_cast<std::atomic<unsigned char> *>(guard + 1)->store(2, std::memory_order_release);
   }
@@ -275,8 +275,8 @@ void guard_abort(std::uintptr_t guard) noexcept {
   if (thr) ++thr->in_rt;  // as in guard_release
   if (sync_var *s = sync_find(guard)) {
     s->owner.store(0, std::memory_order_relaxed);
-    __atomic_store_n(&s->acquired_pc, std::uintptr_t{0}, __ATOMIC_RELAXED);
-    __atomic_store_n(&s->recursion, guard_idle, __ATOMIC_RELEASE);  // the initializer threw: try again
+    __atomic_store_n(&s->guard_initializer, std::uintptr_t{0}, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->guard_state, guard_idle, __ATOMIC_RELEASE);  // the initializer threw: try again
   } else {
     reinterpret_cast<std::atomic<unsigned char> *>(guard + 1)->store(0, std::memory_order_release);
   }

@@ -161,6 +161,10 @@ struct sync_var {
   std::uintptr_t cv_last_notify_pcs[stack_prefix::max_frames] = {};
   std::uint32_t cv_last_notify_frames = 0;
   counter_state counter;                 // semaphores, latches, barriers
+  // Function-local static guards (__cxa_guard_*): idle, running or done (condvar.cpp), read and
+  // changed with atomics outside mtx; and the initializing thread's pthread_t while running.
+  std::uint32_t guard_state = 0;
+  std::uintptr_t guard_initializer = 0;
   // Released by unlock/signal/once/guard, by every semaphore release and latch count-down; a barrier's
   // completed phases (what every departure acquires).
   vector_clock clock;
