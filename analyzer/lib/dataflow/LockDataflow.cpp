@@ -2174,28 +2174,16 @@ void FunctionAnalyzer::finishExit(const CFG &Cfg,
     const ReturnStmt *Return;
   };
   std::vector<ExitPath> Paths;
-  std::vector<LockSet> ExitStates; // what Paths point into
-  ExitStates.reserve(Exit.pred_size());
-  for (const CFGBlock::AdjacentBlock &P : Exit.preds()) {
-    const CFGBlock *PB = P.getReachableBlock();
-    if (!PB || PB->hasNoReturnElement())
-      continue;
-    unsigned Idx = 0;
-    for (const CFGBlock::AdjacentBlock &S : PB->succs()) {
-      if (S.getReachableBlock() == &Exit)
-        break;
-      ++Idx;
-    }
-    std::optional<LockSet> Out = Engine.out(*PB, Idx);
-    if (!Out)
-      continue;
+  // What Paths point into.
+  const std::vector<std::pair<const CFGBlock *, LockSet>> ExitStates =
+      Engine.exitEdges();
+  for (const auto &[PB, Out] : ExitStates) {
     const ReturnStmt *RS = nullptr;
     for (const CFGElement &El : *PB)
       if (auto CS = El.getAs<CFGStmt>())
         if (const auto *R = dyn_cast<ReturnStmt>(CS->getStmt()))
           RS = R;
-    ExitStates.push_back(std::move(*Out));
-    Paths.push_back({&ExitStates.back(), RS});
+    Paths.push_back({&Out, RS});
   }
 
   // A status object or a pointer tells success by truth (`s.ok()`, `p !=

@@ -169,6 +169,27 @@ public:
     const auto &Outs = Out[B.getBlockID()];
     return Succ < Outs.size() ? Outs[Succ] : std::nullopt;
   }
+  /// The paths that leave the function: each block with an edge into the
+  /// exit that a path takes (a block holding a noreturn call is left out),
+  /// with the state on that edge.
+  std::vector<std::pair<const clang::CFGBlock *, State>> exitEdges() const {
+    std::vector<std::pair<const clang::CFGBlock *, State>> R;
+    const clang::CFGBlock &Exit = Cfg.getExit();
+    for (const clang::CFGBlock::AdjacentBlock &P : Exit.preds()) {
+      const clang::CFGBlock *PB = P.getReachableBlock();
+      if (!PB || PB->hasNoReturnElement())
+        continue;
+      unsigned Idx = 0;
+      for (const clang::CFGBlock::AdjacentBlock &S : PB->succs()) {
+        if (S.getReachableBlock() == &Exit)
+          break;
+        ++Idx;
+      }
+      if (std::optional<State> O = out(*PB, Idx))
+        R.emplace_back(PB, std::move(*O));
+    }
+    return R;
+  }
   /// The blocks reachable from the entry, in reverse post-order.
   const std::vector<const clang::CFGBlock *> &order() const { return Order; }
   unsigned rounds() const { return Rounds; }

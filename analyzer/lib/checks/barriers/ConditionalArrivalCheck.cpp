@@ -40,7 +40,8 @@ using namespace clang::ast_matchers;
 namespace lockstep {
 namespace {
 
-using Chain = llvm::SmallVector<const Stmt *, 32>;
+using barriers::Chain;
+using barriers::findRefs;
 
 enum class Kind { Barrier, Latch, Pthread };
 
@@ -972,24 +973,6 @@ std::optional<LaunchLoop> launchLoop(const ForStmt *F, const FunctionDecl *FD,
     L.Values = {*A, *A + 1}; // at least two threads
   }
   return L;
-}
-
-void findRefs(const Stmt *S, const VarDecl *VD, Chain &Stack,
-              std::vector<Chain> &Refs, Chain &DeclChain) {
-  if (!S)
-    return;
-  Stack.push_back(S);
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(S)) {
-    if (DRE->getDecl() == VD)
-      Refs.push_back(Stack);
-  } else if (const auto *DS = dyn_cast<DeclStmt>(S)) {
-    for (const Decl *D : DS->decls())
-      if (D == VD)
-        DeclChain = Stack;
-  }
-  for (const Stmt *C : S->children())
-    findRefs(C, VD, Stack, Refs, DeclChain);
-  Stack.pop_back();
 }
 
 /// How many arrivals a call makes in its phase (0: not an arrival), or -1

@@ -41,7 +41,6 @@ bool isThreadContainer(QualType T) {
 
 namespace {
 
-using Chain = llvm::SmallVector<const Stmt *, 32>;
 
 /// Nodes that only carry a value up: a launch looks through them.
 bool isWrapper(const Stmt *S) {
@@ -194,25 +193,6 @@ bool maySkip(const Stmt *S, SourceLocation From, const Stmt *Op,
   return false;
 }
 
-/// Collects the chain of ancestors of every reference to \p VD and of its
-/// declaration.
-void findRefs(const Stmt *S, const VarDecl *VD, Chain &Stack,
-              std::vector<Chain> &Refs, Chain &DeclChain) {
-  if (!S)
-    return;
-  Stack.push_back(S);
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(S)) {
-    if (DRE->getDecl() == VD)
-      Refs.push_back(Stack);
-  } else if (const auto *DS = dyn_cast<DeclStmt>(S)) {
-    for (const Decl *D : DS->decls())
-      if (D == VD)
-        DeclChain = Stack;
-  }
-  for (const Stmt *C : S->children())
-    findRefs(C, VD, Stack, Refs, DeclChain);
-  Stack.pop_back();
-}
 
 /// The thread launch whose body is the lambda at \p Chain[I]: the index of
 /// the std::thread / std::jthread construction or the emplace_back call on
@@ -454,6 +434,24 @@ bool launchesConcurrent(const std::vector<Use> &Uses, const VarDecl *VD,
       Last = U.Launch;
   }
   return !First || !joins(Body, First->getBeginLoc(), Last->getBeginLoc(), SM);
+}
+
+void findRefs(const Stmt *S, const VarDecl *VD, Chain &Stack,
+              std::vector<Chain> &Refs, Chain &DeclChain) {
+  if (!S)
+    return;
+  Stack.push_back(S);
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(S)) {
+    if (DRE->getDecl() == VD)
+      Refs.push_back(Stack);
+  } else if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+    for (const Decl *D : DS->decls())
+      if (D == VD)
+        DeclChain = Stack;
+  }
+  for (const Stmt *C : S->children())
+    findRefs(C, VD, Stack, Refs, DeclChain);
+  Stack.pop_back();
 }
 
 } // namespace barriers

@@ -33,6 +33,14 @@ class VarDecl;
 namespace lockstep {
 namespace barriers {
 
+/// A statement and its ancestors up to a function body, outermost first.
+using Chain = llvm::SmallVector<const clang::Stmt *, 32>;
+
+/// Collects the chain of ancestors of every reference to \p VD under \p S
+/// (into \p Refs) and of its declaration (into \p DeclChain).
+void findRefs(const clang::Stmt *S, const clang::VarDecl *VD, Chain &Stack,
+              std::vector<Chain> &Refs, Chain &DeclChain);
+
 /// One use of the object: a member call (`done.count_down(2)`) or a C call
 /// given its address (`pthread_barrier_wait(&b)`).
 struct Use {

@@ -711,27 +711,14 @@ void SemNotReleasedCheck::afterLockAnalysis(TUAnalysis &TU) {
     Engine.report();
 
     // The paths into the exit: returns, falling off the end, throws.
-    const CFGBlock &Exit = Cfg->getExit();
     struct ExitPath {
       PermitState State;
       SourceLocation Loc;
       bool Throw;
     };
     std::vector<ExitPath> Exits;
-    for (const CFGBlock::AdjacentBlock &P : Exit.preds()) {
-      const CFGBlock *PB = P.getReachableBlock();
-      if (!PB || PB->hasNoReturnElement())
-        continue;
-      unsigned Idx = 0;
-      for (const CFGBlock::AdjacentBlock &S : PB->succs()) {
-        if (S.getReachableBlock() == &Exit)
-          break;
-        ++Idx;
-      }
-      std::optional<PermitState> Out = Engine.out(*PB, Idx);
-      if (!Out)
-        continue;
-      ExitPath E{std::move(*Out), F.Body->getEndLoc(), false};
+    for (auto &[PB, Out] : Engine.exitEdges()) {
+      ExitPath E{std::move(Out), F.Body->getEndLoc(), false};
       for (const CFGElement &El : *PB)
         if (auto CS = El.getAs<CFGStmt>()) {
           if (isa<ReturnStmt>(CS->getStmt())) {
