@@ -4,7 +4,10 @@
 // through its interposed pthread calls, the tsan build through ThreadSanitizer's interceptors. The exceptions are
 // std::counting_semaphore and std::barrier, which libstdc++ implements on futexes that interposition cannot see:
 // the lockstep build uses the drop-in lockstep::counting_semaphore and lockstep::barrier (same interfaces) instead,
-// the other two the std types (TSan sees them through their instrumented atomics). Shared data touched
+// the other two std::barrier (TSan sees it through its instrumented atomics) and, for the semaphore, a POSIX sem_t
+// behind std::counting_semaphore's interface: libstdc++ 12's own counting_semaphore can lose a wakeup under
+// contention (GCC bug 104928: a release that finds the count positive wakes nobody while a waiter whose
+// compare-exchange failed goes to sleep), which hung this benchmark's TSan build once. Shared data touched
 // under a lock is annotated with BENCH_READ/BENCH_WRITE, which become LOCKSTEP_READ/LOCKSTEP_WRITE in the lockstep
 // build (LOCKSTEP_BENCH_ANNOTATE defined) and nothing elsewhere: TSan instruments those accesses by itself.
 //
@@ -38,7 +41,31 @@
 template <std::ptrdiff_t N> using bench_semaphore = lockstep::counting_semaphore<N>;
 template <class F> using bench_barrier = lockstep::barrier<F>;
 #else
-template <std::ptrdiff_t N> using bench_semaphore = std::counting_semaphore<N>;
+#include <semaphore.h>
+// std::counting_semaphore's interface, as much of it as the workloads use, on glibc's sem_t (see the top).
+template <std::ptrdiff_t N> class bench_semaphore {
+ public:
+  explicit bench_semaphore(std::ptrdiff_t desired) {
+    if (sem_init(&sem_, 0, static_cast<unsigned>(desired)) != 0) fail("sem_init");
+  }
+  ~bench_semaphore() { sem_destroy(&sem_); }
+  bench_semaphore(const bench_semaphore&) = delete;
+  bench_semaphore& operator=(const bench_semaphore&) = delete;
+  void acquire() {
+    while (sem_wait(&sem_) != 0)
+      if (errno != EINTR) fail("sem_wait");
+  }
+  void release() {
+    if (sem_post(&sem_) != 0) fail("sem_post");
+  }
+
+ private:
+  [[noreturn]] static void fail(const char* call) {
+    std::perror(call);
+    std::abort();
+  }
+  sem_t sem_;
+};
 template <class F> using bench_barrier = std::barrier<F>;
 #define BENCH_READ(x) ((void)0)
 #define BENCH_WRITE(x) ((void)0)
