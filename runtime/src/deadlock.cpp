@@ -74,15 +74,13 @@ struct blocked_list {
 };
 blocked_list g_blocked;  // zero-initialized static storage
 
-// Waits on a drop-in semaphore, latch or barrier, and untimed condition-variable waits: any thread
-// could still release, count down, arrive or notify, so every running thread the runtime knows, the
-// waiter included, is a possible owner, and the wait is a deadlock only once all of them are stuck in
-// waits the runtime sees (a thread busy in a call the runtime does not see counts as running: no
-// report), and the process has no thread the runtime does not know (unseen_threads).
-bool any_thread_may_end(wait_kind kind) {
-  return kind == wait_kind::semaphore || kind == wait_kind::latch || kind == wait_kind::barrier ||
-         kind == wait_kind::condition_variable;
-}
+// The waits any thread could end (deadlock::any_thread_may_end: a drop-in semaphore, latch or
+// barrier, an untimed condition-variable wait): every running thread the runtime knows, the waiter
+// included, is a possible owner, and the wait is a deadlock only once all of them are stuck in waits
+// the runtime sees (a thread busy in a call the runtime does not see counts as running: no report),
+// and the process has no thread the runtime does not know (unseen_threads).
+using deadlock::any_thread_may_end;
+using deadlock::wait_owners;
 
 // The runtime's helper thread (watchdog.cpp), not a thread of the program; 0 while there is none.
 std::atomic<int> g_helper_tid{0};
@@ -95,28 +93,9 @@ bool still_waiting(const thread_state *t) {
 }
 
 deadlock::resource resource_of(const thread_state *t) {
-  deadlock::resource r;
-  if (any_thread_may_end(t->blocked_kind)) {
-    // Released by any one owner.
-    r.kind = t->blocked_kind == wait_kind::condition_variable ? deadlock::resource_kind::condition_variable : deadlock::resource_kind::semaphore;
-    r.id = t->blocked_on.load(std::memory_order_relaxed);
-    return r;
-  }
-  switch (t->blocked_kind) {
-  case wait_kind::join:
-    r.kind = deadlock::resource_kind::thread;
-    r.id = t->blocked_target_tid;
-    break;
-  case wait_kind::rwlock_write:
-  case wait_kind::rwlock_read:
-    r.kind = deadlock::resource_kind::shared_mutex;
-    r.id = t->blocked_on.load(std::memory_order_relaxed);
-    break;
-  default:
-    r.kind = deadlock::resource_kind::mutex;
-    r.id = t->blocked_on.load(std::memory_order_relaxed);
-  }
-  return r;
+  const std::uint64_t id = t->blocked_kind == wait_kind::join ? t->blocked_target_tid
+                                                              : t->blocked_on.load(std::memory_order_relaxed);
+  return {t->blocked_kind, id};
 }
 
 // Builds the wait-for graph of the currently long-blocked threads (called with g_blocked.mtx held).
@@ -128,30 +107,33 @@ void build_graph(deadlock::wait_for_graph &g) {
     if (!still_waiting(t)) continue;  // may be on its way out: counts as running
     const deadlock::resource r = resource_of(t);
     g.block(t->tid, r);
-    if (t->blocked_kind == wait_kind::join) {
+    const std::uintptr_t addr = t->blocked_on.load(std::memory_order_relaxed);
+    switch (deadlock::traits(t->blocked_kind).owners) {
+    case wait_owners::nobody: break;
+    case wait_owners::joined_thread:
       g.add_owner(r, t->blocked_target_tid - 1);  // a running thread "owns" its own termination
-      continue;
-    }
-    if (any_thread_may_end(t->blocked_kind)) {
+      break;
+    case wait_owners::any_running_thread:
       for (std::uint32_t tid = 0; tid < max_threads; ++tid) {
         thread_state *u = thread_by_tid(tid);
         if (!u) break;
         if (u->status.load(std::memory_order_acquire) == thread_status::running) g.add_owner(r, tid);
       }
-      continue;
-    }
-    const std::uintptr_t addr = t->blocked_on.load(std::memory_order_relaxed);
-    if (sync_var *s = sync_find(addr)) {
-      if (std::uint32_t o = s->owner.load(std::memory_order_relaxed)) g.add_owner(r, o - 1);
-    }
-    // Readers among the blocked threads: only an rwlock is held shared. (Scanning them for every
-    // blocked mutex waiter made each check O(blocked^2): minutes with thousands of threads queued
-    // on one mutex.)
-    if (t->blocked_kind != wait_kind::rwlock_write && t->blocked_kind != wait_kind::rwlock_read) continue;
-    for (std::uint32_t j = 0; j < g_blocked.count; ++j) {
-      thread_state *u = g_blocked.threads[j];
-      for (std::uint32_t k = 0; k < u->nheld; ++k)
-        if (u->held[k].addr == addr && u->held[k].shared) g.add_owner(r, u->tid);
+      break;
+    case wait_owners::holder_readers:
+      // Readers among the blocked threads. (Scanning them for every blocked mutex waiter too made
+      // each check O(blocked^2): minutes with thousands of threads queued on one mutex.)
+      for (std::uint32_t j = 0; j < g_blocked.count; ++j) {
+        thread_state *u = g_blocked.threads[j];
+        for (std::uint32_t k = 0; k < u->nheld; ++k)
+          if (u->held[k].addr == addr && u->held[k].shared) g.add_owner(r, u->tid);
+      }
+      [[fallthrough]];
+    case wait_owners::holder:
+      if (sync_var *s = sync_find(addr)) {
+        if (std::uint32_t o = s->owner.load(std::memory_order_relaxed)) g.add_owner(r, o - 1);
+      }
+      break;
     }
   }
 }
@@ -166,9 +148,10 @@ void build_graph(deadlock::wait_for_graph &g) {
 bool may_reach_cycle(const thread_state *thr) {
   const thread_state *t = thr;
   for (std::uint32_t steps = 0; steps <= g_blocked.count; ++steps) {
-    if (t->blocked_kind == wait_kind::rwlock_write || t->blocked_kind == wait_kind::rwlock_read || any_thread_may_end(t->blocked_kind)) return true;
+    const wait_owners owners = deadlock::traits(t->blocked_kind).owners;
+    if (owners == wait_owners::holder_readers || owners == wait_owners::any_running_thread) return true;
     std::uint32_t owner = 0;  // tid + 1
-    if (t->blocked_kind == wait_kind::join) {
+    if (owners == wait_owners::joined_thread) {
       owner = t->blocked_target_tid;
     } else if (sync_var *s = sync_find(t->blocked_on.load(std::memory_order_relaxed))) {
       owner = s->owner.load(std::memory_order_relaxed);
@@ -198,25 +181,22 @@ bool same_waits(const std::vector<snapshot_entry> &a) {
 
 std::string wait_description(const thread_state *t) {
   const std::uintptr_t addr = t->blocked_on.load(std::memory_order_relaxed);
+  const deadlock::wait_kind_traits &k = deadlock::traits(t->blocked_kind);
+  const std::string waiter = tname(t->unique_id);
   switch (t->blocked_kind) {
   case wait_kind::join: {
     thread_state *target = thread_by_tid(t->blocked_target_tid - 1);
-    return tname(t->unique_id) + " waits to join " + (target ? tname(target->unique_id) : std::string("a thread"));
+    return waiter + " waits to join " + (target ? tname(target->unique_id) : std::string("a thread"));
   }
   case wait_kind::static_init:
-    return tname(t->unique_id) + " waits for the initialization of a function-local static (" +
-           describe_sync(addr) + ")";
-  case wait_kind::semaphore:
-  case wait_kind::latch:
-  case wait_kind::barrier:
-    return tname(t->unique_id) + " waits on " + describe_sync(addr) + ", which no running thread is left to " +
-           (t->blocked_kind == wait_kind::semaphore ? "release" : t->blocked_kind == wait_kind::latch ? "count down" : "arrive at");
+    return waiter + " waits for the initialization of a function-local static (" + describe_sync(addr) + ")";
   case wait_kind::condition_variable:
-    return tname(t->unique_id) + " waits on " + describe_sync(addr) + " with " + describe_sync(t->cv_wait_mutex) +
-           " (no timeout), which no running thread is left to notify";
-  case wait_kind::rwlock_write: return tname(t->unique_id) + " waits to write-lock " + describe_sync(addr);
-  case wait_kind::rwlock_read: return tname(t->unique_id) + " waits to read-lock " + describe_sync(addr);
-  default: return tname(t->unique_id) + " waits to lock " + describe_sync(addr);
+    return waiter + " waits on " + describe_sync(addr) + " with " + describe_sync(t->cv_wait_mutex) +
+           " (no timeout), which no running thread is left to " + std::string(k.ender);
+  default:
+    if (!k.ender.empty())
+      return waiter + " waits on " + describe_sync(addr) + ", which no running thread is left to " + std::string(k.ender);
+    return waiter + " waits to " + std::string(k.verb) + " " + describe_sync(addr);
   }
 }
 
@@ -345,11 +325,12 @@ void report_deadlock(thread_state *thr, const std::vector<thread_state *> &invol
     report_event ev;
     ev.description = wait_description(t);
     const std::uintptr_t addr = t->blocked_on.load(std::memory_order_relaxed);
-    if (t->blocked_kind != wait_kind::join && t->blocked_kind != wait_kind::condition_variable) {
+    const std::string_view owner_role = deadlock::traits(t->blocked_kind).owner_role;
+    if (!owner_role.empty()) {
       if (sync_var *s = sync_find(addr)) {
         if (std::uint32_t o = s->owner.load(std::memory_order_relaxed))
           if (thread_state *ot = thread_by_tid(o - 1))
-            ev.description += (t->blocked_kind == wait_kind::static_init ? ", run by " : ", held by ") + tname(ot->unique_id);
+            ev.description += ", " + std::string(owner_role) + " " + tname(ot->unique_id);
       }
     }
     ev.thread = t->unique_id;

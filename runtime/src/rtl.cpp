@@ -51,10 +51,9 @@ struct page_node {
 };
 using page_table = addr_table<page_node, 16>;
 lazy_global<page_table> g_pages;
+constexpr unsigned page_shift = 12;
 
 page_table &pages() noexcept { return g_pages.get(); }
-
-constexpr unsigned page_shift = 12;
 
 }  // namespace
 
@@ -79,7 +78,8 @@ void note_state_page(std::uintptr_t addr, std::uint8_t flag) noexcept {
     if ((n->flags.load(std::memory_order_relaxed) & flag) == 0) n->flags.fetch_or(flag, std::memory_order_release);
 }
 
-void forget_heap_range(std::uintptr_t lo, std::size_t size) noexcept {
+void for_each_state_page(std::uintptr_t lo, std::size_t size,
+                         void (*fn)(std::uintptr_t from, std::uintptr_t to, std::uint8_t flags)) noexcept {
   if (!g_pages.built() || size == 0) return;
   const std::uintptr_t hi = lo + size;
   for (std::uintptr_t page = lo >> page_shift; page <= (hi - 1) >> page_shift; ++page) {
@@ -88,12 +88,7 @@ void forget_heap_range(std::uintptr_t lo, std::size_t size) noexcept {
     const std::uint8_t f = n->flags.load(std::memory_order_acquire);
     const std::uintptr_t a = (page << page_shift) > lo ? (page << page_shift) : lo;
     const std::uintptr_t b = ((page + 1) << page_shift) < hi ? ((page + 1) << page_shift) : hi;
-    if (f & page_has_shadow) shadow_reset(a, b - a);
-    if (f & page_has_sync) {
-      // Sync objects are at least 4-byte aligned (pthread types: 8; C++ guards: 8).
-      for (std::uintptr_t p = (a + 3) & ~std::uintptr_t{3}; p < b; p += 4)
-        if (syncs().find(p)) sync_forget(p);
-    }
+    if (f) fn(a, b, f);
   }
 }
 
@@ -145,20 +140,6 @@ void sync_remove(std::uintptr_t addr) noexcept {
     s.read_clock.reset();
     s.arrivals.reset();
   });
-}
-
-sync_var *sync_renew(std::uintptr_t addr, sync_kind kind, std::int64_t count) noexcept {
-  sync_var *old = sync_find(addr);
-  if (old && old->kind != sync_kind::unknown) sync_forget(addr);
-  sync_var *s = sync_get_or_create(addr, kind);
-  if (!s) return nullptr;
-  spin_guard g(s->mtx);
-  s->kind = kind;
-  s->counter = counter_state{};
-  s->counter.known = true;
-  s->counter.count = count;
-  s->counter.limit = count;
-  return s;
 }
 
 std::size_t sync_live_count() noexcept { return syncs().live(); }

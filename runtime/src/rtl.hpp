@@ -28,6 +28,7 @@
 #include <signal.h>
 
 #include "clocks.hpp"
+#include "deadlock/wait_kind.hpp"
 #include "report.hpp"
 
 struct lockstep_source_site;  // <lockstep/annotations.hpp>
@@ -184,9 +185,10 @@ void sync_remove(std::uintptr_t addr) noexcept;
 extern std::atomic<std::uint32_t> g_held_forgets;
 // How many records are live (tests and memory-bound checks).
 std::size_t sync_live_count() noexcept;
-// Forgets the record at addr the way destroy does, without a report (its memory is being freed).
+// forget.cpp: forgets the record at addr the way destroy does, without a report (its memory is
+// being freed): also its lock id and its place in the lock-order graph.
 void sync_forget(std::uintptr_t addr) noexcept;
-// The record of a new object of `kind` at addr (an init event): an earlier object's record there is
+// forget.cpp: the record of a new object of `kind` at addr (an init event): an earlier object's record there is
 // forgotten (memory reuse), but a name given before the first event (a record of kind unknown holds
 // nothing else) is kept. Counting objects get a fresh, known counter_state holding `count`.
 sync_var *sync_renew(std::uintptr_t addr, sync_kind kind, std::int64_t count) noexcept;
@@ -195,6 +197,10 @@ sync_var *sync_renew(std::uintptr_t addr, sync_kind kind, std::int64_t count) no
 // same address starts clean (no stale owner, no false race against the previous object's accesses).
 constexpr std::uint8_t page_has_sync = 1, page_has_shadow = 2;
 void note_state_page(std::uintptr_t addr, std::uint8_t flag) noexcept;
+// Calls fn for the part [from, to) of each page of [lo, lo + size) that holds state (flags != 0).
+void for_each_state_page(std::uintptr_t lo, std::size_t size,
+                         void (*fn)(std::uintptr_t from, std::uintptr_t to, std::uint8_t flags)) noexcept;
+// forget.cpp: forgets every sync record and shadow cell in [addr, addr + size).
 void forget_heap_range(std::uintptr_t addr, std::size_t size) noexcept;
 
 // ---------------------------------------------------------------------------------------------------
@@ -221,19 +227,8 @@ struct held_lock {
 enum class thread_status : std::uint8_t { free, running, finished };
 
 // What a blocked thread waits for (thread_state::blocked_kind): the wait-for graph's edge out of it
-// and the words of a deadlock report follow from it.
-enum class wait_kind : std::uint8_t {
-  none,
-  mutex,
-  rwlock_write,
-  rwlock_read,
-  join,                // pthread_join: waits for the target thread to end
-  static_init,         // a function-local static another thread is initializing
-  semaphore,           // a drop-in type's wait: any running thread could release,
-  latch,               //   count down
-  barrier,             //   or arrive
-  condition_variable,  // an untimed wait (see cv_wait): any running thread could notify
-};
+// and the words of a deadlock report follow from it (deadlock/wait_kind.hpp's table).
+using deadlock::wait_kind;
 
 struct thread_state {
   std::uint32_t tid = 0;               // slot index, also this thread's vector-clock component
@@ -312,7 +307,7 @@ struct thread_state {
   std::uint64_t edge_cache[256];  // cleared on first use (edge_cache_gen)
 };
 
-// The calling thread's state. initial-exec TLS (set for the whole library in CMake): one
+// thread_registry.cpp. The calling thread's state. initial-exec TLS (set for the whole library in CMake): one
 // %fs-relative load, no __tls_get_addr call on the hot path.
 extern __thread thread_state *t_cur;
 thread_state *register_current_slow() noexcept;
@@ -334,6 +329,20 @@ report_thread describe_thread(const thread_state &t);
 report_thread describe_thread_by_unique_id(std::uint64_t unique_id);
 // Sets the calling thread's name (pthread_setname_np, lockstep::thread).
 void set_thread_name(thread_state *thr, const char *name) noexcept;
+// The registry's side of the thread lifecycle (thread.cpp drives it): a slot for a new thread (null
+// when every slot is live), giving a slot back, binding the calling thread to its record (and to the
+// exit key once thread.cpp created it), and a thread's finish or detach: each returns whether the
+// slot can be given back now (finished and detached).
+thread_state *registry_new_thread() noexcept;
+void registry_free_slot(thread_state *t) noexcept;
+void registry_bind_current(thread_state *t) noexcept;
+void registry_set_exit_key(pthread_key_t key) noexcept;
+bool registry_mark_finished(thread_state *t) noexcept;
+bool registry_mark_detached(thread_state *t) noexcept;
+// fork(): the registry's lock is taken across it; the child frees every slot but its own.
+void registry_fork_lock() noexcept;
+void registry_fork_unlock() noexcept;
+void registry_after_fork_child(thread_state *self) noexcept;
 
 // RAII for rule 3.
 class rt_scope {
@@ -379,6 +388,29 @@ void thread_unclaim(thread_state *t) noexcept;
 void thread_after_join(thread_state *joiner, thread_state *joined) noexcept;
 void thread_after_detach(thread_state *t) noexcept;
 
+// objects.cpp: what reports say about sync objects and held locks, and the lock ids of the graphs.
+// The held-set entry of `addr` in thr, or null.
+held_lock *find_held(thread_state *thr, std::uintptr_t addr) noexcept;
+// Lock ids: dense, reused after destroy; the address and name each stands for (for reports).
+std::uintptr_t lock_id_address(std::uint32_t id) noexcept;
+// Gives the record a dense id for the graphs (caller holds s->mtx).
+std::uint32_t ensure_lock_id(sync_var *s) noexcept;
+// Gives a forgotten object's lock id back for reuse (after the graphs forgot it).
+void release_lock_id(std::uint32_t id) noexcept;
+// The acquisition stack of a lock `owner` holds: completed and interned the first time the owner
+// itself asks (its outer frames are then still live), the recorded innermost frames otherwise.
+stack_trace held_stack(thread_state *owner, held_lock &h) noexcept;
+std::uint32_t held_stack_id(thread_state *owner, held_lock &h) noexcept;
+// Every lock `owner` holds, described for a report event ("mutex M3 'queue' at 0x...", where acquired).
+std::vector<report_lock> held_locks_of(thread_state *owner);
+std::string describe_sync(std::uintptr_t addr, const char *name, std::uint32_t lock_id, sync_kind kind);
+std::string describe_sync(std::uintptr_t addr);  // looks the object up
+report_object describe_object(std::uintptr_t addr);  // the object a report is about
+// A misuse report about one sync object by the calling thread: "<what> <object>", and
+// when other_tid1 is set the other thread's event (`other_what`, with its stack).
+void misuse_report(thread_state *thr, std::string_view kind, std::uintptr_t addr, const std::string &what,
+                   std::uint32_t other_tid1, const stack_trace &other_stack, const char *other_what);
+
 // mutex.cpp: exclusive and shared locks (pthread mutexes, rwlocks and the drop-in types).
 struct lock_flags {
   bool recursive = false;
@@ -418,15 +450,6 @@ void mutex_thread_exit(thread_state *thr) noexcept;
 // Condition-variable waits drop and retake the mutex inside the real call.
 void mutex_wait_release(thread_state *thr, sync_var *m) noexcept;
 void mutex_wait_reacquire(thread_state *thr, sync_var *m, std::uintptr_t pc) noexcept;
-// The acquisition stack of a lock `owner` holds: completed and interned the first time the owner
-// itself asks (its outer frames are then still live), the recorded innermost frames otherwise.
-stack_trace held_stack(thread_state *owner, held_lock &h) noexcept;
-std::uint32_t held_stack_id(thread_state *owner, held_lock &h) noexcept;
-// Every lock `owner` holds, described for a report event ("mutex M3 'queue' at 0x...", where acquired).
-std::vector<report_lock> held_locks_of(thread_state *owner);
-std::string describe_sync(std::uintptr_t addr, const char *name, std::uint32_t lock_id, sync_kind kind);
-std::string describe_sync(std::uintptr_t addr);  // looks the object up
-report_object describe_object(std::uintptr_t addr);  // the object a report is about
 // Drops the entries of thr's held set whose object was forgotten since they were made (a mutex
 // re-initialised or freed while held): without this, locking a new mutex at the same address
 // would look like a relock. One relaxed load when nothing was forgotten.
@@ -436,12 +459,6 @@ inline void drop_forgotten_held(thread_state *thr) noexcept {
   const std::uint32_t n = g_held_forgets.load(std::memory_order_acquire);
   if (__builtin_expect(n != thr->held_forgets_seen, 0)) drop_forgotten_held_slow(thr, n);
 }
-// The held-set entry of `addr` in thr, or null.
-held_lock *find_held(thread_state *thr, std::uintptr_t addr) noexcept;
-// Lock ids: dense, reused after destroy; the address and name each stands for (for reports).
-std::uintptr_t lock_id_address(std::uint32_t id) noexcept;
-// Gives the record a dense id for the graphs (caller holds s->mtx).
-std::uint32_t ensure_lock_id(sync_var *s) noexcept;
 
 // condvar.cpp
 // Before the real wait: returns the mutex record (null if the mutex is not held: cv-wait-without-lock).
@@ -492,11 +509,6 @@ void barrier_arrive(thread_state *thr, std::uintptr_t addr, std::int64_t n, bool
 void barrier_completion_begin(thread_state *thr, std::uintptr_t addr) noexcept;
 void barrier_completion_end(thread_state *thr, std::uintptr_t addr) noexcept;
 void barrier_depart(thread_state *thr, std::uintptr_t addr) noexcept;  // a wait for a phase returned
-
-// A misuse report about one sync object by the calling thread (mutex.cpp): "<what> <object>", and
-// when other_tid1 is set the other thread's event (`other_what`, with its stack).
-void misuse_report(thread_state *thr, std::string_view kind, std::uintptr_t addr, const std::string &what,
-                   std::uint32_t other_tid1, const stack_trace &other_stack, const char *other_what);
 
 inline std::uintptr_t addr_of(const volatile void *p) noexcept { return reinterpret_cast<std::uintptr_t>(p); }
 
@@ -551,7 +563,7 @@ void deadlock_set_helper_tid(int kernel_tid) noexcept;
 // watchdog.cpp: the runtime's one helper thread, started on the first untimed condition-variable
 // wait (again in a forked child), which calls deadlock_watch_tick every deadlock_check_ms.
 void watchdog_start() noexcept;
-// thread.cpp: set on the runtime's helper thread, which is never registered as a thread of the
+// thread_registry.cpp: set on the runtime's helper thread, which is never registered as a thread of the
 // program (register_current_slow returns null: its interposed calls are forwarded untracked).
 extern __thread bool t_runtime_helper;
 
@@ -606,8 +618,8 @@ void tables_after_fork_child() noexcept;  // sync records (rtl.cpp)
 void shadow_after_fork_child() noexcept;
 void deadlock_fork_lock() noexcept;
 void deadlock_fork_unlock(bool child) noexcept;
-void mutex_fork_lock() noexcept;
-void mutex_fork_unlock() noexcept;
+void lock_ids_fork_lock() noexcept;  // objects.cpp
+void lock_ids_fork_unlock() noexcept;
 void shadow_fork_lock() noexcept;
 void shadow_fork_unlock() noexcept;
 void tables_fork_lock() noexcept;  // sync records and pages (rtl.cpp)

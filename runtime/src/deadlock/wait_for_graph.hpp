@@ -4,15 +4,17 @@
 //  * A thread is a `thread_id` (the runtime's own numbering). A resource is anything a thread can
 //    block on, named by a `resource` (kind + id; ids are per kind). Each thread blocks on at most
 //    one resource at a time: `block` replaces an earlier one.
-//  * Owners are the threads that can make a blocked thread proceed: a mutex's holder, every
-//    reader of a shared lock, the thread being joined (a running thread "owns" itself), the
-//    threads that still have to arrive at a barrier or count down a latch. The caller keeps them
-//    current with `add_owner`/`remove_owner`; adding an owner twice is the same as once.
-//  * How owners release waiters depends on the kind (see `needs_all_owners`): a mutex, shared
-//    lock, joined thread, barrier or latch needs *every* owner to act, so one owner blocked for
-//    ever suffices for a deadlock; a semaphore or condition variable is released by *any* owner
-//    (potential poster or notifier), so it deadlocks only when it has owners and all of them are
-//    blocked for ever. A resource without owners never deadlocks anyone (nothing is known).
+//  * Owners are the threads that can make a blocked thread proceed (wait_kind.hpp's table says
+//    which for each kind): a mutex's holder, every reader of a shared lock, the thread being joined
+//    (a running thread "owns" itself), or every running thread for the waits any thread could end
+//    (a semaphore, latch, barrier or condition variable: the runtime cannot know which threads still
+//    will). The caller keeps them current with `add_owner`/`remove_owner`; adding an owner twice is
+//    the same as once.
+//  * How owners release waiters depends on the kind (see `needs_all_owners`): a lock or a joined
+//    thread needs *every* owner to act, so one owner blocked for ever suffices for a deadlock; the
+//    waits any thread could end are ended by *any* owner, so they deadlock only when they have
+//    owners and all of them are blocked for ever. A resource without owners never deadlocks anyone
+//    (nothing is known).
 //  * `find_cycle(t)` answers whether `t` is deadlocked: blocked, and every way out depends on
 //    threads that are themselves deadlocked. It returns the cycle of waits reached from `t`, and
 //    the waits leading from `t` to that cycle when `t` is only queued behind it.
@@ -26,28 +28,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "deadlock/wait_kind.hpp"
+
 namespace lockstep::rt::deadlock {
 
 using thread_id = std::uint64_t;
 
-enum class resource_kind : std::uint8_t {
-  mutex,               // exclusive lock (any mutex type, pthread or drop-in)
-  shared_mutex,        // reader/writer lock: owners are the writer or every reader
-  thread,              // a thread being joined; owned by itself while it runs
-  barrier,             // owners: participants that have not arrived in this phase
-  latch,               // owners: threads expected to count down
-  semaphore,           // owners: threads expected to release
-  condition_variable,  // owners: threads expected to notify
-};
-
-// True when a waiter needs every owner to act (mutexes, joins, barriers, latches); false when
-// any single owner can release it (semaphores, condition variables).
-constexpr bool needs_all_owners(resource_kind kind) {
-  return kind != resource_kind::semaphore && kind != resource_kind::condition_variable;
-}
-
 struct resource {
-  resource_kind kind = resource_kind::mutex;
+  wait_kind kind = wait_kind::mutex;
   std::uint64_t id = 0;
   friend bool operator==(const resource &, const resource &) = default;
 };

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "reference_graphs.hpp"
 
@@ -142,11 +143,14 @@ void run_wait_for(std::uint64_t seed, bool all_owner_kinds_only) {
   std::mt19937_64 rng(seed);
   const thread_id threads = 2 + rng() % 6;
   const std::uint64_t ids = 1 + rng() % 4;
-  const resource_kind all_kinds[] = {resource_kind::mutex,     resource_kind::shared_mutex,
-                                     resource_kind::thread,    resource_kind::barrier,
-                                     resource_kind::latch,     resource_kind::semaphore,
-                                     resource_kind::condition_variable};
-  const std::size_t kinds = all_owner_kinds_only ? 5 : 7;
+  // Every kind a thread can block on, those that need every owner to act first (the table decides).
+  std::vector<wait_kind> all_kinds;
+  for (int k = 1; k < wait_kind_count; ++k)
+    if (needs_all_owners(static_cast<wait_kind>(k))) all_kinds.push_back(static_cast<wait_kind>(k));
+  const std::size_t all_owner_kinds = all_kinds.size();
+  for (int k = 1; k < wait_kind_count; ++k)
+    if (!needs_all_owners(static_cast<wait_kind>(k))) all_kinds.push_back(static_cast<wait_kind>(k));
+  const std::size_t kinds = all_owner_kinds_only ? all_owner_kinds : all_kinds.size();
   auto random_resource = [&] {
     return resource{all_kinds[rng() % kinds], rng() % ids};
   };

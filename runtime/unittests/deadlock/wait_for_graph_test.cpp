@@ -8,8 +8,8 @@
 namespace lockstep::rt::deadlock {
 namespace {
 
-constexpr resource mutex(std::uint64_t id) { return {resource_kind::mutex, id}; }
-constexpr resource thread_res(std::uint64_t id) { return {resource_kind::thread, id}; }
+constexpr resource mutex(std::uint64_t id) { return {wait_kind::mutex, id}; }
+constexpr resource thread_res(std::uint64_t id) { return {wait_kind::join, id}; }
 
 TEST(WaitForGraph, NotBlockedMeansNotDeadlocked) {
   wait_for_graph g;
@@ -85,7 +85,7 @@ TEST(WaitForGraph, QueuedBehindACycleHasALeadIn) {
 }
 
 TEST(WaitForGraph, WriterWaitsForEveryReader) {
-  const resource rw{resource_kind::shared_mutex, 9};
+  const resource rw{wait_kind::rwlock_write, 9};
   wait_for_graph g;
   g.add_owner(rw, 1);
   g.add_owner(rw, 2);
@@ -100,7 +100,7 @@ TEST(WaitForGraph, WriterWaitsForEveryReader) {
 }
 
 TEST(WaitForGraph, AnyOwnerWaitNeedsAllPossibleOwnersStuck) {
-  const resource sem{resource_kind::semaphore, 4};
+  const resource sem{wait_kind::semaphore, 4};
   wait_for_graph g;
   g.add_owner(sem, 2);  // T2 and T3 may post
   g.add_owner(sem, 3);
@@ -115,7 +115,7 @@ TEST(WaitForGraph, AnyOwnerWaitNeedsAllPossibleOwnersStuck) {
 }
 
 TEST(WaitForGraph, ResourceWithoutOwnersNeverDeadlocks) {
-  const resource cv{resource_kind::condition_variable, 1};
+  const resource cv{wait_kind::condition_variable, 1};
   wait_for_graph g;
   g.block(1, cv);
   g.block(2, mutex(7));
