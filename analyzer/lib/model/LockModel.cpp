@@ -5,6 +5,9 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
 #include <algorithm>
 #include <initializer_list>
@@ -129,6 +132,219 @@ std::string knownThrower(const Expr *E) {
       (Name == "any_cast" && !Arg->getType()->isPointerType()) ||
       (Name == "get" && stdRecordName(recordOf(Arg->getType())) == "variant");
   return Throws ? ("std::" + Name).str() : "";
+}
+
+namespace {
+
+/// Where a function of the table lives.
+enum class Scope : std::uint8_t {
+  StdMutex,   ///< a member of any standard mutex type (std::mutex ... std::shared_timed_mutex)
+  StdMember,  ///< a member of the standard class named by CallRole::Class
+  StdFree,    ///< a function of namespace std, by qualified name
+  C,          ///< a C function (pthreads, POSIX, the C library)
+};
+
+/// Which operand a role is about: the lock(s) of Acquire/TryAcquire/Release/
+/// Multi*, the lock argument of CvWait.
+enum class Operand : std::uint8_t { None, Object, Arg0, Arg1, AllArgs };
+
+/// The role of one function of the standard library, pthreads or POSIX: what
+/// the lock analysis and the checks see a call of it as. Clang's thread-safety
+/// attributes and the user's configuration are read before this table; lock
+/// guards, moves of guards and std::cin keep their own code (their roles
+/// depend on more than the name).
+struct CallRole {
+  Scope Where;
+  llvm::StringRef Class;  ///< Scope::StdMember: the class's name in std
+  llvm::StringRef Name;   ///< Scope::StdFree: qualified ("std::lock")
+  OpKind K;
+  Operand Lock = Operand::None;
+  bool Shared = false;
+  bool Generic = false;      ///< releases the lock in either mode
+  bool ResultTells = false;  ///< the result says whether the lock was taken
+  SuccessTest Success = {};  ///< TryAcquire: the result that means "taken"
+  /// Multi*: at least this many arguments; CvWait on a std condition
+  /// variable: this many arguments or more carry a predicate.
+  unsigned Arity = 0;
+};
+
+constexpr SuccessTest ReturnsTrue{false, 0}, ReturnsZero{true, 0},
+    ReturnsMinusOne{true, -1};
+
+// clang-format off
+const CallRole CallRoles[] = {
+    // std::mutex and its siblings: the object is the lock.
+    {Scope::StdMutex, "", "lock", OpKind::Acquire, Operand::Object, false, false, false, ReturnsTrue},
+    {Scope::StdMutex, "", "try_lock", OpKind::TryAcquire, Operand::Object, false, false, false, ReturnsTrue},
+    {Scope::StdMutex, "", "try_lock_for", OpKind::TryAcquire, Operand::Object, false, false, false, ReturnsTrue},
+    {Scope::StdMutex, "", "try_lock_until", OpKind::TryAcquire, Operand::Object, false, false, false, ReturnsTrue},
+    {Scope::StdMutex, "", "unlock", OpKind::Release, Operand::Object, false, false, false, ReturnsTrue},
+    {Scope::StdMutex, "", "lock_shared", OpKind::Acquire, Operand::Object, true, false, false, ReturnsTrue},
+    {Scope::StdMutex, "", "try_lock_shared", OpKind::TryAcquire, Operand::Object, true, false, false, ReturnsTrue},
+    {Scope::StdMutex, "", "try_lock_shared_for", OpKind::TryAcquire, Operand::Object, true, false, false, ReturnsTrue},
+    {Scope::StdMutex, "", "try_lock_shared_until", OpKind::TryAcquire, Operand::Object, true, false, false, ReturnsTrue},
+    {Scope::StdMutex, "", "unlock_shared", OpKind::Release, Operand::Object, true, false, false, ReturnsTrue},
+    // Condition variables: the first argument is the lock; wait(lk, pred) and
+    // wait_for/wait_until(lk, time, pred) carry a predicate.
+    {Scope::StdMember, "condition_variable", "wait", OpKind::CvWait, Operand::Arg0, false, false, false, {}, 2},
+    {Scope::StdMember, "condition_variable", "wait_for", OpKind::CvWait, Operand::Arg0, false, false, false, {}, 3},
+    {Scope::StdMember, "condition_variable", "wait_until", OpKind::CvWait, Operand::Arg0, false, false, false, {}, 3},
+    {Scope::StdMember, "condition_variable_any", "wait", OpKind::CvWait, Operand::Arg0, false, false, false, {}, 2},
+    {Scope::StdMember, "condition_variable_any", "wait_for", OpKind::CvWait, Operand::Arg0, false, false, false, {}, 3},
+    {Scope::StdMember, "condition_variable_any", "wait_until", OpKind::CvWait, Operand::Arg0, false, false, false, {}, 3},
+    // Calls that may block indefinitely.
+    {Scope::StdMember, "thread", "join", OpKind::Blocking},
+    {Scope::StdMember, "jthread", "join", OpKind::Blocking},
+    {Scope::StdMember, "counting_semaphore", "acquire", OpKind::Blocking},
+    {Scope::StdMember, "counting_semaphore", "try_acquire_for", OpKind::Blocking},
+    {Scope::StdMember, "counting_semaphore", "try_acquire_until", OpKind::Blocking},
+    {Scope::StdMember, "barrier", "arrive_and_wait", OpKind::Blocking},
+    {Scope::StdMember, "barrier", "wait", OpKind::Blocking},
+    {Scope::StdMember, "latch", "wait", OpKind::Blocking},
+    {Scope::StdMember, "latch", "arrive_and_wait", OpKind::Blocking},
+    {Scope::StdMember, "future", "get", OpKind::Blocking},
+    {Scope::StdMember, "future", "wait", OpKind::Blocking},
+    {Scope::StdMember, "shared_future", "get", OpKind::Blocking},
+    {Scope::StdMember, "shared_future", "wait", OpKind::Blocking},
+    // Free functions of namespace std.
+    {Scope::StdFree, "", "std::lock", OpKind::MultiAcquire, Operand::AllArgs, false, false, false, {}, 2},
+    {Scope::StdFree, "", "std::try_lock", OpKind::MultiTry, Operand::AllArgs, false, false, false, ReturnsMinusOne, 2},
+    {Scope::StdFree, "", "std::this_thread::sleep_for", OpKind::Blocking},
+    {Scope::StdFree, "", "std::this_thread::sleep_until", OpKind::Blocking},
+    // pthreads: the first argument is the lock (the second for condition
+    // variables); 0 means success.
+    {Scope::C, "", "pthread_mutex_lock", OpKind::Acquire, Operand::Arg0, false, false, true, ReturnsZero},
+    {Scope::C, "", "pthread_spin_lock", OpKind::Acquire, Operand::Arg0, false, false, true, ReturnsZero},
+    {Scope::C, "", "pthread_rwlock_wrlock", OpKind::Acquire, Operand::Arg0, false, false, true, ReturnsZero},
+    {Scope::C, "", "pthread_rwlock_rdlock", OpKind::Acquire, Operand::Arg0, true, false, true, ReturnsZero},
+    {Scope::C, "", "pthread_mutex_trylock", OpKind::TryAcquire, Operand::Arg0, false, false, false, ReturnsZero},
+    {Scope::C, "", "pthread_mutex_timedlock", OpKind::TryAcquire, Operand::Arg0, false, false, false, ReturnsZero},
+    {Scope::C, "", "pthread_mutex_clocklock", OpKind::TryAcquire, Operand::Arg0, false, false, false, ReturnsZero},
+    {Scope::C, "", "pthread_spin_trylock", OpKind::TryAcquire, Operand::Arg0, false, false, false, ReturnsZero},
+    {Scope::C, "", "pthread_rwlock_trywrlock", OpKind::TryAcquire, Operand::Arg0, false, false, false, ReturnsZero},
+    {Scope::C, "", "pthread_rwlock_timedwrlock", OpKind::TryAcquire, Operand::Arg0, false, false, false, ReturnsZero},
+    {Scope::C, "", "pthread_rwlock_clockwrlock", OpKind::TryAcquire, Operand::Arg0, false, false, false, ReturnsZero},
+    {Scope::C, "", "pthread_rwlock_tryrdlock", OpKind::TryAcquire, Operand::Arg0, true, false, false, ReturnsZero},
+    {Scope::C, "", "pthread_rwlock_timedrdlock", OpKind::TryAcquire, Operand::Arg0, true, false, false, ReturnsZero},
+    {Scope::C, "", "pthread_rwlock_clockrdlock", OpKind::TryAcquire, Operand::Arg0, true, false, false, ReturnsZero},
+    {Scope::C, "", "pthread_mutex_unlock", OpKind::Release, Operand::Arg0, false, false, false, ReturnsZero},
+    {Scope::C, "", "pthread_spin_unlock", OpKind::Release, Operand::Arg0, false, false, false, ReturnsZero},
+    {Scope::C, "", "pthread_rwlock_unlock", OpKind::Release, Operand::Arg0, false, true, false, ReturnsZero},
+    {Scope::C, "", "pthread_cond_wait", OpKind::CvWait, Operand::Arg1},
+    {Scope::C, "", "pthread_cond_timedwait", OpKind::CvWait, Operand::Arg1},
+    {Scope::C, "", "pthread_cond_clockwait", OpKind::CvWait, Operand::Arg1},
+    {Scope::C, "", "pthread_join", OpKind::Blocking},
+    {Scope::C, "", "pthread_barrier_wait", OpKind::Blocking},
+    // POSIX and the C library: sleeping, semaphores, blocking I/O, waiting
+    // for a child.
+    {Scope::C, "", "sleep", OpKind::Blocking},
+    {Scope::C, "", "usleep", OpKind::Blocking},
+    {Scope::C, "", "nanosleep", OpKind::Blocking},
+    {Scope::C, "", "clock_nanosleep", OpKind::Blocking},
+    {Scope::C, "", "sem_wait", OpKind::Blocking},
+    {Scope::C, "", "sem_timedwait", OpKind::Blocking},
+    {Scope::C, "", "sem_clockwait", OpKind::Blocking},
+    {Scope::C, "", "read", OpKind::Blocking},
+    {Scope::C, "", "write", OpKind::Blocking},
+    {Scope::C, "", "recv", OpKind::Blocking},
+    {Scope::C, "", "recvfrom", OpKind::Blocking},
+    {Scope::C, "", "recvmsg", OpKind::Blocking},
+    {Scope::C, "", "send", OpKind::Blocking},
+    {Scope::C, "", "sendto", OpKind::Blocking},
+    {Scope::C, "", "sendmsg", OpKind::Blocking},
+    {Scope::C, "", "accept", OpKind::Blocking},
+    {Scope::C, "", "accept4", OpKind::Blocking},
+    {Scope::C, "", "connect", OpKind::Blocking},
+    {Scope::C, "", "poll", OpKind::Blocking},
+    {Scope::C, "", "ppoll", OpKind::Blocking},
+    {Scope::C, "", "select", OpKind::Blocking},
+    {Scope::C, "", "pselect", OpKind::Blocking},
+    {Scope::C, "", "epoll_wait", OpKind::Blocking},
+    {Scope::C, "", "fgets", OpKind::Blocking},
+    {Scope::C, "", "getchar", OpKind::Blocking},
+    {Scope::C, "", "getline", OpKind::Blocking},
+    {Scope::C, "", "waitpid", OpKind::Blocking},
+};
+// clang-format on
+
+/// The table's rows by function name (every call is classified: no linear
+/// search), and the std classes it has rows for.
+struct RoleIndex {
+  llvm::StringMap<llvm::SmallVector<const CallRole *, 2>> ByName;
+  llvm::StringSet<> StdClasses;
+  RoleIndex() {
+    for (const CallRole &R : CallRoles) {
+      ByName[R.Name].push_back(&R);
+      if (R.Where == Scope::StdMember)
+        StdClasses.insert(R.Class);
+    }
+  }
+};
+
+const RoleIndex &roleIndex() {
+  static const RoleIndex Index;
+  return Index;
+}
+
+/// The table's row for \p Name in \p Where (and \p Class), or null.
+const CallRole *findRole(Scope Where, llvm::StringRef Class,
+                         llvm::StringRef Name) {
+  auto It = roleIndex().ByName.find(Name);
+  if (It == roleIndex().ByName.end())
+    return nullptr;
+  for (const CallRole *R : It->second)
+    if (R->Where == Where && (Where != Scope::StdMember || R->Class == Class))
+      return R;
+  return nullptr;
+}
+
+/// Whether the table has rows for members of the std class \p Class.
+bool isModelledStdClass(llvm::StringRef Class) {
+  return roleIndex().StdClasses.contains(Class);
+}
+
+} // namespace
+
+/// Fills \p Op from row \p R for a call with \p Object and \p Args; an empty
+/// Operation when the call does not have the operand the row needs.
+static Operation applyRole(const CallRole &R, Operation Op,
+                           llvm::StringRef What, const Expr *Object,
+                           llvm::ArrayRef<const Expr *> Args) {
+  Op.K = R.K;
+  Op.Shared = R.Shared;
+  Op.Generic = R.Generic;
+  Op.ResultTells = R.ResultTells;
+  Op.Success = R.Success;
+  const Expr *Operand = nullptr;
+  switch (R.Lock) {
+  case Operand::None: break;
+  case Operand::Object: Operand = Object; break;
+  case Operand::Arg0:
+    if (Args.empty())
+      return Operation{};
+    Operand = Args[0];
+    break;
+  case Operand::Arg1:
+    if (Args.size() < 2)
+      return Operation{};
+    Operand = Args[1];
+    break;
+  case Operand::AllArgs:
+    if (Args.size() < R.Arity)
+      return Operation{};
+    Op.Locks.assign(Args.begin(), Args.end());
+    return Op;
+  }
+  if (R.K == OpKind::CvWait) {
+    Op.CvLock = Operand;
+    Op.CvHasPredicate = R.Arity && Args.size() >= R.Arity;
+    Op.What = What.str();
+  } else if (R.K == OpKind::Blocking) {
+    Op.What = What.str();
+  } else if (Operand) {
+    Op.Locks.push_back(Operand);
+  }
+  return Op;
 }
 
 LockModel::LockModel(const Config &Cfg) {
@@ -389,29 +605,13 @@ Operation LockModel::classifyCall(const Stmt *S, ASTContext &Ctx,
   llvm::StringRef Name =
       FD->getIdentifier() ? FD->getName() : llvm::StringRef();
 
-  // 3. Standard library types, by the class of the object.
+  // 3. Standard library types, by the class of the object (the table, and
+  // the guards' own code).
   llvm::StringRef RN = stdRecordName(ObjRD);
   if (!RN.empty()) {
     if (isStdMutexName(RN)) {
-      Op.Locks.push_back(Object);
-      auto K = llvm::StringSwitch<int>(Name)
-                   .Case("lock", 1)
-                   .Cases("try_lock", "try_lock_for", "try_lock_until", 2)
-                   .Case("unlock", 3)
-                   .Case("lock_shared", 4)
-                   .Cases("try_lock_shared", "try_lock_shared_for",
-                          "try_lock_shared_until", 5)
-                   .Case("unlock_shared", 6)
-                   .Default(0);
-      Op.Shared = K >= 4;
-      Op.Success = SuccessTest{false, 0};
-      switch (K) {
-      case 1: case 4: Op.K = OpKind::Acquire; break;
-      case 2: case 5: Op.K = OpKind::TryAcquire; break;
-      case 3: case 6: Op.K = OpKind::Release; break;
-      default: return Operation{};
-      }
-      return Op;
+      const CallRole *R = findRole(Scope::StdMutex, "", Name);
+      return R ? applyRole(*R, Op, "", Object, Args) : Operation{};
     }
     if (RN == "unique_lock" || RN == "shared_lock") {
       Op.Guard = Object;
@@ -438,34 +638,14 @@ Operation LockModel::classifyCall(const Stmt *S, ASTContext &Ctx,
       }
       return Op;
     }
-    if (RN == "condition_variable" || RN == "condition_variable_any") {
-      unsigned Need = Name == "wait" ? 2 : 3;
-      if (Name == "wait" || Name == "wait_for" || Name == "wait_until") {
-        Op.K = OpKind::CvWait;
-        Op.CvLock = Args.empty() ? nullptr : Args[0];
-        Op.CvHasPredicate = Args.size() >= Need;
-        Op.What = ("std::" + RN + "::" + Name).str();
-      }
+    if (isModelledStdClass(RN)) {
+      // Members the table does not name (notify_one, arrive, count_down ...)
+      // have no role here.
+      if (const CallRole *R = findRole(Scope::StdMember, RN, Name))
+        return applyRole(*R, Op, ("std::" + RN + "::" + Name).str(), Object,
+                         Args);
       return Op;
     }
-    auto Block = [&](bool Yes) {
-      if (Yes) {
-        Op.K = OpKind::Blocking;
-        Op.What = ("std::" + RN + "::" + Name).str();
-      }
-      return Op;
-    };
-    if (RN == "thread" || RN == "jthread")
-      return Block(Name == "join");
-    if (RN == "counting_semaphore")
-      return Block(Name == "acquire" || Name == "try_acquire_for" ||
-                   Name == "try_acquire_until");
-    if (RN == "barrier")
-      return Block(Name == "arrive_and_wait" || Name == "wait");
-    if (RN == "latch")
-      return Block(Name == "wait" || Name == "arrive_and_wait");
-    if (RN == "future" || RN == "shared_future")
-      return Block(Name == "get" || Name == "wait");
   }
   // Reading standard input blocks: std::cin >> x, std::getline(std::cin, s),
   // std::cin.get() ...
@@ -493,17 +673,6 @@ Operation LockModel::classifyCall(const Stmt *S, ASTContext &Ctx,
       InStd = true;
   if (InStd) {
     std::string QN = FD->getQualifiedNameAsString();
-    if (QN == "std::lock" && Args.size() >= 2) {
-      Op.K = OpKind::MultiAcquire;
-      Op.Locks.assign(Args.begin(), Args.end());
-      return Op;
-    }
-    if (QN == "std::try_lock" && Args.size() >= 2) {
-      Op.K = OpKind::MultiTry;
-      Op.Locks.assign(Args.begin(), Args.end());
-      Op.Success = SuccessTest{true, -1};
-      return Op;
-    }
     if (QN == "std::swap" && Args.size() == 2 &&
         isMovableGuardType(Args[0]->getType())) {
       Op.K = OpKind::GuardSwap;
@@ -511,81 +680,16 @@ Operation LockModel::classifyCall(const Stmt *S, ASTContext &Ctx,
       Op.MovedFrom = Args[1];
       return Op;
     }
-    if (QN == "std::this_thread::sleep_for" ||
-        QN == "std::this_thread::sleep_until") {
-      Op.K = OpKind::Blocking;
-      Op.What = QN;
-      return Op;
-    }
+    if (const CallRole *R = findRole(Scope::StdFree, "", QN))
+      return applyRole(*R, Op, QN, Object, Args);
     return Op;
   }
 
-  // 5. C library: pthreads, sleeping, blocking I/O.
+  // 5. C functions at file scope: pthreads, POSIX, the C library.
   if (!FD->getDeclContext()->getRedeclContext()->isTranslationUnit())
     return Op;
-  auto Lock0 = [&](OpKind K, bool Shared) {
-    if (Args.empty())
-      return Operation{};
-    Op.K = K;
-    Op.Shared = Shared;
-    Op.Locks.push_back(Args[0]);
-    Op.Success = SuccessTest{true, 0};
-    return Op;
-  };
-  if (Name.startswith("pthread_")) {
-    if (Name == "pthread_mutex_lock" || Name == "pthread_spin_lock" ||
-        Name == "pthread_rwlock_wrlock" || Name == "pthread_rwlock_rdlock") {
-      Lock0(OpKind::Acquire, Name == "pthread_rwlock_rdlock");
-      Op.ResultTells = Op.K == OpKind::Acquire;
-      return Op;
-    }
-    if (Name == "pthread_mutex_trylock" || Name == "pthread_mutex_timedlock" ||
-        Name == "pthread_mutex_clocklock" || Name == "pthread_spin_trylock" ||
-        Name == "pthread_rwlock_trywrlock" ||
-        Name == "pthread_rwlock_timedwrlock" ||
-        Name == "pthread_rwlock_clockwrlock")
-      return Lock0(OpKind::TryAcquire, false);
-    if (Name == "pthread_rwlock_tryrdlock" ||
-        Name == "pthread_rwlock_timedrdlock" ||
-        Name == "pthread_rwlock_clockrdlock")
-      return Lock0(OpKind::TryAcquire, true);
-    if (Name == "pthread_mutex_unlock" || Name == "pthread_spin_unlock")
-      return Lock0(OpKind::Release, false);
-    if (Name == "pthread_rwlock_unlock") {
-      Lock0(OpKind::Release, false);
-      Op.Generic = true;
-      return Op;
-    }
-    if (Name == "pthread_cond_wait" || Name == "pthread_cond_timedwait" ||
-        Name == "pthread_cond_clockwait") {
-      if (Args.size() < 2)
-        return Operation{};
-      Op.K = OpKind::CvWait;
-      Op.CvLock = Args[1];
-      Op.What = Name.str();
-      return Op;
-    }
-    if (Name == "pthread_join" || Name == "pthread_barrier_wait") {
-      Op.K = OpKind::Blocking;
-      Op.What = Name.str();
-      return Op;
-    }
-    return Op;
-  }
-  bool Blocks = llvm::StringSwitch<bool>(Name)
-                    .Cases("sleep", "usleep", "nanosleep", "clock_nanosleep",
-                           true)
-                    .Cases("read", "write", "recv", "recvfrom", "recvmsg",
-                           "send", "sendto", "sendmsg", true)
-                    .Cases("accept", "accept4", "connect", "poll", "ppoll",
-                           "select", "pselect", "epoll_wait", true)
-                    .Cases("fgets", "getchar", "getline", "sem_wait",
-                           "sem_timedwait", "sem_clockwait", "waitpid", true)
-                    .Default(false);
-  if (Blocks) {
-    Op.K = OpKind::Blocking;
-    Op.What = Name.str();
-  }
+  if (const CallRole *R = findRole(Scope::C, "", Name))
+    return applyRole(*R, Op, Name, Object, Args);
   return Op;
 }
 
