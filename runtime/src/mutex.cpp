@@ -231,6 +231,42 @@ void mutex_post_unlock(thread_state *thr, std::uintptr_t addr, unlock_effect eff
   }
 }
 
+std::uint32_t mutex_hand_over(thread_state *thr, std::uint32_t from, held_lock *out, std::uint32_t cap) noexcept {
+  std::uint32_t n = 0;
+  while (thr->nheld > from && n < cap) {
+    held_lock &h = thr->held[thr->nheld - 1];
+    if (!h.shared) {
+      spin_guard g(h.sync->mtx);
+      if (h.sync->owner.load(std::memory_order_relaxed) == thr->tid + 1) h.sync->owner.store(0, std::memory_order_relaxed);
+    }
+    out[n++] = h;
+    remove_held_entry(thr, &h);
+  }
+  return n;
+}
+
+void mutex_take_over(thread_state *thr, const held_lock *locks, std::uint32_t n) noexcept {
+  // Handed over innermost first: taken back outermost first, so the held set keeps its order.
+  for (std::uint32_t i = n; i-- > 0;) {
+    const held_lock &h = locks[i];
+    if (h.sync->generation.load(std::memory_order_acquire) != h.generation) continue;  // destroyed meanwhile
+    if (!h.shared) {
+      spin_guard g(h.sync->mtx);
+      if (h.sync->owner.load(std::memory_order_relaxed) == 0) h.sync->owner.store(thr->tid + 1, std::memory_order_relaxed);
+    }
+    if (thr->nheld == max_held) {
+      ++thr->held_overflow;
+      continue;
+    }
+    held_lock &e = thr->held[thr->nheld];
+    e = h;
+    e.linked = false;  // no lock-order edge links it to what the new thread holds
+    thr->held_hash = lockset_hash_step(thr->nheld ? thr->held_hash : lockset_hash_seed, e);
+    ++thr->nheld;
+    thr->lockset_dirty = true;
+  }
+}
+
 void mutex_init(thread_state *thr, std::uintptr_t addr, lock_flags f) noexcept {
   (void)thr;
   // Re-initialising an address forgets whatever lived there before (memory reuse).

@@ -191,12 +191,13 @@ std::string title_of(std::string_view kind) {
 // should point past them at the user's code, e.g. the lock_guard line rather than
 // gthr-default.h or lockstep/mutex.hpp.
 bool is_library_frame(const frame &f) {
-  // The drop-in types (<lockstep/mutex.hpp>, ...) are library code in the user's binary.
+  // The drop-in types (<lockstep/mutex.hpp>, ...) and <lockstep/coroutine.hpp> are library code in
+  // the user's binary (a template's demangled name may start with its return type: the file tells).
   if (f.function.rfind("lockstep::", 0) == 0) return true;
   const std::string &file = f.file;
   if (!file.empty())
     return file.rfind("/usr/include/", 0) == 0 || file.find("/include/c++/") != std::string::npos ||
-           file.rfind("./", 0) == 0;
+           file.find("/include/lockstep/") != std::string::npos || file.rfind("./", 0) == 0;
   return f.module.rfind("/lib/", 0) == 0 || f.module.rfind("/usr/lib/", 0) == 0 ||
          f.module.rfind("/lib64/", 0) == 0;
 }

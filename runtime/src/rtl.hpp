@@ -447,6 +447,12 @@ void mutex_post_destroy(thread_state *thr, std::uintptr_t addr, int result) noex
 // EOWNERDEAD with the mutex. Everything the dead owner did happens before that acquisition, so its
 // exit releases them (called from thread_finish, before the finish clock is taken).
 void mutex_thread_exit(thread_state *thr) noexcept;
+// A coroutine suspends holding locks its activation took (coro.cpp): the held-set entries above
+// `from` move out of thr's held set into `out` (innermost first, at most `cap`), and the exclusive
+// ones lose their owner; mutex_take_over gives them to the thread that resumes the coroutine, so its
+// unlock there is the owner's (the misuse was reported once, at the suspension).
+std::uint32_t mutex_hand_over(thread_state *thr, std::uint32_t from, held_lock *out, std::uint32_t cap) noexcept;
+void mutex_take_over(thread_state *thr, const held_lock *locks, std::uint32_t n) noexcept;
 // Condition-variable waits drop and retake the mutex inside the real call.
 void mutex_wait_release(thread_state *thr, sync_var *m) noexcept;
 void mutex_wait_reacquire(thread_state *thr, sync_var *m, std::uintptr_t pc) noexcept;
@@ -525,6 +531,16 @@ template <class Event> inline void tracked_event(Event event) noexcept {
     event(thr);
   }
 }
+
+// coro.cpp: tracked coroutines (lockstep::tracked_promise). A frame begins (its promise is being
+// constructed; the compiler's resume and destroy entries are set): the runtime takes over both
+// entries. A suspension through a wrapped awaiter, before it can hand the coroutine on: happens-before
+// to the resumption, coro-lock-across-suspend for the locks its activation holds. Frame memory comes
+// from coro_frame_alloc and goes to a quarantine (coro_frame_free) so stale handles are reported.
+void coro_begin(thread_state *thr, std::uintptr_t frame, std::uintptr_t pc) noexcept;
+void coro_suspend(thread_state *thr, std::uintptr_t frame, std::uintptr_t pc) noexcept;
+void *coro_frame_alloc(std::size_t size) noexcept;
+void coro_frame_free(void *frame, std::size_t size) noexcept;
 
 // Once-style idioms (pthread_once, __cxa_guard_*): completion happens before every later check.
 void once_release(thread_state *thr, std::uintptr_t addr) noexcept;
@@ -624,6 +640,9 @@ void shadow_fork_lock() noexcept;
 void shadow_fork_unlock() noexcept;
 void tables_fork_lock() noexcept;  // sync records and pages (rtl.cpp)
 void tables_fork_unlock() noexcept;
+void coro_fork_lock() noexcept;  // coro.cpp: frame table and quarantine
+void coro_fork_unlock() noexcept;
+void coro_after_fork_child() noexcept;
 void alloc_fork_lock() noexcept;
 void alloc_fork_unlock() noexcept;
 

@@ -164,6 +164,7 @@ void before_fork() {
   lock_ids_fork_lock();
   shadow_fork_lock();
   registry_fork_lock();
+  coro_fork_lock();
   tables_fork_lock();
   clock_pool_fork_lock();
   alloc_fork_lock();
@@ -175,6 +176,7 @@ void unlock_after_fork(bool child) {
   alloc_fork_unlock();
   clock_pool_fork_unlock();
   tables_fork_unlock();
+  coro_fork_unlock();
   registry_fork_unlock();
   shadow_fork_unlock();
   lock_ids_fork_unlock();
@@ -195,6 +197,7 @@ void after_fork_child() {
   // Under the tables' locks, which keep their node lists still.
   tables_after_fork_child();
   shadow_after_fork_child();
+  coro_after_fork_child();
   unlock_after_fork(true);
 }
 

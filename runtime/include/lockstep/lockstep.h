@@ -104,6 +104,22 @@ void lockstep_barrier_completion_end(const volatile void *barrier);
 void lockstep_barrier_wait(const volatile void *barrier);
 void lockstep_barrier_destroy(const volatile void *barrier);
 
+/* Tracked coroutines (<lockstep/coroutine.hpp>'s tracked_promise calls these). `frame` is the
+ * coroutine's frame (coroutine_handle::address()).
+ * lockstep_coro_begin: from the promise's constructor (the frame's resume and destroy entries are
+ * set, the body has not run): the runtime watches every resume() and destroy() of the frame from now
+ * on, and everything before the creation happens before the first resumption.
+ * lockstep_coro_suspend: before a suspension's await_suspend runs (it may hand the coroutine to
+ * another thread): what the coroutine did so far happens before its resumption, on any thread; a lock
+ * its activation still holds is reported as coro-lock-across-suspend.
+ * lockstep_coro_frame_alloc/free: the promise's operator new and delete. A freed frame is kept from
+ * reuse for a while, and a resume() or destroy() through a stale handle is reported as
+ * coro-resume-after-destroy instead of running freed memory. */
+void lockstep_coro_begin(void *frame);
+void lockstep_coro_suspend(void *frame);
+void *lockstep_coro_frame_alloc(size_t size);
+void lockstep_coro_frame_free(void *frame, size_t size);
+
 /* Real deadlocks through these primitives. A blocking wait on one of them (an acquire, a latch's or a
  * barrier phase's wait) sleeps in slices of lockstep_wait_check_ms() milliseconds (0: detection is off,
  * sleep as long as needed) and calls lockstep_wait_blocked(object, ...) after each slice that ended without

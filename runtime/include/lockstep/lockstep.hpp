@@ -12,6 +12,7 @@
 #include <lockstep/annotations.hpp>
 #include <lockstep/barrier.hpp>
 #include <lockstep/condition_variable.hpp>
+#include <lockstep/coroutine.hpp>
 #include <lockstep/latch.hpp>
 #include <lockstep/mutex.hpp>
 #include <lockstep/names.hpp>
