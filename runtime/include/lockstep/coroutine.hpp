@@ -25,6 +25,7 @@
 // lockstep::task<T> — a lazy task: it starts when awaited (co_await task), resumes its awaiter when
 // it finishes (symmetric transfer: chains of tasks that finish at once do not grow the stack), and
 // hands on its value or exception. Move-only; destroying an unstarted or finished task frees it.
+// (GCC makes symmetric transfer a sibling call only with -foptimize-sibling-calls, on at -O2.)
 //
 // lockstep::sync_wait(task) — runs a task to completion from a plain thread and returns its value (or
 // rethrows its exception), also when the task finishes on another thread.
