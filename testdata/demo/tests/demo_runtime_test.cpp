@@ -1,4 +1,4 @@
-// Runs one of minibank's concurrency bugs under liblockstep: `demo_runtime_test race|deadlock|barrier`.
+// Runs one of minibank's concurrency bugs under liblockstep: `demo_runtime_test race|deadlock|barrier|coro`.
 //
 // Each scenario makes its bug happen on every run, whatever the scheduling, so
 // that the runtime's report (and its exit status, 66 by default) is certain:
@@ -10,11 +10,14 @@
 //   barrier   the ledger audit: its barrier expects one participant more than
 //             the auditors who arrive, so every auditor waits for ever while
 //             the calling thread waits to join them (a real deadlock).
+//   coro      a settlement coroutine keeps the journal locked across its hop
+//             to the settlement strand (a lock held across a suspension).
 // Without the runtime the race goes unnoticed (exit 0) and the deadlocks hang
 // until the watchdog below ends the process with status 3.
 #include "minibank/account.hpp"
 #include "minibank/audit.hpp"
 #include "minibank/bounded_queue.hpp"
+#include "minibank/settlement.hpp"
 
 #include <csignal>
 #include <cstdio>
@@ -89,6 +92,14 @@ int run_barrier() {
   return 0;
 }
 
+int run_coro() {
+  Settlement settlement;
+  const Cents total = sync_wait(settlement.settle(500));
+  std::printf("coro: settled %lld in %zu booking(s)\n", static_cast<long long>(total),
+              settlement.entries());
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -107,10 +118,13 @@ int main(int argc, char **argv) {
     return run_deadlock();
   if (scenario == "barrier")
     return run_barrier();
-  std::fprintf(stderr, "usage: %s race|deadlock|barrier\n"
+  if (scenario == "coro")
+    return run_coro();
+  std::fprintf(stderr, "usage: %s race|deadlock|barrier|coro\n"
                        "  race      a data race on BoundedQueue's statistics counter\n"
                        "  deadlock  two opposite transfers between the same two accounts\n"
-                       "  barrier   the ledger audit's barrier, one participant too many\n",
+                       "  barrier   the ledger audit's barrier, one participant too many\n"
+                       "  coro      a settlement coroutine holding the journal across a hop\n",
                argc > 0 ? argv[0] : "demo_runtime_test");
   return 2;
 }

@@ -1,7 +1,11 @@
 // Minimal C++20 coroutine types for minibank's pipeline: a lazy Generator<T> and a lazy Task<T>.
 #pragma once
 
+#include "minibank/sync.hpp"
+
+#include <condition_variable>
 #include <coroutine>
+#include <mutex>
 #include <exception>
 #include <iterator>
 #include <optional>
@@ -97,10 +101,16 @@ private:
 /// finishes, so chains of tasks use no extra stack. Move-only.
 template <typename T> class Task {
 public:
-  struct promise_type {
+  struct promise_type : sync::promise_base<promise_type> {
     std::optional<T> value;
     std::exception_ptr error;
     std::coroutine_handle<> continuation = std::noop_coroutine();
+    /// Set by sync_wait: told when the task has finished, instead of a continuation.
+    struct Waiter {
+      std::mutex mu;
+      std::condition_variable finished;
+      bool done = false;
+    } *waiter = nullptr;
 
     Task get_return_object() {
       return Task(std::coroutine_handle<promise_type>::from_promise(*this));
@@ -110,6 +120,14 @@ public:
       bool await_ready() noexcept { return false; }
       std::coroutine_handle<>
       await_suspend(std::coroutine_handle<promise_type> h) noexcept {
+        if (Waiter *w = h.promise().waiter) {
+          // Notified under the lock: sync_wait cannot return (and destroy
+          // this frame) before nothing here touches it any more.
+          std::lock_guard<std::mutex> g(w->mu);
+          w->done = true;
+          w->finished.notify_one();
+          return std::noop_coroutine();
+        }
         return h.promise().continuation;
       }
       void await_resume() noexcept {}
@@ -143,10 +161,14 @@ public:
     return Awaiter{handle_};
   }
 
-  /// Runs the task on the calling thread and returns its value. Every task
-  /// here only awaits other Tasks, so it has finished when resume() returns.
+  /// Starts the task on the calling thread, waits until it has finished
+  /// (maybe on another thread: a Strand) and returns its value.
   friend T sync_wait(Task task) {
+    typename promise_type::Waiter waiter;
+    task.handle_.promise().waiter = &waiter;
     task.handle_.resume();
+    std::unique_lock<std::mutex> lk(waiter.mu);
+    waiter.finished.wait(lk, [&] { return waiter.done; });
     return take(task.handle_);
   }
 

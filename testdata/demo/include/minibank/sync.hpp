@@ -7,11 +7,16 @@
 // the runtime knows what the threads wait for; a normal build uses the std types.
 #pragma once
 
+//
+// Coroutines: a promise type derives from sync::promise_base<P>, which is liblockstep's
+// tracked_promise (the runtime then follows the coroutine across threads) in that build
+// and nothing in a normal one.
 #if defined(MINIBANK_WITH_LOCKSTEP)
 #include <lockstep/lockstep.hpp>
 namespace minibank::sync {
 using lockstep::barrier;
 using lockstep::latch;
+template <typename Promise> using promise_base = lockstep::tracked_promise<Promise>;
 } // namespace minibank::sync
 #else
 #include <barrier>
@@ -19,5 +24,6 @@ using lockstep::latch;
 namespace minibank::sync {
 using std::barrier;
 using std::latch;
+template <typename Promise> struct promise_base {};
 } // namespace minibank::sync
 #endif
