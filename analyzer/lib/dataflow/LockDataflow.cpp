@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lockstep/analyzer/LockDataflow.h"
+#include "lockstep/analyzer/CoroutineModel.h"
 #include "lockstep/analyzer/FlowEngine.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
@@ -1727,6 +1728,11 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
 void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
                                     LockSet &S) {
   const FunctionSummary &CS = TU.analyze(Callee);
+  // A call to a coroutine only creates its frame: the body runs when the
+  // frame is resumed, later and maybe on another thread, so none of its
+  // locks, blocking calls or order edges belong to this call site.
+  if (CS.Coroutine)
+    return;
   SourceLocation Loc = locOf(E);
   if (Final && Callee->getCanonicalDecl() != FD->getCanonicalDecl())
     TU.noteCaller(Callee); // its effects are now this function's to judge
@@ -1946,9 +1952,12 @@ void FunctionAnalyzer::maybeThrows(const Expr *E, const FunctionDecl *Callee,
   bool Visible = false;
   if (Callee->hasBody(Def) && TU.isAnalyzable(Def)) {
     const FunctionSummary &CS = TU.analyze(Def);
-    if (!CS.MayThrow)
+    // What a coroutine's body throws goes to its promise's
+    // unhandled_exception(), not out of the call; the call itself (the
+    // frame's allocation, get_return_object) may still throw, unseen.
+    if (!CS.MayThrow && !CS.Coroutine)
       return;
-    Visible = CS.Throws;
+    Visible = CS.Throws && !CS.Coroutine;
   } else if (SM.isInSystemHeader(Callee->getLocation())) {
     // Stream insertion and extraction do not throw unless the program
     // turns stream exceptions on.
@@ -2403,6 +2412,13 @@ void FunctionAnalyzer::run() {
   Stmt *Body = FD->getBody();
   if (!Body)
     return;
+  // A coroutine's CoroutineBodyStmt also holds what the compiler adds around
+  // the written body (the promise, the initial and final suspends,
+  // `return get_return_object()`, the unhandled_exception() handler), in no
+  // execution order a CFG could follow. The written body alone is what runs
+  // when the frame is resumed; falling off its end or a co_return leaves it.
+  if (const auto *CB = dyn_cast<CoroutineBodyStmt>(Body))
+    Body = CB->getBody();
   Pre.TraverseStmt(Body);
   if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
     for (const CXXCtorInitializer *Init : Ctor->inits())
@@ -2659,7 +2675,8 @@ std::string TUAnalysis::visibleThrower(const Expr *E) {
     if (FPT->isNothrow())
       return "";
   const FunctionDecl *Def = nullptr;
-  if (!Callee->hasBody(Def) || !isAnalyzable(Def) || !analyze(Def).Throws)
+  if (!Callee->hasBody(Def) || !isAnalyzable(Def) || !analyze(Def).Throws ||
+      analyze(Def).Coroutine)
     return "";
   if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
     PrintingPolicy PP(Ctx.getLangOpts());
@@ -2858,7 +2875,9 @@ void TUAnalysis::analyzeCalleesFirst(const FunctionDecl *Root) {
     dedupe(S->TryAcquires);
     dedupe(S->Releases);
     dedupe(S->Takes);
-    S->Wrapper = !S->Acquires.empty() || !S->TryAcquires.empty();
+    S->Coroutine = isCoroutine(D);
+    S->Wrapper = !S->Coroutine &&
+                 (!S->Acquires.empty() || !S->TryAcquires.empty());
     InProgress.erase(D);
     Summaries[D] = std::move(S);
   }

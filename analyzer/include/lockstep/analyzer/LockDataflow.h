@@ -150,6 +150,12 @@ struct FunctionSummary {
   /// that throws on ordinary inputs (knownThrower) or has Throws itself.
   bool Throws = false;
   bool Wrapper = false; ///< Acquires or TryAcquires is non-empty
+  /// The function is a coroutine: a call only creates its frame, and the
+  /// body runs when the frame is resumed. The effects above are its body's
+  /// (they still vouch for counterparts, and its Edges still join the
+  /// translation unit's lock-order graph), but none of them is applied at a
+  /// call site, and Wrapper is false.
+  bool Coroutine = false;
 };
 
 struct DoubleLockEvent {
