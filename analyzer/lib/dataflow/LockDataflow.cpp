@@ -201,6 +201,28 @@ public:
         MovedTemps.insert(CE);
     return true;
   }
+  /// The suspension expressions of the body, keyed by every node of their
+  /// await_resume() call: the CFG lists a co_await's awaiter calls in
+  /// order (await_ready, await_suspend, await_resume, then the co_await
+  /// itself), so the coroutine is suspended just before the first node of
+  /// await_resume is evaluated, after whatever await_suspend did.
+  llvm::DenseMap<const Stmt *, const CoroutineSuspendExpr *> ResumeOf;
+  bool VisitCoawaitExpr(CoawaitExpr *E) { return noteSuspension(E); }
+  bool VisitCoyieldExpr(CoyieldExpr *E) { return noteSuspension(E); }
+  bool noteSuspension(const CoroutineSuspendExpr *E) {
+    llvm::SmallVector<const Stmt *, 8> Todo;
+    if (E->getResumeExpr())
+      Todo.push_back(E->getResumeExpr());
+    while (!Todo.empty()) {
+      const Stmt *S = Todo.pop_back_val();
+      if (!S || !ResumeOf.try_emplace(S, E).second)
+        continue;
+      for (const Stmt *C : S->children())
+        Todo.push_back(C);
+    }
+    ResumeOf.try_emplace(E, E);
+    return true;
+  }
   bool VisitCXXTryStmt(CXXTryStmt *T) {
     mark(T->getTryBlock());
     return true;
@@ -337,6 +359,9 @@ public:
   void handleBlockingUnderLock(const BlockingEvent &E) override {
     Events.push_back([E](LockHandler &H) { H.handleBlockingUnderLock(E); });
   }
+  void handleSuspendUnderLock(const SuspendEvent &E) override {
+    Events.push_back([E](LockHandler &H) { H.handleSuspendUnderLock(E); });
+  }
   void replay(LockHandler &H) {
     for (auto &E : Events)
       E(H);
@@ -453,6 +478,7 @@ private:
                const HeldList &Held);
   void reportBlocking(const LockSet &S, llvm::ArrayRef<std::string> Except,
                       BlockingEvent Ev);
+  void reportSuspension(const CoroutineSuspendExpr *E, const LockSet &S);
 
   // --- helpers ------------------------------------------------------------
   bool isRecursive(const LockPath &P) const;
@@ -1112,6 +1138,29 @@ void FunctionAnalyzer::reportBlocking(const LockSet &S,
   Ev.Lock = Held->Path.name();
   Ev.HeldAt = Held->AcquiredAt;
   H->handleBlockingUnderLock(Ev);
+}
+
+void FunctionAnalyzer::reportSuspension(const CoroutineSuspendExpr *E,
+                                        const LockSet &S) {
+  if (!Final)
+    return;
+  SuspendEvent Ev;
+  Ev.Loc = E->getKeywordLoc();
+  Ev.Yield = isa<CoyieldExpr>(E);
+  for (const LockFact &F : S.Facts) {
+    // Held on every path here and taken by this body: a lock held on some
+    // paths only is left alone, as lock-blocking-under-lock does, and the
+    // caller's locks (FromCaller) are not the body's to release.
+    if (F.Maybe || F.FromCaller)
+      continue;
+    SuspendEvent::Held Held{F.Path.name(), F.AcquiredAt, "", F.Shared};
+    if (const GuardFact *G = F.Guard ? S.guard(F.Guard) : nullptr)
+      Held.GuardName = G->Name;
+    Ev.Locks.push_back(std::move(Held));
+  }
+  if (Ev.Locks.empty() || !maySuspend(E, Ctx) || !once(5, Ev.Loc))
+    return;
+  H->handleSuspendUnderLock(Ev);
 }
 
 void FunctionAnalyzer::guardDtor(const void *Id, SourceLocation Loc,
@@ -2089,8 +2138,18 @@ void FunctionAnalyzer::refine(LockSet &S, const Expr *Cond, bool TrueEdge) {
 
 void FunctionAnalyzer::transferBlock(const CFGBlock &B, LockSet S,
                                      std::vector<std::optional<LockSet>> &Out) {
+  const CoroutineSuspendExpr *Suspended = nullptr;
   for (const CFGElement &El : B) {
     if (auto CS = El.getAs<CFGStmt>()) {
+      // The first node of a suspension's await_resume (or the co_await
+      // itself): the coroutine is suspended in the state before it.
+      if (Final && !Pre.ResumeOf.empty())
+        if (const CoroutineSuspendExpr *E =
+                Pre.ResumeOf.lookup(CS->getStmt()))
+          if (E != Suspended) {
+            Suspended = E;
+            reportSuspension(E, S);
+          }
       processStmt(CS->getStmt(), S);
       // A call that never returns ends the path, as a noreturn one does.
       if (const auto *Call = dyn_cast<CallExpr>(CS->getStmt()))
