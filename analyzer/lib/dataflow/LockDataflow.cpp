@@ -201,26 +201,15 @@ public:
         MovedTemps.insert(CE);
     return true;
   }
-  /// The suspension expressions of the body, keyed by every node of their
-  /// await_resume() call: the CFG lists a co_await's awaiter calls in
-  /// order (await_ready, await_suspend, await_resume, then the co_await
-  /// itself), so the coroutine is suspended just before the first node of
-  /// await_resume is evaluated, after whatever await_suspend did.
+  /// The suspension expressions of the body, keyed by the nodes where the
+  /// coroutine is suspended (mapResumeNodes).
   llvm::DenseMap<const Stmt *, const CoroutineSuspendExpr *> ResumeOf;
-  bool VisitCoawaitExpr(CoawaitExpr *E) { return noteSuspension(E); }
-  bool VisitCoyieldExpr(CoyieldExpr *E) { return noteSuspension(E); }
-  bool noteSuspension(const CoroutineSuspendExpr *E) {
-    llvm::SmallVector<const Stmt *, 8> Todo;
-    if (E->getResumeExpr())
-      Todo.push_back(E->getResumeExpr());
-    while (!Todo.empty()) {
-      const Stmt *S = Todo.pop_back_val();
-      if (!S || !ResumeOf.try_emplace(S, E).second)
-        continue;
-      for (const Stmt *C : S->children())
-        Todo.push_back(C);
-    }
-    ResumeOf.try_emplace(E, E);
+  bool VisitCoawaitExpr(CoawaitExpr *E) {
+    mapResumeNodes(E, ResumeOf);
+    return true;
+  }
+  bool VisitCoyieldExpr(CoyieldExpr *E) {
+    mapResumeNodes(E, ResumeOf);
     return true;
   }
   bool VisitCXXTryStmt(CXXTryStmt *T) {

@@ -73,6 +73,22 @@ bool maySuspend(const CoroutineSuspendExpr *E, const ASTContext &Ctx) {
   return true;
 }
 
+void mapResumeNodes(
+    const CoroutineSuspendExpr *E,
+    llvm::DenseMap<const Stmt *, const CoroutineSuspendExpr *> &ResumeOf) {
+  llvm::SmallVector<const Stmt *, 8> Todo;
+  if (E->getResumeExpr())
+    Todo.push_back(E->getResumeExpr());
+  while (!Todo.empty()) {
+    const Stmt *S = Todo.pop_back_val();
+    if (!S || !ResumeOf.try_emplace(S, E).second)
+      continue;
+    for (const Stmt *C : S->children())
+      Todo.push_back(C);
+  }
+  ResumeOf.try_emplace(E, E);
+}
+
 bool startsEagerly(const FunctionDecl *FD, const ASTContext &Ctx) {
   const FunctionDecl *Def = nullptr;
   if (!FD || !FD->hasBody(Def))

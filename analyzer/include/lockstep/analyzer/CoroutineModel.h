@@ -10,6 +10,8 @@
 #ifndef LOCKSTEP_ANALYZER_COROUTINEMODEL_H
 #define LOCKSTEP_ANALYZER_COROUTINEMODEL_H
 
+#include "llvm/ADT/DenseMap.h"
+
 namespace clang {
 class ASTContext;
 class CoroutineSuspendExpr;
@@ -37,6 +39,17 @@ bool maySuspend(const clang::CoroutineSuspendExpr *E,
 /// implicit nodes that wrap it in a statement position (ExprWithCleanups,
 /// casts); null if it is none.
 const clang::CoroutineSuspendExpr *asSuspendExpr(const clang::Stmt *S);
+
+/// Maps \p E itself and every node of its await_resume() call to \p E.
+/// The CFG lists a suspension's awaiter calls in evaluation order
+/// (await_ready, await_suspend, await_resume, then the co_await itself), so
+/// the coroutine is suspended just before the first of these nodes: after
+/// whatever await_suspend did (an awaiter may unlock there), before
+/// anything after the resumption.
+void mapResumeNodes(
+    const clang::CoroutineSuspendExpr *E,
+    llvm::DenseMap<const clang::Stmt *, const clang::CoroutineSuspendExpr *>
+        &ResumeOf);
 
 /// Whether the coroutine \p FD runs its body at the call up to its first
 /// real suspension: the awaiter of its promise's `initial_suspend()` never

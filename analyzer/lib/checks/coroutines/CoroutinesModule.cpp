@@ -1,5 +1,6 @@
 //===- CoroutinesModule.cpp - Registers the checks of the coroutines family -===//
 #include "LockAcrossSuspendCheck.h"
+#include "ReferenceParamCheck.h"
 
 namespace lockstep {
 
@@ -9,6 +10,10 @@ void registerCoroutinesChecks(CheckFactories &F) {
       "coro-lock-across-suspend",
       "A mutex held across a co_await or co_yield that suspends the "
       "coroutine");
+  F.registerCheck<ReferenceParamCheck>(
+      "coro-reference-param",
+      "A coroutine parameter referring to the caller's object used after the "
+      "coroutine may have suspended");
 }
 
 } // namespace lockstep
