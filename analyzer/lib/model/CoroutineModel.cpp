@@ -49,6 +49,27 @@ bool isCoroutine(const FunctionDecl *FD) {
   return FD && FD->hasBody(Def) && isa_and_nonnull<CoroutineBodyStmt>(Def->getBody());
 }
 
+const CXXMethodDecl *awaitSuspendMethod(const CoroutineSuspendExpr *E) {
+  // The call may sit under the conversions and the __builtin_coro_resume
+  // of a handle-returning await_suspend(); it is the only call of that
+  // name in the expression.
+  llvm::SmallVector<const Stmt *, 8> Todo;
+  if (E && E->getSuspendExpr())
+    Todo.push_back(E->getSuspendExpr());
+  while (!Todo.empty()) {
+    const Stmt *S = Todo.pop_back_val();
+    if (!S)
+      continue;
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(S))
+      if (const CXXMethodDecl *MD = MC->getMethodDecl())
+        if (MD->getIdentifier() && MD->getName() == "await_suspend")
+          return MD;
+    for (const Stmt *C : S->children())
+      Todo.push_back(C);
+  }
+  return nullptr;
+}
+
 const CoroutineSuspendExpr *asSuspendExpr(const Stmt *S) {
   const auto *E = dyn_cast_or_null<Expr>(S);
   return E ? dyn_cast<CoroutineSuspendExpr>(E->IgnoreImplicit()->IgnoreParens())

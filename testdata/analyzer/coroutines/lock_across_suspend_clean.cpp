@@ -129,6 +129,39 @@ coro::LazyTask WithHelper() {
   log_lines.resize(n);
 }
 
+// clean: coro-lock-across-suspend  an awaiter unlocks the mutex it was given while the coroutine is suspended
+struct UnlockWhileSuspended {
+  std::mutex &m;
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h) {
+    m.unlock();
+    h.resume(); // stands in for a waiter queue
+  }
+  void await_resume() { m.lock(); }
+};
+coro::LazyTask WaitTurn() {
+  mu.lock();
+  co_await UnlockWhileSuspended{mu};
+  log_lines.push_back("turn");
+  mu.unlock();
+}
+
+// clean: coro-lock-across-suspend  an awaiter's await_suspend() releases the very global mutex held
+struct ReleaseLog {
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h) {
+    mu.unlock();
+    h.resume();
+  }
+  void await_resume() { mu.lock(); }
+};
+coro::LazyTask Handoff() {
+  mu.lock();
+  co_await ReleaseLog{};
+  log_lines.push_back("handoff");
+  mu.unlock();
+}
+
 coro::LazyTask Upload(std::vector<std::string> lines) {
   co_await coro::Reschedule{};
   std::lock_guard<std::mutex> g(mu);

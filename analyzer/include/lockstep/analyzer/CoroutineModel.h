@@ -15,6 +15,7 @@
 namespace clang {
 class ASTContext;
 class CoroutineSuspendExpr;
+class CXXMethodDecl;
 class FunctionDecl;
 class Stmt;
 } // namespace clang
@@ -34,6 +35,12 @@ bool isCoroutine(const clang::FunctionDecl *FD);
 /// (a declaration without a body, a computed result) may suspend.
 bool maySuspend(const clang::CoroutineSuspendExpr *E,
                 const clang::ASTContext &Ctx);
+
+/// The awaiter's await_suspend() that \p E calls (whatever form it
+/// returns: void, bool, or a handle resumed by symmetric transfer); null if
+/// there is none to see.
+const clang::CXXMethodDecl *
+awaitSuspendMethod(const clang::CoroutineSuspendExpr *E);
 
 /// The co_await or co_yield expression \p S is, looking through the
 /// implicit nodes that wrap it in a statement position (ExprWithCleanups,
