@@ -36,6 +36,8 @@
 //                             the first arrival in it)
 //   sem-not-released          the acquire (or try) whose permit a path keeps
 //   sem-release-exceeds-max   the release that goes over the maximum
+//   coro-lock-across-suspend  the co_await / co_yield keyword that suspends
+//   coro-reference-param      the parameter's first use after a suspension
 //
 // Any finding without a matching expectation fails the test, and so does any
 // unmet expectation; a clean look-alike is simply a case with no expectation.

@@ -42,6 +42,10 @@ public:
     for (auto &C : Checks)
       C->handleBlockingUnderLock(E);
   }
+  void handleSuspendUnderLock(const SuspendEvent &E) override {
+    for (auto &C : Checks)
+      C->handleSuspendUnderLock(E);
+  }
   void handleLockOrder(const std::vector<OrderEdge> &Edges,
                        ASTContext &Ctx) override {
     for (auto &C : Checks)

@@ -93,6 +93,7 @@ const CheckFactories &checkFactories() {
     CheckFactories F;
     registerBarriersChecks(F);
     registerCondvarsChecks(F);
+    registerCoroutinesChecks(F);
     registerLocksChecks(F);
     registerSemaphoresChecks(F);
     CheckFactories Sorted;

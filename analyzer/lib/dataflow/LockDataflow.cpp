@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lockstep/analyzer/LockDataflow.h"
+#include "lockstep/analyzer/CoroutineModel.h"
 #include "lockstep/analyzer/FlowEngine.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
@@ -200,6 +201,17 @@ public:
         MovedTemps.insert(CE);
     return true;
   }
+  /// The suspension expressions of the body, keyed by the nodes where the
+  /// coroutine is suspended (mapResumeNodes).
+  llvm::DenseMap<const Stmt *, const CoroutineSuspendExpr *> ResumeOf;
+  bool VisitCoawaitExpr(CoawaitExpr *E) {
+    mapResumeNodes(E, ResumeOf);
+    return true;
+  }
+  bool VisitCoyieldExpr(CoyieldExpr *E) {
+    mapResumeNodes(E, ResumeOf);
+    return true;
+  }
   bool VisitCXXTryStmt(CXXTryStmt *T) {
     mark(T->getTryBlock());
     return true;
@@ -336,6 +348,9 @@ public:
   void handleBlockingUnderLock(const BlockingEvent &E) override {
     Events.push_back([E](LockHandler &H) { H.handleBlockingUnderLock(E); });
   }
+  void handleSuspendUnderLock(const SuspendEvent &E) override {
+    Events.push_back([E](LockHandler &H) { H.handleSuspendUnderLock(E); });
+  }
   void replay(LockHandler &H) {
     for (auto &E : Events)
       E(H);
@@ -452,6 +467,7 @@ private:
                const HeldList &Held);
   void reportBlocking(const LockSet &S, llvm::ArrayRef<std::string> Except,
                       BlockingEvent Ev);
+  void reportSuspension(const CoroutineSuspendExpr *E, const LockSet &S);
 
   // --- helpers ------------------------------------------------------------
   bool isRecursive(const LockPath &P) const;
@@ -1113,6 +1129,41 @@ void FunctionAnalyzer::reportBlocking(const LockSet &S,
   H->handleBlockingUnderLock(Ev);
 }
 
+void FunctionAnalyzer::reportSuspension(const CoroutineSuspendExpr *E,
+                                        const LockSet &S) {
+  if (!Final)
+    return;
+  SuspendEvent Ev;
+  Ev.Loc = E->getKeywordLoc();
+  Ev.Yield = isa<CoyieldExpr>(E);
+  for (const LockFact &F : S.Facts) {
+    // Held on every path here and taken by this body: a lock held on some
+    // paths only is left alone, as lock-blocking-under-lock does, and the
+    // caller's locks (FromCaller) are not the body's to release.
+    if (F.Maybe || F.FromCaller)
+      continue;
+    SuspendEvent::Held Held{F.Path.name(), F.AcquiredAt, "", F.Shared};
+    if (const GuardFact *G = F.Guard ? S.guard(F.Guard) : nullptr)
+      Held.GuardName = G->Name;
+    Ev.Locks.push_back(std::move(Held));
+  }
+  if (Ev.Locks.empty() || !maySuspend(E, Ctx))
+    return;
+  // An awaiter whose await_suspend() releases a lock it reaches through a
+  // pointer or reference member (the mutex it was built with, unlocked
+  // while the coroutine is suspended) may release the one held here; which
+  // one is not known, so nothing is claimed.
+  const FunctionDecl *Def = nullptr;
+  if (const CXXMethodDecl *MD = awaitSuspendMethod(E))
+    if (MD->hasBody(Def) && TU.isAnalyzable(Def))
+      for (const LockEffect &R : TU.analyze(Def).Releases)
+        if (mayAlias(R.Path))
+          return;
+  if (!once(5, Ev.Loc))
+    return;
+  H->handleSuspendUnderLock(Ev);
+}
+
 void FunctionAnalyzer::guardDtor(const void *Id, SourceLocation Loc,
                                  LockSet &S) {
   GuardFact *G = S.guard(Id);
@@ -1727,6 +1778,15 @@ void FunctionAnalyzer::processCall(const Expr *E, LockSet &S) {
 void FunctionAnalyzer::applySummary(const Expr *E, const FunctionDecl *Callee,
                                     LockSet &S) {
   const FunctionSummary &CS = TU.analyze(Callee);
+  // A call to a coroutine only creates its frame: the body runs when the
+  // frame is resumed, later and maybe on another thread, so none of its
+  // locks, blocking calls or order edges belong to this call site.
+  // FIXME: an eager coroutine (CoroutineModel's startsEagerly) does run its
+  // body here up to its first suspension; applying the effects of that
+  // prefix needs a summary cut at the first suspension, which summaries
+  // do not have yet, so its locks there are missed rather than guessed.
+  if (CS.Coroutine)
+    return;
   SourceLocation Loc = locOf(E);
   if (Final && Callee->getCanonicalDecl() != FD->getCanonicalDecl())
     TU.noteCaller(Callee); // its effects are now this function's to judge
@@ -1946,9 +2006,12 @@ void FunctionAnalyzer::maybeThrows(const Expr *E, const FunctionDecl *Callee,
   bool Visible = false;
   if (Callee->hasBody(Def) && TU.isAnalyzable(Def)) {
     const FunctionSummary &CS = TU.analyze(Def);
-    if (!CS.MayThrow)
+    // What a coroutine's body throws goes to its promise's
+    // unhandled_exception(), not out of the call; the call itself (the
+    // frame's allocation, get_return_object) may still throw, unseen.
+    if (!CS.MayThrow && !CS.Coroutine)
       return;
-    Visible = CS.Throws;
+    Visible = CS.Throws && !CS.Coroutine;
   } else if (SM.isInSystemHeader(Callee->getLocation())) {
     // Stream insertion and extraction do not throw unless the program
     // turns stream exceptions on.
@@ -2080,8 +2143,18 @@ void FunctionAnalyzer::refine(LockSet &S, const Expr *Cond, bool TrueEdge) {
 
 void FunctionAnalyzer::transferBlock(const CFGBlock &B, LockSet S,
                                      std::vector<std::optional<LockSet>> &Out) {
+  const CoroutineSuspendExpr *Suspended = nullptr;
   for (const CFGElement &El : B) {
     if (auto CS = El.getAs<CFGStmt>()) {
+      // The first node of a suspension's await_resume (or the co_await
+      // itself): the coroutine is suspended in the state before it.
+      if (Final && !Pre.ResumeOf.empty())
+        if (const CoroutineSuspendExpr *E =
+                Pre.ResumeOf.lookup(CS->getStmt()))
+          if (E != Suspended) {
+            Suspended = E;
+            reportSuspension(E, S);
+          }
       processStmt(CS->getStmt(), S);
       // A call that never returns ends the path, as a noreturn one does.
       if (const auto *Call = dyn_cast<CallExpr>(CS->getStmt()))
@@ -2403,6 +2476,13 @@ void FunctionAnalyzer::run() {
   Stmt *Body = FD->getBody();
   if (!Body)
     return;
+  // A coroutine's CoroutineBodyStmt also holds what the compiler adds around
+  // the written body (the promise, the initial and final suspends,
+  // `return get_return_object()`, the unhandled_exception() handler), in no
+  // execution order a CFG could follow. The written body alone is what runs
+  // when the frame is resumed; falling off its end or a co_return leaves it.
+  if (const auto *CB = dyn_cast<CoroutineBodyStmt>(Body))
+    Body = CB->getBody();
   Pre.TraverseStmt(Body);
   if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
     for (const CXXCtorInitializer *Init : Ctor->inits())
@@ -2659,7 +2739,8 @@ std::string TUAnalysis::visibleThrower(const Expr *E) {
     if (FPT->isNothrow())
       return "";
   const FunctionDecl *Def = nullptr;
-  if (!Callee->hasBody(Def) || !isAnalyzable(Def) || !analyze(Def).Throws)
+  if (!Callee->hasBody(Def) || !isAnalyzable(Def) || !analyze(Def).Throws ||
+      analyze(Def).Coroutine)
     return "";
   if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
     PrintingPolicy PP(Ctx.getLangOpts());
@@ -2858,7 +2939,9 @@ void TUAnalysis::analyzeCalleesFirst(const FunctionDecl *Root) {
     dedupe(S->TryAcquires);
     dedupe(S->Releases);
     dedupe(S->Takes);
-    S->Wrapper = !S->Acquires.empty() || !S->TryAcquires.empty();
+    S->Coroutine = isCoroutine(D);
+    S->Wrapper = !S->Coroutine &&
+                 (!S->Acquires.empty() || !S->TryAcquires.empty());
     InProgress.erase(D);
     Summaries[D] = std::move(S);
   }

@@ -84,9 +84,9 @@ expect_error "already exists; not overwriting it" semaphores sem-foo "a summary"
 # --- --dry-run writes nothing and says what it would do -----------------------------------------
 fresh_copy
 before=$(snapshot)
-run --dry-run coroutines coro-reference-param "a coroutine taking a parameter by reference"
-if [[ $rc -eq 0 && $(snapshot) == "$before" && $out == *"analyzer/docs/checks/coro-reference-param.md"* &&
-  $out == *"+void registerCoroutinesChecks(CheckFactories &F);"* ]]; then
+run --dry-run threads thread-not-joined "a std::thread destroyed while still joinable"
+if [[ $rc -eq 0 && $(snapshot) == "$before" && $out == *"analyzer/docs/checks/thread-not-joined.md"* &&
+  $out == *"+void registerThreadsChecks(CheckFactories &F);"* ]]; then
   pass "--dry-run lists the files and the edits, writes nothing"
 else
   fail "--dry-run: rc=$rc, tree changed: $([[ $(snapshot) == "$before" ]] && echo no || echo yes); output: $out"

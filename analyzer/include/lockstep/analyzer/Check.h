@@ -124,6 +124,7 @@ const CheckFactories &checkFactories();
 
 // Family modules (checks/<family>/<Family>Module.cpp).
 void registerBarriersChecks(CheckFactories &F);
+void registerCoroutinesChecks(CheckFactories &F);
 void registerLocksChecks(CheckFactories &F);
 void registerCondvarsChecks(CheckFactories &F);
 void registerSemaphoresChecks(CheckFactories &F);

@@ -150,6 +150,12 @@ struct FunctionSummary {
   /// that throws on ordinary inputs (knownThrower) or has Throws itself.
   bool Throws = false;
   bool Wrapper = false; ///< Acquires or TryAcquires is non-empty
+  /// The function is a coroutine: a call only creates its frame, and the
+  /// body runs when the frame is resumed. The effects above are its body's
+  /// (they still vouch for counterparts, and its Edges still join the
+  /// translation unit's lock-order graph), but none of them is applied at a
+  /// call site, and Wrapper is false.
+  bool Coroutine = false;
 };
 
 struct DoubleLockEvent {
@@ -197,6 +203,20 @@ struct BlockingEvent {
   bool CvWait = false;
 };
 
+/// A coroutine suspends (a co_await or co_yield that can, see
+/// CoroutineModel.h) while locks its body took are held on every path to it.
+struct SuspendEvent {
+  clang::SourceLocation Loc; ///< the co_await / co_yield keyword
+  bool Yield = false;        ///< co_yield rather than co_await
+  struct Held {
+    std::string Lock;
+    clang::SourceLocation AcquiredAt;
+    std::string GuardName; ///< the guard that owns it, "" if held by hand
+    bool Shared = false;
+  };
+  std::vector<Held> Locks; ///< in the order they were taken
+};
+
 /// Receives the findings of the flow analysis. Checks override the kinds
 /// they report; the default implementations ignore the event.
 class LockHandler {
@@ -206,6 +226,7 @@ public:
   virtual void handleUnlockNotHeld(const UnlockNotHeldEvent &) {}
   virtual void handleNotReleased(const NotReleasedEvent &) {}
   virtual void handleBlockingUnderLock(const BlockingEvent &) {}
+  virtual void handleSuspendUnderLock(const SuspendEvent &) {}
   /// Called once per translation unit with every lock-order edge between
   /// locks that have an identity across functions (LockPath::orderKey).
   virtual void handleLockOrder(const std::vector<OrderEdge> &,
