@@ -40,7 +40,7 @@ void Strand::run() {
 }
 
 Task<Cents> Settlement::settle(Cents amount) {
-  // RUNTIME-BUG(coro-lock-across-suspend): the journal stays locked while the
+  // BUG(coro-lock-across-suspend): the journal stays locked while the
   // coroutine waits for the strand, and is unlocked by the strand's thread;
   // anyone else who needs the journal meanwhile waits for the whole hop.
   std::lock_guard<std::mutex> g(journal_mu_);
