@@ -2,6 +2,8 @@
 #include "lockstep/analyzer/Check.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -116,6 +118,36 @@ const std::vector<CheckInfo> &allChecks() {
     return R;
   }();
   return Infos;
+}
+
+void Check::matchFunctionBodies(ast_matchers::MatchFinder &Finder) {
+  using namespace ast_matchers;
+  Finder.addMatcher(
+      functionDecl(isDefinition(), unless(isExpansionInSystemHeader()))
+          .bind("function-body"),
+      this);
+  Finder.addMatcher(
+      lambdaExpr(unless(isExpansionInSystemHeader())).bind("lambda-body"),
+      this);
+}
+
+Check::FunctionBody
+Check::matchedBody(const ast_matchers::MatchFinder::MatchResult &Result) {
+  const FunctionDecl *FD = nullptr;
+  const Stmt *Body = nullptr;
+  if (const auto *F = Result.Nodes.getNodeAs<FunctionDecl>("function-body")) {
+    if (F->hasBody() && F->isThisDeclarationADefinition()) {
+      FD = F;
+      Body = F->getBody();
+    }
+  } else if (const auto *L =
+                 Result.Nodes.getNodeAs<LambdaExpr>("lambda-body")) {
+    FD = L->getCallOperator();
+    Body = L->getBody();
+  }
+  if (!FD || !Body || FD->isDependentContext() || FD->isInvalidDecl())
+    return {};
+  return {FD, Body};
 }
 
 } // namespace lockstep

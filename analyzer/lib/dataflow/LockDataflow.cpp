@@ -201,17 +201,8 @@ public:
         MovedTemps.insert(CE);
     return true;
   }
-  /// The suspension expressions of the body, keyed by the nodes where the
-  /// coroutine is suspended (mapResumeNodes).
-  llvm::DenseMap<const Stmt *, const CoroutineSuspendExpr *> ResumeOf;
-  bool VisitCoawaitExpr(CoawaitExpr *E) {
-    mapResumeNodes(E, ResumeOf);
-    return true;
-  }
-  bool VisitCoyieldExpr(CoyieldExpr *E) {
-    mapResumeNodes(E, ResumeOf);
-    return true;
-  }
+  /// The suspensions of the body (suspensionsOf).
+  SuspensionMap ResumeOf;
   bool VisitCXXTryStmt(CXXTryStmt *T) {
     mark(T->getTryBlock());
     return true;
@@ -2481,8 +2472,10 @@ void FunctionAnalyzer::run() {
   // `return get_return_object()`, the unhandled_exception() handler), in no
   // execution order a CFG could follow. The written body alone is what runs
   // when the frame is resumed; falling off its end or a co_return leaves it.
-  if (const auto *CB = dyn_cast<CoroutineBodyStmt>(Body))
+  if (const auto *CB = dyn_cast<CoroutineBodyStmt>(Body)) {
     Body = CB->getBody();
+    Pre.ResumeOf = suspensionsOf(Body);
+  }
   Pre.TraverseStmt(Body);
   if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
     for (const CXXCtorInitializer *Init : Ctor->inits())

@@ -3,6 +3,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
 #include <optional>
 
@@ -94,9 +95,10 @@ bool maySuspend(const CoroutineSuspendExpr *E, const ASTContext &Ctx) {
   return true;
 }
 
-void mapResumeNodes(
-    const CoroutineSuspendExpr *E,
-    llvm::DenseMap<const Stmt *, const CoroutineSuspendExpr *> &ResumeOf) {
+namespace {
+
+// Maps E itself and every node of its await_resume() call to E.
+void mapResumeNodes(const CoroutineSuspendExpr *E, SuspensionMap &ResumeOf) {
   llvm::SmallVector<const Stmt *, 8> Todo;
   if (E->getResumeExpr())
     Todo.push_back(E->getResumeExpr());
@@ -108,6 +110,28 @@ void mapResumeNodes(
       Todo.push_back(C);
   }
   ResumeOf.try_emplace(E, E);
+}
+
+class SuspensionScan : public RecursiveASTVisitor<SuspensionScan> {
+public:
+  SuspensionMap ResumeOf;
+  bool VisitCoawaitExpr(CoawaitExpr *E) {
+    mapResumeNodes(E, ResumeOf);
+    return true;
+  }
+  bool VisitCoyieldExpr(CoyieldExpr *E) {
+    mapResumeNodes(E, ResumeOf);
+    return true;
+  }
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+};
+
+} // namespace
+
+SuspensionMap suspensionsOf(const Stmt *Body) {
+  SuspensionScan Scan;
+  Scan.TraverseStmt(const_cast<Stmt *>(Body));
+  return std::move(Scan.ResumeOf);
 }
 
 bool startsEagerly(const FunctionDecl *FD, const ASTContext &Ctx) {

@@ -88,6 +88,21 @@ protected:
   void gaveUp(const clang::FunctionDecl *FD) { Ctx.gaveUp(FD); }
   CheckContext &context() const { return Ctx; }
 
+  /// A function body a flow check analyses: the function (a lambda's call
+  /// operator for a lambda) and its body.
+  struct FunctionBody {
+    const clang::FunctionDecl *Function = nullptr;
+    const clang::Stmt *Body = nullptr;
+  };
+  /// For checks that analyse every function body of the user's code: matches
+  /// function definitions and lambdas (whose call operators are not matched
+  /// as function declarations), read back with matchedBody().
+  void matchFunctionBodies(clang::ast_matchers::MatchFinder &Finder);
+  /// The body a match of matchFunctionBodies() names, when it is a
+  /// non-dependent, valid definition; empty otherwise.
+  static FunctionBody
+  matchedBody(const clang::ast_matchers::MatchFinder::MatchResult &Result);
+
 private:
   std::string Id;
   CheckContext &Ctx;

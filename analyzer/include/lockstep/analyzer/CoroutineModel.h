@@ -47,16 +47,19 @@ awaitSuspendMethod(const clang::CoroutineSuspendExpr *E);
 /// casts); null if it is none.
 const clang::CoroutineSuspendExpr *asSuspendExpr(const clang::Stmt *S);
 
-/// Maps \p E itself and every node of its await_resume() call to \p E.
-/// The CFG lists a suspension's awaiter calls in evaluation order
-/// (await_ready, await_suspend, await_resume, then the co_await itself), so
-/// the coroutine is suspended just before the first of these nodes: after
-/// whatever await_suspend did (an awaiter may unlock there), before
-/// anything after the resumption.
-void mapResumeNodes(
-    const clang::CoroutineSuspendExpr *E,
-    llvm::DenseMap<const clang::Stmt *, const clang::CoroutineSuspendExpr *>
-        &ResumeOf);
+/// The suspensions of a coroutine's written body, keyed by the nodes where
+/// the coroutine is suspended: each co_await or co_yield itself and every
+/// node of its await_resume() call. The CFG lists a suspension's awaiter
+/// calls in evaluation order (await_ready, await_suspend, await_resume, then
+/// the co_await itself), so the coroutine is suspended just before the first
+/// of these nodes: after whatever await_suspend did (an awaiter may unlock
+/// there), before anything after the resumption.
+using SuspensionMap =
+    llvm::DenseMap<const clang::Stmt *, const clang::CoroutineSuspendExpr *>;
+
+/// The suspensions of \p Body; those of lambdas inside it belong to the
+/// lambdas.
+SuspensionMap suspensionsOf(const clang::Stmt *Body);
 
 /// Whether the coroutine \p FD runs its body at the call up to its first
 /// real suspension: the awaiter of its promise's `initial_suspend()` never

@@ -15,7 +15,6 @@
 #include "lockstep/analyzer/LockModel.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
-#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "clang/Analysis/CFG.h"
@@ -45,21 +44,6 @@ const char *referenceKind(QualType T) {
   return nullptr;
 }
 
-/// The suspension expressions of a written body (lambdas inside it are
-/// functions of their own).
-class SuspensionScan : public RecursiveASTVisitor<SuspensionScan> {
-public:
-  llvm::DenseMap<const Stmt *, const CoroutineSuspendExpr *> ResumeOf;
-  bool VisitCoawaitExpr(CoawaitExpr *E) {
-    mapResumeNodes(E, ResumeOf);
-    return true;
-  }
-  bool VisitCoyieldExpr(CoyieldExpr *E) {
-    mapResumeNodes(E, ResumeOf);
-    return true;
-  }
-  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
-};
 
 /// Where a path is: not yet suspended, or suspended at Where (the latest
 /// suspension on it; Initial: the coroutine's initial suspend).
@@ -79,7 +63,7 @@ struct Suspended {
 struct SuspendedDomain {
   using State = Suspended;
   const ASTContext &Ctx;
-  const llvm::DenseMap<const Stmt *, const CoroutineSuspendExpr *> &ResumeOf;
+  const SuspensionMap &ResumeOf;
   const llvm::DenseMap<const ParmVarDecl *, const char *> &Tracked;
   /// The report pass: each tracked parameter's uses at suspended points.
   std::map<const ParmVarDecl *, std::vector<std::pair<const DeclRefExpr *,
@@ -130,20 +114,11 @@ struct SuspendedDomain {
 } // namespace
 
 void ReferenceParamCheck::registerMatchers(MatchFinder &Finder) {
-  Finder.addMatcher(
-      functionDecl(isDefinition(), unless(isExpansionInSystemHeader()))
-          .bind("function"),
-      this);
-  // A lambda's call operator is not visited as a function declaration.
-  Finder.addMatcher(
-      lambdaExpr(unless(isExpansionInSystemHeader())).bind("lambda"), this);
+  matchFunctionBodies(Finder);
 }
 
 void ReferenceParamCheck::check(const MatchFinder::MatchResult &Result) {
-  if (const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function"))
-    analyze(FD);
-  if (const auto *L = Result.Nodes.getNodeAs<LambdaExpr>("lambda"))
-    analyze(L->getCallOperator());
+  analyze(matchedBody(Result).Function);
 }
 
 void ReferenceParamCheck::analyze(const FunctionDecl *FD) {
@@ -160,15 +135,14 @@ void ReferenceParamCheck::analyze(const FunctionDecl *FD) {
     return;
 
   ASTContext &Ctx = context().ast();
-  SuspensionScan Scan;
-  Scan.TraverseStmt(CB->getBody());
+  const SuspensionMap ResumeOf = suspensionsOf(CB->getBody());
   CFG::BuildOptions BO;
   BO.setAllAlwaysAdd();
   std::unique_ptr<CFG> Cfg =
       CFG::buildCFG(FD, CB->getBody(), &Ctx, BO);
   if (!Cfg)
     return;
-  SuspendedDomain D{Ctx, Scan.ResumeOf, Tracked, {}};
+  SuspendedDomain D{Ctx, ResumeOf, Tracked, {}};
   FlowEngine<SuspendedDomain> Engine(*Cfg, D);
   Suspended Entry;
   if (!startsEagerly(FD, Ctx)) {

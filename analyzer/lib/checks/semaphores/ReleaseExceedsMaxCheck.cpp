@@ -271,25 +271,15 @@ void ReleaseExceedsMaxCheck::registerMatchers(MatchFinder &Finder) {
                                       callee(cxxMethodDecl(hasName("release"))))
                         .bind("release"),
                     this);
-  Finder.addMatcher(functionDecl(isDefinition(), unless(isExpansionInSystemHeader()))
-                        .bind("function"),
-                    this);
-  Finder.addMatcher(lambdaExpr(unless(isExpansionInSystemHeader())).bind("lambda"),
-                    this);
+  matchFunctionBodies(Finder);
 }
 
 void ReleaseExceedsMaxCheck::check(const MatchFinder::MatchResult &Result) {
   ASTContext &Ctx = *Result.Context;
   if (const auto *Call = Result.Nodes.getNodeAs<CXXMemberCallExpr>("release"))
     checkConstantRelease(Call, Ctx);
-  if (const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function"))
-    if (FD->hasBody() && FD->isThisDeclarationADefinition() &&
-        !FD->isDependentContext())
-      checkDoubleRelease(FD, FD->getBody(), Ctx);
-  if (const auto *L = Result.Nodes.getNodeAs<LambdaExpr>("lambda"))
-    if (const CXXMethodDecl *Op = L->getCallOperator())
-      if (!Op->isDependentContext() && L->getBody())
-        checkDoubleRelease(Op, L->getBody(), Ctx);
+  if (FunctionBody F = matchedBody(Result); F.Function)
+    checkDoubleRelease(F.Function, F.Body, Ctx);
 }
 
 void ReleaseExceedsMaxCheck::checkConstantRelease(const CXXMemberCallExpr *Call,

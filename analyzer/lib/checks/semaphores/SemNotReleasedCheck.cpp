@@ -639,23 +639,12 @@ private:
 } // namespace
 
 void SemNotReleasedCheck::registerMatchers(MatchFinder &Finder) {
-  Finder.addMatcher(
-      functionDecl(isDefinition(), unless(isExpansionInSystemHeader()))
-          .bind("function"),
-      this);
-  Finder.addMatcher(
-      lambdaExpr(unless(isExpansionInSystemHeader())).bind("lambda"), this);
+  matchFunctionBodies(Finder);
 }
 
 void SemNotReleasedCheck::check(const MatchFinder::MatchResult &Result) {
-  if (const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function"))
-    if (FD->hasBody() && FD->isThisDeclarationADefinition() &&
-        !FD->isDependentContext() && !FD->isInvalidDecl())
-      Functions.push_back({FD, FD->getBody()});
-  if (const auto *L = Result.Nodes.getNodeAs<LambdaExpr>("lambda"))
-    if (const CXXMethodDecl *Op = L->getCallOperator())
-      if (!Op->isDependentContext() && L->getBody())
-        Functions.push_back({Op, L->getBody()});
+  if (FunctionBody F = matchedBody(Result); F.Function)
+    Functions.push_back(F);
 }
 
 void SemNotReleasedCheck::afterLockAnalysis(TUAnalysis &TU) {
@@ -666,8 +655,8 @@ void SemNotReleasedCheck::afterLockAnalysis(TUAnalysis &TU) {
   std::vector<Scan> Scans;
   Scans.reserve(Functions.size());
   llvm::StringSet<> ReleasedElsewhere;
-  for (const Function &F : Functions) {
-    Scans.push_back(Scan{F.FD, {}, {}, {}, {}, {}, {}, {}, {}});
+  for (const FunctionBody &F : Functions) {
+    Scans.push_back(Scan{F.Function, {}, {}, {}, {}, {}, {}, {}, {}});
     Scan &Sc = Scans.back();
     if (isa<CoroutineBodyStmt>(F.Body))
       continue; // a coroutine's exits are not its returns
@@ -679,7 +668,7 @@ void SemNotReleasedCheck::afterLockAnalysis(TUAnalysis &TU) {
   }
 
   for (size_t I = 0; I < Functions.size(); ++I) {
-    const Function &F = Functions[I];
+    const FunctionBody &F = Functions[I];
     Scan &Sc = Scans[I];
     llvm::StringSet<> Tracked;
     for (const auto &K : Sc.Acquired) {
@@ -695,17 +684,17 @@ void SemNotReleasedCheck::afterLockAnalysis(TUAnalysis &TU) {
     BO.AddImplicitDtors = true;
     BO.setAllAlwaysAdd();
     std::unique_ptr<CFG> Cfg =
-        CFG::buildCFG(F.FD, const_cast<Stmt *>(F.Body), &Ctx, BO);
+        CFG::buildCFG(F.Function, const_cast<Stmt *>(F.Body), &Ctx, BO);
     if (!Cfg)
       continue;
-    const auto *FPT = F.FD->getType()->getAs<FunctionProtoType>();
+    const auto *FPT = F.Function->getType()->getAs<FunctionProtoType>();
     bool CanThrowOut = Ctx.getLangOpts().CXXExceptions &&
-                       !isa<CXXDestructorDecl>(F.FD) &&
+                       !isa<CXXDestructorDecl>(F.Function) &&
                        !(FPT && FPT->isNothrow());
     PermitsDomain Domain(Ctx, TU, Sc, Tracked, CanThrowOut);
     FlowEngine<PermitsDomain> Engine(*Cfg, Domain);
     if (Engine.run(PermitState()) == FlowOutcome::GaveUp) {
-      gaveUp(F.FD);
+      gaveUp(F.Function);
       continue;
     }
     Engine.report();

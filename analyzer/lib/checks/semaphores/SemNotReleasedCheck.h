@@ -26,11 +26,7 @@ public:
   void afterLockAnalysis(TUAnalysis &TU) override;
 
 private:
-  struct Function {
-    const clang::FunctionDecl *FD;
-    const clang::Stmt *Body;
-  };
-  std::vector<Function> Functions;
+  std::vector<FunctionBody> Functions;
 };
 
 } // namespace lockstep
