@@ -36,8 +36,6 @@ namespace {
 
 using coro_fn = void (*)(void *);
 
-enum class frame_state : std::uint8_t { suspended, running, destroyed };
-
 struct frame_record {
   std::atomic<std::uintptr_t> addr{0};
   std::atomic<frame_record *> next{nullptr};
@@ -46,7 +44,7 @@ struct frame_record {
   spinlock mtx;  // guards everything below
   coro_fn resume = nullptr;  // the compiler's functions
   coro_fn destroy = nullptr;
-  frame_state state = frame_state::suspended;
+  bool destroyed = false;
   std::uint32_t held_base = 0;        // the running thread's held-set size when this activation began
   std::uint32_t created_stack = 0;
   std::uint32_t destroyed_stack = 0;
@@ -62,7 +60,7 @@ struct frame_record {
   // A recycled node starts clean (the table keeps the address, the links and the lock).
   void reset() noexcept {
     resume = destroy = nullptr;
-    state = frame_state::suspended;
+    destroyed = false;
     held_base = created_stack = destroyed_stack = 0;
     creator = destroyer = 0;
     heap_size = 0;
@@ -191,9 +189,8 @@ bool on_resume(void *frame) noexcept {
   bool destroyed;
   {
     spin_guard g(f->mtx);
-    destroyed = f->state == frame_state::destroyed;
+    destroyed = f->destroyed;
     if (!destroyed) {
-      f->state = frame_state::running;
       f->held_base = thr->nheld;
       acquire(thr, f->clock);  // everything before the suspension happens before this resumption
       ncarried = f->ncarried;
@@ -229,9 +226,9 @@ void destroy_entry(void *frame) {
       bool again;
       {
         spin_guard g(f->mtx);
-        again = f->state == frame_state::destroyed;
+        again = f->destroyed;
         if (!again) {
-          f->state = frame_state::destroyed;
+          f->destroyed = true;
           f->destroyed_stack = stack;
           f->destroyer = thr->unique_id;
           f->ncarried = 0;
@@ -266,7 +263,6 @@ void coro_begin(thread_state *thr, std::uintptr_t frame, std::uintptr_t pc) noex
   f->destroy = entries[1];
   // Suspended at its initial suspension, or running on at once (an eager coroutine): either way its
   // first activation owns none of the creator's locks.
-  f->state = frame_state::suspended;
   f->held_base = thr->nheld;
   f->created_stack = stack;
   f->creator = thr->unique_id;
@@ -288,15 +284,7 @@ void coro_suspend(thread_state *thr, std::uintptr_t frame, std::uintptr_t pc) no
   held_lock carried[frame_record::max_carried];
   std::uint32_t ncarried = 0;
   if (thr->nheld > base) {
-    // Described before they move: the report shows where each was taken.
-    for (std::uint32_t i = base; i < thr->nheld; ++i) {
-      report_lock l;
-      l.address = thr->held[i].addr;
-      l.description = describe_sync(thr->held[i].addr);
-      if (thr->held[i].shared) l.description += " (shared)";
-      l.acquired_at = held_stack(thr, thr->held[i]);
-      held.push_back(std::move(l));
-    }
+    held = held_locks_of(thr, base);  // described before they move: where each was taken
     ncarried = mutex_hand_over(thr, base, carried, frame_record::max_carried);
   }
   frame_history h;
@@ -305,7 +293,6 @@ void coro_suspend(thread_state *thr, std::uintptr_t frame, std::uintptr_t pc) no
     h = history_of(*f);
     for (std::uint32_t i = 0; i < ncarried; ++i) f->carried[i] = carried[i];
     f->ncarried = ncarried;
-    if (f->state == frame_state::running) f->state = frame_state::suspended;
     release(thr, f->clock);  // before the awaiter can hand the coroutine to another thread
   }
   if (held.empty()) return;

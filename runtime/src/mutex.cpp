@@ -47,13 +47,27 @@ static void remove_held(thread_state *thr, std::uintptr_t addr) noexcept {
     --thr->held_overflow;
 }
 
+// The held set's next free entry, or null (counted) when the nesting is deeper than we track: those
+// locks miss from reports and the graph. commit_held makes the filled entry part of the set.
+static held_lock *next_held_entry(thread_state *thr) noexcept {
+  if (thr->nheld == max_held) {
+    ++thr->held_overflow;
+    return nullptr;
+  }
+  return &thr->held[thr->nheld];
+}
+
+static void commit_held(thread_state *thr, const held_lock &h) noexcept {
+  thr->held_hash = lockset_hash_step(thr->nheld ? thr->held_hash : lockset_hash_seed, h);
+  ++thr->nheld;
+  thr->lockset_dirty = true;
+}
+
 static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool shared, std::uintptr_t pc,
                       bool linked) noexcept {
-  if (thr->nheld == max_held) {
-    ++thr->held_overflow;  // deeper nesting than we track: those locks miss from reports and the graph
-    return;
-  }
-  held_lock &h = thr->held[thr->nheld];
+  held_lock *e = next_held_entry(thr);
+  if (!e) return;
+  held_lock &h = *e;
   h.sync = s;
   h.addr = addr;
   h.lock_id = s->lock_id;
@@ -64,9 +78,7 @@ static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool 
   h.linked = linked;
   // A few loads now; the whole stack only if a report or a new lock-order edge asks (held_stack).
   fp_stack_prefix(pc, thr->stack, h.where);
-  thr->held_hash = lockset_hash_step(thr->nheld ? thr->held_hash : lockset_hash_seed, h);
-  ++thr->nheld;
-  thr->lockset_dirty = true;
+  commit_held(thr, h);
 }
 
 // The record of a lock, through the thread's cache of recently locked objects. A cached record is
@@ -254,16 +266,11 @@ void mutex_take_over(thread_state *thr, const held_lock *locks, std::uint32_t n)
       spin_guard g(h.sync->mtx);
       if (h.sync->owner.load(std::memory_order_relaxed) == 0) h.sync->owner.store(thr->tid + 1, std::memory_order_relaxed);
     }
-    if (thr->nheld == max_held) {
-      ++thr->held_overflow;
-      continue;
-    }
-    held_lock &e = thr->held[thr->nheld];
-    e = h;
-    e.linked = false;  // no lock-order edge links it to what the new thread holds
-    thr->held_hash = lockset_hash_step(thr->nheld ? thr->held_hash : lockset_hash_seed, e);
-    ++thr->nheld;
-    thr->lockset_dirty = true;
+    held_lock *e = next_held_entry(thr);
+    if (!e) continue;
+    *e = h;
+    e->linked = false;  // no lock-order edge links it to what the new thread holds
+    commit_held(thr, *e);
   }
 }
 

@@ -148,9 +148,9 @@ static report_lock describe_held(thread_state *owner, held_lock &h) {
   return l;
 }
 
-std::vector<report_lock> held_locks_of(thread_state *thr) {
+std::vector<report_lock> held_locks_of(thread_state *thr, std::uint32_t from) {
   std::vector<report_lock> v;
-  for (std::uint32_t i = 0; i < thr->nheld; ++i) v.push_back(describe_held(thr, thr->held[i]));
+  for (std::uint32_t i = from; i < thr->nheld; ++i) v.push_back(describe_held(thr, thr->held[i]));
   return v;
 }
 

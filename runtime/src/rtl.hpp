@@ -401,8 +401,9 @@ void release_lock_id(std::uint32_t id) noexcept;
 // itself asks (its outer frames are then still live), the recorded innermost frames otherwise.
 stack_trace held_stack(thread_state *owner, held_lock &h) noexcept;
 std::uint32_t held_stack_id(thread_state *owner, held_lock &h) noexcept;
-// Every lock `owner` holds, described for a report event ("mutex M3 'queue' at 0x...", where acquired).
-std::vector<report_lock> held_locks_of(thread_state *owner);
+// Every lock `owner` holds (from its held-set entry `from` on), described for a report event
+// ("mutex M3 'queue' at 0x...", where acquired).
+std::vector<report_lock> held_locks_of(thread_state *owner, std::uint32_t from = 0);
 std::string describe_sync(std::uintptr_t addr, const char *name, std::uint32_t lock_id, sync_kind kind);
 std::string describe_sync(std::uintptr_t addr);  // looks the object up
 report_object describe_object(std::uintptr_t addr);  // the object a report is about
