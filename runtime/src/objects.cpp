@@ -122,12 +122,6 @@ std::string describe_sync(std::uintptr_t addr) {
   return describe_sync(addr, s->name, s->lock_id, s->kind);
 }
 
-held_lock *find_held(thread_state *thr, std::uintptr_t addr) noexcept {
-  for (std::uint32_t i = thr->nheld; i-- > 0;)  // most recent first: unlocks are usually LIFO
-    if (thr->held[i].addr == addr) return &thr->held[i];
-  return nullptr;
-}
-
 std::uint32_t held_stack_id(thread_state *owner, held_lock &h) noexcept {
   // Only the owner can walk its own outer frames; the whole stack is interned once.
   if (!h.stack && owner == cur_thread_if_any()) h.stack = stack_depot_put(complete_stack(h.where, owner->stack));

@@ -389,8 +389,12 @@ void thread_after_join(thread_state *joiner, thread_state *joined) noexcept;
 void thread_after_detach(thread_state *t) noexcept;
 
 // objects.cpp: what reports say about sync objects and held locks, and the lock ids of the graphs.
-// The held-set entry of `addr` in thr, or null.
-held_lock *find_held(thread_state *thr, std::uintptr_t addr) noexcept;
+// The held-set entry of `addr` in thr, or null. Inline: every unlock looks its entry up.
+inline held_lock *find_held(thread_state *thr, std::uintptr_t addr) noexcept {
+  for (std::uint32_t i = thr->nheld; i-- > 0;)  // most recent first: unlocks are usually LIFO
+    if (thr->held[i].addr == addr) return &thr->held[i];
+  return nullptr;
+}
 // Lock ids: dense, reused after destroy; the address and name each stands for (for reports).
 std::uintptr_t lock_id_address(std::uint32_t id) noexcept;
 // Gives the record a dense id for the graphs (caller holds s->mtx).
