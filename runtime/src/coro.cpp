@@ -1,15 +1,22 @@
 // Tracked coroutines (lockstep::tracked_promise, <lockstep/coroutine.hpp>): happens-before across a
 // suspension on whichever thread resumes, locks held across a suspension, and the misuse reports
-// coro-resume-after-destroy.
+// coro-resume-after-destroy and coro-resume-while-running.
 //
 // How the runtime sees a coroutine run: GCC and Clang lay a coroutine frame out alike, the address of
 // its resume function first and of its destroy function second, both stored before the promise is
 // constructed; coroutine_handle::resume() and destroy() call through them. When a tracked frame
-// begins, the runtime swaps both for its own entries, which record the event and then tail-call the
-// compiler's functions (a tail call: symmetric transfer between tracked coroutines keeps a constant
-// stack). The compiler overwrites the resume entry with null at the final suspension (done() reads
-// it), which needs nothing from us. Suspensions are seen where the promise's await_transform wraps
-// the awaiter: before the awaiter's await_suspend can hand the coroutine to another thread.
+// begins, the runtime swaps both for its own entries. The compiler overwrites the resume entry with
+// null at the final suspension (done() reads it), which needs nothing from us. Suspensions are seen
+// where the promise wraps the awaiter (await_transform, and yield_value where the promise does):
+// before the awaiter's await_suspend can hand the coroutine to another thread.
+//
+// An activation (one resumption, up to the suspension that ends it) runs inside the resume entry,
+// which calls the compiler's resume function from one fixed call site: when that function returns,
+// the coroutine has suspended (or finished), wherever it suspended. A coroutine that suspends by
+// symmetric transfer tail-calls the next frame's resume entry, which therefore returns straight to
+// that call site: an entry called from there does not run its frame itself but leaves it to the loop
+// of the entry below, after the activation that handed it on has ended. Chains of symmetric transfer
+// keep a constant stack, and every activation's end is seen.
 //
 // A frame the runtime allocated (tracked_promise's operator new) is not freed at once when it is
 // destroyed: it stays in a quarantine with both entries pointing at traps, so a resume() or
@@ -20,14 +27,18 @@
 #include <cstdlib>
 #include <string>
 
+#include <lockstep/lockstep.h>
+
 #include "rtl.hpp"
 #include "table.hpp"
 
 // Clang guarantees the tail call; GCC makes it at -O2 (sibling-call optimization).
 #if defined(__clang__)
 #define LOCKSTEP_TAIL_CALL [[clang::musttail]]
+#define LOCKSTEP_NO_IPA
 #else
 #define LOCKSTEP_TAIL_CALL
+#define LOCKSTEP_NO_IPA __attribute__((noipa))  // one copy of call_resume: no clone has its own return site
 #endif
 
 namespace lockstep::rt {
@@ -45,6 +56,12 @@ struct frame_record {
   coro_fn resume = nullptr;  // the compiler's functions
   coro_fn destroy = nullptr;
   bool destroyed = false;
+  // Every suspension it can be resumed from is seen (LOCKSTEP_CORO_SUSPENSIONS_SEEN): then "running"
+  // below is certain, and a resume while it holds is reported.
+  bool all_seen = false;
+  bool running = false;               // resumed, and not suspended since
+  std::uint64_t runner = 0;           // the running activation: its thread's unique id, and that
+  std::uint64_t activation = 0;       //   thread's number for it (thread_state::coro_activations)
   std::uint32_t held_base = 0;        // the running thread's held-set size when this activation began
   std::uint32_t created_stack = 0;
   std::uint32_t destroyed_stack = 0;
@@ -61,6 +78,8 @@ struct frame_record {
   void reset() noexcept {
     resume = destroy = nullptr;
     destroyed = false;
+    all_seen = running = false;
+    runner = activation = 0;
     held_base = created_stack = destroyed_stack = 0;
     creator = destroyer = 0;
     heap_size = 0;
@@ -73,10 +92,11 @@ struct frame_record {
 struct frame_history {
   std::uint32_t created_stack = 0, destroyed_stack = 0;
   std::uint64_t creator = 0, destroyer = 0;
+  std::uint64_t runner = 0;  // the thread running it, if it is running
 };
 
 frame_history history_of(const frame_record &f) {
-  return {f.created_stack, f.destroyed_stack, f.creator, f.destroyer};
+  return {f.created_stack, f.destroyed_stack, f.creator, f.destroyer, f.running ? f.runner : 0};
 }
 
 using frame_table = addr_table<frame_record, 14>;
@@ -123,20 +143,15 @@ report_object frame_object(std::uintptr_t frame, std::uint32_t created_stack) {
   return o;
 }
 
-// Reports a use of a destroyed frame by thr (inside the runtime): this use, the destruction, the
-// creation.
-void report_use_after_destroy(thread_state *thr, void *frame, const char *what) {
-  frame_history h;
-  if (frame_record *f = frames().find(addr_of(frame))) {
-    spin_guard g(f->mtx);
-    h = history_of(*f);
-  }
-  const std::uintptr_t addr = addr_of(frame);
+// A report of a call through a frame's handle by thr (inside the runtime), made where the call
+// stands: the call, then `earlier` (the destruction, if any) and the creation.
+report frame_misuse(thread_state *thr, std::uintptr_t addr, const char *kind, std::string summary,
+                    std::string call, const frame_history &h) {
   report r;
-  r.kind = "coro-resume-after-destroy";
-  r.summary = std::string(what) + " " + frame_name(addr);
+  r.kind = kind;
+  r.summary = std::move(summary);
   report_event ev;
-  ev.description = r.summary + " by thread T" + std::to_string(thr->unique_id);
+  ev.description = std::move(call);
   ev.thread = thr->unique_id;
   ev.stack = capture_stack(0);
   ev.locks_held = held_locks_of(thr);
@@ -147,13 +162,40 @@ void report_use_after_destroy(thread_state *thr, void *frame, const char *what) 
         earlier_event("destroyed by thread T" + std::to_string(h.destroyer), h.destroyer, h.destroyed_stack));
     add_thread(r, h.destroyer);
   }
+  if (h.runner) add_thread(r, h.runner);
   if (h.created_stack) {
     r.events.push_back(earlier_event("created by thread T" + std::to_string(h.creator), h.creator, h.created_stack));
     add_thread(r, h.creator);
   }
   r.objects.push_back(frame_object(addr, h.created_stack));
   r.once_per_site = true;
-  emit(thr, std::move(r));
+  return r;
+}
+
+// Reports a use of a destroyed frame by thr (inside the runtime): this use, the destruction, the
+// creation.
+void report_use_after_destroy(thread_state *thr, void *frame, const char *what) {
+  frame_history h;
+  if (frame_record *f = frames().find(addr_of(frame))) {
+    spin_guard g(f->mtx);
+    h = history_of(*f);
+  }
+  const std::uintptr_t addr = addr_of(frame);
+  std::string summary = std::string(what) + " " + frame_name(addr);
+  std::string call = summary + " by thread T" + std::to_string(thr->unique_id);
+  emit(thr, frame_misuse(thr, addr, "coro-resume-after-destroy", std::move(summary), std::move(call), h));
+}
+
+// Reports a resume of a frame whose activation on thread h.runner has not suspended.
+void report_resume_while_running(thread_state *thr, void *frame, const frame_history &h) {
+  const std::uintptr_t addr = addr_of(frame);
+  const std::string where =
+      h.runner == thr->unique_id ? "on this thread" : "on thread T" + std::to_string(h.runner);
+  std::string summary = "resume() of the " + frame_name(addr) + ", which is running " + where;
+  std::string call = "resume() by thread T" + std::to_string(thr->unique_id) + " of the " + frame_name(addr) +
+                     ": it was resumed " + where +
+                     " and has not suspended since (it is not run a second time; the resume does nothing)";
+  emit(thr, frame_misuse(thr, addr, "coro-resume-while-running", std::move(summary), std::move(call), h));
 }
 
 // The entries of a quarantined frame: nothing runs, the caller goes on as if the coroutine had
@@ -174,23 +216,28 @@ coro_fn original(void *frame, bool resume) noexcept {
   return resume ? f->resume : f->destroy;
 }
 
-// A resumption of a tracked frame is starting; false when it must not run (the frame was destroyed).
-// Whether the frame is running somewhere else is not decided here: suspensions the promise does not
-// wrap (co_yield, the initial and final ones) are not seen, so "running" cannot be told from
-// "suspended without the runtime seeing it" (coro-resume-while-running is not reported yet).
-bool on_resume(void *frame) noexcept {
-  thread_state *thr = tracked_thread();
-  if (!thr) return true;
+// Activation `act` of thr is to run `frame`: the compiler's resume function to call, or null when
+// the frame must not run (it was destroyed, or it is running already: reported).
+coro_fn begin_activation(thread_state *thr, void *frame, std::uint64_t act) noexcept {
   frame_record *f = frames().find(addr_of(frame));
-  if (!f) return true;
+  if (!f) return nullptr;
   rt_scope sc(thr);
   held_lock carried[frame_record::max_carried];
   std::uint32_t ncarried = 0;
-  bool destroyed;
+  coro_fn fn = nullptr;
+  frame_history h;
+  bool destroyed, running;
   {
     spin_guard g(f->mtx);
     destroyed = f->destroyed;
-    if (!destroyed) {
+    running = !destroyed && f->running && f->all_seen;
+    if (destroyed || running) {
+      h = history_of(*f);
+    } else {
+      fn = f->resume;
+      f->running = true;
+      f->runner = thr->unique_id;
+      f->activation = act;
       f->held_base = thr->nheld;
       acquire(thr, f->clock);  // everything before the suspension happens before this resumption
       ncarried = f->ncarried;
@@ -200,21 +247,98 @@ bool on_resume(void *frame) noexcept {
   }
   if (destroyed) {
     report_use_after_destroy(thr, frame, "resume() of the destroyed");  // a frame on its caller's stack
-    return false;
+    return nullptr;
+  }
+  if (running) {
+    report_resume_while_running(thr, frame, h);
+    return nullptr;
   }
   if (ncarried) {
     mutex_take_over(thr, carried, ncarried);
     spin_guard g(f->mtx);
     f->held_base = thr->nheld;  // the carried locks were taken before this activation
   }
-  return true;
+  return fn;
+}
+
+// Activation `act` of thr, running `frame`, has ended: the frame suspended (or finished). If no
+// suspension the runtime saw ended it (co_yield, the final suspension, a promise that wraps no
+// awaiter), what it did happens before its next resumption from here.
+void end_activation(thread_state *thr, void *frame, std::uint64_t act) noexcept {
+  frame_record *f = frames().find(addr_of(frame));
+  if (!f) return;
+  rt_scope sc(thr);
+  spin_guard g(f->mtx);
+  if (!f->running || f->runner != thr->unique_id || f->activation != act) return;  // seen, or resumed since
+  f->running = false;
+  if (!f->destroyed) release(thr, f->clock);
+}
+
+// The return address of the compiler's resume functions called by call_resume (found at the first
+// coroutine's creation; 0 before: every entry then runs its frame itself).
+std::atomic<std::uintptr_t> g_return_site{0};
+
+// Calls a compiler's resume function from the one call site resume_entry recognizes.
+[[gnu::noinline]] LOCKSTEP_NO_IPA void call_resume(coro_fn fn, void *frame) {
+  fn(frame);
+  asm volatile("" ::: "memory");  // not a tail call: the callee returns here
+}
+
+void note_return_site(void *) {
+  g_return_site.store(reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)), std::memory_order_relaxed);
+}
+
+void find_return_site() noexcept {
+  coro_fn probe = note_return_site;
+  asm volatile("" : "+r"(probe));  // an opaque argument: no copy of call_resume specialized for it
+  call_resume(probe, nullptr);
+}
+
+// The frames this thread resumes, one activation after another: `frame`, then each frame an
+// activation hands on by symmetric transfer (resume_entry leaves it in thr->coro_pending).
+[[gnu::noinline]] void run_activations(thread_state *thr, void *frame) {
+  struct trampoline {
+    thread_state *thr;
+    void *frame = nullptr;  // the activation running, while it runs (ended here if it throws)
+    std::uint64_t act = 0;
+    ~trampoline() {
+      if (frame) {
+        end_activation(thr, frame, act);
+        thr->coro_pending = nullptr;
+      }
+      --thr->coro_trampolines;
+    }
+  } t{thr};
+  ++thr->coro_trampolines;
+  while (frame) {
+    const std::uint64_t act = ++thr->coro_activations;
+    if (coro_fn fn = begin_activation(thr, frame, act)) {
+      t.frame = frame;
+      t.act = act;
+      call_resume(fn, frame);
+      t.frame = nullptr;
+      end_activation(thr, frame, act);
+    }
+    frame = thr->coro_pending;
+    thr->coro_pending = nullptr;
+  }
 }
 
 void resume_entry(void *frame) {
-  if (!on_resume(frame)) return;
-  coro_fn fn = original(frame, true);
-  // A tail call: symmetric transfer between tracked coroutines keeps a constant stack.
-  if (fn) LOCKSTEP_TAIL_CALL return fn(frame);
+  thread_state *thr = tracked_thread();
+  if (!thr) {
+    coro_fn fn = original(frame, true);
+    if (fn) LOCKSTEP_TAIL_CALL return fn(frame);
+    return;
+  }
+  const auto from = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  if (thr->coro_trampolines && from == g_return_site.load(std::memory_order_relaxed)) {
+    // Tail-called by the activation call_resume runs (symmetric transfer): it has suspended; the
+    // loop below runs this frame once it has seen that activation end.
+    thr->coro_pending = frame;
+    return;
+  }
+  run_activations(thr, frame);
 }
 
 void destroy_entry(void *frame) {
@@ -229,6 +353,7 @@ void destroy_entry(void *frame) {
         again = f->destroyed;
         if (!again) {
           f->destroyed = true;
+          f->running = false;
           f->destroyed_stack = stack;
           f->destroyer = thr->unique_id;
           f->ncarried = 0;
@@ -248,9 +373,10 @@ void destroy_entry(void *frame) {
 
 }  // namespace
 
-void coro_begin(thread_state *thr, std::uintptr_t frame, std::uintptr_t pc) noexcept {
+void coro_begin(thread_state *thr, std::uintptr_t frame, std::uintptr_t pc, unsigned flags) noexcept {
   auto *entries = reinterpret_cast<coro_fn *>(frame);
   if (entries[0] == resume_entry) return;  // begun already (a second tracked base in one promise)
+  if (!g_return_site.load(std::memory_order_relaxed)) find_return_site();
   const std::uint32_t stack = fp_stack_id(thr, pc);
   bool fresh = false;
   frame_record *f = frames().get_or_create(frame, [](frame_record &n) { n.reset(); }, fresh);
@@ -261,6 +387,7 @@ void coro_begin(thread_state *thr, std::uintptr_t frame, std::uintptr_t pc) noex
   f->heap_size = heap;
   f->resume = entries[0];
   f->destroy = entries[1];
+  f->all_seen = (flags & LOCKSTEP_CORO_SUSPENSIONS_SEEN) != 0;
   // Suspended at its initial suspension, or running on at once (an eager coroutine): either way its
   // first activation owns none of the creator's locks.
   f->held_base = thr->nheld;
@@ -293,6 +420,7 @@ void coro_suspend(thread_state *thr, std::uintptr_t frame, std::uintptr_t pc) no
     h = history_of(*f);
     for (std::uint32_t i = 0; i < ncarried; ++i) f->carried[i] = carried[i];
     f->ncarried = ncarried;
+    f->running = false;
     release(thr, f->clock);  // before the awaiter can hand the coroutine to another thread
   }
   if (held.empty()) return;
@@ -392,9 +520,9 @@ using namespace lockstep::rt;
 
 extern "C" {
 
-void lockstep_coro_begin(void *frame) {
+void lockstep_coro_begin(void *frame, unsigned flags) {
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
-  tracked_event([&](thread_state *t) { coro_begin(t, addr_of(frame), pc); });
+  tracked_event([&](thread_state *t) { coro_begin(t, addr_of(frame), pc, flags); });
 }
 void lockstep_coro_suspend(void *frame) {
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));

@@ -284,6 +284,12 @@ struct thread_state {
   // few plain stores, and only the watchdog thread registers it, once every thread looks stuck.
   std::atomic<std::uint8_t> cv_wait{0};
   std::uintptr_t cv_wait_mutex = 0;    // the mutex of that wait (reports)
+  // coro.cpp: the resume entries running on this thread (each a loop, see resume_entry), the frame a
+  // coroutine handed on by symmetric transfer to the innermost one, and this thread's count of
+  // activations (with unique_id, an activation's identity).
+  std::uint32_t coro_trampolines = 0;
+  void *coro_pending = nullptr;
+  std::uint64_t coro_activations = 0;
   // The large arrays come last and have no initializers: a record is built once per slot, on
   // zeroed memory from internal_alloc (default-initialized, see alloc_slot_locked), so the pages of
   // them a thread never uses stay untouched (issue 8: 10,000 threads that each lock one mutex).
@@ -542,7 +548,7 @@ template <class Event> inline void tracked_event(Event event) noexcept {
 // entries. A suspension through a wrapped awaiter, before it can hand the coroutine on: happens-before
 // to the resumption, coro-lock-across-suspend for the locks its activation holds. Frame memory comes
 // from coro_frame_alloc and goes to a quarantine (coro_frame_free) so stale handles are reported.
-void coro_begin(thread_state *thr, std::uintptr_t frame, std::uintptr_t pc) noexcept;
+void coro_begin(thread_state *thr, std::uintptr_t frame, std::uintptr_t pc, unsigned flags) noexcept;
 void coro_suspend(thread_state *thr, std::uintptr_t frame, std::uintptr_t pc) noexcept;
 void *coro_frame_alloc(std::size_t size) noexcept;
 void coro_frame_free(void *frame, std::size_t size) noexcept;

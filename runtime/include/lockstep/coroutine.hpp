@@ -4,23 +4,27 @@
 // lockstep::tracked_promise<Promise> — derive a promise type from it (one line) to have its coroutines
 // tracked:
 //     struct promise_type : lockstep::tracked_promise<promise_type> { ... as before ... };
-//   - Happens-before: what the coroutine did before a co_await suspension happens before its
-//     resumption, on whichever thread resumes it, even when the hand-off goes through something the
-//     runtime does not see (a lock-free queue); what its creator did before creating it happens
-//     before its first resumption. Two different coroutines are not ordered by this.
-//   - coro-lock-across-suspend: a co_await suspension while the coroutine holds a lock it took.
-//     The locks then belong to the coroutine: the thread that resumes it may unlock them without an
-//     unlock-not-owner report (the misuse was reported once, at the suspension).
+//   - Happens-before: what the coroutine did before a suspension happens before its resumption, on
+//     whichever thread resumes it, even when the hand-off goes through something the runtime does
+//     not see (a lock-free queue); what its creator did before creating it happens before its first
+//     resumption. Two different coroutines are not ordered by this.
+//   - coro-lock-across-suspend: a co_await (or wrapped co_yield) suspension while the coroutine holds
+//     a lock it took. The locks then belong to the coroutine: the thread that resumes it may unlock
+//     them without an unlock-not-owner report (the misuse was reported once, at the suspension).
 //   - coro-resume-after-destroy: resume() or destroy() through a handle whose coroutine was destroyed
 //     is reported and does nothing (frames come from the runtime's allocator, which keeps freed frames
 //     from reuse for a while, so the stale handle finds them).
-//   The base provides operator new/delete and await_transform. A promise type with an
-//   await_transform of its own hides the base's: return `this->track(awaiter)` from it (wrapping the
-//   awaiter it would have returned) to keep co_await suspensions seen. Suspensions that go through no
-//   await_transform (co_yield, initial_suspend, final_suspend) order nothing by themselves: a
-//   generator pulled by one thread, or a task finishing into its awaiting coroutine, needs nothing
-//   more; a co_yield that hands the coroutine to another thread without a synchronization the runtime
-//   sees does.
+//   - coro-resume-while-running: resume() of a coroutine that was resumed and has not suspended since
+//     (on this thread or another) is reported and does nothing.
+//   The base provides operator new/delete and await_transform. Suspensions are seen where the promise
+//   wraps the awaiter, with `this->track(awaiter)`: the base's await_transform does it for every
+//   co_await. A promise type with an await_transform of its own hides the base's: return
+//   `this->track(awaiter)` from it (wrapping the awaiter it would have returned). A promise with a
+//   yield_value returns `this->track(awaiter)` from it to have co_yield seen too. The runtime knows
+//   when a resume() returns, so a suspension it does not see still orders what came before it, from
+//   that moment on; but coro-resume-while-running is checked only for coroutines whose promise wraps
+//   every co_await and co_yield (decided at compile time: an await_transform that returns a wrapped
+//   awaiter, and no yield_value or one, not overloaded, that returns a wrapped awaiter).
 //
 // lockstep::task<T> — a lazy task: it starts when awaited (co_await task), resumes its awaiter when
 // it finishes (symmetric transfer: chains of tasks that finish at once do not grow the stack), and
@@ -67,7 +71,7 @@ template <class A> decltype(auto) awaiter_of(A &&a) {
 // An awaiter that tells the runtime about the suspension before the wrapped one runs its
 // await_suspend (which may hand the coroutine to another thread).
 template <class Awaiter> struct tracked_awaiter {
-  Awaiter inner;  // a value, or a reference to an awaiter that lives through the co_await
+  Awaiter inner;  // a value, or a reference to an lvalue awaiter (or an immovable temporary)
   void *frame;
 
   bool await_ready() { return inner.await_ready(); }
@@ -78,11 +82,52 @@ template <class Awaiter> struct tracked_awaiter {
   decltype(auto) await_resume() { return inner.await_resume(); }
 };
 
+template <class A> inline constexpr bool is_tracked_awaiter = false;
+template <class A> inline constexpr bool is_tracked_awaiter<tracked_awaiter<A>> = true;
+
+template <class F> struct member_result;
+template <class R, class C, class... Args> struct member_result<R (C::*)(Args...)> {
+  using type = R;
+};
+template <class R, class C, class... Args> struct member_result<R (C::*)(Args...) noexcept> {
+  using type = R;
+};
+
+// Found without ambiguity only when P has no yield_value of its own.
+struct yield_value_probe {
+  void yield_value();
+};
+template <class P> struct yield_value_lookup : P, yield_value_probe {};
+
+// Whether every suspension a coroutine with promise P can be resumed from tells the runtime: its
+// co_await goes through an await_transform that wraps the awaiter (the base's, or one returning
+// track(...)), and it has no yield_value, or one (not overloaded) that returns a wrapped awaiter.
+// The initial suspension is not resumed from within an activation, and the final one not at all.
+template <class P> constexpr bool suspensions_seen() {
+  constexpr bool awaits = [] {
+    if constexpr (requires(P &p) { p.await_transform(std::suspend_always{}); })
+      return is_tracked_awaiter<
+          std::remove_cvref_t<decltype(std::declval<P &>().await_transform(std::suspend_always{}))>>;
+    else
+      return false;
+  }();
+  if constexpr (std::is_final_v<P>)
+    return false;
+  else if constexpr (requires { &yield_value_lookup<P>::yield_value; })
+    return awaits;
+  else if constexpr (requires { &P::yield_value; })
+    return awaits && is_tracked_awaiter<std::remove_cvref_t<typename member_result<decltype(&P::yield_value)>::type>>;
+  else
+    return false;
+}
+
 }  // namespace detail
 
 template <class Promise> class tracked_promise {
 public:
-  tracked_promise() noexcept { ::lockstep_coro_begin(frame()); }
+  tracked_promise() noexcept {
+    ::lockstep_coro_begin(frame(), detail::suspensions_seen<Promise>() ? LOCKSTEP_CORO_SUSPENSIONS_SEEN : 0u);
+  }
   tracked_promise(const tracked_promise &) = delete;
   tracked_promise &operator=(const tracked_promise &) = delete;
 
@@ -95,9 +140,14 @@ public:
   template <class A> auto await_transform(A &&a) { return track(static_cast<A &&>(a)); }
 
 protected:
-  // `a`'s awaiter, wrapped so that the runtime sees the suspension.
+  // `a`'s awaiter, wrapped so that the runtime sees the suspension: what await_transform returns,
+  // and what yield_value may return. An awaiter that is an lvalue is referred to; a temporary is
+  // moved into the wrapper (so that it may be returned), unless it cannot be moved.
   template <class A> auto track(A &&a) {
-    using awaiter = decltype(detail::awaiter_of(static_cast<A &&>(a)));
+    using found = decltype(detail::awaiter_of(static_cast<A &&>(a)));
+    using awaiter = std::conditional_t<std::is_rvalue_reference_v<found> &&
+                                           std::is_move_constructible_v<std::remove_cvref_t<found>>,
+                                       std::remove_cvref_t<found>, found>;
     return detail::tracked_awaiter<awaiter>{detail::awaiter_of(static_cast<A &&>(a)), frame()};
   }
 
@@ -267,14 +317,12 @@ public:
     std::suspend_always initial_suspend() noexcept { return {}; }
     std::suspend_always final_suspend() noexcept { return {}; }
     // The yielded value lives until the generator resumes: the iterator reads it in place.
-    std::suspend_always yield_value(const std::remove_reference_t<T> &v) noexcept {
+    auto yield_value(const std::remove_reference_t<T> &v) noexcept {
       current = std::addressof(v);
-      return {};
+      return this->track(std::suspend_always{});
     }
     void return_void() noexcept {}
     void unhandled_exception() noexcept { error = std::current_exception(); }
-    // A generator's body co_yields; it does not co_await.
-    template <class A> void await_transform(A &&) = delete;
   };
 
   class iterator {

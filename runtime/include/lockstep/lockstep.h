@@ -108,14 +108,20 @@ void lockstep_barrier_destroy(const volatile void *barrier);
  * coroutine's frame (coroutine_handle::address()).
  * lockstep_coro_begin: from the promise's constructor (the frame's resume and destroy entries are
  * set, the body has not run): the runtime watches every resume() and destroy() of the frame from now
- * on, and everything before the creation happens before the first resumption.
+ * on, and everything before the creation happens before the first resumption. `flags`:
+ * LOCKSTEP_CORO_SUSPENSIONS_SEEN says that every suspension the coroutine can be resumed from (each
+ * co_await and co_yield; not the initial and final ones) calls lockstep_coro_suspend: a resume() of
+ * it while it runs is then reported as coro-resume-while-running. Without the flag a resume during an
+ * activation is taken to follow a suspension the runtime did not see.
  * lockstep_coro_suspend: before a suspension's await_suspend runs (it may hand the coroutine to
  * another thread): what the coroutine did so far happens before its resumption, on any thread; a lock
- * its activation still holds is reported as coro-lock-across-suspend.
+ * its activation still holds is reported as coro-lock-across-suspend. A suspension the runtime does
+ * not see orders what came before it only once the resume() that ran the activation returns.
  * lockstep_coro_frame_alloc/free: the promise's operator new and delete. A freed frame is kept from
  * reuse for a while, and a resume() or destroy() through a stale handle is reported as
  * coro-resume-after-destroy instead of running freed memory. */
-void lockstep_coro_begin(void *frame);
+#define LOCKSTEP_CORO_SUSPENSIONS_SEEN 1u
+void lockstep_coro_begin(void *frame, unsigned flags);
 void lockstep_coro_suspend(void *frame);
 void *lockstep_coro_frame_alloc(size_t size);
 void lockstep_coro_frame_free(void *frame, size_t size);
