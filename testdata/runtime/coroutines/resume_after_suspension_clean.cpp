@@ -6,11 +6,13 @@
 //    thread already resumes it;
 //  - the same through a promise whose await_transform does not wrap the awaiter (the runtime does not
 //    see that suspension, so it does not check that coroutine's resumes);
-//  - a coroutine that pulls a generator (it resumes another frame while it runs).
+//  - a coroutine that pulls a generator (it resumes another frame while it runs);
+//  - after an exception that left a coroutine through resume(), the others above again.
 #include <lockstep/lockstep.hpp>
 
 #include <chrono>
 #include <coroutine>
+#include <stdexcept>
 #include <thread>
 
 namespace {
@@ -37,6 +39,18 @@ struct unwrapped_lazy {
     void return_void() noexcept {}
     void unhandled_exception() noexcept {}
     template <class A> A &&await_transform(A &&a) noexcept { return static_cast<A &&>(a); }
+  };
+  std::coroutine_handle<promise_type> handle;
+};
+
+// Its coroutines let exceptions out through resume().
+struct throwing {
+  struct promise_type : lockstep::tracked_promise<promise_type> {
+    throwing get_return_object() noexcept { return {std::coroutine_handle<promise_type>::from_promise(*this)}; }
+    std::suspend_always initial_suspend() noexcept { return {}; }
+    std::suspend_always final_suspend() noexcept { return {}; }
+    void return_void() noexcept {}
+    void unhandled_exception() { throw; }
   };
   std::coroutine_handle<promise_type> handle;
 };
@@ -95,6 +109,19 @@ lockstep::generator<int> numbers(int n) {
   co_return;
 }
 
+[[gnu::noinline]] throwing fail() {
+  co_await std::suspend_always{};
+  throw std::runtime_error("out through resume()");
+}
+
+bool run_steps() {
+  lazy s = steps();
+  s.handle.resume();
+  const bool done = s.handle.done();
+  s.handle.destroy();
+  return done;
+}
+
 template <class Lazy> bool run_migrating() {
   Lazy l = migrate<Lazy>();
   l.handle.resume();
@@ -107,10 +134,7 @@ template <class Lazy> bool run_migrating() {
 }  // namespace
 
 int main() {
-  lazy s = steps();
-  s.handle.resume();
-  const bool steps_done = s.handle.done();
-  s.handle.destroy();
+  const bool steps_done = run_steps();
 
   const bool migrated = run_migrating<lazy>();
   const bool migrated_unwrapped = run_migrating<unwrapped_lazy>();
@@ -121,6 +145,18 @@ int main() {
   const bool summed = p.handle.done() && sum == 10;
   p.handle.destroy();
 
+  throwing t = fail();
+  t.handle.resume();
+  bool caught = false;
+  try {
+    t.handle.resume();
+  } catch (const std::runtime_error &) {
+    caught = true;
+  }
+  const bool failed = caught && t.handle.done();
+  t.handle.destroy();
+  const bool steps_again = run_steps();
+
   LOCKSTEP_READ(state);
-  return steps_done && migrated && migrated_unwrapped && summed && state == 7 ? 0 : 1;
+  return steps_done && migrated && migrated_unwrapped && summed && failed && steps_again && state == 10 ? 0 : 1;
 }
