@@ -743,6 +743,7 @@ int pthread_cond_broadcast(pthread_cond_t *c) {
 // ---- threads -------------------------------------------------------------------------------------------
 
 int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *), void *arg) {
+  refuse_a_second_sanitizer_runtime();
   thread_state *thr = entry();
   if (!thr) return real_pthread_create()(th, attr, fn, arg);
   thread_start_info *info;

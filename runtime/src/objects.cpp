@@ -46,6 +46,7 @@ const char *kind_word(sync_kind k) {
   case sync_kind::semaphore: return "semaphore";
   case sync_kind::latch: return "latch";
   case sync_kind::barrier: return "barrier";
+  case sync_kind::atomic: return "atomic";
   default: return "mutex";
   }
 }

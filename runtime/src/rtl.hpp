@@ -108,7 +108,7 @@ private:
 // Sync objects: one record per mutex, rwlock, condition variable, once/guard word, semaphore, latch,
 // barrier or thread handle, keyed by address in a lock-free-read hash table.
 
-enum class sync_kind : std::uint8_t { unknown, mutex, rwlock, condvar, once, guard, user, spinlock, semaphore, latch, barrier };
+enum class sync_kind : std::uint8_t { unknown, mutex, rwlock, condvar, once, guard, user, spinlock, semaphore, latch, barrier, atomic };
 
 // What the runtime counted for a semaphore, latch or barrier (sync_var::counter; the record's kind
 // says which fields mean something). Exact only when the events are serialized with the real state
@@ -287,6 +287,11 @@ struct thread_state {
   // coro.cpp: the resume entries running on this thread (each a loop, see resume_entry), the frame a
   // coroutine handed on by symmetric transfer to the innermost one, and this thread's count of
   // activations (with unique_id, an activation's identity).
+  // instrumented.cpp: fences. The clock at this thread's last release fence (its relaxed stores
+  // publish it), and the clocks its relaxed loads found (its next acquire fence joins them).
+  bool fence_released = false;
+  vector_clock fence_clock;
+  vector_clock fence_pending;
   std::uint32_t coro_trampolines = 0;
   void *coro_pending = nullptr;
   std::uint64_t coro_activations = 0;
@@ -651,6 +656,9 @@ void shadow_fork_lock() noexcept;
 void shadow_fork_unlock() noexcept;
 void tables_fork_lock() noexcept;  // sync records and pages (rtl.cpp)
 void tables_fork_unlock() noexcept;
+// instrumented.cpp: exits with a message when another ThreadSanitizer runtime is in the process.
+void refuse_a_second_sanitizer_runtime() noexcept;
+
 void coro_fork_lock() noexcept;  // coro.cpp: frame table and quarantine
 void coro_fork_unlock() noexcept;
 void coro_after_fork_child() noexcept;

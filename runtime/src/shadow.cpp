@@ -266,7 +266,7 @@ void report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool 
   r.events.push_back(std::move(prev));
   report_object o;
   o.address = addr;
-  o.description = "annotated memory (" + std::to_string(size) + " bytes)";
+  o.description = std::string(cur.site ? "annotated memory (" : "memory (") + std::to_string(size) + " bytes)";
   r.objects.push_back(std::move(o));
   r.threads.push_back(describe_thread(*thr));
   if (c.prev.thread != thr->unique_id) r.threads.push_back(describe_thread_by_unique_id(c.prev.thread));

@@ -171,4 +171,10 @@ if(NOT counter_c_racy_stderr MATCHES "counter_c\\.c:[0-9]+")
   message(FATAL_ERROR "consumer: the C program's race report names no line of counter_c.c:\n${counter_c_racy_stderr}")
 endif()
 
+# 7. Unannotated code built with the installed lockstep_instrument(): racy and locked.
+run_program(counter_instrumented racy)
+expect_race(counter_instrumented_racy)
+run_program(counter_instrumented locked)
+expect_clean(counter_instrumented_locked)
+
 message(STATUS "consumer: the installed package works from a separate project")

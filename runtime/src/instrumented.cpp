@@ -1,0 +1,296 @@
+// The entry points the compilers' thread instrumentation calls (-fsanitize=thread with GCC 12, Clang
+// 14 and 16; FACTS.md lists the union), answered by liblockstep instead of ThreadSanitizer's runtime:
+// every plain access goes to the race detector (shadow_access, the same as an annotation), and
+// every atomic operation has its memory-model meaning.
+//
+// Atomics. Each atomic location that someone released to has a clock (a sync record of kind
+// `atomic`). A release store sets it to the storing thread's clock, a release read-modify-write
+// joins it (it continues a release sequence), an acquire load or read-modify-write joins it into the
+// reading thread. Relaxed operations order nothing by themselves, but fences give them meaning
+// (ThreadSanitizer ignores fences, and reports a false race on fence-based publication): a release
+// fence keeps a copy of the thread's clock, which its later relaxed stores publish as if they were
+// release stores; a relaxed load gathers the location's clock into the thread's pending clock, which
+// a later acquire fence joins. seq_cst is acquire and release. The operation itself runs with
+// seq_cst order (never weaker than asked), under the location's record lock when the clock moves
+// with it, so that the value read and the clock acquired belong together.
+//
+// Not yet here (issue 11): atomic accesses in the shadow (a plain access racing with an atomic one is
+// not reported), memcpy and the string functions of uninstrumented callers, the dynamic-annotation
+// APIs, fibers, and a shadow memory built for every access.
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+
+#include "rtl.hpp"
+
+using namespace lockstep::rt;
+
+namespace {
+
+using a8 = unsigned char;
+using a16 = unsigned short;
+using a32 = unsigned int;
+using a64 = unsigned long long;
+using a128 = unsigned __int128;
+
+// The compilers' memory-order encoding (both: the C++ order of memory_order's enumerators).
+enum : int { mo_relaxed, mo_consume, mo_acquire, mo_release, mo_acq_rel, mo_seq_cst };
+inline bool acquires(int mo) noexcept { return mo == mo_consume || mo == mo_acquire || mo == mo_acq_rel || mo == mo_seq_cst; }
+inline bool releases(int mo) noexcept { return mo == mo_release || mo == mo_acq_rel || mo == mo_seq_cst; }
+
+// The calling thread when its accesses are to be checked.
+inline thread_state *checked_thread() noexcept {
+  thread_state *thr = cur_thread();
+  return thr && thr->in_rt == 0 && !thr->ignore_accesses ? thr : nullptr;
+}
+
+inline void access(const volatile void *addr, std::size_t size, bool is_write, std::uintptr_t pc) noexcept {
+  if (thread_state *thr = checked_thread())
+    shadow_access(thr, reinterpret_cast<std::uintptr_t>(addr), size, is_write, nullptr, pc);
+}
+
+// What an atomic operation does to happens-before, once its record (if any) is locked.
+struct atomic_effect {
+  bool load;   // reads the location (an acquire, or gathered for a later acquire fence)
+  int mo;
+  enum { none, store, rmw } writes;
+};
+
+void apply(thread_state *thr, sync_var *s, const atomic_effect &e) noexcept {
+  if (e.load) {
+    if (acquires(e.mo))
+      acquire(thr, s->clock);
+    else
+      thr->fence_pending.join(s->clock);
+  }
+  if (e.writes == atomic_effect::none) return;
+  if (releases(e.mo)) {
+    if (e.writes == atomic_effect::store)
+      release_store(thr, s->clock);
+    else
+      release(thr, s->clock);
+  } else if (thr->fence_released) {  // a relaxed write after a release fence publishes the fence
+    if (e.writes == atomic_effect::store)
+      s->clock.assign(thr->fence_clock);
+    else
+      s->clock.join(thr->fence_clock);
+  }
+}
+
+// Runs `op` (the real atomic operation) and then the happens-before effect `effect_of(result)`.
+// `writes`: the operation may write (a store, a read-modify-write, a compare-exchange).
+template <class Op, class Effect> auto atomic_op(const volatile void *addr, bool writes, Op op, Effect effect_of) noexcept {
+  thread_state *thr = tracked_thread();
+  if (!thr) return op();
+  const auto a = reinterpret_cast<std::uintptr_t>(addr);
+  rt_scope sc(thr);
+  // Only a write that publishes a clock needs a record; anything else uses one that exists.
+  sync_var *s = writes ? sync_get_or_create(a, sync_kind::atomic) : sync_find(a);
+  if (!s) {
+    // Nobody has published here yet. A release that comes between the lookup and the operation is
+    // found by a second lookup; its clock (possibly newer than the value read) is then acquired,
+    // which can only hide a race, never invent one.
+    auto r = op();
+    atomic_effect e = effect_of(r);
+    if (!e.load || !(s = sync_find(a))) return r;
+    spin_guard g(s->mtx);
+    e.writes = atomic_effect::none;
+    apply(thr, s, e);
+    return r;
+  }
+  spin_guard g(s->mtx);
+  auto r = op();
+  apply(thr, s, effect_of(r));
+  return r;
+}
+
+// Whether a write with order `mo` by the calling thread can publish a clock.
+inline bool may_publish(int mo) noexcept {
+  if (releases(mo)) return true;
+  thread_state *thr = cur_thread_if_any();
+  return thr && thr->fence_released;
+}
+
+void fence(int mo) noexcept {
+  thread_state *thr = tracked_thread();
+  if (!thr) return;
+  if (acquires(mo)) thr->clock.join(thr->fence_pending);
+  if (releases(mo)) {
+    thr->fence_clock.assign(thr->clock);
+    thr->fence_released = true;
+    thr->clock.tick(thr->tid);
+  }
+}
+
+template <class T> T load(const volatile T *a, int mo) noexcept {
+  return atomic_op(
+      a, false, [&] { return __atomic_load_n(a, __ATOMIC_SEQ_CST); },
+      [&](T) { return atomic_effect{true, mo, atomic_effect::none}; });
+}
+template <class T> void store(volatile T *a, T v, int mo) noexcept {
+  atomic_op(
+      a, may_publish(mo),
+      [&] {
+        __atomic_store_n(a, v, __ATOMIC_SEQ_CST);
+        return 0;
+      },
+      [&](int) { return atomic_effect{false, mo, atomic_effect::store}; });
+}
+#define LOCKSTEP_RMW(name, expr)                                                                            \
+  template <class T> T name(volatile T *a, T v, int mo) noexcept {                                         \
+    return atomic_op(                                                                                      \
+        a, may_publish(mo), [&] { return expr; }, [&](T) { return atomic_effect{true, mo, atomic_effect::rmw}; }); \
+  }
+LOCKSTEP_RMW(exchange, __atomic_exchange_n(a, v, __ATOMIC_SEQ_CST))
+LOCKSTEP_RMW(fetch_add, __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST))
+LOCKSTEP_RMW(fetch_sub, __atomic_fetch_sub(a, v, __ATOMIC_SEQ_CST))
+LOCKSTEP_RMW(fetch_and, __atomic_fetch_and(a, v, __ATOMIC_SEQ_CST))
+LOCKSTEP_RMW(fetch_or, __atomic_fetch_or(a, v, __ATOMIC_SEQ_CST))
+LOCKSTEP_RMW(fetch_xor, __atomic_fetch_xor(a, v, __ATOMIC_SEQ_CST))
+LOCKSTEP_RMW(fetch_nand, __atomic_fetch_nand(a, v, __ATOMIC_SEQ_CST))
+#undef LOCKSTEP_RMW
+
+// Compare-exchange: on success a read-modify-write with order `mo`, on failure a load with `fmo`;
+// `expected` gets the value found.
+template <class T> bool compare_exchange(volatile T *a, T *expected, T desired, int mo, int fmo) noexcept {
+  return atomic_op(
+      a, may_publish(mo),
+      [&] { return __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); },
+      [&](bool ok) { return ok ? atomic_effect{true, mo, atomic_effect::rmw} : atomic_effect{true, fmo, atomic_effect::none}; });
+}
+
+}  // namespace
+
+extern "C" {
+
+#define LOCKSTEP_PC reinterpret_cast<std::uintptr_t>(__builtin_return_address(0))
+
+// Called by every instrumented module's constructor; liblockstep starts itself.
+void __tsan_init() {}
+// Function boundaries: stacks come from frame pointers (lockstep::runtime adds
+// -fno-omit-frame-pointer to what links it).
+void __tsan_func_entry(void *) {}
+void __tsan_func_exit() {}
+
+#define LOCKSTEP_ACCESS(n)                                                                        \
+  void __tsan_read##n(void *a) { access(a, n, false, LOCKSTEP_PC); }                             \
+  void __tsan_write##n(void *a) { access(a, n, true, LOCKSTEP_PC); }                             \
+  void __tsan_volatile_read##n(void *a) { access(a, n, false, LOCKSTEP_PC); }                    \
+  void __tsan_volatile_write##n(void *a) { access(a, n, true, LOCKSTEP_PC); }                    \
+  void __tsan_read_write##n(void *a) { access(a, n, true, LOCKSTEP_PC); }
+LOCKSTEP_ACCESS(1)
+LOCKSTEP_ACCESS(2)
+LOCKSTEP_ACCESS(4)
+LOCKSTEP_ACCESS(8)
+LOCKSTEP_ACCESS(16)
+#undef LOCKSTEP_ACCESS
+#define LOCKSTEP_UNALIGNED(n)                                                                     \
+  void __tsan_unaligned_read##n(void *a) { access(a, n, false, LOCKSTEP_PC); }                   \
+  void __tsan_unaligned_write##n(void *a) { access(a, n, true, LOCKSTEP_PC); }                   \
+  void __tsan_unaligned_volatile_read##n(void *a) { access(a, n, false, LOCKSTEP_PC); }          \
+  void __tsan_unaligned_volatile_write##n(void *a) { access(a, n, true, LOCKSTEP_PC); }
+LOCKSTEP_UNALIGNED(2)
+LOCKSTEP_UNALIGNED(4)
+LOCKSTEP_UNALIGNED(8)
+LOCKSTEP_UNALIGNED(16)
+#undef LOCKSTEP_UNALIGNED
+
+void __tsan_read_range(void *a, unsigned long size) {
+  if (size) access(a, size, false, LOCKSTEP_PC);
+}
+void __tsan_write_range(void *a, unsigned long size) {
+  if (size) access(a, size, true, LOCKSTEP_PC);
+}
+
+// A constructor or destructor setting the object's vtable pointer. Only a change is a write: the
+// same value stored again (a base's destructor while another thread still reads through it) is
+// what a correct program does on every destruction.
+void __tsan_vptr_update(void **vptr_p, void *new_val) {
+  if (*vptr_p != new_val) access(vptr_p, sizeof(void *), true, LOCKSTEP_PC);
+}
+void __tsan_vptr_read(void **vptr_p) { access(vptr_p, sizeof(void *), false, LOCKSTEP_PC); }
+
+// Clang 16 calls these where the program calls memcpy, memmove and memset.
+void *__tsan_memcpy(void *dst, const void *src, unsigned long n) {
+  if (n) {
+    access(src, n, false, LOCKSTEP_PC);
+    access(dst, n, true, LOCKSTEP_PC);
+  }
+  return std::memcpy(dst, src, n);
+}
+void *__tsan_memmove(void *dst, const void *src, unsigned long n) {
+  if (n) {
+    access(src, n, false, LOCKSTEP_PC);
+    access(dst, n, true, LOCKSTEP_PC);
+  }
+  return std::memmove(dst, src, n);
+}
+void *__tsan_memset(void *dst, int c, unsigned long n) {
+  if (n) access(dst, n, true, LOCKSTEP_PC);
+  return std::memset(dst, c, n);
+}
+
+#define LOCKSTEP_ATOMIC(n)                                                                                      \
+  a##n __tsan_atomic##n##_load(const volatile a##n *a, int mo) { return load(a, mo); }                         \
+  void __tsan_atomic##n##_store(volatile a##n *a, a##n v, int mo) { store(a, v, mo); }                         \
+  a##n __tsan_atomic##n##_exchange(volatile a##n *a, a##n v, int mo) { return exchange(a, v, mo); }            \
+  a##n __tsan_atomic##n##_fetch_add(volatile a##n *a, a##n v, int mo) { return fetch_add(a, v, mo); }          \
+  a##n __tsan_atomic##n##_fetch_sub(volatile a##n *a, a##n v, int mo) { return fetch_sub(a, v, mo); }          \
+  a##n __tsan_atomic##n##_fetch_and(volatile a##n *a, a##n v, int mo) { return fetch_and(a, v, mo); }          \
+  a##n __tsan_atomic##n##_fetch_or(volatile a##n *a, a##n v, int mo) { return fetch_or(a, v, mo); }            \
+  a##n __tsan_atomic##n##_fetch_xor(volatile a##n *a, a##n v, int mo) { return fetch_xor(a, v, mo); }          \
+  a##n __tsan_atomic##n##_fetch_nand(volatile a##n *a, a##n v, int mo) { return fetch_nand(a, v, mo); }        \
+  int __tsan_atomic##n##_compare_exchange_strong(volatile a##n *a, a##n *c, a##n v, int mo, int fmo) {         \
+    return compare_exchange(a, c, v, mo, fmo);                                                                  \
+  }                                                                                                             \
+  int __tsan_atomic##n##_compare_exchange_weak(volatile a##n *a, a##n *c, a##n v, int mo, int fmo) {           \
+    return compare_exchange(a, c, v, mo, fmo);                                                                  \
+  }                                                                                                             \
+  a##n __tsan_atomic##n##_compare_exchange_val(volatile a##n *a, a##n c, a##n v, int mo, int fmo) {            \
+    compare_exchange(a, &c, v, mo, fmo);                                                                        \
+    return c;                                                                                                   \
+  }
+LOCKSTEP_ATOMIC(8)
+LOCKSTEP_ATOMIC(16)
+LOCKSTEP_ATOMIC(32)
+LOCKSTEP_ATOMIC(64)
+LOCKSTEP_ATOMIC(128)
+#undef LOCKSTEP_ATOMIC
+
+void __tsan_atomic_thread_fence(int mo) { fence(mo); }
+void __tsan_atomic_signal_fence(int) {}  // orders a thread with its own signal handlers: no edge
+
+}  // extern "C"
+
+// An address of this library's own code.
+static void access_of_no_one() {}
+
+// Another ThreadSanitizer runtime in the process would take the compiler's calls (whichever
+// definition the dynamic linker binds first wins) and interpose the same pthread functions: refuse
+// to run rather than report nonsense or nothing. Checked at load, and at the first thread creation,
+// which Clang's runtime makes from its own initialization, before any library constructor has run.
+void lockstep::rt::refuse_a_second_sanitizer_runtime() noexcept {
+  static std::atomic<bool> checked{false};
+  if (checked.exchange(true, std::memory_order_relaxed)) return;
+  // libtsan.so (GCC) exports its report API; Clang links its runtime into the executable, whose
+  // entry points then come first in the lookup order.
+  const bool libtsan = dlsym(RTLD_DEFAULT, "__tsan_get_current_report") != nullptr;
+  // (Compared by module: within this library, &__tsan_read4 would itself resolve to the executable's.)
+  bool not_ours = false;
+  Dl_info mine, found;
+  if (void *entry = dlsym(RTLD_DEFAULT, "__tsan_read4"))
+    not_ours = dladdr(reinterpret_cast<void *>(&access_of_no_one), &mine) && dladdr(entry, &found) &&
+               found.dli_fbase != mine.dli_fbase;
+  if (!libtsan && !not_ours) return;
+  static const char msg[] =
+      "lockstep: ERROR: ThreadSanitizer's runtime is linked into this program together with liblockstep. "
+      "Both answer the compiler's -fsanitize=thread calls and intercept the same pthread functions, so "
+      "neither would work. Compile with -fsanitize=thread but link without it (Clang: "
+      "-fno-sanitize-link-runtime; CMake: lockstep_instrument(<target>)), and link liblockstep alone.\n";
+  (void)!::write(2, msg, sizeof msg - 1);
+  ::_exit(2);
+}
+
+__attribute__((constructor(102))) static void check_sanitizer_runtime_at_load() { refuse_a_second_sanitizer_runtime(); }

@@ -1,0 +1,15 @@
+# Runs PROGRAM once and checks that it refuses to run: exit status EXIT_STATUS and stderr matching
+# STDERR_REGEX (cmake -P; -DPROGRAM=... -DEXIT_STATUS=... -DSTDERR_REGEX=...).
+cmake_minimum_required(VERSION 3.20)
+foreach(var PROGRAM EXIT_STATUS STDERR_REGEX)
+  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+    message(FATAL_ERROR "expect_refusal.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+execute_process(COMMAND "${PROGRAM}" RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 60)
+if(NOT status STREQUAL "${EXIT_STATUS}")
+  message(FATAL_ERROR "${PROGRAM} exited '${status}', expected ${EXIT_STATUS}; its stderr:\n${err}")
+endif()
+if(NOT err MATCHES "${STDERR_REGEX}")
+  message(FATAL_ERROR "${PROGRAM}'s stderr does not match '${STDERR_REGEX}':\n${err}")
+endif()
