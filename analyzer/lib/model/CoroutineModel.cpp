@@ -209,6 +209,17 @@ bool runsToCompletion(const FunctionDecl *FD) {
   return N == "sync_wait" || N == "blockingWait" || N == "blocking_wait";
 }
 
+} // namespace
+
+bool keepsCallableAlive(const FunctionDecl *FD) {
+  if (!FD || !FD->getIdentifier())
+    return false;
+  llvm::StringRef N = FD->getName();
+  return N == "co_spawn" || N == "co_invoke";
+}
+
+namespace {
+
 /// Calls that only lead the task into the co_await around them: the
 /// `operator co_await` Sema calls on it, the promise's await_transform().
 bool partOfAwait(const CallExpr *C) {

@@ -107,4 +107,22 @@ int SumOf(const std::vector<int> &v) {
   return total;
 }
 
+// clean: coro-capturing-lambda  a capturing lambda given to co_spawn, which keeps the function object alive while its coroutine runs
+// Stands in for asio::co_spawn(executor, F&&, token), which moves the function object into the frame of
+// the coroutine that co_awaits it.
+struct Executor {};
+struct Detach {};
+template <typename F> void co_spawn(Executor, F f, Detach) {
+  [](F g) -> coro::Detached { co_await g(); }(std::move(f));
+}
+void Serve(Executor ex, int port) {
+  co_spawn(
+      ex,
+      [port]() -> coro::LazyTask {
+        co_await coro::Reschedule{};
+        sent.push_back(std::to_string(port));
+      },
+      Detach{});
+}
+
 } // namespace lambdas_ok

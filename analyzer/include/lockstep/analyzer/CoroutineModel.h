@@ -90,6 +90,12 @@ bool returnsLazyTask(const clang::FunctionDecl *FD,
 /// not judged).
 const char *callerReferenceKind(clang::QualType T);
 
+/// Whether \p FD takes a callable that returns a task and keeps the callable
+/// alive until that task has finished: asio's co_spawn (it moves the
+/// function object into the frame of the coroutine that awaits it) and
+/// folly's co_invoke (made for capturing lambda coroutines).
+bool keepsCallableAlive(const clang::FunctionDecl *FD);
+
 /// What becomes of the task that an expression (a call to a coroutine)
 /// yields, within the full-expression that made it: walked up through the
 /// parent map, across conversions, temporaries, constructors of objects

@@ -14,7 +14,9 @@
 //       dropped there with a task type that destroys the frame);
 //     - it is a local variable of the enclosing function used only by calls
 //       of that kind, in that function (not in a nested lambda);
-//     - it is a temporary inside a full-expression that awaits.
+//     - it is a temporary inside a full-expression that awaits, or it is
+//       given to a function that keeps the callable alive while its task
+//       runs (co_spawn, co_invoke: keepsCallableAlive).
 //     Anything else (passed to a function, stored in a std::function,
 //     returned, a task that outlives its full-expression) is not proven.
 // A finding is made for each capture used after a suspension, at its first
@@ -223,6 +225,9 @@ std::optional<ClosureRisk> closureRisk(const LambdaExpr *L, ASTContext &Ctx) {
   TaskFate Fate = fateOfTask(L, Ctx);
   if (Fate.K == TaskFate::Awaited || Fate.K == TaskFate::Completed)
     return std::nullopt; // a temporary that lives through the await
+  if (Fate.K == TaskFate::PassedOn &&
+      keepsCallableAlive(dyn_cast_or_null<FunctionDecl>(Fate.Target)))
+    return std::nullopt;
   return ClosureRisk{Fate.Loc.isValid() ? Fate.Loc : L->getBeginLoc(),
                      describeFate(Fate, "the closure") +
                          ", and nothing ties its lifetime to the coroutine's"};
