@@ -38,6 +38,8 @@
 //   sem-release-exceeds-max   the release that goes over the maximum
 //   coro-lock-across-suspend  the co_await / co_yield keyword that suspends
 //   coro-reference-param      the parameter's first use after a suspension
+//   coro-capturing-lambda     the capture's first use after a suspension
+//   coro-dangling-temporary   the temporary argument at the call site
 //
 // Any finding without a matching expectation fails the test, and so does any
 // unmet expectation; a clean look-alike is simply a case with no expectation.

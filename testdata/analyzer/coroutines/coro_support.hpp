@@ -1,4 +1,4 @@
-// Small coroutine types for the coroutines testdata: a lazy and an eager task, a generator and awaiters.
+// Small coroutine types for the coroutines testdata: lazy, eager and fire-and-forget tasks, sync_wait, a generator and awaiters.
 #pragma once
 
 #include <coroutine>
@@ -133,6 +133,24 @@ private:
   explicit Generator(Handle h) : h_(h) {}
   Handle h_;
 };
+
+/// A fire-and-forget coroutine: it starts at the call, and its frame frees
+/// itself when the body ends (final_suspend never suspends). The Detached
+/// object owns nothing (its destructor is trivial): dropping it does not
+/// stop the coroutine.
+struct Detached {
+  struct promise_type {
+    Detached get_return_object() noexcept { return {}; }
+    std::suspend_never initial_suspend() noexcept { return {}; }
+    std::suspend_never final_suspend() noexcept { return {}; }
+    void return_void() noexcept {}
+    void unhandled_exception() noexcept { std::terminate(); }
+  };
+};
+
+/// Runs a lazy task to completion before returning (the awaiters of these
+/// files resume inline), like cppcoro's or lockstep's sync_wait.
+inline void sync_wait(LazyTask t) { t.start(); }
 
 /// Suspends and hands the coroutine to a scheduler, which may resume it on
 /// another thread.

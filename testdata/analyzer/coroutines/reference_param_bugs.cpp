@@ -54,7 +54,7 @@ auto upload = [](const std::string &body) -> coro::LazyTask {
   sent.push_back(body); // expect: coro-reference-param "'body'"
   co_return;
 };
-coro::LazyTask StartUpload() { return upload("x"); }
+coro::LazyTask StartUpload() { return upload("x"); } // expect: coro-dangling-temporary "reference parameter 'body' of a lambda coroutine"
 
 // An rvalue reference is a reference too.
 coro::EagerTask Consume(std::string &&s) {
