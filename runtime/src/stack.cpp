@@ -86,8 +86,11 @@ class frame_walker {
   // Starts at the caller's own record; empty (not valid) unless that lies inside `b`.
   frame_walker(std::uintptr_t start, const stack_bounds &b) noexcept
       : fp_(start >= b.lo && start < b.hi ? start : 0), top_(b.hi) {}
-  // True while the record is aligned and inside [start, top).
-  bool valid() const noexcept { return fp_ % sizeof(std::uintptr_t) == 0 && fp_ != 0 && fp_ + 16 <= top_; }
+  // True while the record is aligned and inside [start, top). (Written so that no sum can wrap: a
+  // function built without frame pointers leaves any value in the register, up to ~0.)
+  bool valid() const noexcept {
+    return fp_ % sizeof(std::uintptr_t) == 0 && fp_ != 0 && fp_ < top_ && top_ - fp_ >= 16;
+  }
   std::uintptr_t fp() const noexcept { return fp_; }
   std::uintptr_t ret() const noexcept { return reinterpret_cast<const std::uintptr_t *>(fp_)[1]; }
   // Moves to the caller's record; false when the chain ends or leaves [start, top).
