@@ -47,8 +47,9 @@ inline thread_state *checked_thread() noexcept {
 }
 
 inline void access(const volatile void *addr, std::size_t size, bool is_write, std::uintptr_t pc) noexcept {
-  if (thread_state *thr = checked_thread())
-    shadow_access(thr, reinterpret_cast<std::uintptr_t>(addr), size, is_write, nullptr, pc);
+  thread_state *thr = checked_thread();
+  if (!thr || (is_write ? thr->ignore_writes : thr->ignore_reads) > 0) return;
+  shadow_access(thr, reinterpret_cast<std::uintptr_t>(addr), size, is_write, nullptr, pc);
 }
 
 // What an atomic operation does to happens-before, once its record (if any) is locked.

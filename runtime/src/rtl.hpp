@@ -289,6 +289,10 @@ struct thread_state {
   // activations (with unique_id, an activation's identity).
   // instrumented.cpp: fences. The clock at this thread's last release fence (its relaxed stores
   // publish it), and the clocks its relaxed loads found (its next acquire fence joins them).
+  // dynamic_annotations.cpp: AnnotateIgnoreReads/WritesBegin nesting; instrumented accesses of the
+  // kind are not checked while above 0.
+  int ignore_reads = 0;
+  int ignore_writes = 0;
   bool fence_released = false;
   vector_clock fence_clock;
   vector_clock fence_pending;
@@ -603,8 +607,11 @@ extern __thread bool t_runtime_helper;
 // while it works.
 void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
                    const ::lockstep_source_site *site, std::uintptr_t pc) noexcept;
-// Forgets the shadow of a memory range (freed or re-used memory).
+// Forgets the shadow of a memory range (freed or re-used memory), and that races there were benign.
 void shadow_reset(std::uintptr_t addr, std::size_t size) noexcept;
+// No race is reported on the range from now on (AnnotateBenignRaceSized), until it is reset. Up to
+// 4,096 ranges are remembered.
+void shadow_benign_range(std::uintptr_t addr, std::size_t size) noexcept;
 std::size_t shadow_cell_count() noexcept;
 // The interned id of the thread's currently held locks (for race reports).
 std::uint32_t current_lockset_slow(thread_state *thr) noexcept;

@@ -239,8 +239,27 @@ std::string where(const access_info &i) {
          (i.site->function ? i.site->function : "?");
 }
 
+// Ranges where races are accepted (AnnotateBenignRace*): few, looked at only when a race is found.
+struct benign_ranges {
+  spinlock mtx;
+  static constexpr std::size_t capacity = 4096;
+  std::uintptr_t lo[capacity];
+  std::uintptr_t hi[capacity];
+  std::size_t count;
+};
+benign_ranges g_benign;  // zero-initialized static storage
+
+bool benign(std::uintptr_t addr, std::size_t size) noexcept {
+  if (__atomic_load_n(&g_benign.count, __ATOMIC_ACQUIRE) == 0) return false;
+  spin_guard g(g_benign.mtx);
+  for (std::size_t i = 0; i < g_benign.count; ++i)
+    if (addr < g_benign.hi[i] && g_benign.lo[i] < addr + size) return true;
+  return false;
+}
+
 void report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write, const access_info &cur,
                  const conflict &c) {
+  if (benign(addr, size)) return;
   const std::uintptr_t a = cur.site ? reinterpret_cast<std::uintptr_t>(cur.site) : cur.pc;
   const std::uintptr_t b = c.prev.site ? reinterpret_cast<std::uintptr_t>(c.prev.site) : c.prev.pc;
   if (!first_time(a, b)) return;
@@ -562,7 +581,29 @@ void shadow_fork_unlock() noexcept {
   g_dedup.mtx.unlock();
 }
 
+void shadow_benign_range(std::uintptr_t addr, std::size_t size) noexcept {
+  if (size == 0) return;
+  spin_guard g(g_benign.mtx);
+  if (g_benign.count == benign_ranges::capacity) return;  // more are not remembered
+  g_benign.lo[g_benign.count] = addr;
+  g_benign.hi[g_benign.count] = addr + size;
+  __atomic_store_n(&g_benign.count, g_benign.count + 1, __ATOMIC_RELEASE);
+}
+
 void shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
+  if (__atomic_load_n(&g_benign.count, __ATOMIC_ACQUIRE) != 0) {  // a new object there is not benign
+    spin_guard g(g_benign.mtx);
+    for (std::size_t i = 0; i < g_benign.count;) {
+      if (g_benign.lo[i] >= addr && g_benign.hi[i] <= addr + size) {
+        const std::size_t last = g_benign.count - 1;
+        g_benign.lo[i] = g_benign.lo[last];
+        g_benign.hi[i] = g_benign.hi[last];
+        __atomic_store_n(&g_benign.count, last, __ATOMIC_RELEASE);
+      } else {
+        ++i;
+      }
+    }
+  }
   if (!g_shadow.built() || size == 0) return;
   shadow_table &t = table();
   const std::uintptr_t end = addr + size;

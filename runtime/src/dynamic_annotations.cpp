@@ -1,0 +1,183 @@
+// The synchronization and race annotations libraries call when they are built for ThreadSanitizer
+// (they test __has_feature(thread_sanitizer) or __SANITIZE_THREAD__: abseil, folly, and the
+// "dynamic annotations" many code bases carry): they describe synchronization the instrumentation
+// cannot see (a custom mutex, a hand-off through a pipe) and races the program accepts. A program
+// built with lockstep_instrument links them from liblockstep; each maps to the runtime's own events.
+//
+//   AnnotateHappensBefore/After, __tsan_release/acquire, AnnotateCondVarSignal*/Wait
+//                                   release into / acquire from the address's clock
+//   AnnotateRWLock*, __tsan_mutex_*  the lock's events (happens-before, held sets, lock order, misuse)
+//   AnnotateBenignRace(Sized)        no race is reported on the range
+//   AnnotateIgnoreReads/Writes*      the calling thread's instrumented reads/writes are not checked
+//   AnnotateNewMemory                the range's history is forgotten
+//   AnnotateThreadName               names the calling thread
+// The rest of the family (expectations of races, publication, PCQ, ignoring synchronization, ...)
+// is accepted and does nothing. The fiber API is not provided yet.
+#include <cstddef>
+#include <cstdint>
+
+#include <lockstep/lockstep.h>
+
+#include "rtl.hpp"
+
+using namespace lockstep::rt;
+
+namespace {
+
+// __tsan_mutex_* flags (compiler-rt's tsan_interface.h).
+constexpr unsigned mutex_write_reentrant = 1u << 1;
+constexpr unsigned mutex_read_lock = 1u << 3;
+constexpr unsigned mutex_try_lock = 1u << 4;
+constexpr unsigned mutex_try_lock_failed = 1u << 5;
+
+inline std::uintptr_t pc_of(void *ra) noexcept { return reinterpret_cast<std::uintptr_t>(ra); }
+
+// A lock described by annotations: the real lock's behaviour on relocking is unknown (it may hang or
+// fail), so a relock by its owner is reported without ending the program (as for an error-checking
+// mutex), unless the flags say it is reentrant.
+lock_flags annotated_lock(bool rwlock, bool reentrant) noexcept {
+  lock_flags f;
+  f.is_rwlock = rwlock;
+  f.recursive = reentrant;
+  f.errorcheck = true;
+  return f;
+}
+
+void lock_acquired(const volatile void *m, lock_flags f, bool shared, bool check_relock, std::uintptr_t pc) noexcept {
+  tracked_event([&](thread_state *thr) {
+    const auto a = addr_of(m);
+    // The relock check belongs before the real acquisition; where the annotation comes only after it,
+    // the check runs now (a relock found then still is one).
+    sync_var *s = mutex_pre_lock(thr, a, f, shared, check_relock ? acquire_mode::blocking : acquire_mode::try_, pc);
+    mutex_post_lock(thr, s, a, shared, acquire_mode::blocking, pc);
+  });
+}
+
+void lock_released(const volatile void *m, lock_flags f, std::uintptr_t pc) noexcept {
+  tracked_event([&](thread_state *thr) {
+    const auto a = addr_of(m);
+    mutex_post_unlock(thr, a, mutex_pre_unlock(thr, a, f, pc), 0);
+  });
+}
+
+void lock_created(const volatile void *m, lock_flags f) noexcept {
+  tracked_event([&](thread_state *thr) { mutex_init(thr, addr_of(m), f); });
+}
+
+void lock_destroyed(const volatile void *m, std::uintptr_t pc) noexcept {
+  tracked_event([&](thread_state *thr) {
+    mutex_pre_destroy(thr, addr_of(m), pc);
+    mutex_post_destroy(thr, addr_of(m), 0);
+  });
+}
+
+// Happens-before through an address: a release into its clock, an acquire from it.
+void happens_before(const volatile void *addr) noexcept {
+  tracked_event([&](thread_state *thr) {
+    if (sync_var *s = sync_get_or_create(addr_of(addr), sync_kind::user)) {
+      spin_guard g(s->mtx);
+      release(thr, s->clock);
+    }
+  });
+}
+void happens_after(const volatile void *addr) noexcept {
+  tracked_event([&](thread_state *thr) {
+    if (sync_var *s = sync_find(addr_of(addr))) {
+      spin_guard g(s->mtx);
+      acquire(thr, s->clock);
+    }
+  });
+}
+
+void ignore(int thread_state::*counter, int step) noexcept {
+  if (thread_state *thr = cur_thread()) thr->*counter += step;
+}
+
+}  // namespace
+
+extern "C" {
+
+void AnnotateHappensBefore(const char *, int, const volatile void *addr) { happens_before(addr); }
+void AnnotateHappensAfter(const char *, int, const volatile void *addr) { happens_after(addr); }
+void WTFAnnotateHappensBefore(const char *, int, const volatile void *addr) { happens_before(addr); }
+void WTFAnnotateHappensAfter(const char *, int, const volatile void *addr) { happens_after(addr); }
+void __tsan_release(void *addr) { happens_before(addr); }
+void __tsan_acquire(void *addr) { happens_after(addr); }
+void AnnotateCondVarSignal(const char *, int, const volatile void *cv) { happens_before(cv); }
+void AnnotateCondVarSignalAll(const char *, int, const volatile void *cv) { happens_before(cv); }
+void AnnotateCondVarWait(const char *, int, const volatile void *cv, const volatile void *) {
+  happens_after(cv);
+}
+
+void AnnotateRWLockCreate(const char *, int, const volatile void *m) { lock_created(m, annotated_lock(true, false)); }
+void AnnotateRWLockCreateStatic(const char *, int, const volatile void *m) {
+  lock_created(m, annotated_lock(true, false));
+}
+void AnnotateRWLockDestroy(const char *, int, const volatile void *m) { lock_destroyed(m, pc_of(__builtin_return_address(0))); }
+void AnnotateRWLockAcquired(const char *, int, const volatile void *m, long is_w) {
+  lock_acquired(m, annotated_lock(true, false), is_w == 0, true, pc_of(__builtin_return_address(0)));
+}
+void AnnotateRWLockReleased(const char *, int, const volatile void *m, long) {
+  lock_released(m, annotated_lock(true, false), pc_of(__builtin_return_address(0)));
+}
+
+void __tsan_mutex_create(void *m, unsigned flags) {
+  lock_created(m, annotated_lock(flags & mutex_read_lock, flags & mutex_write_reentrant));
+}
+void __tsan_mutex_destroy(void *m, unsigned) { lock_destroyed(m, pc_of(__builtin_return_address(0))); }
+void __tsan_mutex_pre_lock(void *, unsigned) {}
+void __tsan_mutex_post_lock(void *m, unsigned flags, int) {
+  if (flags & mutex_try_lock_failed) return;
+  const bool shared = flags & mutex_read_lock;
+  lock_acquired(m, annotated_lock(shared, flags & mutex_write_reentrant), shared, !(flags & mutex_try_lock),
+                pc_of(__builtin_return_address(0)));
+}
+int __tsan_mutex_pre_unlock(void *m, unsigned flags) {
+  lock_released(m, annotated_lock(flags & mutex_read_lock, flags & mutex_write_reentrant),
+                pc_of(__builtin_return_address(0)));
+  return 0;
+}
+void __tsan_mutex_post_unlock(void *, unsigned) {}
+void __tsan_mutex_pre_signal(void *, unsigned) {}
+void __tsan_mutex_post_signal(void *, unsigned) {}
+void __tsan_mutex_pre_divert(void *, unsigned) {}
+void __tsan_mutex_post_divert(void *, unsigned) {}
+
+void AnnotateBenignRaceSized(const char *, int, const volatile void *mem, std::size_t size, const char *) {
+  shadow_benign_range(addr_of(mem), size);
+}
+void AnnotateBenignRace(const char *, int, const volatile void *mem, const char *) { shadow_benign_range(addr_of(mem), 1); }
+void WTFAnnotateBenignRaceSized(const char *, int, const volatile void *mem, std::size_t size, const char *) {
+  shadow_benign_range(addr_of(mem), size);
+}
+void AnnotateIgnoreReadsBegin(const char *, int) { ignore(&thread_state::ignore_reads, 1); }
+void AnnotateIgnoreReadsEnd(const char *, int) { ignore(&thread_state::ignore_reads, -1); }
+void AnnotateIgnoreWritesBegin(const char *, int) { ignore(&thread_state::ignore_writes, 1); }
+void AnnotateIgnoreWritesEnd(const char *, int) { ignore(&thread_state::ignore_writes, -1); }
+void AnnotateNewMemory(const char *, int, const volatile void *mem, std::size_t size) { lockstep_forget_range(mem, size); }
+void AnnotateThreadName(const char *, int, const char *name) { lockstep_name_current_thread(name); }
+
+// Accepted, without effect here.
+void AnnotateIgnoreSyncBegin(const char *, int) {}
+void AnnotateIgnoreSyncEnd(const char *, int) {}
+void AnnotateMutexIsNotPHB(const char *, int, const volatile void *) {}
+void AnnotateMutexIsUsedAsCondVar(const char *, int, const volatile void *) {}
+void AnnotateExpectRace(const char *, int, const volatile void *, const char *) {}
+void AnnotateFlushExpectedRaces(const char *, int) {}
+void AnnotateEnableRaceDetection(const char *, int, int) {}
+void AnnotatePublishMemoryRange(const char *, int, const volatile void *, std::size_t) {}
+void AnnotateUnpublishMemoryRange(const char *, int, const volatile void *, std::size_t) {}
+void AnnotatePCQCreate(const char *, int, const volatile void *) {}
+void AnnotatePCQDestroy(const char *, int, const volatile void *) {}
+void AnnotatePCQPut(const char *, int, const volatile void *) {}
+void AnnotatePCQGet(const char *, int, const volatile void *) {}
+void AnnotateTraceMemory(const char *, int, const volatile void *) {}
+void AnnotateFlushState(const char *, int) {}
+void AnnotateNoOp(const char *, int, const volatile void *) {}
+void AnnotateMemoryIsInitialized(const char *, int, const volatile void *, std::size_t) {}
+void AnnotateMemoryIsUninitialized(const char *, int, const volatile void *, std::size_t) {}
+int RunningOnValgrind() { return 0; }
+double ValgrindSlowdown() { return 1.0; }
+const char *ThreadSanitizerQuery(const char *) { return "0"; }
+
+}  // extern "C"

@@ -1,0 +1,106 @@
+// Unannotated by lockstep, but carrying the dynamic annotations a library built for ThreadSanitizer
+// calls (declared here as such a library declares them): synchronization the instrumentation cannot
+// see, described by them, and races the program accepts. None is reported.
+//  - a hand-off through a pipe (a system call orders it), with AnnotateHappensBefore/After;
+//  - a lock built on a pipe token, described by the __tsan_mutex_* annotations;
+//  - a statistics counter whose races are declared benign (AnnotateBenignRaceSized);
+//  - a debug write inside AnnotateIgnoreWritesBegin/End.
+#include <unistd.h>
+
+#include <cstddef>
+#include <thread>
+
+extern "C" {
+void AnnotateHappensBefore(const char *file, int line, const volatile void *addr);
+void AnnotateHappensAfter(const char *file, int line, const volatile void *addr);
+void AnnotateBenignRaceSized(const char *file, int line, const volatile void *mem, std::size_t size,
+                             const char *description);
+void AnnotateIgnoreWritesBegin(const char *file, int line);
+void AnnotateIgnoreWritesEnd(const char *file, int line);
+void __tsan_mutex_create(void *addr, unsigned flags);
+void __tsan_mutex_destroy(void *addr, unsigned flags);
+void __tsan_mutex_pre_lock(void *addr, unsigned flags);
+void __tsan_mutex_post_lock(void *addr, unsigned flags, int recursion);
+int __tsan_mutex_pre_unlock(void *addr, unsigned flags);
+void __tsan_mutex_post_unlock(void *addr, unsigned flags);
+}
+
+namespace {
+
+// A lock whose token travels through a pipe: the instrumentation sees no synchronization in it.
+class pipe_lock {
+public:
+  pipe_lock() {
+    if (pipe(fds_) != 0) __builtin_trap();
+    put_token();
+    __tsan_mutex_create(this, 0);
+  }
+  ~pipe_lock() {
+    __tsan_mutex_destroy(this, 0);
+    close(fds_[0]);
+    close(fds_[1]);
+  }
+  void lock() {
+    __tsan_mutex_pre_lock(this, 0);
+    char c;
+    if (read(fds_[0], &c, 1) != 1) __builtin_trap();
+    __tsan_mutex_post_lock(this, 0, 0);
+  }
+  void unlock() {
+    __tsan_mutex_pre_unlock(this, 0);
+    put_token();
+    __tsan_mutex_post_unlock(this, 0);
+  }
+
+private:
+  void put_token() {
+    const char c = 1;
+    if (write(fds_[1], &c, 1) != 1) __builtin_trap();
+  }
+  int fds_[2];
+};
+
+int handed = 0;
+long guarded = 0;
+long hits = 0;  // statistics: approximate by design
+int debug_last_writer = 0;
+
+}  // namespace
+
+int main() {
+  // A hand-off through a pipe.
+  int fds[2];
+  if (pipe(fds) != 0) return 1;
+  std::thread producer([&] {
+    handed = 42;
+    AnnotateHappensBefore(__FILE__, __LINE__, &handed);
+    const char c = 1;
+    if (write(fds[1], &c, 1) != 1) __builtin_trap();
+  });
+  char c;
+  if (read(fds[0], &c, 1) != 1) return 1;
+  AnnotateHappensAfter(__FILE__, __LINE__, &handed);
+  const int got = handed;
+  producer.join();
+
+  // A lock on a pipe token; a benign statistics counter; an ignored debug write.
+  AnnotateBenignRaceSized(__FILE__, __LINE__, &hits, sizeof hits, "statistics");
+  pipe_lock lock;
+  std::thread workers[3];
+  for (int t = 0; t < 3; ++t)
+    workers[t] = std::thread([&lock, t] {
+      AnnotateIgnoreWritesBegin(__FILE__, __LINE__);
+      debug_last_writer = t;
+      AnnotateIgnoreWritesEnd(__FILE__, __LINE__);
+      for (int i = 0; i < 100; ++i) {
+        lock.lock();
+        ++guarded;
+        lock.unlock();
+        ++hits;
+      }
+    });
+  for (auto &w : workers) w.join();
+  close(fds[0]);
+  close(fds[1]);
+  return got == 42 && guarded == 300 && debug_last_writer < 3 ? 0 : 1;
+}
