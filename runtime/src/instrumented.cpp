@@ -15,8 +15,7 @@
 // with it, so that the value read and the clock acquired belong together.
 //
 // Not yet here (issue 11): atomic accesses in the shadow (a plain access racing with an atomic one is
-// not reported), memcpy and the string functions of uninstrumented callers, the dynamic-annotation
-// APIs, fibers, and a shadow memory built for every access.
+// not reported), fibers, and a shadow memory built for every access.
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -168,8 +167,9 @@ extern "C" {
 
 #define LOCKSTEP_PC reinterpret_cast<std::uintptr_t>(__builtin_return_address(0))
 
-// Called by every instrumented module's constructor; liblockstep starts itself.
-void __tsan_init() {}
+// Called by every instrumented module's constructor; liblockstep starts itself, and from now on
+// also checks libc's memory functions and free.
+void __tsan_init() { note_instrumented_module(); }
 // Function boundaries: stacks come from frame pointers (lockstep::runtime adds
 // -fno-omit-frame-pointer to what links it).
 void __tsan_func_entry(void *) {}
@@ -214,24 +214,9 @@ void __tsan_vptr_update(void **vptr_p, void *new_val) {
 void __tsan_vptr_read(void **vptr_p) { access(vptr_p, sizeof(void *), false, LOCKSTEP_PC); }
 
 // Clang 16 calls these where the program calls memcpy, memmove and memset.
-void *__tsan_memcpy(void *dst, const void *src, unsigned long n) {
-  if (n) {
-    access(src, n, false, LOCKSTEP_PC);
-    access(dst, n, true, LOCKSTEP_PC);
-  }
-  return std::memcpy(dst, src, n);
-}
-void *__tsan_memmove(void *dst, const void *src, unsigned long n) {
-  if (n) {
-    access(src, n, false, LOCKSTEP_PC);
-    access(dst, n, true, LOCKSTEP_PC);
-  }
-  return std::memmove(dst, src, n);
-}
-void *__tsan_memset(void *dst, int c, unsigned long n) {
-  if (n) access(dst, n, true, LOCKSTEP_PC);
-  return std::memset(dst, c, n);
-}
+void *__tsan_memcpy(void *dst, const void *src, unsigned long n) { return checked_memcpy(dst, src, n, LOCKSTEP_PC); }
+void *__tsan_memmove(void *dst, const void *src, unsigned long n) { return checked_memmove(dst, src, n, LOCKSTEP_PC); }
+void *__tsan_memset(void *dst, int c, unsigned long n) { return checked_memset(dst, c, n, LOCKSTEP_PC); }
 
 #define LOCKSTEP_ATOMIC(n)                                                                                      \
   a##n __tsan_atomic##n##_load(const volatile a##n *a, int mo) { return load(a, mo); }                         \

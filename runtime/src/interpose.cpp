@@ -126,12 +126,16 @@ bool resolve_heap() noexcept {
 // Forgets sync records and shadow in the block about to be released. Skipped inside the runtime:
 // its own heap blocks (report strings, graph storage) hold no user state, and forgetting could
 // need locks the runtime holds at that point.
-void forget_block(void *p) noexcept {
+// In a process with instrumented code a free is also a write of the whole block (`pc`: the caller
+// of free), so that an access another thread made to it without ordering is reported.
+void forget_block(void *p, std::uintptr_t pc = 0) noexcept {
   if (!p) return;
   thread_state *t = cur_thread_if_any();
   if (t && t->in_rt) return;
   if (!resolve_heap()) return;
   const std::size_t n = g_usable.load(std::memory_order_relaxed)(p);
+  if (pc && t && !t->ignore_accesses && t->ignore_writes <= 0 && instrumented_process())
+    shadow_access(t, addr_of(p), n, true, nullptr, pc);
   if (t) ++t->in_rt;
   forget_heap_range(addr_of(p), n);
   if (t) --t->in_rt;
@@ -436,7 +440,7 @@ extern "C" {
 // ---- heap --------------------------------------------------------------------------------------------
 
 void free(void *p) {
-  forget_block(p);
+  forget_block(p, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)));
   free_t f = g_free.load(std::memory_order_acquire);
   (f ? f : __libc_free)(p);
 }

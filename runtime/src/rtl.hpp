@@ -663,6 +663,16 @@ void shadow_fork_lock() noexcept;
 void shadow_fork_unlock() noexcept;
 void tables_fork_lock() noexcept;  // sync records and pages (rtl.cpp)
 void tables_fork_unlock() noexcept;
+// instrumented_memory_functions.cpp. A module built with -fsanitize=thread started (__tsan_init):
+// from now on libc's memory functions and free are checked as accesses.
+void note_instrumented_module() noexcept;
+bool instrumented_process() noexcept;
+// The real function, after checking what it reads and writes as accesses made at `pc` (in a process
+// with instrumented code, unless `pc` is the runtime's own).
+void *checked_memcpy(void *d, const void *s, std::size_t n, std::uintptr_t pc) noexcept;
+void *checked_memmove(void *d, const void *s, std::size_t n, std::uintptr_t pc) noexcept;
+void *checked_memset(void *d, int c, std::size_t n, std::uintptr_t pc) noexcept;
+
 // instrumented.cpp: exits with a message when another ThreadSanitizer runtime is in the process.
 void refuse_a_second_sanitizer_runtime() noexcept;
 
