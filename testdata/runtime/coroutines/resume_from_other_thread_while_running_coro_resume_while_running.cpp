@@ -9,18 +9,9 @@
 #include <coroutine>
 #include <thread>
 
-namespace {
+#include "lazy_handle.hpp"
 
-struct lazy {
-  struct promise_type : lockstep::tracked_promise<promise_type> {
-    lazy get_return_object() noexcept { return {std::coroutine_handle<promise_type>::from_promise(*this)}; }
-    std::suspend_always initial_suspend() noexcept { return {}; }
-    std::suspend_always final_suspend() noexcept { return {}; }
-    void return_void() noexcept {}
-    void unhandled_exception() noexcept {}
-  };
-  std::coroutine_handle<promise_type> handle;
-};
+namespace {
 
 std::coroutine_handle<> self;
 std::atomic<void *> published{nullptr};

@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <thread>
 
+#include "pipe_lock.hpp"
+
 extern "C" {
 void AnnotateHappensBefore(const char *file, int line, const volatile void *addr);
 void AnnotateHappensAfter(const char *file, int line, const volatile void *addr);
@@ -17,48 +19,9 @@ void AnnotateBenignRaceSized(const char *file, int line, const volatile void *me
                              const char *description);
 void AnnotateIgnoreWritesBegin(const char *file, int line);
 void AnnotateIgnoreWritesEnd(const char *file, int line);
-void __tsan_mutex_create(void *addr, unsigned flags);
-void __tsan_mutex_destroy(void *addr, unsigned flags);
-void __tsan_mutex_pre_lock(void *addr, unsigned flags);
-void __tsan_mutex_post_lock(void *addr, unsigned flags, int recursion);
-int __tsan_mutex_pre_unlock(void *addr, unsigned flags);
-void __tsan_mutex_post_unlock(void *addr, unsigned flags);
 }
 
 namespace {
-
-// A lock whose token travels through a pipe: the instrumentation sees no synchronization in it.
-class pipe_lock {
-public:
-  pipe_lock() {
-    if (pipe(fds_) != 0) __builtin_trap();
-    put_token();
-    __tsan_mutex_create(this, 0);
-  }
-  ~pipe_lock() {
-    __tsan_mutex_destroy(this, 0);
-    close(fds_[0]);
-    close(fds_[1]);
-  }
-  void lock() {
-    __tsan_mutex_pre_lock(this, 0);
-    char c;
-    if (read(fds_[0], &c, 1) != 1) __builtin_trap();
-    __tsan_mutex_post_lock(this, 0, 0);
-  }
-  void unlock() {
-    __tsan_mutex_pre_unlock(this, 0);
-    put_token();
-    __tsan_mutex_post_unlock(this, 0);
-  }
-
-private:
-  void put_token() {
-    const char c = 1;
-    if (write(fds_[1], &c, 1) != 1) __builtin_trap();
-  }
-  int fds_[2];
-};
 
 int handed = 0;
 long guarded = 0;
