@@ -25,7 +25,9 @@ using namespace lockstep::rt;
 namespace {
 
 // __tsan_mutex_* flags (compiler-rt's tsan_interface.h).
+constexpr unsigned mutex_linker_init = 1u << 0;
 constexpr unsigned mutex_write_reentrant = 1u << 1;
+constexpr unsigned mutex_not_static = 1u << 8;
 constexpr unsigned mutex_read_lock = 1u << 3;
 constexpr unsigned mutex_try_lock = 1u << 4;
 constexpr unsigned mutex_try_lock_failed = 1u << 5;
@@ -60,14 +62,65 @@ void lock_released(const volatile void *m, lock_flags f, std::uintptr_t pc) noex
   });
 }
 
-void lock_created(const volatile void *m, lock_flags f) noexcept {
-  tracked_event([&](thread_state *thr) { mutex_init(thr, addr_of(m), f); });
+// The creation flags that decide whether a destroy annotation counts (as ThreadSanitizer decides):
+// not for a lock created static (__tsan_mutex_linker_init, AnnotateRWLockCreateStatic), nor when the
+// destroy says __tsan_mutex_not_static of a lock that was not created so. Few: kept in a small list.
+struct creation_flags {
+  spinlock mtx;
+  static constexpr std::size_t capacity = 4096;
+  std::uintptr_t addr[capacity];
+  unsigned flags[capacity];
+  std::size_t count;
+};
+creation_flags g_created;  // zero-initialized static storage
+
+void note_creation(std::uintptr_t a, unsigned flags) noexcept {
+  spin_guard g(g_created.mtx);
+  for (std::size_t i = 0; i < g_created.count; ++i)
+    if (g_created.addr[i] == a) {
+      g_created.flags[i] = flags;
+      return;
+    }
+  if (g_created.count == creation_flags::capacity) return;  // more are not remembered: destroys then count
+  g_created.addr[g_created.count] = a;
+  g_created.flags[g_created.count++] = flags;
 }
 
-void lock_destroyed(const volatile void *m, std::uintptr_t pc) noexcept {
+// The flags `a` was created with (0 if unknown), forgetting them when `forget`.
+unsigned created_with(std::uintptr_t a, bool forget) noexcept {
+  spin_guard g(g_created.mtx);
+  for (std::size_t i = 0; i < g_created.count; ++i)
+    if (g_created.addr[i] == a) {
+      const unsigned f = g_created.flags[i];
+      if (forget) {
+        g_created.addr[i] = g_created.addr[--g_created.count];
+        g_created.flags[i] = g_created.flags[g_created.count];
+      }
+      return f;
+    }
+  return 0;
+}
+
+// A creation annotation registers the lock; it never resets one the runtime already knows (a static
+// lock's creation may be annotated while it is held, and the annotation only names what exists).
+void lock_created(const volatile void *m, lock_flags f, unsigned flags) noexcept {
   tracked_event([&](thread_state *thr) {
-    mutex_pre_destroy(thr, addr_of(m), pc);
-    mutex_post_destroy(thr, addr_of(m), 0);
+    const auto a = addr_of(m);
+    if (flags & (mutex_linker_init | mutex_not_static)) note_creation(a, flags);
+    if (!sync_find(a)) mutex_init(thr, a, f);
+  });
+}
+
+void lock_destroyed(const volatile void *m, unsigned flags, std::uintptr_t pc) noexcept {
+  tracked_event([&](thread_state *thr) {
+    const auto a = addr_of(m);
+    const unsigned created = created_with(a, false);
+    if ((flags & mutex_linker_init) || (created & mutex_linker_init) ||
+        ((flags & mutex_not_static) && !(created & mutex_not_static)))
+      return;  // a static lock outlives the annotation
+    created_with(a, true);
+    mutex_pre_destroy(thr, a, pc);
+    mutex_post_destroy(thr, a, 0);
   });
 }
 
@@ -109,11 +162,13 @@ void AnnotateCondVarWait(const char *, int, const volatile void *cv, const volat
   happens_after(cv);
 }
 
-void AnnotateRWLockCreate(const char *, int, const volatile void *m) { lock_created(m, annotated_lock(true, false)); }
+void AnnotateRWLockCreate(const char *, int, const volatile void *m) { lock_created(m, annotated_lock(true, false), 0); }
 void AnnotateRWLockCreateStatic(const char *, int, const volatile void *m) {
-  lock_created(m, annotated_lock(true, false));
+  lock_created(m, annotated_lock(true, false), mutex_linker_init);
 }
-void AnnotateRWLockDestroy(const char *, int, const volatile void *m) { lock_destroyed(m, pc_of(__builtin_return_address(0))); }
+void AnnotateRWLockDestroy(const char *, int, const volatile void *m) {
+  lock_destroyed(m, 0, pc_of(__builtin_return_address(0)));
+}
 void AnnotateRWLockAcquired(const char *, int, const volatile void *m, long is_w) {
   lock_acquired(m, annotated_lock(true, false), is_w == 0, true, pc_of(__builtin_return_address(0)));
 }
@@ -122,9 +177,9 @@ void AnnotateRWLockReleased(const char *, int, const volatile void *m, long) {
 }
 
 void __tsan_mutex_create(void *m, unsigned flags) {
-  lock_created(m, annotated_lock(flags & mutex_read_lock, flags & mutex_write_reentrant));
+  lock_created(m, annotated_lock(flags & mutex_read_lock, flags & mutex_write_reentrant), flags);
 }
-void __tsan_mutex_destroy(void *m, unsigned) { lock_destroyed(m, pc_of(__builtin_return_address(0))); }
+void __tsan_mutex_destroy(void *m, unsigned flags) { lock_destroyed(m, flags, pc_of(__builtin_return_address(0))); }
 void __tsan_mutex_pre_lock(void *, unsigned) {}
 void __tsan_mutex_post_lock(void *m, unsigned flags, int) {
   if (flags & mutex_try_lock_failed) return;

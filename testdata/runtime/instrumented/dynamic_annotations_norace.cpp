@@ -4,7 +4,9 @@
 //  - a hand-off through a pipe (a system call orders it), with AnnotateHappensBefore/After;
 //  - a lock built on a pipe token, described by the __tsan_mutex_* annotations;
 //  - a statistics counter whose races are declared benign (AnnotateBenignRaceSized);
-//  - a debug write inside AnnotateIgnoreWritesBegin/End.
+//  - a debug write inside AnnotateIgnoreWritesBegin/End;
+//  - static locks: a creation annotated while the lock is held, destroy annotations that do not count
+//    (AnnotateRWLockCreateStatic, __tsan_mutex_linker_init), as ThreadSanitizer takes them.
 #include <unistd.h>
 
 #include <cstddef>
@@ -19,6 +21,10 @@ void AnnotateBenignRaceSized(const char *file, int line, const volatile void *me
                              const char *description);
 void AnnotateIgnoreWritesBegin(const char *file, int line);
 void AnnotateIgnoreWritesEnd(const char *file, int line);
+void AnnotateRWLockCreateStatic(const char *file, int line, const volatile void *lock);
+void AnnotateRWLockDestroy(const char *file, int line, const volatile void *lock);
+void AnnotateRWLockAcquired(const char *file, int line, const volatile void *lock, long is_w);
+void AnnotateRWLockReleased(const char *file, int line, const volatile void *lock, long is_w);
 }
 
 namespace {
@@ -27,6 +33,8 @@ int handed = 0;
 long guarded = 0;
 long hits = 0;  // statistics: approximate by design
 int debug_last_writer = 0;
+long static_rwlock = 0, static_mutex = 0;  // stand-ins for locks with static storage
+constexpr unsigned tsan_mutex_linker_init = 1u << 0;
 
 }  // namespace
 
@@ -63,6 +71,19 @@ int main() {
       }
     });
   for (auto &w : workers) w.join();
+
+  // Static locks.
+  AnnotateRWLockAcquired(__FILE__, __LINE__, &static_rwlock, 1);
+  AnnotateRWLockCreateStatic(__FILE__, __LINE__, &static_rwlock);
+  AnnotateRWLockDestroy(__FILE__, __LINE__, &static_rwlock);
+  AnnotateRWLockReleased(__FILE__, __LINE__, &static_rwlock, 1);
+  __tsan_mutex_create(&static_mutex, tsan_mutex_linker_init);
+  __tsan_mutex_pre_lock(&static_mutex, 0);
+  __tsan_mutex_post_lock(&static_mutex, 0, 0);
+  __tsan_mutex_destroy(&static_mutex, 0);
+  __tsan_mutex_pre_unlock(&static_mutex, 0);
+  __tsan_mutex_post_unlock(&static_mutex, 0);
+
   close(fds[0]);
   close(fds[1]);
   return got == 42 && guarded == 300 && debug_last_writer < 3 ? 0 : 1;
