@@ -1,5 +1,7 @@
 // The runtime's own memory: an mmap-backed size-class allocator (never malloc, see rtl.hpp rule 1).
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <sched.h>
@@ -47,7 +49,9 @@ std::size_t class_of(std::size_t size) {
 }
 
 void *map(std::size_t size) {
-  void *p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  // The system call, not the interposed mmap (interpose.cpp): the runtime's memory is none of its business.
+  void *p = reinterpret_cast<void *>(
+      ::syscall(SYS_mmap, nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
   return p == MAP_FAILED ? nullptr : p;
 }
 
@@ -85,7 +89,7 @@ void internal_free(void *p, std::size_t size) noexcept {
   if (size == 0) size = 1;
   const std::size_t shift = class_of(size);
   if (shift > max_class_shift) {
-    munmap(p, std::size_t{1} << shift);
+    ::syscall(SYS_munmap, p, std::size_t{1} << shift);  // not through the interposed munmap (interpose.cpp)
     return;
   }
   spin_guard g(g_alloc.mtx);

@@ -9,6 +9,7 @@
 // so a thread that stays blocked is checked for a real deadlock; the uncontended path pays nothing
 // for it.
 #include <dlfcn.h>
+#include <sys/mman.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -94,6 +95,8 @@ LOCKSTEP_REAL(int, sem_trywait, nullptr, sem_t *)
 LOCKSTEP_REAL(int, sem_timedwait, nullptr, sem_t *, const timespec *)
 LOCKSTEP_REAL(int, sem_clockwait, nullptr, sem_t *, clockid_t, const timespec *)
 LOCKSTEP_REAL(int, sem_post, nullptr, sem_t *)
+LOCKSTEP_REAL(int, munmap, nullptr, void *, std::size_t)
+LOCKSTEP_REAL(void *, mmap, nullptr, void *, std::size_t, int, int, int, off_t)
 
 #undef LOCKSTEP_REAL
 
@@ -451,6 +454,28 @@ void *realloc(void *p, std::size_t n) {
   forget_block(p);
   realloc_t r = g_realloc.load(std::memory_order_acquire);
   return (r ? r : __libc_realloc)(p, n);
+}
+
+// ---- mappings: memory unmapped (or mapped over) is forgotten, like freed heap blocks ------------------
+// A new mapping at an old one's address is fresh memory: its accesses must not meet the old
+// mapping's history. (The runtime's own mappings do not come here: it unmaps with the system call.)
+void forget_mapping(void *addr, std::size_t len) noexcept {
+  if (!addr || !len) return;
+  thread_state *t = cur_thread_if_any();
+  if (t && t->in_rt) return;
+  if (t) ++t->in_rt;
+  forget_heap_range(addr_of(addr), len);
+  if (t) --t->in_rt;
+}
+
+int munmap(void *addr, std::size_t len) {
+  forget_mapping(addr, len);
+  return real_munmap()(addr, len);
+}
+
+void *mmap(void *addr, std::size_t len, int prot, int flags, int fd, off_t offset) {
+  if (flags & MAP_FIXED) forget_mapping(addr, len);  // replaces whatever was mapped there
+  return real_mmap()(addr, len, prot, flags, fd, offset);
 }
 
 // ---- mutexes ----------------------------------------------------------------------------------------

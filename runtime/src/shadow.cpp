@@ -12,6 +12,8 @@
 // reader's new epoch is one 4-byte store, and where the access happened is stored only when it
 // differs from what its slot holds. Cells are allocated on first access only.
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cinttypes>
 #include <cstdio>
@@ -669,8 +671,9 @@ lockset_entry *lockset_array() noexcept {
   if (st == 2) return nullptr;
   spin_guard g(g_locksets.insert_mtx);
   if (g_locksets.state.load(std::memory_order_relaxed) == 0) {
-    void *p = mmap(nullptr, lockset_slots * sizeof(lockset_entry), PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *p = reinterpret_cast<void *>(::syscall(SYS_mmap, nullptr, lockset_slots * sizeof(lockset_entry),
+                                                 PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                                                 -1, 0));  // not the interposed mmap
     g_locksets.slots = p == MAP_FAILED ? nullptr : static_cast<lockset_entry *>(p);
     g_locksets.state.store(g_locksets.slots ? 1 : 2, std::memory_order_release);
   }
