@@ -40,7 +40,7 @@ void forget_heap_range(std::uintptr_t lo, std::size_t size) noexcept {
       for (std::uintptr_t p = (a + 3) & ~std::uintptr_t{3}; p < b; p += 4)
         if (sync_find(p)) sync_forget(p);
     }
-  });
+  }, page_has_shadow | page_has_sync);  // a page forgotten whole holds no state until new state marks it
 }
 
 }  // namespace lockstep::rt

@@ -459,8 +459,17 @@ void *realloc(void *p, std::size_t n) {
 // ---- mappings: memory unmapped (or mapped over) is forgotten, like freed heap blocks ------------------
 // A new mapping at an old one's address is fresh memory: its accesses must not meet the old
 // mapping's history. (The runtime's own mappings do not come here: it unmaps with the system call.)
+// Forgotten before the real call: once it returns another thread may map the same addresses. The
+// walk is page by page over the runtime's page table, so a range the kernel would refuse (unaligned,
+// empty, past the end of the address space) or beyond 4 GiB (a reservation of address space, hardly
+// ever written through) is not walked.
+constexpr std::size_t max_forgotten_mapping = std::size_t{1} << 32;
+constexpr std::uintptr_t user_space_end = std::uintptr_t{1} << 47;
+
 void forget_mapping(void *addr, std::size_t len) noexcept {
-  if (!addr || !len) return;
+  const std::uintptr_t a = addr_of(addr);
+  if (!a || (a & 4095) || !len || len > max_forgotten_mapping || a >= user_space_end || len > user_space_end - a)
+    return;
   thread_state *t = cur_thread_if_any();
   if (t && t->in_rt) return;
   if (t) ++t->in_rt;

@@ -71,23 +71,29 @@ void tables_after_fork_child() noexcept {
   syncs().for_each_node_in_fork_child([](sync_var &s) { s.mtx.unlock(); });
 }
 
+// Called after the new record was inserted. Always a read-modify-write, never a load that skips it:
+// for_each_state_page may be clearing the flag at the same moment, and either this RMW comes after
+// that clear (the page stays marked) or the clear reads from it and so sees the record inserted.
 void note_state_page(std::uintptr_t addr, std::uint8_t flag) noexcept {
   bool fresh;
   // Keyed by page number + 1: key 0 marks a free table node.
   if (page_node *n = pages().get_or_create((addr >> page_shift) + 1, [](page_node &) {}, fresh))
-    if ((n->flags.load(std::memory_order_relaxed) & flag) == 0) n->flags.fetch_or(flag, std::memory_order_release);
+    n->flags.fetch_or(flag, std::memory_order_acq_rel);
 }
 
 void for_each_state_page(std::uintptr_t lo, std::size_t size,
-                         void (*fn)(std::uintptr_t from, std::uintptr_t to, std::uint8_t flags)) noexcept {
+                         void (*fn)(std::uintptr_t from, std::uintptr_t to, std::uint8_t flags),
+                         std::uint8_t clear) noexcept {
   if (!g_pages.built() || size == 0) return;
   const std::uintptr_t hi = lo + size;
   for (std::uintptr_t page = lo >> page_shift; page <= (hi - 1) >> page_shift; ++page) {
     page_node *n = pages().find(page + 1);
     if (!n) continue;
-    const std::uint8_t f = n->flags.load(std::memory_order_acquire);
     const std::uintptr_t a = (page << page_shift) > lo ? (page << page_shift) : lo;
     const std::uintptr_t b = ((page + 1) << page_shift) < hi ? ((page + 1) << page_shift) : hi;
+    const bool whole = a == (page << page_shift) && b == ((page + 1) << page_shift);
+    const std::uint8_t f = whole && clear ? n->flags.fetch_and(static_cast<std::uint8_t>(~clear), std::memory_order_acq_rel)
+                                          : n->flags.load(std::memory_order_acquire);
     if (f) fn(a, b, f);
   }
 }

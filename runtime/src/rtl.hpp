@@ -198,8 +198,11 @@ sync_var *sync_renew(std::uintptr_t addr, sync_kind kind, std::int64_t count) no
 constexpr std::uint8_t page_has_sync = 1, page_has_shadow = 2;
 void note_state_page(std::uintptr_t addr, std::uint8_t flag) noexcept;
 // Calls fn for the part [from, to) of each page of [lo, lo + size) that holds state (flags != 0).
+// `clear`: flags taken off the pages wholly inside the range before fn runs, for a caller that
+// forgets that state: a record created meanwhile marks its page again.
 void for_each_state_page(std::uintptr_t lo, std::size_t size,
-                         void (*fn)(std::uintptr_t from, std::uintptr_t to, std::uint8_t flags)) noexcept;
+                         void (*fn)(std::uintptr_t from, std::uintptr_t to, std::uint8_t flags),
+                         std::uint8_t clear = 0) noexcept;
 // forget.cpp: forgets every sync record and shadow cell in [addr, addr + size).
 void forget_heap_range(std::uintptr_t addr, std::size_t size) noexcept;
 
