@@ -1,0 +1,201 @@
+// Happens-before through a pipe or a socket pair: what a thread did before writing to one end happens
+// before what another thread does after reading from the other end (ThreadSanitizer models the same).
+// Without it, a program that hands data over through a pipe (a self-pipe wake-up, a worker reporting
+// back) gets a false race report on the data.
+//
+// pipe/pipe2/socketpair give both ends one channel; a write or send on an end releases into the
+// channel's clock, a read or receive that returned data acquires it. close() does not detach the
+// descriptor: a vfork child closes the parent's pipe ends in the parent's memory, and a number reused
+// for another file only orders a little more (hiding a race, never inventing one) until a new pipe
+// takes it. Descriptors made otherwise (dup, accept, a FIFO opened by name) have no channel: through
+// them nothing is ordered, which can produce a report, as before.
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+
+#include "rtl.hpp"
+
+using namespace lockstep::rt;
+
+namespace {
+
+constexpr int max_fd = 1 << 16;  // descriptors above are not followed
+constexpr std::uint32_t channel_count = 1 << 16;
+
+// channel + 1 of each descriptor, 0 when none. A channel is a slot of g_channel_keys, whose address
+// keys its sync record.
+std::atomic<std::uint32_t> g_fd_channel[max_fd];
+char g_channel_keys[channel_count];
+std::atomic<std::uint32_t> g_next_channel{0};
+
+std::uintptr_t channel_of(int fd) noexcept {
+  if (fd < 0 || fd >= max_fd) return 0;
+  const std::uint32_t c = g_fd_channel[fd].load(std::memory_order_acquire);
+  return c ? reinterpret_cast<std::uintptr_t>(&g_channel_keys[c - 1]) : 0;
+}
+
+void join_channel(int a, int b) noexcept {
+  if (a < 0 || a >= max_fd || b < 0 || b >= max_fd) return;
+  const std::uint32_t c = g_next_channel.fetch_add(1, std::memory_order_relaxed) % channel_count;
+  // A recycled channel slot starts from a fresh record: forget whatever an earlier channel left.
+  if (thread_state *thr = tracked_thread()) {
+    rt_scope sc(thr);
+    sync_forget(reinterpret_cast<std::uintptr_t>(&g_channel_keys[c]));
+  }
+  g_fd_channel[a].store(c + 1, std::memory_order_release);
+  g_fd_channel[b].store(c + 1, std::memory_order_release);
+}
+
+// Before the data can reach the other end.
+void sent(int fd) noexcept {
+  const std::uintptr_t key = channel_of(fd);
+  if (!key) return;
+  tracked_event([&](thread_state *thr) {
+    if (sync_var *s = sync_get_or_create(key, sync_kind::user)) {
+      spin_guard g(s->mtx);
+      release(thr, s->clock);
+    }
+  });
+}
+
+// After data arrived.
+void received(int fd) noexcept {
+  const std::uintptr_t key = channel_of(fd);
+  if (!key) return;
+  tracked_event([&](thread_state *thr) {
+    if (sync_var *s = sync_find(key)) {
+      spin_guard g(s->mtx);
+      acquire(thr, s->clock);
+    }
+  });
+}
+
+// The next definition of a libc function; while it is being resolved (dlsym may itself write, or
+// run on a thread that is writing), null: the caller then makes the system call itself.
+template <class F> F next_fn(std::atomic<F> &slot, std::atomic<bool> &resolving, const char *name) noexcept {
+  F f = slot.load(std::memory_order_acquire);
+  if (__builtin_expect(f != nullptr, 1)) return f;
+  if (resolving.exchange(true, std::memory_order_acq_rel)) return nullptr;
+  f = reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
+  slot.store(f, std::memory_order_release);
+  resolving.store(false, std::memory_order_release);
+  return f;
+}
+
+#define LOCKSTEP_NEXT(ret, name, ...)                                                                  \
+  using name##_t = ret (*)(__VA_ARGS__);                                                               \
+  std::atomic<name##_t> name##_p{nullptr};                                                             \
+  std::atomic<bool> name##_resolving{false};                                                           \
+  inline name##_t next_##name() noexcept { return next_fn(name##_p, name##_resolving, #name); }
+
+LOCKSTEP_NEXT(int, pipe, int *)
+LOCKSTEP_NEXT(int, pipe2, int *, int)
+LOCKSTEP_NEXT(int, socketpair, int, int, int, int *)
+LOCKSTEP_NEXT(ssize_t, write, int, const void *, std::size_t)
+LOCKSTEP_NEXT(ssize_t, read, int, void *, std::size_t)
+LOCKSTEP_NEXT(ssize_t, writev, int, const iovec *, int)
+LOCKSTEP_NEXT(ssize_t, readv, int, const iovec *, int)
+LOCKSTEP_NEXT(ssize_t, send, int, const void *, std::size_t, int)
+LOCKSTEP_NEXT(ssize_t, recv, int, void *, std::size_t, int)
+LOCKSTEP_NEXT(ssize_t, sendto, int, const void *, std::size_t, int, const sockaddr *, socklen_t)
+LOCKSTEP_NEXT(ssize_t, recvfrom, int, void *, std::size_t, int, sockaddr *, socklen_t *)
+LOCKSTEP_NEXT(ssize_t, sendmsg, int, const msghdr *, int)
+LOCKSTEP_NEXT(ssize_t, recvmsg, int, msghdr *, int)
+#undef LOCKSTEP_NEXT
+
+}  // namespace
+
+extern "C" {
+
+int pipe(int fds[2]) {
+  auto f = next_pipe();
+  const int r = f ? f(fds) : static_cast<int>(::syscall(SYS_pipe2, fds, 0));
+  if (r == 0) join_channel(fds[0], fds[1]);
+  return r;
+}
+
+int pipe2(int fds[2], int flags) {
+  auto f = next_pipe2();
+  const int r = f ? f(fds, flags) : static_cast<int>(::syscall(SYS_pipe2, fds, flags));
+  if (r == 0) join_channel(fds[0], fds[1]);
+  return r;
+}
+
+int socketpair(int domain, int type, int protocol, int fds[2]) {
+  auto f = next_socketpair();
+  const int r = f ? f(domain, type, protocol, fds) : static_cast<int>(::syscall(SYS_socketpair, domain, type, protocol, fds));
+  if (r == 0) join_channel(fds[0], fds[1]);
+  return r;
+}
+
+ssize_t write(int fd, const void *buf, std::size_t n) {
+  sent(fd);
+  auto f = next_write();
+  return f ? f(fd, buf, n) : ::syscall(SYS_write, fd, buf, n);
+}
+
+ssize_t read(int fd, void *buf, std::size_t n) {
+  auto f = next_read();
+  const ssize_t r = f ? f(fd, buf, n) : ::syscall(SYS_read, fd, buf, n);
+  if (r > 0) received(fd);
+  return r;
+}
+
+ssize_t writev(int fd, const iovec *iov, int count) {
+  sent(fd);
+  auto f = next_writev();
+  return f ? f(fd, iov, count) : ::syscall(SYS_writev, fd, iov, count);
+}
+
+ssize_t readv(int fd, const iovec *iov, int count) {
+  auto f = next_readv();
+  const ssize_t r = f ? f(fd, iov, count) : ::syscall(SYS_readv, fd, iov, count);
+  if (r > 0) received(fd);
+  return r;
+}
+
+ssize_t send(int fd, const void *buf, std::size_t n, int flags) {
+  sent(fd);
+  auto f = next_send();
+  return f ? f(fd, buf, n, flags) : ::syscall(SYS_sendto, fd, buf, n, flags, nullptr, 0);
+}
+
+ssize_t recv(int fd, void *buf, std::size_t n, int flags) {
+  auto f = next_recv();
+  const ssize_t r = f ? f(fd, buf, n, flags) : ::syscall(SYS_recvfrom, fd, buf, n, flags, nullptr, nullptr);
+  if (r > 0) received(fd);
+  return r;
+}
+
+ssize_t sendto(int fd, const void *buf, std::size_t n, int flags, const sockaddr *to, socklen_t len) {
+  sent(fd);
+  auto f = next_sendto();
+  return f ? f(fd, buf, n, flags, to, len) : ::syscall(SYS_sendto, fd, buf, n, flags, to, len);
+}
+
+ssize_t recvfrom(int fd, void *buf, std::size_t n, int flags, sockaddr *from, socklen_t *len) {
+  auto f = next_recvfrom();
+  const ssize_t r = f ? f(fd, buf, n, flags, from, len) : ::syscall(SYS_recvfrom, fd, buf, n, flags, from, len);
+  if (r > 0) received(fd);
+  return r;
+}
+
+ssize_t sendmsg(int fd, const msghdr *msg, int flags) {
+  sent(fd);
+  auto f = next_sendmsg();
+  return f ? f(fd, msg, flags) : ::syscall(SYS_sendmsg, fd, msg, flags);
+}
+
+ssize_t recvmsg(int fd, msghdr *msg, int flags) {
+  auto f = next_recvmsg();
+  const ssize_t r = f ? f(fd, msg, flags) : ::syscall(SYS_recvmsg, fd, msg, flags);
+  if (r > 0) received(fd);
+  return r;
+}
+
+}  // extern "C"
