@@ -3,6 +3,11 @@
 // Without it, a program that hands data over through a pipe (a self-pipe wake-up, a worker reporting
 // back) gets a false race report on the data.
 //
+// Sockets made by socket() or accept() share one channel for all of them (as ThreadSanitizer does):
+// which descriptor of this process is the other end of a connection is not known, so a send on any
+// socket happens before a receive on any socket, and a connect() before the accept() that returns
+// (more ordering than there is: it can hide a race, never invent one).
+//
 // pipe/pipe2/socketpair give both ends one channel; a write or send on an end releases into the
 // channel's clock, a read or receive that returned data acquires it. close() does not detach the
 // descriptor: a vfork child closes the parent's pipe ends in the parent's memory, and a number reused
@@ -31,12 +36,19 @@ constexpr std::uint32_t channel_count = 1 << 16;
 // keys its sync record.
 std::atomic<std::uint32_t> g_fd_channel[max_fd];
 char g_channel_keys[channel_count];
+constexpr std::uint32_t sockets_channel = channel_count + 1;  // the value of a socket's descriptor
+char g_sockets_key;
 std::atomic<std::uint32_t> g_next_channel{0};
 
 std::uintptr_t channel_of(int fd) noexcept {
   if (fd < 0 || fd >= max_fd) return 0;
   const std::uint32_t c = g_fd_channel[fd].load(std::memory_order_acquire);
+  if (c == sockets_channel) return reinterpret_cast<std::uintptr_t>(&g_sockets_key);
   return c ? reinterpret_cast<std::uintptr_t>(&g_channel_keys[c - 1]) : 0;
+}
+
+void join_sockets(int fd) noexcept {
+  if (fd >= 0 && fd < max_fd) g_fd_channel[fd].store(sockets_channel, std::memory_order_release);
 }
 
 void join_channel(int a, int b) noexcept {
@@ -96,6 +108,10 @@ template <class F> F next_fn(std::atomic<F> &slot, std::atomic<bool> &resolving,
 LOCKSTEP_NEXT(int, pipe, int *)
 LOCKSTEP_NEXT(int, pipe2, int *, int)
 LOCKSTEP_NEXT(int, socketpair, int, int, int, int *)
+LOCKSTEP_NEXT(int, socket, int, int, int)
+LOCKSTEP_NEXT(int, accept, int, sockaddr *, socklen_t *)
+LOCKSTEP_NEXT(int, accept4, int, sockaddr *, socklen_t *, int)
+LOCKSTEP_NEXT(int, connect, int, const sockaddr *, socklen_t)
 LOCKSTEP_NEXT(ssize_t, write, int, const void *, std::size_t)
 LOCKSTEP_NEXT(ssize_t, read, int, void *, std::size_t)
 LOCKSTEP_NEXT(ssize_t, writev, int, const iovec *, int)
@@ -130,6 +146,39 @@ int socketpair(int domain, int type, int protocol, int fds[2]) {
   auto f = next_socketpair();
   const int r = f ? f(domain, type, protocol, fds) : static_cast<int>(::syscall(SYS_socketpair, domain, type, protocol, fds));
   if (r == 0) join_channel(fds[0], fds[1]);
+  return r;
+}
+
+int socket(int domain, int type, int protocol) {
+  auto f = next_socket();
+  const int r = f ? f(domain, type, protocol) : static_cast<int>(::syscall(SYS_socket, domain, type, protocol));
+  join_sockets(r);
+  return r;
+}
+
+int connect(int fd, const sockaddr *to, socklen_t len) {
+  sent(fd);
+  auto f = next_connect();
+  return f ? f(fd, to, len) : static_cast<int>(::syscall(SYS_connect, fd, to, len));
+}
+
+int accept(int fd, sockaddr *from, socklen_t *len) {
+  auto f = next_accept();
+  const int r = f ? f(fd, from, len) : static_cast<int>(::syscall(SYS_accept, fd, from, len));
+  if (r >= 0) {
+    join_sockets(r);
+    received(r);
+  }
+  return r;
+}
+
+int accept4(int fd, sockaddr *from, socklen_t *len, int flags) {
+  auto f = next_accept4();
+  const int r = f ? f(fd, from, len, flags) : static_cast<int>(::syscall(SYS_accept4, fd, from, len, flags));
+  if (r >= 0) {
+    join_sockets(r);
+    received(r);
+  }
   return r;
 }
 
