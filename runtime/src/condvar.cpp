@@ -151,14 +151,14 @@ void cond_destroy(thread_state *thr, std::uintptr_t cv) noexcept {
   sync_remove(cv);
 }
 
-void once_release(thread_state *thr, std::uintptr_t addr) noexcept {
-  sync_var *s = sync_get_or_create(addr, sync_kind::once);
+void address_release(thread_state *thr, std::uintptr_t addr, sync_kind kind) noexcept {
+  sync_var *s = sync_get_or_create(addr, kind);
   if (!s) return;
   spin_guard g(s->mtx);
   release(thr, s->clock);
 }
 
-void once_acquire(thread_state *thr, std::uintptr_t addr) noexcept {
+void address_acquire(thread_state *thr, std::uintptr_t addr) noexcept {
   sync_var *s = sync_find(addr);
   if (!s) return;
   spin_guard g(s->mtx);

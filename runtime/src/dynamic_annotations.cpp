@@ -32,8 +32,6 @@ constexpr unsigned mutex_read_lock = 1u << 3;
 constexpr unsigned mutex_try_lock = 1u << 4;
 constexpr unsigned mutex_try_lock_failed = 1u << 5;
 
-inline std::uintptr_t pc_of(void *ra) noexcept { return reinterpret_cast<std::uintptr_t>(ra); }
-
 // A lock described by annotations: the real lock's behaviour on relocking is unknown (it may hang or
 // fail), so a relock by its owner is reported without ending the program (as for an error-checking
 // mutex), unless the flags say it is reentrant.
@@ -124,22 +122,11 @@ void lock_destroyed(const volatile void *m, unsigned flags, std::uintptr_t pc) n
   });
 }
 
-// Happens-before through an address: a release into its clock, an acquire from it.
 void happens_before(const volatile void *addr) noexcept {
-  tracked_event([&](thread_state *thr) {
-    if (sync_var *s = sync_get_or_create(addr_of(addr), sync_kind::user)) {
-      spin_guard g(s->mtx);
-      release(thr, s->clock);
-    }
-  });
+  tracked_event([&](thread_state *thr) { address_release(thr, addr_of(addr), sync_kind::user); });
 }
 void happens_after(const volatile void *addr) noexcept {
-  tracked_event([&](thread_state *thr) {
-    if (sync_var *s = sync_find(addr_of(addr))) {
-      spin_guard g(s->mtx);
-      acquire(thr, s->clock);
-    }
-  });
+  tracked_event([&](thread_state *thr) { address_acquire(thr, addr_of(addr)); });
 }
 
 void ignore(int thread_state::*counter, int step) noexcept {
@@ -167,29 +154,29 @@ void AnnotateRWLockCreateStatic(const char *, int, const volatile void *m) {
   lock_created(m, annotated_lock(true, false), mutex_linker_init);
 }
 void AnnotateRWLockDestroy(const char *, int, const volatile void *m) {
-  lock_destroyed(m, 0, pc_of(__builtin_return_address(0)));
+  lock_destroyed(m, 0, LOCKSTEP_CALLER_PC);
 }
 void AnnotateRWLockAcquired(const char *, int, const volatile void *m, long is_w) {
-  lock_acquired(m, annotated_lock(true, false), is_w == 0, true, pc_of(__builtin_return_address(0)));
+  lock_acquired(m, annotated_lock(true, false), is_w == 0, true, LOCKSTEP_CALLER_PC);
 }
 void AnnotateRWLockReleased(const char *, int, const volatile void *m, long) {
-  lock_released(m, annotated_lock(true, false), pc_of(__builtin_return_address(0)));
+  lock_released(m, annotated_lock(true, false), LOCKSTEP_CALLER_PC);
 }
 
 void __tsan_mutex_create(void *m, unsigned flags) {
   lock_created(m, annotated_lock(flags & mutex_read_lock, flags & mutex_write_reentrant), flags);
 }
-void __tsan_mutex_destroy(void *m, unsigned flags) { lock_destroyed(m, flags, pc_of(__builtin_return_address(0))); }
+void __tsan_mutex_destroy(void *m, unsigned flags) { lock_destroyed(m, flags, LOCKSTEP_CALLER_PC); }
 void __tsan_mutex_pre_lock(void *, unsigned) {}
 void __tsan_mutex_post_lock(void *m, unsigned flags, int) {
   if (flags & mutex_try_lock_failed) return;
   const bool shared = flags & mutex_read_lock;
   lock_acquired(m, annotated_lock(shared, flags & mutex_write_reentrant), shared, !(flags & mutex_try_lock),
-                pc_of(__builtin_return_address(0)));
+                LOCKSTEP_CALLER_PC);
 }
 int __tsan_mutex_pre_unlock(void *m, unsigned flags) {
   lock_released(m, annotated_lock(flags & mutex_read_lock, flags & mutex_write_reentrant),
-                pc_of(__builtin_return_address(0)));
+                LOCKSTEP_CALLER_PC);
   return 0;
 }
 void __tsan_mutex_post_unlock(void *, unsigned) {}

@@ -17,12 +17,12 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
-#include <dlfcn.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdint>
 
+#include "next_definition.hpp"
 #include "rtl.hpp"
 
 using namespace lockstep::rt;
@@ -65,92 +65,61 @@ void join_channel(int a, int b) noexcept {
 
 // Before the data can reach the other end.
 void sent(int fd) noexcept {
-  const std::uintptr_t key = channel_of(fd);
-  if (!key) return;
-  tracked_event([&](thread_state *thr) {
-    if (sync_var *s = sync_get_or_create(key, sync_kind::user)) {
-      spin_guard g(s->mtx);
-      release(thr, s->clock);
-    }
-  });
+  if (const std::uintptr_t key = channel_of(fd))
+    tracked_event([&](thread_state *thr) { address_release(thr, key, sync_kind::user); });
 }
 
 // After data arrived.
 void received(int fd) noexcept {
-  const std::uintptr_t key = channel_of(fd);
-  if (!key) return;
-  tracked_event([&](thread_state *thr) {
-    if (sync_var *s = sync_find(key)) {
-      spin_guard g(s->mtx);
-      acquire(thr, s->clock);
-    }
-  });
+  if (const std::uintptr_t key = channel_of(fd))
+    tracked_event([&](thread_state *thr) { address_acquire(thr, key); });
 }
 
-// The next definition of a libc function; while it is being resolved (dlsym may itself write, or
-// run on a thread that is writing), null: the caller then makes the system call itself.
-template <class F> F next_fn(std::atomic<F> &slot, std::atomic<bool> &resolving, const char *name) noexcept {
-  F f = slot.load(std::memory_order_acquire);
-  if (__builtin_expect(f != nullptr, 1)) return f;
-  if (resolving.exchange(true, std::memory_order_acq_rel)) return nullptr;
-  f = reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
-  slot.store(f, std::memory_order_release);
-  resolving.store(false, std::memory_order_release);
-  return f;
-}
-
-#define LOCKSTEP_NEXT(ret, name, ...)                                                                  \
-  using name##_t = ret (*)(__VA_ARGS__);                                                               \
-  std::atomic<name##_t> name##_p{nullptr};                                                             \
-  std::atomic<bool> name##_resolving{false};                                                           \
-  inline name##_t next_##name() noexcept { return next_fn(name##_p, name##_resolving, #name); }
-
-LOCKSTEP_NEXT(int, pipe, int *)
-LOCKSTEP_NEXT(int, pipe2, int *, int)
-LOCKSTEP_NEXT(int, socketpair, int, int, int, int *)
-LOCKSTEP_NEXT(int, socket, int, int, int)
-LOCKSTEP_NEXT(int, accept, int, sockaddr *, socklen_t *)
-LOCKSTEP_NEXT(int, accept4, int, sockaddr *, socklen_t *, int)
-LOCKSTEP_NEXT(int, connect, int, const sockaddr *, socklen_t)
-LOCKSTEP_NEXT(ssize_t, write, int, const void *, std::size_t)
-LOCKSTEP_NEXT(ssize_t, read, int, void *, std::size_t)
-LOCKSTEP_NEXT(ssize_t, writev, int, const iovec *, int)
-LOCKSTEP_NEXT(ssize_t, readv, int, const iovec *, int)
-LOCKSTEP_NEXT(ssize_t, send, int, const void *, std::size_t, int)
-LOCKSTEP_NEXT(ssize_t, recv, int, void *, std::size_t, int)
-LOCKSTEP_NEXT(ssize_t, sendto, int, const void *, std::size_t, int, const sockaddr *, socklen_t)
-LOCKSTEP_NEXT(ssize_t, recvfrom, int, void *, std::size_t, int, sockaddr *, socklen_t *)
-LOCKSTEP_NEXT(ssize_t, sendmsg, int, const msghdr *, int)
-LOCKSTEP_NEXT(ssize_t, recvmsg, int, msghdr *, int)
-#undef LOCKSTEP_NEXT
+LOCKSTEP_NEXT_DEFINITION(int, pipe, int *)
+LOCKSTEP_NEXT_DEFINITION(int, pipe2, int *, int)
+LOCKSTEP_NEXT_DEFINITION(int, socketpair, int, int, int, int *)
+LOCKSTEP_NEXT_DEFINITION(int, socket, int, int, int)
+LOCKSTEP_NEXT_DEFINITION(int, accept, int, sockaddr *, socklen_t *)
+LOCKSTEP_NEXT_DEFINITION(int, accept4, int, sockaddr *, socklen_t *, int)
+LOCKSTEP_NEXT_DEFINITION(int, connect, int, const sockaddr *, socklen_t)
+LOCKSTEP_NEXT_DEFINITION(ssize_t, write, int, const void *, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(ssize_t, read, int, void *, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(ssize_t, writev, int, const iovec *, int)
+LOCKSTEP_NEXT_DEFINITION(ssize_t, readv, int, const iovec *, int)
+LOCKSTEP_NEXT_DEFINITION(ssize_t, send, int, const void *, std::size_t, int)
+LOCKSTEP_NEXT_DEFINITION(ssize_t, recv, int, void *, std::size_t, int)
+LOCKSTEP_NEXT_DEFINITION(ssize_t, sendto, int, const void *, std::size_t, int, const sockaddr *, socklen_t)
+LOCKSTEP_NEXT_DEFINITION(ssize_t, recvfrom, int, void *, std::size_t, int, sockaddr *, socklen_t *)
+LOCKSTEP_NEXT_DEFINITION(ssize_t, sendmsg, int, const msghdr *, int)
+LOCKSTEP_NEXT_DEFINITION(ssize_t, recvmsg, int, msghdr *, int)
 
 }  // namespace
 
 extern "C" {
 
 int pipe(int fds[2]) {
-  auto f = next_pipe();
+  auto f = next_pipe.get();
   const int r = f ? f(fds) : static_cast<int>(::syscall(SYS_pipe2, fds, 0));
   if (r == 0) join_channel(fds[0], fds[1]);
   return r;
 }
 
 int pipe2(int fds[2], int flags) {
-  auto f = next_pipe2();
+  auto f = next_pipe2.get();
   const int r = f ? f(fds, flags) : static_cast<int>(::syscall(SYS_pipe2, fds, flags));
   if (r == 0) join_channel(fds[0], fds[1]);
   return r;
 }
 
 int socketpair(int domain, int type, int protocol, int fds[2]) {
-  auto f = next_socketpair();
+  auto f = next_socketpair.get();
   const int r = f ? f(domain, type, protocol, fds) : static_cast<int>(::syscall(SYS_socketpair, domain, type, protocol, fds));
   if (r == 0) join_channel(fds[0], fds[1]);
   return r;
 }
 
 int socket(int domain, int type, int protocol) {
-  auto f = next_socket();
+  auto f = next_socket.get();
   const int r = f ? f(domain, type, protocol) : static_cast<int>(::syscall(SYS_socket, domain, type, protocol));
   join_sockets(r);
   return r;
@@ -158,12 +127,12 @@ int socket(int domain, int type, int protocol) {
 
 int connect(int fd, const sockaddr *to, socklen_t len) {
   sent(fd);
-  auto f = next_connect();
+  auto f = next_connect.get();
   return f ? f(fd, to, len) : static_cast<int>(::syscall(SYS_connect, fd, to, len));
 }
 
 int accept(int fd, sockaddr *from, socklen_t *len) {
-  auto f = next_accept();
+  auto f = next_accept.get();
   const int r = f ? f(fd, from, len) : static_cast<int>(::syscall(SYS_accept, fd, from, len));
   if (r >= 0) {
     join_sockets(r);
@@ -173,7 +142,7 @@ int accept(int fd, sockaddr *from, socklen_t *len) {
 }
 
 int accept4(int fd, sockaddr *from, socklen_t *len, int flags) {
-  auto f = next_accept4();
+  auto f = next_accept4.get();
   const int r = f ? f(fd, from, len, flags) : static_cast<int>(::syscall(SYS_accept4, fd, from, len, flags));
   if (r >= 0) {
     join_sockets(r);
@@ -184,12 +153,12 @@ int accept4(int fd, sockaddr *from, socklen_t *len, int flags) {
 
 ssize_t write(int fd, const void *buf, std::size_t n) {
   sent(fd);
-  auto f = next_write();
+  auto f = next_write.get();
   return f ? f(fd, buf, n) : ::syscall(SYS_write, fd, buf, n);
 }
 
 ssize_t read(int fd, void *buf, std::size_t n) {
-  auto f = next_read();
+  auto f = next_read.get();
   const ssize_t r = f ? f(fd, buf, n) : ::syscall(SYS_read, fd, buf, n);
   if (r > 0) received(fd);
   return r;
@@ -197,12 +166,12 @@ ssize_t read(int fd, void *buf, std::size_t n) {
 
 ssize_t writev(int fd, const iovec *iov, int count) {
   sent(fd);
-  auto f = next_writev();
+  auto f = next_writev.get();
   return f ? f(fd, iov, count) : ::syscall(SYS_writev, fd, iov, count);
 }
 
 ssize_t readv(int fd, const iovec *iov, int count) {
-  auto f = next_readv();
+  auto f = next_readv.get();
   const ssize_t r = f ? f(fd, iov, count) : ::syscall(SYS_readv, fd, iov, count);
   if (r > 0) received(fd);
   return r;
@@ -210,12 +179,12 @@ ssize_t readv(int fd, const iovec *iov, int count) {
 
 ssize_t send(int fd, const void *buf, std::size_t n, int flags) {
   sent(fd);
-  auto f = next_send();
+  auto f = next_send.get();
   return f ? f(fd, buf, n, flags) : ::syscall(SYS_sendto, fd, buf, n, flags, nullptr, 0);
 }
 
 ssize_t recv(int fd, void *buf, std::size_t n, int flags) {
-  auto f = next_recv();
+  auto f = next_recv.get();
   const ssize_t r = f ? f(fd, buf, n, flags) : ::syscall(SYS_recvfrom, fd, buf, n, flags, nullptr, nullptr);
   if (r > 0) received(fd);
   return r;
@@ -223,12 +192,12 @@ ssize_t recv(int fd, void *buf, std::size_t n, int flags) {
 
 ssize_t sendto(int fd, const void *buf, std::size_t n, int flags, const sockaddr *to, socklen_t len) {
   sent(fd);
-  auto f = next_sendto();
+  auto f = next_sendto.get();
   return f ? f(fd, buf, n, flags, to, len) : ::syscall(SYS_sendto, fd, buf, n, flags, to, len);
 }
 
 ssize_t recvfrom(int fd, void *buf, std::size_t n, int flags, sockaddr *from, socklen_t *len) {
-  auto f = next_recvfrom();
+  auto f = next_recvfrom.get();
   const ssize_t r = f ? f(fd, buf, n, flags, from, len) : ::syscall(SYS_recvfrom, fd, buf, n, flags, from, len);
   if (r > 0) received(fd);
   return r;
@@ -236,12 +205,12 @@ ssize_t recvfrom(int fd, void *buf, std::size_t n, int flags, sockaddr *from, so
 
 ssize_t sendmsg(int fd, const msghdr *msg, int flags) {
   sent(fd);
-  auto f = next_sendmsg();
+  auto f = next_sendmsg.get();
   return f ? f(fd, msg, flags) : ::syscall(SYS_sendmsg, fd, msg, flags);
 }
 
 ssize_t recvmsg(int fd, msghdr *msg, int flags) {
-  auto f = next_recvmsg();
+  auto f = next_recvmsg.get();
   const ssize_t r = f ? f(fd, msg, flags) : ::syscall(SYS_recvmsg, fd, msg, flags);
   if (r > 0) received(fd);
   return r;

@@ -79,15 +79,21 @@ void apply(thread_state *thr, sync_var *s, const atomic_effect &e) noexcept {
   }
 }
 
+constexpr int no_write = -1;
+
 // Runs `op` (the real atomic operation) and then the happens-before effect `effect_of(result)`.
-// `writes`: the operation may write (a store, a read-modify-write, a compare-exchange).
-template <class Op, class Effect> auto atomic_op(const volatile void *addr, bool writes, Op op, Effect effect_of) noexcept {
+// `write_mo`: the order of the write the operation may make (a store, a read-modify-write, a
+// compare-exchange), no_write for a load.
+template <class Op, class Effect>
+auto atomic_op(const volatile void *addr, int write_mo, Op op, Effect effect_of) noexcept {
   thread_state *thr = tracked_thread();
   if (!thr) return op();
   const auto a = reinterpret_cast<std::uintptr_t>(addr);
   rt_scope sc(thr);
-  // Only a write that publishes a clock needs a record; anything else uses one that exists.
-  sync_var *s = writes ? sync_get_or_create(a, sync_kind::atomic) : sync_find(a);
+  // Only a write that publishes a clock (a release, or a relaxed write after a release fence) needs a
+  // record; anything else uses one that exists.
+  const bool publishes = write_mo != no_write && (releases(write_mo) || thr->fence_released);
+  sync_var *s = publishes ? sync_get_or_create(a, sync_kind::atomic) : sync_find(a);
   if (!s) {
     // Nobody has published here yet. A release that comes between the lookup and the operation is
     // found by a second lookup; its clock (possibly newer than the value read) is then acquired,
@@ -106,13 +112,6 @@ template <class Op, class Effect> auto atomic_op(const volatile void *addr, bool
   return r;
 }
 
-// Whether a write with order `mo` by the calling thread can publish a clock.
-inline bool may_publish(int mo) noexcept {
-  if (releases(mo)) return true;
-  thread_state *thr = cur_thread_if_any();
-  return thr && thr->fence_released;
-}
-
 void fence(int mo) noexcept {
   thread_state *thr = tracked_thread();
   if (!thr) return;
@@ -126,12 +125,12 @@ void fence(int mo) noexcept {
 
 template <class T> T load(const volatile T *a, int mo) noexcept {
   return atomic_op(
-      a, false, [&] { return __atomic_load_n(a, __ATOMIC_SEQ_CST); },
+      a, no_write, [&] { return __atomic_load_n(a, __ATOMIC_SEQ_CST); },
       [&](T) { return atomic_effect{true, mo, atomic_effect::none}; });
 }
 template <class T> void store(volatile T *a, T v, int mo) noexcept {
   atomic_op(
-      a, may_publish(mo),
+      a, mo,
       [&] {
         __atomic_store_n(a, v, __ATOMIC_SEQ_CST);
         return 0;
@@ -141,7 +140,7 @@ template <class T> void store(volatile T *a, T v, int mo) noexcept {
 #define LOCKSTEP_RMW(name, expr)                                                                            \
   template <class T> T name(volatile T *a, T v, int mo) noexcept {                                         \
     return atomic_op(                                                                                      \
-        a, may_publish(mo), [&] { return expr; }, [&](T) { return atomic_effect{true, mo, atomic_effect::rmw}; }); \
+        a, mo, [&] { return expr; }, [&](T) { return atomic_effect{true, mo, atomic_effect::rmw}; }); \
   }
 LOCKSTEP_RMW(exchange, __atomic_exchange_n(a, v, __ATOMIC_SEQ_CST))
 LOCKSTEP_RMW(fetch_add, __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST))
@@ -156,7 +155,7 @@ LOCKSTEP_RMW(fetch_nand, __atomic_fetch_nand(a, v, __ATOMIC_SEQ_CST))
 // `expected` gets the value found.
 template <class T> bool compare_exchange(volatile T *a, T *expected, T desired, int mo, int fmo) noexcept {
   return atomic_op(
-      a, may_publish(mo),
+      a, mo,
       [&] { return __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); },
       [&](bool ok) { return ok ? atomic_effect{true, mo, atomic_effect::rmw} : atomic_effect{true, fmo, atomic_effect::none}; });
 }
@@ -164,8 +163,6 @@ template <class T> bool compare_exchange(volatile T *a, T *expected, T desired, 
 }  // namespace
 
 extern "C" {
-
-#define LOCKSTEP_PC reinterpret_cast<std::uintptr_t>(__builtin_return_address(0))
 
 // Called by every instrumented module's constructor; liblockstep starts itself, and from now on
 // also checks libc's memory functions and free.
@@ -176,11 +173,11 @@ void __tsan_func_entry(void *) {}
 void __tsan_func_exit() {}
 
 #define LOCKSTEP_ACCESS(n)                                                                        \
-  void __tsan_read##n(void *a) { access(a, n, false, LOCKSTEP_PC); }                             \
-  void __tsan_write##n(void *a) { access(a, n, true, LOCKSTEP_PC); }                             \
-  void __tsan_volatile_read##n(void *a) { access(a, n, false, LOCKSTEP_PC); }                    \
-  void __tsan_volatile_write##n(void *a) { access(a, n, true, LOCKSTEP_PC); }                    \
-  void __tsan_read_write##n(void *a) { access(a, n, true, LOCKSTEP_PC); }
+  void __tsan_read##n(void *a) { access(a, n, false, LOCKSTEP_CALLER_PC); }                             \
+  void __tsan_write##n(void *a) { access(a, n, true, LOCKSTEP_CALLER_PC); }                             \
+  void __tsan_volatile_read##n(void *a) { access(a, n, false, LOCKSTEP_CALLER_PC); }                    \
+  void __tsan_volatile_write##n(void *a) { access(a, n, true, LOCKSTEP_CALLER_PC); }                    \
+  void __tsan_read_write##n(void *a) { access(a, n, true, LOCKSTEP_CALLER_PC); }
 LOCKSTEP_ACCESS(1)
 LOCKSTEP_ACCESS(2)
 LOCKSTEP_ACCESS(4)
@@ -188,10 +185,10 @@ LOCKSTEP_ACCESS(8)
 LOCKSTEP_ACCESS(16)
 #undef LOCKSTEP_ACCESS
 #define LOCKSTEP_UNALIGNED(n)                                                                     \
-  void __tsan_unaligned_read##n(void *a) { access(a, n, false, LOCKSTEP_PC); }                   \
-  void __tsan_unaligned_write##n(void *a) { access(a, n, true, LOCKSTEP_PC); }                   \
-  void __tsan_unaligned_volatile_read##n(void *a) { access(a, n, false, LOCKSTEP_PC); }          \
-  void __tsan_unaligned_volatile_write##n(void *a) { access(a, n, true, LOCKSTEP_PC); }
+  void __tsan_unaligned_read##n(void *a) { access(a, n, false, LOCKSTEP_CALLER_PC); }                   \
+  void __tsan_unaligned_write##n(void *a) { access(a, n, true, LOCKSTEP_CALLER_PC); }                   \
+  void __tsan_unaligned_volatile_read##n(void *a) { access(a, n, false, LOCKSTEP_CALLER_PC); }          \
+  void __tsan_unaligned_volatile_write##n(void *a) { access(a, n, true, LOCKSTEP_CALLER_PC); }
 LOCKSTEP_UNALIGNED(2)
 LOCKSTEP_UNALIGNED(4)
 LOCKSTEP_UNALIGNED(8)
@@ -199,24 +196,24 @@ LOCKSTEP_UNALIGNED(16)
 #undef LOCKSTEP_UNALIGNED
 
 void __tsan_read_range(void *a, unsigned long size) {
-  if (size) access(a, size, false, LOCKSTEP_PC);
+  if (size) access(a, size, false, LOCKSTEP_CALLER_PC);
 }
 void __tsan_write_range(void *a, unsigned long size) {
-  if (size) access(a, size, true, LOCKSTEP_PC);
+  if (size) access(a, size, true, LOCKSTEP_CALLER_PC);
 }
 
 // A constructor or destructor setting the object's vtable pointer. Only a change is a write: the
 // same value stored again (a base's destructor while another thread still reads through it) is
 // what a correct program does on every destruction.
 void __tsan_vptr_update(void **vptr_p, void *new_val) {
-  if (*vptr_p != new_val) access(vptr_p, sizeof(void *), true, LOCKSTEP_PC);
+  if (*vptr_p != new_val) access(vptr_p, sizeof(void *), true, LOCKSTEP_CALLER_PC);
 }
-void __tsan_vptr_read(void **vptr_p) { access(vptr_p, sizeof(void *), false, LOCKSTEP_PC); }
+void __tsan_vptr_read(void **vptr_p) { access(vptr_p, sizeof(void *), false, LOCKSTEP_CALLER_PC); }
 
 // Clang 16 calls these where the program calls memcpy, memmove and memset.
-void *__tsan_memcpy(void *dst, const void *src, unsigned long n) { return checked_memcpy(dst, src, n, LOCKSTEP_PC); }
-void *__tsan_memmove(void *dst, const void *src, unsigned long n) { return checked_memmove(dst, src, n, LOCKSTEP_PC); }
-void *__tsan_memset(void *dst, int c, unsigned long n) { return checked_memset(dst, c, n, LOCKSTEP_PC); }
+void *__tsan_memcpy(void *dst, const void *src, unsigned long n) { return checked_memcpy(dst, src, n, LOCKSTEP_CALLER_PC); }
+void *__tsan_memmove(void *dst, const void *src, unsigned long n) { return checked_memmove(dst, src, n, LOCKSTEP_CALLER_PC); }
+void *__tsan_memset(void *dst, int c, unsigned long n) { return checked_memset(dst, c, n, LOCKSTEP_CALLER_PC); }
 
 #define LOCKSTEP_ATOMIC(n)                                                                                      \
   a##n __tsan_atomic##n##_load(const volatile a##n *a, int mo) { return load(a, mo); }                         \
@@ -258,8 +255,8 @@ static void access_of_no_one() {}
 // to run rather than report nonsense or nothing. Checked at load, and at the first thread creation,
 // which Clang's runtime makes from its own initialization, before any library constructor has run.
 void lockstep::rt::refuse_a_second_sanitizer_runtime() noexcept {
-  static std::atomic<bool> checked{false};
-  if (checked.exchange(true, std::memory_order_relaxed)) return;
+  static std::atomic<bool> checked{false};  // a load on every later thread creation, no write
+  if (checked.load(std::memory_order_relaxed) || checked.exchange(true, std::memory_order_relaxed)) return;
   // libtsan.so (GCC) exports its report API; Clang links its runtime into the executable, whose
   // entry points then come first in the lookup order.
   const bool libtsan = dlsym(RTLD_DEFAULT, "__tsan_get_current_report") != nullptr;

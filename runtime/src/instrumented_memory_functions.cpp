@@ -8,13 +8,13 @@
 // calls made while a thread is inside the runtime. Until the real functions are resolved (dlsym may
 // itself call them), plain loops serve; this file is built with -fno-builtin so that no loop becomes
 // a call to the function it stands in for.
-#include <dlfcn.h>
 #include <link.h>
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 
+#include "next_definition.hpp"
 #include "rtl.hpp"
 
 using namespace lockstep::rt;
@@ -26,34 +26,27 @@ std::atomic<bool> g_instrumented{false};
 // This library's code, [lo, hi): calls from there are the runtime's own.
 std::atomic<std::uintptr_t> g_runtime_lo{0}, g_runtime_hi{0};
 
+// The executable segment that holds this very function is the runtime's code.
 void find_runtime_code() noexcept {
-  Dl_info self;
-  if (!dladdr(reinterpret_cast<void *>(&find_runtime_code), &self)) return;
-  struct search {
-    const void *base;
+  struct segment {
     std::uintptr_t lo = 0, hi = 0;
-  } s{self.dli_fbase};
+  } seg;
   dl_iterate_phdr(
       [](dl_phdr_info *info, std::size_t, void *data) {
-        auto *s = static_cast<search *>(data);
+        const auto self = reinterpret_cast<std::uintptr_t>(&find_runtime_code);
         for (int i = 0; i < info->dlpi_phnum; ++i) {
           const ElfW(Phdr) &p = info->dlpi_phdr[i];
-          if (p.p_type != PT_LOAD || !(p.p_flags & PF_X)) continue;
           const std::uintptr_t lo = info->dlpi_addr + p.p_vaddr;
-          if (reinterpret_cast<std::uintptr_t>(s->base) > lo || lo - reinterpret_cast<std::uintptr_t>(s->base) > (1u << 30))
-            continue;  // not this library's segment (a library's segments lie above its base)
-          const std::uintptr_t self = reinterpret_cast<std::uintptr_t>(&find_runtime_code);
-          if (self >= lo && self < lo + p.p_memsz) {
-            s->lo = lo;
-            s->hi = lo + p.p_memsz;
+          if (p.p_type == PT_LOAD && (p.p_flags & PF_X) && self >= lo && self - lo < p.p_memsz) {
+            *static_cast<segment *>(data) = {lo, lo + p.p_memsz};
             return 1;
           }
         }
         return 0;
       },
-      &s);
-  g_runtime_hi.store(s.hi, std::memory_order_relaxed);
-  g_runtime_lo.store(s.lo, std::memory_order_release);
+      &seg);
+  g_runtime_hi.store(seg.hi, std::memory_order_relaxed);
+  g_runtime_lo.store(seg.lo, std::memory_order_release);
 }
 
 // The calling thread when a call made from `pc` is to be checked.
@@ -70,7 +63,7 @@ inline void check(thread_state *thr, const void *p, std::size_t n, bool is_write
   shadow_access(thr, reinterpret_cast<std::uintptr_t>(p), n, is_write, nullptr, pc);
 }
 
-// ---- the real functions, and what serves until they are known ---------------------------------------
+// ---- what serves until the real functions are known (next_definition.hpp) --------------------------
 void *plain_memmove(void *d, const void *s, std::size_t n) noexcept {
   auto *dp = static_cast<unsigned char *>(d);
   const auto *sp = static_cast<const unsigned char *>(s);
@@ -97,39 +90,12 @@ std::size_t plain_strlen(const char *s) noexcept {
   return n;
 }
 
-using memcpy_t = void *(*)(void *, const void *, std::size_t);
-using memset_t = void *(*)(void *, int, std::size_t);
-using memcmp_t = int (*)(const void *, const void *, std::size_t);
-using strlen_t = std::size_t (*)(const char *);
-
-struct real_functions {
-  memcpy_t memcpy = nullptr;
-  memcpy_t memmove = nullptr;
-  memset_t memset = nullptr;
-  memcmp_t memcmp = nullptr;
-  memcmp_t bcmp = nullptr;
-  strlen_t strlen = nullptr;
-};
-real_functions g_real;  // zero-initialized static storage: usable before constructors run
-std::atomic<int> g_resolved{0};  // 0 not yet, 1 resolving, 2 done
-
-const real_functions &real() noexcept {
-  if (__builtin_expect(g_resolved.load(std::memory_order_acquire) == 2, 1)) return g_real;
-  int expected = 0;
-  if (g_resolved.compare_exchange_strong(expected, 1)) {  // dlsym may call back in: plain loops meanwhile
-    // Field by field: an aggregate copy could itself become a call to memcpy.
-    g_real.memcpy = reinterpret_cast<memcpy_t>(dlsym(RTLD_NEXT, "memcpy"));
-    g_real.memmove = reinterpret_cast<memcpy_t>(dlsym(RTLD_NEXT, "memmove"));
-    g_real.memset = reinterpret_cast<memset_t>(dlsym(RTLD_NEXT, "memset"));
-    g_real.memcmp = reinterpret_cast<memcmp_t>(dlsym(RTLD_NEXT, "memcmp"));
-    g_real.bcmp = reinterpret_cast<memcmp_t>(dlsym(RTLD_NEXT, "bcmp"));
-    g_real.strlen = reinterpret_cast<strlen_t>(dlsym(RTLD_NEXT, "strlen"));
-    g_resolved.store(2, std::memory_order_release);
-    return g_real;
-  }
-  static const real_functions plain{plain_memmove, plain_memmove, plain_memset, plain_memcmp, plain_memcmp, plain_strlen};
-  return plain;
-}
+LOCKSTEP_NEXT_DEFINITION(void *, memcpy, void *, const void *, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(void *, memmove, void *, const void *, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(void *, memset, void *, int, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(int, memcmp, const void *, const void *, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(int, bcmp, const void *, const void *, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(std::size_t, strlen, const char *)
 
 }  // namespace
 
@@ -146,8 +112,8 @@ void *lockstep::rt::checked_memcpy(void *d, const void *s, std::size_t n, std::u
     check(thr, s, n, false, pc);
     check(thr, d, n, true, pc);
   }
-  const memcpy_t f = real().memcpy;
-  return (f ? f : plain_memmove)(d, s, n);
+  const auto f = next_memcpy.get();
+  return f ? f(d, s, n) : plain_memmove(d, s, n);
 }
 
 void *lockstep::rt::checked_memmove(void *d, const void *s, std::size_t n, std::uintptr_t pc) noexcept {
@@ -155,26 +121,25 @@ void *lockstep::rt::checked_memmove(void *d, const void *s, std::size_t n, std::
     check(thr, s, n, false, pc);
     check(thr, d, n, true, pc);
   }
-  const memcpy_t f = real().memmove;
-  return (f ? f : plain_memmove)(d, s, n);
+  const auto f = next_memmove.get();
+  return f ? f(d, s, n) : plain_memmove(d, s, n);
 }
 
 void *lockstep::rt::checked_memset(void *d, int c, std::size_t n, std::uintptr_t pc) noexcept {
   if (thread_state *thr = checking(pc)) check(thr, d, n, true, pc);
-  const memset_t f = real().memset;
-  return (f ? f : plain_memset)(d, c, n);
+  const auto f = next_memset.get();
+  return f ? f(d, c, n) : plain_memset(d, c, n);
 }
-
-#define LOCKSTEP_PC reinterpret_cast<std::uintptr_t>(__builtin_return_address(0))
 
 extern "C" {
 
-void *memcpy(void *d, const void *s, std::size_t n) { return checked_memcpy(d, s, n, LOCKSTEP_PC); }
-void *memmove(void *d, const void *s, std::size_t n) { return checked_memmove(d, s, n, LOCKSTEP_PC); }
-void *memset(void *d, int c, std::size_t n) { return checked_memset(d, c, n, LOCKSTEP_PC); }
+void *memcpy(void *d, const void *s, std::size_t n) { return checked_memcpy(d, s, n, LOCKSTEP_CALLER_PC); }
+void *memmove(void *d, const void *s, std::size_t n) { return checked_memmove(d, s, n, LOCKSTEP_CALLER_PC); }
+void *memset(void *d, int c, std::size_t n) { return checked_memset(d, c, n, LOCKSTEP_CALLER_PC); }
 
 namespace {
-int checked_memcmp(const void *a, const void *b, std::size_t n, memcmp_t f, std::uintptr_t pc) noexcept {
+int checked_memcmp(const void *a, const void *b, std::size_t n, int (*f)(const void *, const void *, std::size_t),
+                   std::uintptr_t pc) noexcept {
   const int r = (f ? f : plain_memcmp)(a, b, n);
   // The bytes compared: up to the first difference (inclusive), as the real function reads them.
   if (thread_state *thr = checking(pc)) {
@@ -192,14 +157,14 @@ int checked_memcmp(const void *a, const void *b, std::size_t n, memcmp_t f, std:
 }
 }  // namespace
 
-int memcmp(const void *a, const void *b, std::size_t n) { return checked_memcmp(a, b, n, real().memcmp, LOCKSTEP_PC); }
+int memcmp(const void *a, const void *b, std::size_t n) { return checked_memcmp(a, b, n, next_memcmp.get(), LOCKSTEP_CALLER_PC); }
 // What Clang calls for memcmp(...) == 0.
-int bcmp(const void *a, const void *b, std::size_t n) { return checked_memcmp(a, b, n, real().bcmp, LOCKSTEP_PC); }
+int bcmp(const void *a, const void *b, std::size_t n) { return checked_memcmp(a, b, n, next_bcmp.get(), LOCKSTEP_CALLER_PC); }
 
 std::size_t strlen(const char *s) {
-  const strlen_t f = real().strlen;
-  const std::size_t n = (f ? f : plain_strlen)(s);
-  if (thread_state *thr = checking(LOCKSTEP_PC)) check(thr, s, n + 1, false, LOCKSTEP_PC);
+  const auto f = next_strlen.get();
+  const std::size_t n = f ? f(s) : plain_strlen(s);
+  if (thread_state *thr = checking(LOCKSTEP_CALLER_PC)) check(thr, s, n + 1, false, LOCKSTEP_CALLER_PC);
   return n;
 }
 

@@ -20,17 +20,12 @@
 #include <atomic>
 #include <cstdint>
 
+#include "next_definition.hpp"
 #include "rtl.hpp"
 
 using namespace lockstep::rt;
 
 namespace {
-
-void *resolve(const char *name, const char *version) noexcept {
-  void *p = version ? dlvsym(RTLD_NEXT, name, version) : nullptr;
-  if (!p) p = dlsym(RTLD_NEXT, name);
-  return p;
-}
 
 // A lazily resolved pointer to the next definition of `name` (usually glibc's or libstdc++'s).
 #define LOCKSTEP_REAL(ret, name, version, ...)                                                     \
@@ -39,7 +34,7 @@ void *resolve(const char *name, const char *version) noexcept {
   inline name##_t real_##name() noexcept {                                                         \
     name##_t p = name##_p.load(std::memory_order_acquire);                                         \
     if (__builtin_expect(p == nullptr, 0)) {                                                       \
-      p = reinterpret_cast<name##_t>(resolve(#name, version));                                     \
+      p = reinterpret_cast<name##_t>(resolve_next(#name, version));                                \
       name##_p.store(p, std::memory_order_release);                                                \
     }                                                                                              \
     return p;                                                                                      \
@@ -302,7 +297,7 @@ void once_trampoline() {
   // Everything the init routine did happens before every pthread_once that sees it done.
   if (thread_state *thr = entry()) {
     rt_scope sc(thr);
-    once_release(thr, addr);
+    address_release(thr, addr, sync_kind::once);
   }
 }
 
@@ -443,7 +438,7 @@ extern "C" {
 // ---- heap --------------------------------------------------------------------------------------------
 
 void free(void *p) {
-  forget_block(p, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)));
+  forget_block(p, LOCKSTEP_CALLER_PC);
   free_t f = g_free.load(std::memory_order_acquire);
   (f ? f : __libc_free)(p);
 }
@@ -958,7 +953,7 @@ int pthread_once(::pthread_once_t *once, void (*init)()) {
   const int r = real_pthread_once()(once, once_trampoline);
   if (r == 0 && !t_once_ran) {
     rt_scope sc(thr);
-    once_acquire(thr, addr_of(once));
+    address_acquire(thr, addr_of(once));
   }
   return r;
 }

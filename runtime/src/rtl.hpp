@@ -540,6 +540,9 @@ void barrier_completion_end(thread_state *thr, std::uintptr_t addr) noexcept;
 void barrier_depart(thread_state *thr, std::uintptr_t addr) noexcept;  // a wait for a phase returned
 
 inline std::uintptr_t addr_of(const volatile void *p) noexcept { return reinterpret_cast<std::uintptr_t>(p); }
+// In an entry point of the runtime (an interposed or instrumentation function): where the program
+// called it.
+#define LOCKSTEP_CALLER_PC ::lockstep::rt::addr_of(__builtin_return_address(0))
 
 // The calling thread when its events are to be tracked (not inside the runtime); null otherwise.
 inline thread_state *tracked_thread() noexcept {
@@ -565,9 +568,11 @@ void coro_suspend(thread_state *thr, std::uintptr_t frame, std::uintptr_t pc) no
 void *coro_frame_alloc(std::size_t size) noexcept;
 void coro_frame_free(void *frame, std::size_t size) noexcept;
 
-// Once-style idioms (pthread_once, __cxa_guard_*): completion happens before every later check.
-void once_release(thread_state *thr, std::uintptr_t addr) noexcept;
-void once_acquire(thread_state *thr, std::uintptr_t addr) noexcept;
+// Happens-before through an address (condvar.cpp): a release into its record's clock (created with
+// `kind` if new) happens before every later acquire from it. Once-style idioms (pthread_once,
+// __cxa_guard_*: completion before every later check), the dynamic annotations, pipes and sockets.
+void address_release(thread_state *thr, std::uintptr_t addr, sync_kind kind) noexcept;
+void address_acquire(thread_state *thr, std::uintptr_t addr) noexcept;
 // The Itanium C++ ABI guard protocol for function-local statics, run on our own table (see
 // interpose.cpp). `thr` may be null or inside the runtime: the protocol still runs, untracked.
 int guard_acquire(thread_state *thr, std::uintptr_t guard) noexcept;
