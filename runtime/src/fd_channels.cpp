@@ -75,6 +75,15 @@ void received(int fd) noexcept {
     tracked_event([&](thread_state *thr) { address_acquire(thr, key); });
 }
 
+// accept() returned `fd` (or failed): a socket, ordered after the connect it answers.
+int accepted(int fd) noexcept {
+  if (fd >= 0) {
+    join_sockets(fd);
+    received(fd);
+  }
+  return fd;
+}
+
 LOCKSTEP_NEXT_DEFINITION(int, pipe, int *)
 LOCKSTEP_NEXT_DEFINITION(int, pipe2, int *, int)
 LOCKSTEP_NEXT_DEFINITION(int, socketpair, int, int, int, int *)
@@ -133,22 +142,12 @@ int connect(int fd, const sockaddr *to, socklen_t len) {
 
 int accept(int fd, sockaddr *from, socklen_t *len) {
   auto f = next_accept.get();
-  const int r = f ? f(fd, from, len) : static_cast<int>(::syscall(SYS_accept, fd, from, len));
-  if (r >= 0) {
-    join_sockets(r);
-    received(r);
-  }
-  return r;
+  return accepted(f ? f(fd, from, len) : static_cast<int>(::syscall(SYS_accept, fd, from, len)));
 }
 
 int accept4(int fd, sockaddr *from, socklen_t *len, int flags) {
   auto f = next_accept4.get();
-  const int r = f ? f(fd, from, len, flags) : static_cast<int>(::syscall(SYS_accept4, fd, from, len, flags));
-  if (r >= 0) {
-    join_sockets(r);
-    received(r);
-  }
-  return r;
+  return accepted(f ? f(fd, from, len, flags) : static_cast<int>(::syscall(SYS_accept4, fd, from, len, flags)));
 }
 
 ssize_t write(int fd, const void *buf, std::size_t n) {

@@ -63,6 +63,14 @@ inline void check(thread_state *thr, const void *p, std::size_t n, bool is_write
   shadow_access(thr, reinterpret_cast<std::uintptr_t>(p), n, is_write, nullptr, pc);
 }
 
+// A copy of n bytes from s to d, made at pc.
+inline void check_copy(void *d, const void *s, std::size_t n, std::uintptr_t pc) noexcept {
+  if (thread_state *thr = checking(pc)) {
+    check(thr, s, n, false, pc);
+    check(thr, d, n, true, pc);
+  }
+}
+
 // ---- what serves until the real functions are known (next_definition.hpp) --------------------------
 void *plain_memmove(void *d, const void *s, std::size_t n) noexcept {
   auto *dp = static_cast<unsigned char *>(d);
@@ -108,19 +116,13 @@ void lockstep::rt::note_instrumented_module() noexcept {
 bool lockstep::rt::instrumented_process() noexcept { return g_instrumented.load(std::memory_order_relaxed); }
 
 void *lockstep::rt::checked_memcpy(void *d, const void *s, std::size_t n, std::uintptr_t pc) noexcept {
-  if (thread_state *thr = checking(pc)) {
-    check(thr, s, n, false, pc);
-    check(thr, d, n, true, pc);
-  }
+  check_copy(d, s, n, pc);
   const auto f = next_memcpy.get();
   return f ? f(d, s, n) : plain_memmove(d, s, n);
 }
 
 void *lockstep::rt::checked_memmove(void *d, const void *s, std::size_t n, std::uintptr_t pc) noexcept {
-  if (thread_state *thr = checking(pc)) {
-    check(thr, s, n, false, pc);
-    check(thr, d, n, true, pc);
-  }
+  check_copy(d, s, n, pc);
   const auto f = next_memmove.get();
   return f ? f(d, s, n) : plain_memmove(d, s, n);
 }
