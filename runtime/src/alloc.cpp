@@ -7,6 +7,7 @@
 #include <sched.h>
 
 #include "rtl.hpp"
+#include "runtime_memory.hpp"
 
 namespace lockstep::rt {
 
@@ -48,19 +49,20 @@ std::size_t class_of(std::size_t size) {
   return shift;
 }
 
-void *map(std::size_t size) {
-  // The system call, not the interposed mmap (interpose.cpp): the runtime's memory is none of its business.
-  void *p = reinterpret_cast<void *>(
-      ::syscall(SYS_mmap, nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
+}  // namespace
+
+void *map_runtime_range(std::size_t bytes) noexcept {
+  static std::atomic<std::uintptr_t> next{std::uintptr_t{0x600000000000}};
+  const std::uintptr_t hint = next.fetch_add((bytes + 0xffff) & ~std::uintptr_t{0xffff}, std::memory_order_relaxed);
+  void *p = reinterpret_cast<void *>(::syscall(SYS_mmap, hint, bytes, PROT_READ | PROT_WRITE,
+                                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
   return p == MAP_FAILED ? nullptr : p;
 }
-
-}  // namespace
 
 void *internal_alloc(std::size_t size) noexcept {
   if (size == 0) size = 1;
   const std::size_t shift = class_of(size);
-  if (shift > max_class_shift) return map(std::size_t{1} << shift);
+  if (shift > max_class_shift) return map_runtime_range(std::size_t{1} << shift);
   const std::size_t block = std::size_t{1} << shift;
   spin_guard g(g_alloc.mtx);
   if (free_block *b = g_alloc.free_lists[shift]) {
@@ -70,7 +72,7 @@ void *internal_alloc(std::size_t size) noexcept {
   }
   if (g_alloc.region_left < block) {
     // The tail of the old region is abandoned (at most one block of the largest class in use).
-    char *r = static_cast<char *>(map(region_size));
+    char *r = static_cast<char *>(map_runtime_range(region_size));
     if (!r) return nullptr;
     g_alloc.region = r;
     g_alloc.region_left = region_size;

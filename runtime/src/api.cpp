@@ -63,6 +63,7 @@ void lockstep_forget_range(const volatile void *addr, std::size_t size) {
   if (!thr || thr->in_rt) return;
   rt_scope sc(thr);  // a signal handler arriving meanwhile sees in_rt and stays out
   shadow_reset(reinterpret_cast<std::uintptr_t>(addr), size);
+  instrumented_shadow_reset(reinterpret_cast<std::uintptr_t>(addr), size);
 }
 
 void lockstep_name_object(const volatile void *addr, const char *name) {

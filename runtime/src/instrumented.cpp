@@ -23,6 +23,7 @@
 #include <cstring>
 
 #include "rtl.hpp"
+#include "trace.hpp"
 
 using namespace lockstep::rt;
 
@@ -45,10 +46,11 @@ inline thread_state *checked_thread() noexcept {
   return thr && thr->in_rt == 0 && !thr->ignore_accesses ? thr : nullptr;
 }
 
-inline void access(const volatile void *addr, std::size_t size, bool is_write, std::uintptr_t pc) noexcept {
+inline void access(const volatile void *addr, std::size_t size, bool is_write, std::uintptr_t pc,
+                   bool is_atomic = false) noexcept {
   thread_state *thr = checked_thread();
   if (!thr || (is_write ? thr->ignore_writes : thr->ignore_reads) > 0) return;
-  shadow_access(thr, reinterpret_cast<std::uintptr_t>(addr), size, is_write, nullptr, pc);
+  instrumented_access(thr, reinterpret_cast<std::uintptr_t>(addr), size, is_write, is_atomic, pc);
 }
 
 // What an atomic operation does to happens-before, once its record (if any) is locked.
@@ -85,7 +87,11 @@ constexpr int no_write = -1;
 // `write_mo`: the order of the write the operation may make (a store, a read-modify-write, a
 // compare-exchange), no_write for a load.
 template <class Op, class Effect>
-auto atomic_op(const volatile void *addr, int write_mo, Op op, Effect effect_of) noexcept {
+auto atomic_op(const volatile void *addr, std::size_t size, int write_mo, std::uintptr_t pc, Op op,
+               Effect effect_of) noexcept {
+  // In the shadow too, as an atomic access: a plain access racing with it is reported (two atomic
+  // ones never race). A compare-exchange counts as a write whether or not it succeeds.
+  access(addr, size, write_mo != no_write, pc, true);
   thread_state *thr = tracked_thread();
   if (!thr) return op();
   const auto a = reinterpret_cast<std::uintptr_t>(addr);
@@ -123,14 +129,14 @@ void fence(int mo) noexcept {
   }
 }
 
-template <class T> T load(const volatile T *a, int mo) noexcept {
+template <class T> T load(const volatile T *a, int mo, std::uintptr_t pc) noexcept {
   return atomic_op(
-      a, no_write, [&] { return __atomic_load_n(a, __ATOMIC_SEQ_CST); },
+      a, sizeof(T), no_write, pc, [&] { return __atomic_load_n(a, __ATOMIC_SEQ_CST); },
       [&](T) { return atomic_effect{true, mo, atomic_effect::none}; });
 }
-template <class T> void store(volatile T *a, T v, int mo) noexcept {
+template <class T> void store(volatile T *a, T v, int mo, std::uintptr_t pc) noexcept {
   atomic_op(
-      a, mo,
+      a, sizeof(T), mo, pc,
       [&] {
         __atomic_store_n(a, v, __ATOMIC_SEQ_CST);
         return 0;
@@ -138,9 +144,9 @@ template <class T> void store(volatile T *a, T v, int mo) noexcept {
       [&](int) { return atomic_effect{false, mo, atomic_effect::store}; });
 }
 #define LOCKSTEP_RMW(name, expr)                                                                            \
-  template <class T> T name(volatile T *a, T v, int mo) noexcept {                                         \
+  template <class T> T name(volatile T *a, T v, int mo, std::uintptr_t pc) noexcept {                      \
     return atomic_op(                                                                                      \
-        a, mo, [&] { return expr; }, [&](T) { return atomic_effect{true, mo, atomic_effect::rmw}; }); \
+        a, sizeof(T), mo, pc, [&] { return expr; }, [&](T) { return atomic_effect{true, mo, atomic_effect::rmw}; }); \
   }
 LOCKSTEP_RMW(exchange, __atomic_exchange_n(a, v, __ATOMIC_SEQ_CST))
 LOCKSTEP_RMW(fetch_add, __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST))
@@ -153,9 +159,10 @@ LOCKSTEP_RMW(fetch_nand, __atomic_fetch_nand(a, v, __ATOMIC_SEQ_CST))
 
 // Compare-exchange: on success a read-modify-write with order `mo`, on failure a load with `fmo`;
 // `expected` gets the value found.
-template <class T> bool compare_exchange(volatile T *a, T *expected, T desired, int mo, int fmo) noexcept {
+template <class T>
+bool compare_exchange(volatile T *a, T *expected, T desired, int mo, int fmo, std::uintptr_t pc) noexcept {
   return atomic_op(
-      a, mo,
+      a, sizeof(T), mo, pc,
       [&] { return __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); },
       [&](bool ok) { return ok ? atomic_effect{true, mo, atomic_effect::rmw} : atomic_effect{true, fmo, atomic_effect::none}; });
 }
@@ -167,10 +174,20 @@ extern "C" {
 // Called by every instrumented module's constructor; liblockstep starts itself, and from now on
 // also checks libc's memory functions and free.
 void __tsan_init() { note_instrumented_module(); }
-// Function boundaries: stacks come from frame pointers (lockstep::runtime adds
-// -fno-omit-frame-pointer to what links it).
-void __tsan_func_entry(void *) {}
-void __tsan_func_exit() {}
+// Function boundaries: the trace keeps the open calls, which are the stacks of reports (no frame
+// pointers needed). `call_site` is where the function was called from.
+void __tsan_func_entry(void *call_site) {
+  thread_state *thr = cur_thread();
+  if (!thr) return;
+  access_trace *t = thr->trace;
+  if (__builtin_expect(!t, 0) && !(t = trace_of(thr))) return;
+  trace_func_entry(t, thr, addr_of(call_site));
+}
+void __tsan_func_exit() {
+  thread_state *thr = cur_thread_if_any();
+  if (!thr || !thr->trace) return;
+  trace_func_exit(thr->trace, thr);
+}
 
 #define LOCKSTEP_ACCESS(n)                                                                        \
   void __tsan_read##n(void *a) { access(a, n, false, LOCKSTEP_CALLER_PC); }                             \
@@ -216,23 +233,23 @@ void *__tsan_memmove(void *dst, const void *src, unsigned long n) { return check
 void *__tsan_memset(void *dst, int c, unsigned long n) { return checked_memset(dst, c, n, LOCKSTEP_CALLER_PC); }
 
 #define LOCKSTEP_ATOMIC(n)                                                                                      \
-  a##n __tsan_atomic##n##_load(const volatile a##n *a, int mo) { return load(a, mo); }                         \
-  void __tsan_atomic##n##_store(volatile a##n *a, a##n v, int mo) { store(a, v, mo); }                         \
-  a##n __tsan_atomic##n##_exchange(volatile a##n *a, a##n v, int mo) { return exchange(a, v, mo); }            \
-  a##n __tsan_atomic##n##_fetch_add(volatile a##n *a, a##n v, int mo) { return fetch_add(a, v, mo); }          \
-  a##n __tsan_atomic##n##_fetch_sub(volatile a##n *a, a##n v, int mo) { return fetch_sub(a, v, mo); }          \
-  a##n __tsan_atomic##n##_fetch_and(volatile a##n *a, a##n v, int mo) { return fetch_and(a, v, mo); }          \
-  a##n __tsan_atomic##n##_fetch_or(volatile a##n *a, a##n v, int mo) { return fetch_or(a, v, mo); }            \
-  a##n __tsan_atomic##n##_fetch_xor(volatile a##n *a, a##n v, int mo) { return fetch_xor(a, v, mo); }          \
-  a##n __tsan_atomic##n##_fetch_nand(volatile a##n *a, a##n v, int mo) { return fetch_nand(a, v, mo); }        \
+  a##n __tsan_atomic##n##_load(const volatile a##n *a, int mo) { return load(a, mo, LOCKSTEP_CALLER_PC); }                         \
+  void __tsan_atomic##n##_store(volatile a##n *a, a##n v, int mo) { store(a, v, mo, LOCKSTEP_CALLER_PC); }                         \
+  a##n __tsan_atomic##n##_exchange(volatile a##n *a, a##n v, int mo) { return exchange(a, v, mo, LOCKSTEP_CALLER_PC); }            \
+  a##n __tsan_atomic##n##_fetch_add(volatile a##n *a, a##n v, int mo) { return fetch_add(a, v, mo, LOCKSTEP_CALLER_PC); }          \
+  a##n __tsan_atomic##n##_fetch_sub(volatile a##n *a, a##n v, int mo) { return fetch_sub(a, v, mo, LOCKSTEP_CALLER_PC); }          \
+  a##n __tsan_atomic##n##_fetch_and(volatile a##n *a, a##n v, int mo) { return fetch_and(a, v, mo, LOCKSTEP_CALLER_PC); }          \
+  a##n __tsan_atomic##n##_fetch_or(volatile a##n *a, a##n v, int mo) { return fetch_or(a, v, mo, LOCKSTEP_CALLER_PC); }            \
+  a##n __tsan_atomic##n##_fetch_xor(volatile a##n *a, a##n v, int mo) { return fetch_xor(a, v, mo, LOCKSTEP_CALLER_PC); }          \
+  a##n __tsan_atomic##n##_fetch_nand(volatile a##n *a, a##n v, int mo) { return fetch_nand(a, v, mo, LOCKSTEP_CALLER_PC); }        \
   int __tsan_atomic##n##_compare_exchange_strong(volatile a##n *a, a##n *c, a##n v, int mo, int fmo) {         \
-    return compare_exchange(a, c, v, mo, fmo);                                                                  \
+    return compare_exchange(a, c, v, mo, fmo, LOCKSTEP_CALLER_PC);                                                                  \
   }                                                                                                             \
   int __tsan_atomic##n##_compare_exchange_weak(volatile a##n *a, a##n *c, a##n v, int mo, int fmo) {           \
-    return compare_exchange(a, c, v, mo, fmo);                                                                  \
+    return compare_exchange(a, c, v, mo, fmo, LOCKSTEP_CALLER_PC);                                                                  \
   }                                                                                                             \
   a##n __tsan_atomic##n##_compare_exchange_val(volatile a##n *a, a##n c, a##n v, int mo, int fmo) {            \
-    compare_exchange(a, &c, v, mo, fmo);                                                                        \
+    compare_exchange(a, &c, v, mo, fmo, LOCKSTEP_CALLER_PC);                                                                        \
     return c;                                                                                                   \
   }
 LOCKSTEP_ATOMIC(8)

@@ -60,7 +60,7 @@ inline thread_state *checking(std::uintptr_t pc) noexcept {
 
 inline void check(thread_state *thr, const void *p, std::size_t n, bool is_write, std::uintptr_t pc) noexcept {
   if (n == 0 || (is_write ? thr->ignore_writes : thr->ignore_reads) > 0) return;
-  shadow_access(thr, reinterpret_cast<std::uintptr_t>(p), n, is_write, nullptr, pc);
+  instrumented_access(thr, reinterpret_cast<std::uintptr_t>(p), n, is_write, false, pc);
 }
 
 // A copy of n bytes from s to d, made at pc.

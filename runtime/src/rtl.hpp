@@ -233,6 +233,8 @@ enum class thread_status : std::uint8_t { free, running, finished };
 // and the words of a deadlock report follow from it (deadlock/wait_kind.hpp's table).
 using deadlock::wait_kind;
 
+struct access_trace;  // trace.hpp
+
 struct thread_state {
   std::uint32_t tid = 0;               // slot index, also this thread's vector-clock component
   std::uint64_t unique_id = 0;         // never reused: what reports call the thread (0 = main)
@@ -302,6 +304,9 @@ struct thread_state {
   std::uint32_t coro_trampolines = 0;
   void *coro_pending = nullptr;
   std::uint64_t coro_activations = 0;
+  // trace.cpp: the slot's trace of instrumented events, created at the first instrumented access and
+  // kept for the next threads of the slot (reports replay it to restore an earlier access).
+  access_trace *trace = nullptr;
   // The large arrays come last and have no initializers: a record is built once per slot, on
   // zeroed memory from internal_alloc (default-initialized, see alloc_slot_locked), so the pages of
   // them a thread never uses stay untouched (issue 8: 10,000 threads that each lock one mutex).
@@ -621,6 +626,33 @@ void shadow_reset(std::uintptr_t addr, std::size_t size) noexcept;
 // 4,096 ranges are remembered.
 void shadow_benign_range(std::uintptr_t addr, std::size_t size) noexcept;
 std::size_t shadow_cell_count() noexcept;
+// One side of a data race, as its report shows it.
+struct race_side {
+  std::uint64_t thread = 0;  // unique id
+  bool write = false, atomic = false;
+  std::size_t size = 0;
+  const ::lockstep_source_site *site = nullptr;
+  std::uintptr_t pc = 0;     // the access's call site (with the site, what repeats are recognized by)
+  stack_trace stack;
+  std::vector<report_lock> locks;
+  bool locks_known = true;
+  std::string note;          // said after the event's description
+};
+// Reports a race on `byte` between the calling thread's access at [addr, addr + now.size) and an
+// earlier one, unless the range is benign or the same pair of places was reported before.
+void report_data_race(thread_state *thr, std::uintptr_t addr, std::uintptr_t byte, race_side &now,
+                      race_side &prior);
+// instrumented_shadow.cpp: the accesses of instrumented code (the compilers' -fsanitize=thread calls,
+// and what the runtime checks for them: libc's memory functions, free). The caller checked in_rt and
+// the ignore counters.
+void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write, bool is_atomic,
+                         std::uintptr_t pc) noexcept;
+// Forgets the instrumented shadow of a range (freed, unmapped or re-used memory).
+void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept;
+// trace.cpp: a new thread in a slot whose trace exists (the slot's next events are the new thread's).
+void trace_thread_start(thread_state *thr) noexcept;
+// Shadow memory mapped for instrumented accesses, in bytes (tests and memory checks).
+std::size_t instrumented_shadow_mapped() noexcept;
 // The interned id of the thread's currently held locks (for race reports).
 std::uint32_t current_lockset_slow(thread_state *thr) noexcept;
 inline std::uint32_t current_lockset(thread_state *thr) noexcept {

@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -23,6 +24,7 @@
 #include <lockstep/annotations.hpp>
 
 #include "rtl.hpp"
+#include "runtime_memory.hpp"
 #include "table.hpp"
 
 namespace lockstep::rt {
@@ -235,10 +237,10 @@ std::string hex(std::uintptr_t a) {
   return buf;
 }
 
-std::string where(const access_info &i) {
-  if (!i.site) return "";
-  return std::string(" at ") + (i.site->file ? i.site->file : "?") + ":" + std::to_string(i.site->line) + " in " +
-         (i.site->function ? i.site->function : "?");
+std::string where(const lockstep_source_site *site) {
+  if (!site) return "";
+  return std::string(" at ") + (site->file ? site->file : "?") + ":" + std::to_string(site->line) + " in " +
+         (site->function ? site->function : "?");
 }
 
 // Ranges where races are accepted (AnnotateBenignRace*): few, looked at only when a race is found.
@@ -261,40 +263,22 @@ bool benign(std::uintptr_t addr, std::size_t size) noexcept {
 
 void report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write, const access_info &cur,
                  const conflict &c) {
-  if (benign(addr, size)) return;
-  const std::uintptr_t a = cur.site ? reinterpret_cast<std::uintptr_t>(cur.site) : cur.pc;
-  const std::uintptr_t b = c.prev.site ? reinterpret_cast<std::uintptr_t>(c.prev.site) : c.prev.pc;
-  if (!first_time(a, b)) return;
-  report r;
-  r.kind = "data-race";
-  const std::string cur_kind = is_write ? "write" : "read";
-  const std::string prev_kind = c.prev_write ? "write" : "read";
-  r.summary = "data race on " + hex(c.byte) + ": " + cur_kind + " by thread T" + std::to_string(thr->unique_id) +
-              " and earlier " + prev_kind + " by thread T" + std::to_string(c.prev.thread);
-  report_event now;
-  now.description = std::string(is_write ? "Write" : "Read") + " of size " + std::to_string(size) + " at " +
-                    hex(addr) + " by thread T" + std::to_string(thr->unique_id) + where(cur);
+  race_side now;
   now.thread = thr->unique_id;
+  now.write = is_write;
+  now.size = size;
+  now.site = cur.site;
+  now.pc = cur.pc;
   now.stack = capture_stack(0);
-  now.locks_held = held_locks_of(thr);
-  r.events.push_back(std::move(now));
-  report_event prev;
-  prev.description = std::string("Previous ") + prev_kind + " of size " + std::to_string(c.prev.size) + " by thread T" +
-                     std::to_string(c.prev.thread) + where(c.prev);
-  prev.thread = c.prev.thread;
-  prev.stack = c.prev.stack ? stack_from_id(c.prev.stack) : single_frame(c.prev.pc);
-  prev.locks_held = lockset_locks(c.prev.lockset);
-  r.events.push_back(std::move(prev));
-  report_object o;
-  o.address = addr;
-  o.description = std::string(cur.site ? "annotated memory (" : "memory (") + std::to_string(size) + " bytes)";
-  r.objects.push_back(std::move(o));
-  r.threads.push_back(describe_thread(*thr));
-  if (c.prev.thread != thr->unique_id) r.threads.push_back(describe_thread_by_unique_id(c.prev.thread));
-  r.missing_edge = "no happens-before between the " + prev_kind + " by thread T" + std::to_string(c.prev.thread) +
-                   " and the " + cur_kind + " by thread T" + std::to_string(thr->unique_id) +
-                   ": protect both with the same lock, or order them (join, condition variable, ...)";
-  emit(thr, std::move(r));
+  race_side prior;
+  prior.thread = c.prev.thread;
+  prior.write = c.prev_write;
+  prior.size = c.prev.size;
+  prior.site = c.prev.site;
+  prior.pc = c.prev.pc;
+  prior.stack = c.prev.stack ? stack_from_id(c.prev.stack) : single_frame(c.prev.pc);
+  prior.locks = lockset_locks(c.prev.lockset);
+  report_data_race(thr, addr, c.byte, now, prior);
 }
 
 // Read clocks of at most this many thread slots survive a write (see access_byte).
@@ -563,6 +547,46 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
   if (__builtin_expect(!done, 0)) return shadow_access_slow(thr, addr, size, is_write, site, pc);
 }
 
+void report_data_race(thread_state *thr, std::uintptr_t addr, std::uintptr_t byte, race_side &now,
+                      race_side &prior) {
+  if (benign(addr, now.size)) return;
+  const std::uintptr_t a = now.site ? reinterpret_cast<std::uintptr_t>(now.site) : now.pc;
+  const std::uintptr_t b = prior.site ? reinterpret_cast<std::uintptr_t>(prior.site) : prior.pc;
+  if (!first_time(a, b)) return;
+  auto kind = [](const race_side &s) { return std::string(s.atomic ? "atomic " : "") + (s.write ? "write" : "read"); };
+  report r;
+  r.kind = "data-race";
+  r.summary = "data race on " + hex(byte) + ": " + kind(now) + " by thread T" + std::to_string(now.thread) +
+              " and earlier " + kind(prior) + " by thread T" + std::to_string(prior.thread);
+  report_event ev;
+  std::string k = kind(now);
+  k[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(k[0])));
+  ev.description = k + " of size " + std::to_string(now.size) + " at " + hex(addr) + " by thread T" +
+                   std::to_string(now.thread) + where(now.site) + now.note;
+  ev.thread = now.thread;
+  ev.stack = now.stack;
+  ev.locks_held = held_locks_of(thr);
+  r.events.push_back(std::move(ev));
+  report_event prev;
+  prev.description = "Previous " + kind(prior) + " of size " + std::to_string(prior.size) + " by thread T" +
+                     std::to_string(prior.thread) + where(prior.site) + prior.note;
+  prev.thread = prior.thread;
+  prev.stack = prior.stack;
+  prev.locks_held = std::move(prior.locks);
+  prev.locks_known = prior.locks_known;
+  r.events.push_back(std::move(prev));
+  report_object o;
+  o.address = addr;
+  o.description = std::string(now.site ? "annotated memory (" : "memory (") + std::to_string(now.size) + " bytes)";
+  r.objects.push_back(std::move(o));
+  r.threads.push_back(describe_thread(*thr));
+  if (prior.thread != thr->unique_id) r.threads.push_back(describe_thread_by_unique_id(prior.thread));
+  r.missing_edge = "no happens-before between the " + kind(prior) + " by thread T" + std::to_string(prior.thread) +
+                   " and the " + kind(now) + " by thread T" + std::to_string(now.thread) +
+                   ": protect both with the same lock, or order them (join, condition variable, ...)";
+  emit(thr, std::move(r));
+}
+
 void lockset_fork_lock() noexcept;
 void lockset_fork_unlock() noexcept;
 
@@ -671,10 +695,7 @@ lockset_entry *lockset_array() noexcept {
   if (st == 2) return nullptr;
   spin_guard g(g_locksets.insert_mtx);
   if (g_locksets.state.load(std::memory_order_relaxed) == 0) {
-    void *p = reinterpret_cast<void *>(::syscall(SYS_mmap, nullptr, lockset_slots * sizeof(lockset_entry),
-                                                 PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                                                 -1, 0));  // not the interposed mmap
-    g_locksets.slots = p == MAP_FAILED ? nullptr : static_cast<lockset_entry *>(p);
+    g_locksets.slots = static_cast<lockset_entry *>(map_runtime_range(lockset_slots * sizeof(lockset_entry)));
     g_locksets.state.store(g_locksets.slots ? 1 : 2, std::memory_order_release);
   }
   return g_locksets.slots;

@@ -2,6 +2,8 @@
 // out-of-process llvm-symbolizer with a dladdr fallback.
 #include "stack.hpp"
 
+#include "runtime_memory.hpp"
+
 #include <cxxabi.h>
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -208,11 +210,7 @@ char *arena_cursor = nullptr;
 char *arena_end = nullptr;
 std::size_t arena_used = 0;
 
-void *map_memory(std::size_t bytes) {
-  void *p = reinterpret_cast<void *>(
-      ::syscall(SYS_mmap, nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));  // not the interposed mmap
-  return p == MAP_FAILED ? nullptr : p;
-}
+void *map_memory(std::size_t bytes) { return map_runtime_range(bytes); }
 
 // Bump allocation from mmap'd blocks; returns nullptr once the cap is reached, so the
 // depot's memory stays bounded whatever the program does.

@@ -106,6 +106,7 @@ thread_state *alloc_slot_locked() noexcept {
   t->fence_pending.reset();
   t->coro_trampolines = 0;
   t->coro_pending = nullptr;
+  trace_thread_start(t);
   t->status.store(thread_status::running, std::memory_order_release);
   return t;
 }

@@ -1,0 +1,260 @@
+// The shadow memory of instrumented code: every access of a program built with -fsanitize=thread
+// comes here, so it has to be cheap in time and memory (the annotation shadow, shadow.cpp, costs
+// about 1 KB and 300 ns per granule and access, which is right for a few annotated variables only).
+//
+// Layout. Direct-mapped: each 8-byte granule of application memory has 4 slots of 8 bytes (32 bytes)
+// at a fixed place. The address space (47 bits) is cut into regions of 1 MiB; a table of one pointer
+// per region (1 GiB of address space, reserved, touched only where used) leads to the region's
+// shadow block (4 MiB, mapped when the region is first accessed, with pages only where touched).
+// So the lookup is two loads, and memory is 4 bytes per byte of memory accessed.
+//
+// A slot is one earlier access, packed in 64 bits: the bytes of the granule it touched (a mask), read
+// or write, plain or atomic, the thread slot and that thread's epoch. Slots are read and written with
+// relaxed atomic operations and no lock: two threads updating one granule at the same instant may
+// lose one of their updates (a missed race at worst), but a slot always holds an access that really
+// happened, with its real epoch, so a report is never invented.
+//
+// The rule per access (FastTrack's, with the slots as its state):
+//  - an earlier access by another thread that the current one does not cover (epoch beyond the
+//    thread's clock), on a common byte, where one of the two writes and not both are atomic: a race;
+//  - an earlier access that happens before this one and that this one subsumes (its bytes are a
+//    subset, it was a read or this is a write, it was atomic or this is plain) is replaced: every
+//    later access that would race with it races with this one too;
+//  - the same access in the same epoch (or a stronger one) is already there: nothing to do;
+//  - otherwise the access takes an empty slot, else one that happens before it, else a
+//    pseudo-random one (an eviction: the only way a race is missed with up to 3 threads per granule).
+//
+// What a report needs about the earlier access beyond the slot (stack, locks, thread) is restored
+// from that thread's trace (trace.hpp).
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "runtime_memory.hpp"
+#include "trace.hpp"
+
+namespace lockstep::rt {
+
+namespace {
+
+constexpr unsigned address_bits = 47;
+constexpr unsigned region_shift = 20;
+constexpr std::size_t region_count = std::size_t{1} << (address_bits - region_shift);
+constexpr std::size_t granules_per_region = std::size_t{1} << (region_shift - 3);
+constexpr unsigned slots_per_granule = 4;
+
+struct granule_shadow {
+  std::atomic<std::uint64_t> slot[slots_per_granule];
+};
+constexpr std::size_t region_bytes = granules_per_region * sizeof(granule_shadow);
+
+// The slot encoding: 0-7 byte mask, 8 write, 9 atomic, 10-23 thread slot, 24-63 epoch. 0 is empty
+// (epochs start at 1).
+constexpr std::uint64_t slot_write = 1u << 8, slot_atomic = 1u << 9;
+constexpr unsigned slot_tid_shift = 10, slot_clock_shift = 24;
+static_assert(max_threads <= (1u << (slot_clock_shift - slot_tid_shift)), "thread slots fit the shadow slot");
+inline std::uint32_t slot_tid(std::uint64_t v) noexcept {
+  return static_cast<std::uint32_t>(v >> slot_tid_shift) & ((1u << (slot_clock_shift - slot_tid_shift)) - 1);
+}
+inline std::uint32_t slot_clock(std::uint64_t v) noexcept { return static_cast<std::uint32_t>(v >> slot_clock_shift); }
+inline std::uint64_t slot_epoch_bits(std::uint64_t v) noexcept { return v >> slot_tid_shift; }  // thread and epoch
+
+// `newer` may replace `older` (see the rule above), given that `older` happens before it.
+inline bool subsumes(std::uint64_t newer, std::uint64_t older) noexcept {
+  return (older & ~newer & 0xff) == 0 && ((newer & slot_write) || !(older & slot_write)) &&
+         (!(newer & slot_atomic) || (older & slot_atomic));
+}
+
+struct region_table {
+  spinlock mtx;
+  std::atomic<std::atomic<granule_shadow *> *> regions{nullptr};
+  std::atomic<std::size_t> mapped{0};  // bytes of shadow blocks mapped
+};
+region_table g_table;  // zero-initialized static: usable before constructors run
+
+
+// The shadow block of region r, mapped now if it was not; null when out of address space.
+__attribute__((noinline)) granule_shadow *map_region(std::size_t r) noexcept {
+  spin_guard g(g_table.mtx);
+  std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_relaxed);
+  if (!regions) {
+    regions = static_cast<std::atomic<granule_shadow *> *>(map_runtime_range(region_count * sizeof(void *)));
+    if (!regions) return nullptr;
+    g_table.regions.store(regions, std::memory_order_release);
+  }
+  granule_shadow *block = regions[r].load(std::memory_order_relaxed);
+  if (!block) {
+    block = static_cast<granule_shadow *>(map_runtime_range(region_bytes));
+    if (!block) return nullptr;
+    g_table.mapped.fetch_add(region_bytes, std::memory_order_relaxed);
+    regions[r].store(block, std::memory_order_release);
+  }
+  return block;
+}
+
+inline granule_shadow *granule_of(std::uintptr_t addr) noexcept {
+  const std::size_t r = addr >> region_shift;
+  std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
+  granule_shadow *block = regions ? regions[r].load(std::memory_order_acquire) : nullptr;
+  if (__builtin_expect(!block, 0) && !(block = map_region(r))) return nullptr;
+  return block + ((addr >> 3) & (granules_per_region - 1));
+}
+
+// Checks and records access `cur` in one granule; returns an earlier access it races with, or 0.
+inline std::uint64_t access_granule(granule_shadow &g, std::uint64_t cur, const vector_clock &clock,
+                                    std::uint32_t tid) noexcept {
+  std::uint64_t seen[slots_per_granule];
+  for (unsigned i = 0; i < slots_per_granule; ++i) {
+    seen[i] = g.slot[i].load(std::memory_order_relaxed);
+    if (seen[i] == cur) return 0;  // the same access in this epoch: the loop case
+  }
+  int replace = -1, empty = -1, ordered = -1;
+  std::uint64_t race = 0;
+  for (unsigned i = 0; i < slots_per_granule; ++i) {
+    const std::uint64_t v = seen[i];
+    if (!v) {
+      if (empty < 0) empty = static_cast<int>(i);
+      continue;
+    }
+    const std::uint32_t vt = slot_tid(v);
+    if (vt != tid && slot_clock(v) > clock.get(vt)) {  // concurrent
+      if ((v & cur & 0xff) && ((v | cur) & slot_write) && !(v & cur & slot_atomic) && !race) race = v;
+      continue;
+    }
+    if (slot_epoch_bits(v) == slot_epoch_bits(cur) && subsumes(v, cur)) return 0;  // already covered
+    if (subsumes(cur, v)) {
+      if (replace < 0) replace = static_cast<int>(i);
+    } else if (ordered < 0) {
+      ordered = static_cast<int>(i);
+    }
+  }
+  const int at = replace >= 0   ? replace
+                 : empty >= 0   ? empty
+                 : ordered >= 0 ? ordered
+                                : static_cast<int>((cur >> slot_clock_shift) % slots_per_granule);
+  g.slot[at].store(cur, std::memory_order_relaxed);
+  return race;
+}
+
+inline std::uint64_t byte_mask(std::uintptr_t lo, std::uintptr_t hi) noexcept {  // bytes [lo, hi) of 8
+  return ((std::uint64_t{1} << (hi - lo)) - 1) << lo;
+}
+
+__attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
+                                           bool is_atomic, std::uintptr_t pc, std::uintptr_t granule,
+                                           std::uint64_t prior_slot) noexcept {
+  rt_scope sc(thr);
+  const std::uint64_t common = prior_slot & 0xff & byte_mask(addr > granule ? addr - granule : 0,
+                                                           addr + size < granule + 8 ? addr + size - granule : 8);
+  const std::uintptr_t byte = granule + static_cast<unsigned>(__builtin_ctzll(common | 0x100));
+  try {
+    race_side now;
+    now.thread = thr->unique_id;
+    now.write = is_write;
+    now.atomic = is_atomic;
+    now.size = size;
+    now.pc = pc;
+    now.stack = trace_current_stack(thr, pc);
+    if (now.stack.size == 0) now.stack = capture_stack(0);
+    race_side prior;
+    prior.write = prior_slot & slot_write;
+    prior.atomic = prior_slot & slot_atomic;
+    traced_access before;
+    if (trace_restore(slot_tid(prior_slot), slot_clock(prior_slot), byte, prior.write, prior.atomic, before)) {
+      prior.size = before.size;
+      prior.stack = before.stack;
+      prior.pc = before.stack.pcs[0];
+      prior.locks = lockset_locks(before.lockset);
+    } else {
+      prior.size = static_cast<std::size_t>(__builtin_popcountll(prior_slot & 0xff));
+      prior.locks_known = false;
+      prior.note = " (its stack is no longer in the thread's trace)";
+    }
+    prior.thread = before.thread;
+    report_data_race(thr, addr, byte, now, prior);
+  } catch (...) {
+  }
+}
+
+// Interns the held set after the held locks changed (once per critical section).
+__attribute__((noinline)) std::uint32_t refresh_lockset(thread_state *thr) noexcept {
+  if (!refresh_lockset_cached(thr)) {
+    rt_scope sc(thr);  // the interner takes a spinlock of its own
+    current_lockset_slow(thr);
+  }
+  return thr->lockset;
+}
+
+}  // namespace
+
+void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write, bool is_atomic,
+                         std::uintptr_t pc) noexcept {
+  access_trace *t = thr->trace;
+  if (__builtin_expect(!t, 0) && !(t = trace_of(thr))) return;
+  const std::uint32_t lockset = __builtin_expect(!thr->lockset_dirty, 1) ? thr->lockset : refresh_lockset(thr);
+  const std::uint32_t tid = thr->tid;
+  const std::uint32_t clk = thr->clock.get(tid);
+  trace_access(t, thr, clk, lockset, addr, size, is_write, is_atomic, pc);
+  if (__builtin_expect(addr + size > (std::uintptr_t{1} << address_bits) || addr + size < addr, 0)) return;
+  const std::uint64_t kind = (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) |
+                             (static_cast<std::uint64_t>(tid) << slot_tid_shift) |
+                             (static_cast<std::uint64_t>(clk) << slot_clock_shift);
+  const std::uintptr_t end = addr + size;
+  for (std::uintptr_t g = addr & ~std::uintptr_t{7}; g < end; g += 8) {
+    granule_shadow *gs = granule_of(g);
+    if (!gs) return;
+    const std::uint64_t mask = byte_mask(g < addr ? addr - g : 0, g + 8 < end ? 8 : end - g);
+    if (const std::uint64_t race = access_granule(*gs, kind | mask, thr->clock, tid)) {
+      // One report per access (a range may race on many granules); the rest of it is still recorded.
+      report_race(thr, addr, size, is_write, is_atomic, pc, g, race);
+      for (g += 8; g < end; g += 8)
+        if (granule_shadow *rest = granule_of(g))
+          access_granule(*rest, kind | byte_mask(0, g + 8 < end ? 8 : end - g), thr->clock, tid);
+      return;
+    }
+  }
+}
+
+void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
+  std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
+  if (!regions || size == 0 || addr >= (std::uintptr_t{1} << address_bits)) return;
+  std::uintptr_t end = addr + size;
+  if (end > (std::uintptr_t{1} << address_bits) || end < addr) end = std::uintptr_t{1} << address_bits;
+  // A granule the range covers in part loses the slots that touched bytes of the range (new memory has
+  // no earlier accesses; those slots' other bytes are forgotten too: a miss, never a false report).
+  auto clear_part = [regions](std::uintptr_t granule, std::uint64_t mask) {
+    if (granule_shadow *block = regions[granule >> region_shift].load(std::memory_order_acquire))
+      for (auto &s : block[(granule >> 3) & (granules_per_region - 1)].slot)
+        if (s.load(std::memory_order_relaxed) & mask) s.store(0, std::memory_order_relaxed);
+  };
+  const std::uintptr_t lo = (addr + 7) & ~std::uintptr_t{7}, hi = end & ~std::uintptr_t{7};
+  if (addr & 7) clear_part(addr & ~std::uintptr_t{7}, byte_mask(addr & 7, end < lo ? end - (addr & ~std::uintptr_t{7}) : 8));
+  if ((end & 7) && hi >= lo) clear_part(hi, byte_mask(0, end & 7));
+  for (std::uintptr_t r = lo >> region_shift; lo < hi && r <= (hi - 1) >> region_shift; ++r) {
+    granule_shadow *block = regions[r].load(std::memory_order_acquire);
+    if (!block) continue;
+    const std::uintptr_t from = lo > (r << region_shift) ? lo : r << region_shift;
+    const std::uintptr_t to = hi < ((r + 1) << region_shift) ? hi : (r + 1) << region_shift;
+    auto *first = reinterpret_cast<char *>(block + ((from >> 3) & (granules_per_region - 1)));
+    const std::size_t bytes = ((to - from) >> 3) * sizeof(granule_shadow);
+    // Whole pages of shadow go back to the kernel (they read as zeros again); the edges are cleared.
+    constexpr std::uintptr_t page = 4096;
+    const auto f = reinterpret_cast<std::uintptr_t>(first);
+    const std::uintptr_t plo = (f + page - 1) & ~(page - 1), phi = (f + bytes) & ~(page - 1);
+    auto clear = [](std::uintptr_t a, std::uintptr_t b) {
+      for (auto *s = reinterpret_cast<std::atomic<std::uint64_t> *>(a); reinterpret_cast<std::uintptr_t>(s) < b; ++s)
+        s->store(0, std::memory_order_relaxed);
+    };
+    if (phi > plo && phi - plo >= 16 * page) {
+      clear(f, plo);
+      ::syscall(SYS_madvise, plo, phi - plo, MADV_DONTNEED);
+      clear(phi, f + bytes);
+    } else {
+      clear(f, f + bytes);
+    }
+  }
+}
+
+std::size_t instrumented_shadow_mapped() noexcept { return g_table.mapped.load(std::memory_order_relaxed); }
+
+}  // namespace lockstep::rt
