@@ -201,6 +201,16 @@ LOCKSTEP_ACCESS(4)
 LOCKSTEP_ACCESS(8)
 LOCKSTEP_ACCESS(16)
 #undef LOCKSTEP_ACCESS
+// ThreadSanitizer's interface for code that passes the pc itself (tools, other languages' runtimes).
+#define LOCKSTEP_ACCESS_PC(n)                                                                   \
+  void __tsan_read##n##_pc(void *a, void *pc) { access(a, n, false, addr_of(pc)); }                     \
+  void __tsan_write##n##_pc(void *a, void *pc) { access(a, n, true, addr_of(pc)); }
+LOCKSTEP_ACCESS_PC(1)
+LOCKSTEP_ACCESS_PC(2)
+LOCKSTEP_ACCESS_PC(4)
+LOCKSTEP_ACCESS_PC(8)
+LOCKSTEP_ACCESS_PC(16)
+#undef LOCKSTEP_ACCESS_PC
 #define LOCKSTEP_UNALIGNED(n)                                                                     \
   void __tsan_unaligned_read##n(void *a) { access(a, n, false, LOCKSTEP_CALLER_PC); }                   \
   void __tsan_unaligned_write##n(void *a) { access(a, n, true, LOCKSTEP_CALLER_PC); }                   \

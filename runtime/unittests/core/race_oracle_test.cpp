@@ -10,11 +10,16 @@
 // next exclusive acquisition, an exclusive release before every later acquisition of either kind.
 // FastTrack reports at least one race on every variable that has one, and none on the others.
 // Seeds replay with LOCKSTEP_TEST_SEED=<n>.
+//
+// Both shadows are checked this way: the annotation shadow (accesses through lockstep_annotate_*) and
+// the instrumented one (through the compilers' ABI, __tsan_*), whose schedules also have relaxed atomic
+// accesses: they order nothing, never race with each other, and race with plain accesses.
 #include <gtest/gtest.h>
 #include <pthread.h>
 #include <sched.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <deque>
 #include <mutex>
@@ -33,9 +38,11 @@ constexpr int kThreads = 3, kMutexes = 3, kVars = 6;
 constexpr int kRwlock = kMutexes;  // the target of exclusive lock/unlock ops on the reader/writer lock
 
 struct op {
-  enum kind_t { lock, unlock, lock_shared, unlock_shared, read, write } kind;
+  enum kind_t { lock, unlock, lock_shared, unlock_shared, read, write, atomic_read, atomic_write } kind;
   int thread, target;
 };
+
+enum class shadow { annotated, instrumented };
 
 // Collects the text of data-race reports.
 struct collector {
@@ -49,7 +56,7 @@ struct collector {
   }
 };
 
-std::vector<op> make_schedule(std::mt19937_64 &rng, int length) {
+std::vector<op> make_schedule(std::mt19937_64 &rng, int length, bool atomics) {
   std::vector<op> s;
   int owner[kMutexes + 1];  // exclusive owner, -1 when free; [kRwlock] is the reader/writer lock's
   for (int &o : owner) o = -1;
@@ -96,7 +103,8 @@ std::vector<op> make_schedule(std::mt19937_64 &rng, int length) {
     // An access, usually under the variable's own mutex: a mix of protected and racy variables.
     const int v = static_cast<int>(rng() % kVars);
     const int m = v % kMutexes;
-    const op access{(rng() % 2) ? op::write : op::read, t, v};
+    op access{(rng() % 2) ? op::write : op::read, t, v};
+    if (atomics && rng() % 4 == 0) access.kind = access.kind == op::write ? op::atomic_write : op::atomic_read;
     const unsigned guard = rng() % 100;
     if (guard < 25 && owner[kRwlock] == -1 && !reading[t] && (access.kind == op::read || readers == 0)) {
       // Under the reader/writer lock instead: shared for a read, exclusive for a write.
@@ -127,7 +135,7 @@ std::set<int> oracle_races(const std::vector<op> &s) {
   vc read_clock(kThreads, 0);                                   // released by shared unlocks
   struct access {
     int thread;
-    bool write;
+    bool write, atomic;
     vc clock;
   };
   std::vector<std::vector<access>> history(kVars);
@@ -157,11 +165,14 @@ std::set<int> oracle_races(const std::vector<op> &s) {
       ++c[o.thread];
       break;
     case op::read:
-    case op::write: {
-      const bool w = o.kind == op::write;
+    case op::write:
+    case op::atomic_read:
+    case op::atomic_write: {
+      const bool w = o.kind == op::write || o.kind == op::atomic_write;
+      const bool at = o.kind == op::atomic_read || o.kind == op::atomic_write;
       for (const access &a : history[o.target])
-        if (a.thread != o.thread && (a.write || w) && !leq(a.clock, c)) raced.insert(o.target);
-      history[o.target].push_back({o.thread, w, c});
+        if (a.thread != o.thread && (a.write || w) && !(a.atomic && at) && !leq(a.clock, c)) raced.insert(o.target);
+      history[o.target].push_back({o.thread, w, at, c});
       break;
     }
     }
@@ -169,13 +180,31 @@ std::set<int> oracle_races(const std::vector<op> &s) {
   return raced;
 }
 
+}  // namespace
+
+// The instrumentation ABI (instrumented.cpp), as instrumented code calls it. The pc is passed
+// explicitly: reports are deduplicated by the pair of places, so each variable of each seed gets
+// places of its own.
+extern "C" {
+void __tsan_read8_pc(void *addr, void *pc);
+void __tsan_write8_pc(void *addr, void *pc);
+unsigned long long __tsan_atomic64_load(const volatile unsigned long long *a, int mo);
+void __tsan_atomic64_store(volatile unsigned long long *a, unsigned long long v, int mo);
+}
+
+namespace {
+
+void *fake_pc(std::uint64_t seed, int var, bool write) {
+  return reinterpret_cast<void *>(0x10000 + (seed * kVars + static_cast<std::uint64_t>(var)) * 2 + write);
+}
+
 std::size_t raced_total = 0;  // variables with a race over all seeds: the test must see both kinds
 
-void run_seed(std::uint64_t seed, collector &col, std::deque<lockstep_source_site> &sites,
+void run_seed(shadow mode, std::uint64_t seed, collector &col, std::deque<lockstep_source_site> &sites,
               std::deque<std::string> &names) {
   SCOPED_TRACE("seed " + std::to_string(seed) + " (replay with LOCKSTEP_TEST_SEED=" + std::to_string(seed) + ")");
   std::mt19937_64 rng(seed);
-  const std::vector<op> schedule = make_schedule(rng, 40);
+  const std::vector<op> schedule = make_schedule(rng, 40, mode == shadow::instrumented);
   // A distinct, never-freed site per variable and seed, so reports name the variable.
   const lockstep_source_site *site[kVars];
   for (int v = 0; v < kVars; ++v) {
@@ -187,7 +216,7 @@ void run_seed(std::uint64_t seed, collector &col, std::deque<lockstep_source_sit
   for (auto &m : mutexes) pthread_mutex_init(&m, nullptr);
   pthread_rwlock_t rwlock;
   pthread_rwlock_init(&rwlock, nullptr);
-  std::vector<long> vars(kVars, 0);
+  std::vector<unsigned long long> vars(kVars, 0);
   std::atomic<std::size_t> turn{0};
   {
     std::lock_guard<std::mutex> g(col.mu);
@@ -215,8 +244,20 @@ void run_seed(std::uint64_t seed, collector &col, std::deque<lockstep_source_sit
           break;
         case op::lock_shared: pthread_rwlock_rdlock(&rwlock); break;
         case op::unlock_shared: pthread_rwlock_unlock(&rwlock); break;
-        case op::read: lockstep_annotate_read(&vars[o.target], sizeof(long), site[o.target]); break;
-        case op::write: lockstep_annotate_write(&vars[o.target], sizeof(long), site[o.target]); break;
+        case op::read:
+          if (mode == shadow::annotated)
+            lockstep_annotate_read(&vars[o.target], sizeof vars[0], site[o.target]);
+          else
+            __tsan_read8_pc(&vars[o.target], fake_pc(seed, o.target, false));
+          break;
+        case op::write:
+          if (mode == shadow::annotated)
+            lockstep_annotate_write(&vars[o.target], sizeof vars[0], site[o.target]);
+          else
+            __tsan_write8_pc(&vars[o.target], fake_pc(seed, o.target, true));
+          break;
+        case op::atomic_read: __tsan_atomic64_load(&vars[o.target], __ATOMIC_RELAXED); break;
+        case op::atomic_write: __tsan_atomic64_store(&vars[o.target], 1, __ATOMIC_RELAXED); break;
         }
         turn.store(i + 1, std::memory_order_release);
       }
@@ -227,32 +268,37 @@ void run_seed(std::uint64_t seed, collector &col, std::deque<lockstep_source_sit
   for (auto &th : threads) th.join();
   for (auto &m : mutexes) pthread_mutex_destroy(&m);
   pthread_rwlock_destroy(&rwlock);
-  lockstep_forget_range(vars.data(), vars.size() * sizeof(long));
+  lockstep_forget_range(vars.data(), vars.size() * sizeof vars[0]);
 
   std::set<int> reported;
   {
     std::lock_guard<std::mutex> g(col.mu);
     for (const std::string &text : col.texts)
-      for (int v = 0; v < kVars; ++v)
-        if (text.find(names[names.size() - kVars + v]) != std::string::npos) reported.insert(v);
+      for (int v = 0; v < kVars; ++v) {
+        char on[64];  // instrumented accesses have no site: the report names the address
+        std::snprintf(on, sizeof on, "data race on %p:", static_cast<void *>(&vars[v]));
+        const std::string what = mode == shadow::annotated ? names[names.size() - kVars + v] : std::string(on);
+        if (text.find(what) != std::string::npos) reported.insert(v);
+      }
   }
   const std::set<int> expected = oracle_races(schedule);
   EXPECT_EQ(reported, expected);
   raced_total += expected.size();
 }
 
-TEST(RaceDetector, AgreesWithFullVectorClockOracle) {
+void agree_with_oracle(shadow mode) {
+  raced_total = 0;
   collector col;
   ASSERT_TRUE(lockstep::add_report_observer(&collector::observe, &col));
   std::deque<lockstep_source_site> sites;  // reports keep pointers to sites: never freed
   std::deque<std::string> names;
   if (const char *s = std::getenv("LOCKSTEP_TEST_SEED")) {
-    run_seed(std::strtoull(s, nullptr, 10), col, sites, names);
+    run_seed(mode, std::strtoull(s, nullptr, 10), col, sites, names);
   } else {
     constexpr int seeds = 100;
     for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
-      run_seed(seed, col, sites, names);
-      if (HasFailure()) break;
+      run_seed(mode, seed, col, sites, names);
+      if (::testing::Test::HasFailure()) break;
     }
     // Both racy and race-free variables must be common, or the comparison proves little.
     EXPECT_GT(raced_total, seeds * kVars / 5u);
@@ -260,5 +306,8 @@ TEST(RaceDetector, AgreesWithFullVectorClockOracle) {
   }
   lockstep::remove_report_observer(&collector::observe, &col);
 }
+
+TEST(RaceDetector, AgreesWithFullVectorClockOracle) { agree_with_oracle(shadow::annotated); }
+TEST(InstrumentedRaceDetector, AgreesWithFullVectorClockOracle) { agree_with_oracle(shadow::instrumented); }
 
 }  // namespace
