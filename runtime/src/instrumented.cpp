@@ -22,6 +22,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "instrumented_shadow.hpp"
 #include "rtl.hpp"
 #include "trace.hpp"
 
@@ -46,11 +47,21 @@ inline thread_state *checked_thread() noexcept {
   return thr && thr->in_rt == 0 && !thr->ignore_accesses ? thr : nullptr;
 }
 
-inline void access(const volatile void *addr, std::size_t size, bool is_write, std::uintptr_t pc,
-                   bool is_atomic = false) noexcept {
+// Any access: the general path.
+__attribute__((noinline)) void access(const volatile void *addr, std::size_t size, bool is_write, std::uintptr_t pc,
+                                      bool is_atomic = false) noexcept {
   thread_state *thr = checked_thread();
   if (!thr || (is_write ? thr->ignore_writes : thr->ignore_reads) > 0) return;
   instrumented_access(thr, reinterpret_cast<std::uintptr_t>(addr), size, is_write, is_atomic, pc);
+}
+
+// A plain access of 1 to 8 bytes: the common path inline (instrumented_access_fast), else the general one.
+template <bool IsWrite, unsigned Size> __attribute__((always_inline)) inline void fast_access(void *a, std::uintptr_t pc) noexcept {
+  thread_state *thr = cur_thread_if_any();
+  if (__builtin_expect(thr != nullptr, 1) && (thr->in_rt | thr->ignore_accesses | (IsWrite ? thr->ignore_writes : thr->ignore_reads)) == 0 &&
+      instrumented_access_fast<IsWrite, Size>(thr, addr_of(a), pc))
+    return;
+  access(a, Size, IsWrite, pc);
 }
 
 // What an atomic operation does to happens-before, once its record (if any) is locked.
@@ -125,7 +136,7 @@ void fence(int mo) noexcept {
   if (releases(mo)) {
     thr->fence_clock.assign(thr->clock);
     thr->fence_released = true;
-    thr->clock.tick(thr->tid);
+    tick_own(thr);
   }
 }
 
@@ -190,8 +201,8 @@ void __tsan_func_exit() {
 }
 
 #define LOCKSTEP_ACCESS(n)                                                                        \
-  void __tsan_read##n(void *a) { access(a, n, false, LOCKSTEP_CALLER_PC); }                             \
-  void __tsan_write##n(void *a) { access(a, n, true, LOCKSTEP_CALLER_PC); }                             \
+  void __tsan_read##n(void *a) { fast_access<false, n>(a, LOCKSTEP_CALLER_PC); }                       \
+  void __tsan_write##n(void *a) { fast_access<true, n>(a, LOCKSTEP_CALLER_PC); }                       \
   void __tsan_volatile_read##n(void *a) { access(a, n, false, LOCKSTEP_CALLER_PC); }                    \
   void __tsan_volatile_write##n(void *a) { access(a, n, true, LOCKSTEP_CALLER_PC); }                    \
   void __tsan_read_write##n(void *a) { access(a, n, true, LOCKSTEP_CALLER_PC); }
@@ -199,6 +210,13 @@ LOCKSTEP_ACCESS(1)
 LOCKSTEP_ACCESS(2)
 LOCKSTEP_ACCESS(4)
 LOCKSTEP_ACCESS(8)
+#undef LOCKSTEP_ACCESS
+#define LOCKSTEP_ACCESS(n)                                                                        \
+  void __tsan_read##n(void *a) { access(a, n, false, LOCKSTEP_CALLER_PC); }                             \
+  void __tsan_write##n(void *a) { access(a, n, true, LOCKSTEP_CALLER_PC); }                             \
+  void __tsan_volatile_read##n(void *a) { access(a, n, false, LOCKSTEP_CALLER_PC); }                    \
+  void __tsan_volatile_write##n(void *a) { access(a, n, true, LOCKSTEP_CALLER_PC); }                    \
+  void __tsan_read_write##n(void *a) { access(a, n, true, LOCKSTEP_CALLER_PC); }
 LOCKSTEP_ACCESS(16)
 #undef LOCKSTEP_ACCESS
 // ThreadSanitizer's interface for code that passes the pc itself (tools, other languages' runtimes).

@@ -1,77 +1,17 @@
-// The shadow memory of instrumented code: every access of a program built with -fsanitize=thread
-// comes here, so it has to be cheap in time and memory (the annotation shadow, shadow.cpp, costs
-// about 1 KB and 300 ns per granule and access, which is right for a few annotated variables only).
-//
-// Layout. Direct-mapped: each 8-byte granule of application memory has 4 slots of 8 bytes (32 bytes)
-// at a fixed place. The address space (47 bits) is cut into regions of 1 MiB; a table of one pointer
-// per region (1 GiB of address space, reserved, touched only where used) leads to the region's
-// shadow block (4 MiB, mapped when the region is first accessed, with pages only where touched).
-// So the lookup is two loads, and memory is 4 bytes per byte of memory accessed.
-//
-// A slot is one earlier access, packed in 64 bits: the bytes of the granule it touched (a mask), read
-// or write, plain or atomic, the thread slot and that thread's epoch. Slots are read and written with
-// relaxed atomic operations and no lock: two threads updating one granule at the same instant may
-// lose one of their updates (a missed race at worst), but a slot always holds an access that really
-// happened, with its real epoch, so a report is never invented.
-//
-// The rule per access (FastTrack's, with the slots as its state):
-//  - an earlier access by another thread that the current one does not cover (epoch beyond the
-//    thread's clock), on a common byte, where one of the two writes and not both are atomic: a race;
-//  - an earlier access that happens before this one and that this one subsumes (its bytes are a
-//    subset, it was a read or this is a write, it was atomic or this is plain) is replaced: every
-//    later access that would race with it races with this one too;
-//  - the same access in the same epoch (or a stronger one) is already there: nothing to do;
-//  - otherwise the access takes an empty slot, else one that happens before it, else a
-//    pseudo-random one (an eviction: the only way a race is missed with up to 3 threads per granule).
-//
-// What a report needs about the earlier access beyond the slot (stack, locks, thread) is restored
-// from that thread's trace (trace.hpp).
+// The shadow memory of instrumented code: the general path, reports and resets (the layout, the rule and
+// the inline common path are in instrumented_shadow.hpp).
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "instrumented_shadow.hpp"
 #include "runtime_memory.hpp"
-#include "trace.hpp"
 
 namespace lockstep::rt {
 
-namespace {
+namespace ishadow {
 
-constexpr unsigned address_bits = 47;
-constexpr unsigned region_shift = 20;
-constexpr std::size_t region_count = std::size_t{1} << (address_bits - region_shift);
-constexpr std::size_t granules_per_region = std::size_t{1} << (region_shift - 3);
-constexpr unsigned slots_per_granule = 4;
-
-struct granule_shadow {
-  std::atomic<std::uint64_t> slot[slots_per_granule];
-};
-constexpr std::size_t region_bytes = granules_per_region * sizeof(granule_shadow);
-
-// The slot encoding: 0-7 byte mask, 8 write, 9 atomic, 10-23 thread slot, 24-63 epoch. 0 is empty
-// (epochs start at 1).
-constexpr std::uint64_t slot_write = 1u << 8, slot_atomic = 1u << 9;
-constexpr unsigned slot_tid_shift = 10, slot_clock_shift = 24;
-static_assert(max_threads <= (1u << (slot_clock_shift - slot_tid_shift)), "thread slots fit the shadow slot");
-inline std::uint32_t slot_tid(std::uint64_t v) noexcept {
-  return static_cast<std::uint32_t>(v >> slot_tid_shift) & ((1u << (slot_clock_shift - slot_tid_shift)) - 1);
-}
-inline std::uint32_t slot_clock(std::uint64_t v) noexcept { return static_cast<std::uint32_t>(v >> slot_clock_shift); }
-inline std::uint64_t slot_epoch_bits(std::uint64_t v) noexcept { return v >> slot_tid_shift; }  // thread and epoch
-
-// `newer` may replace `older` (see the rule above), given that `older` happens before it.
-inline bool subsumes(std::uint64_t newer, std::uint64_t older) noexcept {
-  return (older & ~newer & 0xff) == 0 && ((newer & slot_write) || !(older & slot_write)) &&
-         (!(newer & slot_atomic) || (older & slot_atomic));
-}
-
-struct region_table {
-  spinlock mtx;
-  std::atomic<std::atomic<granule_shadow *> *> regions{nullptr};
-  std::atomic<std::size_t> mapped{0};  // bytes of shadow blocks mapped
-};
 region_table g_table;  // zero-initialized static: usable before constructors run
-
 
 // The shadow block of region r, mapped now if it was not; null when out of address space.
 __attribute__((noinline)) granule_shadow *map_region(std::size_t r) noexcept {
@@ -92,57 +32,12 @@ __attribute__((noinline)) granule_shadow *map_region(std::size_t r) noexcept {
   return block;
 }
 
-inline granule_shadow *granule_of(std::uintptr_t addr) noexcept {
-  const std::size_t r = addr >> region_shift;
-  std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
-  granule_shadow *block = regions ? regions[r].load(std::memory_order_acquire) : nullptr;
-  if (__builtin_expect(!block, 0) && !(block = map_region(r))) return nullptr;
-  return block + ((addr >> 3) & (granules_per_region - 1));
-}
+}  // namespace ishadow
 
-// Checks and records access `cur` in one granule; returns an earlier access it races with, or 0.
-inline std::uint64_t access_granule(granule_shadow &g, std::uint64_t cur, const vector_clock &clock,
-                                    std::uint32_t tid) noexcept {
-  std::uint64_t seen[slots_per_granule];
-  for (unsigned i = 0; i < slots_per_granule; ++i) {
-    seen[i] = g.slot[i].load(std::memory_order_relaxed);
-    if (seen[i] == cur) return 0;  // the same access in this epoch: the loop case
-  }
-  int replace = -1, empty = -1, ordered = -1;
-  std::uint64_t race = 0;
-  for (unsigned i = 0; i < slots_per_granule; ++i) {
-    const std::uint64_t v = seen[i];
-    if (!v) {
-      if (empty < 0) empty = static_cast<int>(i);
-      continue;
-    }
-    const std::uint32_t vt = slot_tid(v);
-    if (vt != tid && slot_clock(v) > clock.get(vt)) {  // concurrent
-      if ((v & cur & 0xff) && ((v | cur) & slot_write) && !(v & cur & slot_atomic) && !race) race = v;
-      continue;
-    }
-    if (slot_epoch_bits(v) == slot_epoch_bits(cur) && subsumes(v, cur)) return 0;  // already covered
-    if (subsumes(cur, v)) {
-      if (replace < 0) replace = static_cast<int>(i);
-    } else if (ordered < 0) {
-      ordered = static_cast<int>(i);
-    }
-  }
-  const int at = replace >= 0   ? replace
-                 : empty >= 0   ? empty
-                 : ordered >= 0 ? ordered
-                                : static_cast<int>((cur >> slot_clock_shift) % slots_per_granule);
-  g.slot[at].store(cur, std::memory_order_relaxed);
-  return race;
-}
+using namespace ishadow;
 
-inline std::uint64_t byte_mask(std::uintptr_t lo, std::uintptr_t hi) noexcept {  // bytes [lo, hi) of 8
-  return ((std::uint64_t{1} << (hi - lo)) - 1) << lo;
-}
-
-__attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
-                                           bool is_atomic, std::uintptr_t pc, std::uintptr_t granule,
-                                           std::uint64_t prior_slot) noexcept {
+void ishadow::report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write, bool is_atomic,
+                          std::uintptr_t pc, std::uintptr_t granule, std::uint64_t prior_slot) noexcept {
   rt_scope sc(thr);
   const std::uint64_t common = prior_slot & 0xff & byte_mask(addr > granule ? addr - granule : 0,
                                                            addr + size < granule + 8 ? addr + size - granule : 8);
@@ -176,6 +71,8 @@ __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t add
   }
 }
 
+namespace {
+
 // Interns the held set after the held locks changed (once per critical section).
 __attribute__((noinline)) std::uint32_t refresh_lockset(thread_state *thr) noexcept {
   if (!refresh_lockset_cached(thr)) {
@@ -193,7 +90,7 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
   if (__builtin_expect(!t, 0) && !(t = trace_of(thr))) return;
   const std::uint32_t lockset = __builtin_expect(!thr->lockset_dirty, 1) ? thr->lockset : refresh_lockset(thr);
   const std::uint32_t tid = thr->tid;
-  const std::uint32_t clk = thr->clock.get(tid);
+  const std::uint32_t clk = thr->own_clock;
   trace_access(t, thr, clk, lockset, addr, size, is_write, is_atomic, pc);
   if (__builtin_expect(addr + size > (std::uintptr_t{1} << address_bits) || addr + size < addr, 0)) return;
   const std::uint64_t kind = (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) |

@@ -237,6 +237,7 @@ struct access_trace;  // trace.hpp
 
 struct thread_state {
   std::uint32_t tid = 0;               // slot index, also this thread's vector-clock component
+  std::uint32_t own_clock = 0;         // clock.get(tid), kept by tick_own: one load for the access path
   std::uint64_t unique_id = 0;         // never reused: what reports call the thread (0 = main)
   int in_rt = 0;                       // rule 3: >0 while inside the runtime on this thread
   stack_bounds stack;                  // this thread's stack for frame-pointer walks, 0s = unknown
@@ -381,13 +382,19 @@ private:
 
 // Vector-clock verbs between a thread and a sync object's clock (the caller holds sync->mtx).
 inline void acquire(thread_state *t, const vector_clock &c) noexcept { t->clock.join(c); }
+// Advances the thread's own component (after a release: its later events are not covered by what it
+// released). The one way to change it once the thread runs, so that own_clock stays equal to it.
+inline void tick_own(thread_state *t) noexcept {
+  t->clock.tick(t->tid);
+  t->own_clock = t->clock.get(t->tid);
+}
 inline void release(thread_state *t, vector_clock &c) noexcept {
   c.join(t->clock);
-  t->clock.tick(t->tid);
+  tick_own(t);
 }
 inline void release_store(thread_state *t, vector_clock &c) noexcept {
   c.assign(t->clock);
-  t->clock.tick(t->tid);
+  tick_own(t);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ thread_start_info *thread_before_create(thread_state *parent, bool detached) noe
   // Everything the parent did so far happens before everything the child does: the child starts
   // with the parent's clock, and the parent moves to a new epoch.
   child->clock.join(parent->clock);
-  parent->clock.tick(parent->tid);
+  tick_own(parent);
   child->parent_unique_id = parent->unique_id;
   child->detached = detached;  // created detached: its slot is recycled when it exits
   child->ignore_accesses = !races;
