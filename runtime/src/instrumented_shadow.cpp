@@ -32,6 +32,30 @@ __attribute__((noinline)) granule_shadow *map_region(std::size_t r) noexcept {
   return block;
 }
 
+__attribute__((noinline)) bool access_new(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr,
+                                          unsigned size, std::uintptr_t pc) noexcept {
+  access_trace *t = thr->trace;
+  if (__builtin_expect(!t, 0)) return false;
+  const std::intptr_t delta = static_cast<std::intptr_t>(pc - t->prev_pc);
+  const std::uint64_t p = t->pos.load(std::memory_order_relaxed);
+  if (__builtin_expect((t->clock != slot_clock(cur)) | (t->lockset != thr->lockset) | (delta < -512) |
+                           (delta >= 512) | ((p & (trace_part_words - 1)) == 0),
+                       0))
+    return false;
+  const bool is_write = cur & slot_write;
+  // The trace first (a report that finds the slot must find the event).
+  const std::uint64_t log = size == 8 ? 3 : size == 4 ? 2 : size == 2 ? 1 : 0;
+  t->words[p & (trace_parts * trace_part_words - 1)].store(
+      trace_event::compact_access | (is_write ? trace_event::write_bit : 0) | (log << 58) |
+          ((static_cast<std::uint64_t>(delta) & 1023) << 48) | (addr & trace_event::addr_mask),
+      std::memory_order_relaxed);
+  t->pos.store(p + 1, std::memory_order_release);
+  t->prev_pc = pc;
+  if (const std::uint64_t race = access_granule<true>(g, cur, thr->clock, thr->tid))
+    report_race(thr, addr, size, is_write, false, pc, addr & ~std::uintptr_t{7}, race);
+  return true;
+}
+
 }  // namespace ishadow
 
 using namespace ishadow;

@@ -85,12 +85,14 @@ __attribute__((always_inline)) inline granule_shadow *granule_of(std::uintptr_t 
 }
 
 // Checks and records access `cur` in one granule; returns an earlier access it races with, or 0.
-__attribute__((always_inline)) inline std::uint64_t access_granule(granule_shadow &g, std::uint64_t cur, const vector_clock &clock,
-                                    std::uint32_t tid) noexcept {
+// (`Checked`: the caller found no slot holding it already.)
+template <bool Checked = false>
+__attribute__((always_inline)) inline std::uint64_t access_granule(granule_shadow &g, std::uint64_t cur,
+                                                                   const vector_clock &clock, std::uint32_t tid) noexcept {
   std::uint64_t seen[slots_per_granule];
   for (unsigned i = 0; i < slots_per_granule; ++i) {
     seen[i] = g.slot[i].load(std::memory_order_relaxed);
-    if (seen[i] == cur) return 0;  // the same access in this epoch: the loop case
+    if (!Checked && seen[i] == cur) return 0;  // the same access in this epoch: the loop case
   }
   int merge = -1, replace = -1, empty = -1, ordered = -1;
   std::uint64_t race = 0;
@@ -131,6 +133,11 @@ inline std::uint64_t byte_mask(std::uintptr_t lo, std::uintptr_t hi) noexcept { 
 }
 
 
+// The rest of instrumented_access_fast, out of line (the common hit needs no registers saved): an access
+// the granule does not hold yet, traced and checked. False, having done nothing, when the trace needs
+// the general path (a new epoch or held set to record, a far pc, a new part).
+bool access_new(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr, unsigned size,
+                std::uintptr_t pc) noexcept;
 // Reports a race of the access [addr, addr + size) found in `granule` against `prior_slot`.
 __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
                                            bool is_atomic, std::uintptr_t pc, std::uintptr_t granule,
@@ -139,41 +146,37 @@ __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t add
 }  // namespace ishadow
 
 // The common access, inline in each entry point: a plain access of `Size` bytes within one granule by
-// a thread whose trace already says its epoch and held set, the event fitting its trace part, the
-// region mapped. Returns false, having done nothing, when instrumented_access must run instead.
+// a thread whose trace already says its epoch and held set, the region mapped. Returns false, having
+// done nothing, when instrumented_access must run instead.
+//
+// An access whose granule already holds it (same thread, epoch and kind, or a write for a read, on
+// bytes that include its own) changes nothing and is not traced either (as in ThreadSanitizer): a report restores the
+// first such access of the epoch, while the trace still holds it.
 template <bool IsWrite, unsigned Size>
 __attribute__((always_inline)) inline bool instrumented_access_fast(thread_state *thr, std::uintptr_t addr,
                                                                      std::uintptr_t pc) noexcept {
   using namespace ishadow;
-  access_trace *t = thr->trace;
-  if (__builtin_expect(!t || thr->lockset_dirty || ((addr & 7) + Size > 8), 0)) return false;
-  const std::uint32_t tid = thr->tid;
-  const std::uint32_t clk = thr->own_clock;
-  const std::intptr_t delta = static_cast<std::intptr_t>(pc - t->prev_pc);
-  const std::uint64_t p = t->pos.load(std::memory_order_relaxed);
-  if (__builtin_expect((t->clock != clk) | (t->lockset != thr->lockset) | (delta < -512) | (delta >= 512) |
-                           ((p & (trace_part_words - 1)) == 0),
-                       0))
+  if (__builtin_expect(thr->lockset_dirty || ((addr & 7) + Size > 8) || addr >= (std::uintptr_t{1} << address_bits), 0))
     return false;
   std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
-  if (__builtin_expect(!regions || addr >= (std::uintptr_t{1} << address_bits), 0)) return false;
+  if (__builtin_expect(!regions, 0)) return false;
   granule_shadow *block = regions[addr >> region_shift].load(std::memory_order_acquire);
   if (__builtin_expect(!block, 0)) return false;
-  // The trace first (a report that finds the slot must find the event).
-  constexpr std::uint64_t log = Size == 8 ? 3 : Size == 4 ? 2 : Size == 2 ? 1 : 0;
-  t->words[p & (trace_parts * trace_part_words - 1)].store(
-      trace_event::compact_access | (IsWrite ? trace_event::write_bit : 0) | (log << 58) |
-          ((static_cast<std::uint64_t>(delta) & 1023) << 48) | (addr & trace_event::addr_mask),
-      std::memory_order_relaxed);
-  t->pos.store(p + 1, std::memory_order_release);
-  t->prev_pc = pc;
+  granule_shadow &g = block[(addr >> 3) & (granules_per_region - 1)];
+  const std::uint32_t tid = thr->tid;
+  const std::uint32_t clk = thr->own_clock;
   const std::uint64_t cur = (IsWrite ? slot_write : 0) | (static_cast<std::uint64_t>(tid) << slot_tid_shift) |
                             (static_cast<std::uint64_t>(clk) << slot_clock_shift) |
                             (((std::uint64_t{1} << Size) - 1) << (addr & 7));
-  if (const std::uint64_t race =
-          access_granule(block[(addr >> 3) & (granules_per_region - 1)], cur, thr->clock, tid))
-    report_race(thr, addr, Size, IsWrite, false, pc, addr & ~std::uintptr_t{7}, race);
-  return true;
+  // Held already: a slot of this thread and epoch, of this kind (or a write, for a read), whose bytes
+  // include these.
+  const std::uint64_t who = cur & ~std::uint64_t{0xff}, as_write = who | slot_write, bytes = cur & 0xff;
+  for (unsigned i = 0; i < slots_per_granule; ++i) {
+    const std::uint64_t v = g.slot[i].load(std::memory_order_relaxed);
+    if ((((v & ~std::uint64_t{0xff}) == who) | (!IsWrite & ((v & ~std::uint64_t{0xff}) == as_write))) & ((v & bytes) == bytes))
+      return true;
+  }
+  return ishadow::access_new(thr, g, cur, addr, Size, pc);
 }
 
 }  // namespace lockstep::rt
