@@ -55,13 +55,24 @@ __attribute__((noinline)) void access(const volatile void *addr, std::size_t siz
   instrumented_access(thr, reinterpret_cast<std::uintptr_t>(addr), size, is_write, is_atomic, pc);
 }
 
-// A plain access of 1 to 8 bytes: the common path inline (instrumented_access_fast), else the general one.
-template <bool IsWrite, unsigned Size> __attribute__((always_inline)) inline void fast_access(void *a, std::uintptr_t pc) noexcept {
+// A plain access of 1 to 8 bytes: a hit inline (see instrumented_shadow.hpp), anything else through a
+// tail call, so that the hit needs no frame.
+template <bool IsWrite, unsigned Size>
+__attribute__((always_inline)) inline void fast_access(void *a, std::uintptr_t pc) noexcept {
+  using namespace ishadow;
+  const std::uintptr_t addr = addr_of(a);
   thread_state *thr = cur_thread_if_any();
-  if (__builtin_expect(thr != nullptr, 1) && (thr->in_rt | thr->ignore_accesses | (IsWrite ? thr->ignore_writes : thr->ignore_reads)) == 0 &&
-      instrumented_access_fast<IsWrite, Size>(thr, addr_of(a), pc))
-    return;
-  access(a, Size, IsWrite, pc);
+  if (__builtin_expect(!thr || (thr->in_rt | thr->ignore_accesses | (IsWrite ? thr->ignore_writes : thr->ignore_reads)) != 0 ||
+                           ((addr & 7) + Size > 8) || addr >= (std::uintptr_t{1} << address_bits),
+                       0))
+    return access(a, Size, IsWrite, pc);
+  std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
+  granule_shadow *block = regions ? regions[addr >> region_shift].load(std::memory_order_acquire) : nullptr;
+  if (__builtin_expect(!block, 0)) return access(a, Size, IsWrite, pc);
+  granule_shadow &g = block[(addr >> 3) & (granules_per_region - 1)];
+  const std::uint64_t cur = plain_access_slot(thr, addr, Size, IsWrite);
+  if (__builtin_expect(hit_in_granule<IsWrite>(g, cur), 1)) return;
+  return access_miss(thr, g, cur, addr, Size, pc);
 }
 
 // What an atomic operation does to happens-before, once its record (if any) is locked.

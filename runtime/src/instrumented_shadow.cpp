@@ -32,10 +32,13 @@ __attribute__((noinline)) granule_shadow *map_region(std::size_t r) noexcept {
   return block;
 }
 
-__attribute__((noinline)) bool access_new(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr,
-                                          unsigned size, std::uintptr_t pc) noexcept {
+namespace {
+
+// The trace's fast half for access_miss: false when the general path must write the event.
+bool access_new(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr, unsigned size,
+                std::uintptr_t pc) noexcept {
   access_trace *t = thr->trace;
-  if (__builtin_expect(!t, 0)) return false;
+  if (__builtin_expect(!t || thr->lockset_dirty, 0)) return false;
   const std::intptr_t delta = static_cast<std::intptr_t>(pc - t->prev_pc);
   const std::uint64_t p = t->pos.load(std::memory_order_relaxed);
   if (__builtin_expect((t->clock != slot_clock(cur)) | (t->lockset != thr->lockset) | (delta < -512) |
@@ -54,6 +57,13 @@ __attribute__((noinline)) bool access_new(thread_state *thr, granule_shadow &g, 
   if (const std::uint64_t race = access_granule<true>(g, cur, thr->clock, thr->tid))
     report_race(thr, addr, size, is_write, false, pc, addr & ~std::uintptr_t{7}, race);
   return true;
+}
+
+}  // namespace
+
+__attribute__((noinline)) void access_miss(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr,
+                                           unsigned size, std::uintptr_t pc) noexcept {
+  if (!access_new(thr, g, cur, addr, size, pc)) instrumented_access(thr, addr, size, cur & slot_write, false, pc);
 }
 
 }  // namespace ishadow

@@ -89,15 +89,11 @@ __attribute__((always_inline)) inline granule_shadow *granule_of(std::uintptr_t 
 template <bool Checked = false>
 __attribute__((always_inline)) inline std::uint64_t access_granule(granule_shadow &g, std::uint64_t cur,
                                                                    const vector_clock &clock, std::uint32_t tid) noexcept {
-  std::uint64_t seen[slots_per_granule];
-  for (unsigned i = 0; i < slots_per_granule; ++i) {
-    seen[i] = g.slot[i].load(std::memory_order_relaxed);
-    if (!Checked && seen[i] == cur) return 0;  // the same access in this epoch: the loop case
-  }
   int merge = -1, replace = -1, empty = -1, ordered = -1;
-  std::uint64_t race = 0;
+  std::uint64_t race = 0, merged = 0;
   for (unsigned i = 0; i < slots_per_granule; ++i) {
-    const std::uint64_t v = seen[i];
+    const std::uint64_t v = g.slot[i].load(std::memory_order_relaxed);
+    if (!Checked && v == cur) return 0;  // the same access in this epoch: the loop case
     if (!v) {
       if (empty < 0) empty = static_cast<int>(i);
       continue;
@@ -107,9 +103,14 @@ __attribute__((always_inline)) inline std::uint64_t access_granule(granule_shado
       if ((v & cur & 0xff) && ((v | cur) & slot_write) && !(v & cur & slot_atomic) && !race) race = v;
       continue;
     }
-    if (slot_epoch_bits(v) == slot_epoch_bits(cur) && subsumes(v, cur)) return 0;  // already covered
-    if ((v & ~std::uint64_t{0xff}) == (cur & ~std::uint64_t{0xff})) {
-      if (merge < 0) merge = static_cast<int>(i);
+    if ((v & ~std::uint64_t{0xff}) == (cur & ~std::uint64_t{0xff})) {  // same thread, epoch and kind
+      if (!Checked && (cur & ~v & 0xff) == 0) return 0;                // already covered
+      if (merge < 0) {
+        merge = static_cast<int>(i);
+        merged = v;
+      }
+    } else if (!Checked && slot_epoch_bits(v) == slot_epoch_bits(cur) && subsumes(v, cur)) {
+      return 0;  // already covered by a stronger access
     } else if (subsumes(cur, v)) {
       if (replace < 0) replace = static_cast<int>(i);
     } else if (ordered < 0) {
@@ -117,7 +118,7 @@ __attribute__((always_inline)) inline std::uint64_t access_granule(granule_shado
     }
   }
   if (merge >= 0) {
-    g.slot[merge].store(seen[merge] | cur, std::memory_order_relaxed);
+    g.slot[merge].store(merged | cur, std::memory_order_relaxed);
     return race;
   }
   const int at = replace >= 0   ? replace
@@ -133,11 +134,18 @@ inline std::uint64_t byte_mask(std::uintptr_t lo, std::uintptr_t hi) noexcept { 
 }
 
 
-// The rest of instrumented_access_fast, out of line (the common hit needs no registers saved): an access
-// the granule does not hold yet, traced and checked. False, having done nothing, when the trace needs
-// the general path (a new epoch or held set to record, a far pc, a new part).
-bool access_new(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr, unsigned size,
-                std::uintptr_t pc) noexcept;
+// Whether the granule holds `cur` already (see below).
+template <bool IsWrite> bool hit_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept;
+// The slot word of a plain access of `size` bytes at addr by the thread, in its current epoch.
+inline std::uint64_t plain_access_slot(const thread_state *thr, std::uintptr_t addr, unsigned size, bool is_write) noexcept {
+  return (is_write ? slot_write : 0) | (static_cast<std::uint64_t>(thr->tid) << slot_tid_shift) |
+         (static_cast<std::uint64_t>(thr->own_clock) << slot_clock_shift) |
+         (((std::uint64_t{1} << size) - 1) << (addr & 7));
+}
+// A plain access within one granule that is no hit, out of line (so that a hit saves no registers):
+// traced and checked, through the general path (instrumented_access) where the trace needs it.
+void access_miss(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr, unsigned size,
+                 std::uintptr_t pc) noexcept;
 // Reports a race of the access [addr, addr + size) found in `granule` against `prior_slot`.
 __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
                                            bool is_atomic, std::uintptr_t pc, std::uintptr_t granule,
@@ -145,38 +153,20 @@ __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t add
 
 }  // namespace ishadow
 
-// The common access, inline in each entry point: a plain access of `Size` bytes within one granule by
-// a thread whose trace already says its epoch and held set, the region mapped. Returns false, having
-// done nothing, when instrumented_access must run instead.
+// The common access (an entry point's inline part, instrumented.cpp): hit_in_granule, else access_miss.
 //
-// An access whose granule already holds it (same thread, epoch and kind, or a write for a read, on
-// bytes that include its own) changes nothing and is not traced either (as in ThreadSanitizer): a report restores the
-// first such access of the epoch, while the trace still holds it.
-template <bool IsWrite, unsigned Size>
-__attribute__((always_inline)) inline bool instrumented_access_fast(thread_state *thr, std::uintptr_t addr,
-                                                                     std::uintptr_t pc) noexcept {
-  using namespace ishadow;
-  if (__builtin_expect(thr->lockset_dirty || ((addr & 7) + Size > 8) || addr >= (std::uintptr_t{1} << address_bits), 0))
-    return false;
-  std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
-  if (__builtin_expect(!regions, 0)) return false;
-  granule_shadow *block = regions[addr >> region_shift].load(std::memory_order_acquire);
-  if (__builtin_expect(!block, 0)) return false;
-  granule_shadow &g = block[(addr >> 3) & (granules_per_region - 1)];
-  const std::uint32_t tid = thr->tid;
-  const std::uint32_t clk = thr->own_clock;
-  const std::uint64_t cur = (IsWrite ? slot_write : 0) | (static_cast<std::uint64_t>(tid) << slot_tid_shift) |
-                            (static_cast<std::uint64_t>(clk) << slot_clock_shift) |
-                            (((std::uint64_t{1} << Size) - 1) << (addr & 7));
-  // Held already: a slot of this thread and epoch, of this kind (or a write, for a read), whose bytes
-  // include these.
+// A hit: the granule already holds the access (a slot of the same thread, epoch and kind, or a write
+// for a read, on bytes that include its own). It changes nothing and is not traced either, as in
+// ThreadSanitizer: a report restores the first such access of the epoch, while the trace holds it.
+template <bool IsWrite>
+__attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept {
   const std::uint64_t who = cur & ~std::uint64_t{0xff}, as_write = who | slot_write, bytes = cur & 0xff;
   for (unsigned i = 0; i < slots_per_granule; ++i) {
     const std::uint64_t v = g.slot[i].load(std::memory_order_relaxed);
-    if ((((v & ~std::uint64_t{0xff}) == who) | (!IsWrite & ((v & ~std::uint64_t{0xff}) == as_write))) & ((v & bytes) == bytes))
-      return true;
+    const std::uint64_t v_who = v & ~std::uint64_t{0xff};
+    if (((v_who == who) || (!IsWrite && v_who == as_write)) && (v & bytes) == bytes) return true;
   }
-  return ishadow::access_new(thr, g, cur, addr, Size, pc);
+  return false;
 }
 
 }  // namespace lockstep::rt
