@@ -51,14 +51,6 @@ std::size_t class_of(std::size_t size) {
 
 }  // namespace
 
-void *map_runtime_range(std::size_t bytes) noexcept {
-  static std::atomic<std::uintptr_t> next{std::uintptr_t{0x600000000000}};
-  const std::uintptr_t hint = next.fetch_add((bytes + 0xffff) & ~std::uintptr_t{0xffff}, std::memory_order_relaxed);
-  void *p = reinterpret_cast<void *>(::syscall(SYS_mmap, hint, bytes, PROT_READ | PROT_WRITE,
-                                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
-  return p == MAP_FAILED ? nullptr : p;
-}
-
 void *internal_alloc(std::size_t size) noexcept {
   if (size == 0) size = 1;
   const std::size_t shift = class_of(size);

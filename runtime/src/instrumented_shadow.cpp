@@ -89,7 +89,11 @@ void ishadow::report_race(thread_state *thr, std::uintptr_t addr, std::size_t si
     prior.write = prior_slot & slot_write;
     prior.atomic = prior_slot & slot_atomic;
     traced_access before;
-    if (trace_restore(slot_tid(prior_slot), slot_clock(prior_slot), byte, prior.write, prior.atomic, before)) {
+    const thread_state *owner = thread_by_tid(slot_tid(prior_slot));
+    const access_trace *t = nullptr;
+    if (owner && !(t = __atomic_load_n(&owner->trace, __ATOMIC_ACQUIRE)))
+      t = __atomic_load_n(&owner->idle_trace, __ATOMIC_ACQUIRE);
+    if (t && trace_restore(t, slot_clock(prior_slot), byte, prior.write, prior.atomic, before)) {
       prior.size = before.size;
       prior.stack = before.stack;
       prior.pc = before.stack.pcs[0];

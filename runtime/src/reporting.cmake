@@ -5,6 +5,7 @@ add_library(lockstep_reporting STATIC
   ${CMAKE_CURRENT_LIST_DIR}/report.cpp
   ${CMAKE_CURRENT_LIST_DIR}/report_json.cpp
   ${CMAKE_CURRENT_LIST_DIR}/report_text.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/runtime_memory.cpp
   ${CMAKE_CURRENT_LIST_DIR}/stack.cpp
   ${CMAKE_CURRENT_LIST_DIR}/suppressions.cpp
 )

@@ -305,9 +305,11 @@ struct thread_state {
   std::uint32_t coro_trampolines = 0;
   void *coro_pending = nullptr;
   std::uint64_t coro_activations = 0;
-  // trace.cpp: the slot's trace of instrumented events, created at the first instrumented access and
-  // kept for the next threads of the slot (reports replay it to restore an earlier access).
+  // trace.cpp: the slot's trace of instrumented events, created at the first instrumented event and
+  // kept for the next threads of the slot (reports replay it to restore an earlier access). A new
+  // thread in the slot finds it in idle_trace and takes it over at its own first instrumented event.
   access_trace *trace = nullptr;
+  access_trace *idle_trace = nullptr;
   // The large arrays come last and have no initializers: a record is built once per slot, on
   // zeroed memory from internal_alloc (default-initialized, see alloc_slot_locked), so the pages of
   // them a thread never uses stay untouched (issue 8: 10,000 threads that each lock one mutex).
@@ -656,8 +658,6 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
                          std::uintptr_t pc) noexcept;
 // Forgets the instrumented shadow of a range (freed, unmapped or re-used memory).
 void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept;
-// trace.cpp: a new thread in a slot whose trace exists (the slot's next events are the new thread's).
-void trace_thread_start(thread_state *thr) noexcept;
 // Shadow memory mapped for instrumented accesses, in bytes (tests and memory checks).
 std::size_t instrumented_shadow_mapped() noexcept;
 // The interned id of the thread's currently held locks (for race reports).

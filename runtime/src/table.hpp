@@ -15,6 +15,7 @@
 #include <new>
 
 #include "rtl.hpp"
+#include "runtime_memory.hpp"
 
 namespace lockstep::rt {
 
@@ -23,9 +24,8 @@ namespace lockstep::rt {
 template <class Node, unsigned BucketBits> class addr_table {
 public:
   addr_table() noexcept {
-    void *p = mmap(nullptr, bucket_count * sizeof(std::atomic<Node *>), PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p != MAP_FAILED) buckets_ = static_cast<std::atomic<Node *> *>(p);  // zero pages: null heads
+    // Zero pages: null heads.
+    buckets_ = static_cast<std::atomic<Node *> *>(map_runtime_range(bucket_count * sizeof(std::atomic<Node *>)));
   }
   addr_table(const addr_table &) = delete;
   addr_table &operator=(const addr_table &) = delete;

@@ -107,7 +107,10 @@ thread_state *alloc_slot_locked() noexcept {
   t->fence_pending.reset();
   t->coro_trampolines = 0;
   t->coro_pending = nullptr;
-  trace_thread_start(t);
+  if (t->trace) {  // the new thread takes the slot's trace over at its first instrumented event (trace.cpp)
+    __atomic_store_n(&t->idle_trace, t->trace, __ATOMIC_RELEASE);
+    __atomic_store_n(&t->trace, nullptr, __ATOMIC_RELEASE);
+  }
   t->status.store(thread_status::running, std::memory_order_release);
   return t;
 }

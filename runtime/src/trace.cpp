@@ -23,16 +23,41 @@ void note_occupant(access_trace &t, const thread_state *thr) noexcept {
 
 }  // namespace
 
+namespace {
+
+// A new thread takes over its slot's trace: its events go to a part of their own, which starts with no
+// open calls (the rest of the current part is not the new thread's).
+void take_over(access_trace *t, thread_state *thr) noexcept {
+  note_occupant(*t, thr);
+  const std::uint64_t p = t->pos.load(std::memory_order_relaxed);
+  if (const std::uint64_t used = p & (trace_part_words - 1)) {
+    __atomic_store_n(&t->parts[(p >> trace_part_shift) % trace_parts].end, used, __ATOMIC_RELEASE);
+    t->pos.store(p - used + trace_part_words, std::memory_order_release);
+  }
+  t->depth = 0;
+  t->clock = 0;
+  t->lockset = ~std::uint32_t{0};
+  t->prev_pc = 0;
+}
+
+}  // namespace
+
 access_trace *trace_of(thread_state *thr) noexcept {
   if (thr->trace) return thr->trace;
-  // Pages are touched as the trace fills: a thread that made a few accesses costs a few pages.
-  void *p = map_runtime_range(sizeof(access_trace));
-  if (!p) return nullptr;
-  auto *t = new (p) access_trace;  // zeroed memory: every field starts at 0
-  t->lockset = ~std::uint32_t{0};  // the first access records the held set
-  note_occupant(*t, thr);
+  access_trace *t = thr->idle_trace;
+  if (t) {
+    take_over(t, thr);
+  } else {
+    // Pages are touched as the trace fills: a thread that made a few accesses costs a few pages.
+    void *p = map_runtime_range(sizeof(access_trace));
+    if (!p) return nullptr;
+    t = new (p) access_trace;  // zeroed memory: every field starts at 0
+    t->lockset = ~std::uint32_t{0};  // the first access records the held set
+    note_occupant(*t, thr);
+  }
   // Published last: reports of other threads find the trace through the slot.
   __atomic_store_n(&thr->trace, t, __ATOMIC_RELEASE);
+  __atomic_store_n(&thr->idle_trace, nullptr, __ATOMIC_RELAXED);
   return t;
 }
 
@@ -54,23 +79,6 @@ void trace_put_slow(access_trace *t, thread_state *thr, std::uint64_t word) noex
   h.lap.store(lap, std::memory_order_release);
   t->words[p & (trace_parts * trace_part_words - 1)].store(word, std::memory_order_relaxed);
   t->pos.store(p + 1, std::memory_order_release);
-}
-
-void trace_thread_start(thread_state *thr) noexcept {
-  access_trace *t = thr->trace;
-  if (!t) return;
-  note_occupant(*t, thr);
-  // The rest of the current part is not the new thread's: the part ends here, the next word opens
-  // a new part (whose header names the new thread).
-  const std::uint64_t p = t->pos.load(std::memory_order_relaxed);
-  if (const std::uint64_t used = p & (trace_part_words - 1)) {
-    __atomic_store_n(&t->parts[(p >> trace_part_shift) % trace_parts].end, used, __ATOMIC_RELEASE);
-    t->pos.store(p - used + trace_part_words, std::memory_order_release);
-  }
-  t->depth = 0;
-  t->clock = 0;
-  t->lockset = ~std::uint32_t{0};
-  t->prev_pc = 0;
 }
 
 namespace {
@@ -157,11 +165,8 @@ bool replay_part(const trace_part_header &h, const std::uint64_t *w, std::uint64
 
 }  // namespace
 
-bool trace_restore(std::uint32_t tid, std::uint32_t clock, std::uintptr_t byte, bool is_write, bool is_atomic,
+bool trace_restore(const access_trace *t, std::uint32_t clock, std::uintptr_t byte, bool is_write, bool is_atomic,
                    traced_access &out) noexcept {
-  thread_state *owner = thread_by_tid(tid);
-  access_trace *t = owner ? __atomic_load_n(&owner->trace, __ATOMIC_ACQUIRE) : nullptr;
-  if (!t) return false;
   {  // who it was, even when the access itself is gone
     const std::uint32_t n = t->occupants.load(std::memory_order_acquire);
     for (std::uint32_t i = n > trace_occupants ? n - trace_occupants : 0; i < n; ++i)

@@ -141,9 +141,10 @@ struct traced_access {
   std::size_t size = 0;
   stack_trace stack;         // innermost first: the access, then the call sites
 };
-// Looks in the trace of slot `tid` for an access in epoch `clock` to byte `byte`, of the kind given;
-// the latest such access. False when the trace no longer holds it.
-bool trace_restore(std::uint32_t tid, std::uint32_t clock, std::uintptr_t byte, bool is_write, bool is_atomic,
+// Looks in a thread slot's trace for an access in epoch `clock` to byte `byte`, of the kind given; the
+// latest such access. False when the trace no longer holds it (out.thread is still filled in when
+// the trace knows who had the slot at that epoch).
+bool trace_restore(const access_trace *t, std::uint32_t clock, std::uintptr_t byte, bool is_write, bool is_atomic,
                    traced_access &out) noexcept;
 // The calling thread's open instrumented calls under an access at `pc`, innermost first; an empty
 // stack when the thread has no trace or no open call.
