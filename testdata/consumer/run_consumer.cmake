@@ -43,7 +43,8 @@ endif()
 run_step("cmake --install" "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}" ${config_args})
 
 # 2. The install layout promised in DESIGN.md.
-set(expected include/lockstep/lockstep.hpp include/lockstep/lockstep.h lib/liblockstep.so lib/cmake/lockstep/lockstepConfig.cmake)
+set(expected include/lockstep/lockstep.hpp include/lockstep/lockstep.h lib/liblockstep.so lib/cmake/lockstep/lockstepConfig.cmake
+    bin/lockstep-cc bin/lockstep-c++)
 if(EXPECT_ANALYZER)
   list(APPEND expected bin/lockstep-check)
 endif()
@@ -176,5 +177,18 @@ run_program(counter_instrumented racy)
 expect_race(counter_instrumented_racy)
 run_program(counter_instrumented locked)
 expect_clean(counter_instrumented_locked)
+
+# The installed compiler wrapper finds the installed library: the same program built without CMake.
+execute_process(
+  COMMAND "${CMAKE_COMMAND}" -E env "LOCKSTEP_CXX=${CXX_COMPILER}" "${prefix}/bin/lockstep-c++" -std=c++20 -g -pthread
+          "${PROJECT_DIR}/counter_instrumented.cpp" -o "${consumer_build}/counter_wrapped"
+  RESULT_VARIABLE status ERROR_VARIABLE err)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "consumer: the installed lockstep-c++ failed (${status}):\n${err}")
+endif()
+run_program(counter_wrapped racy)
+expect_race(counter_wrapped_racy)
+run_program(counter_wrapped locked)
+expect_clean(counter_wrapped_locked)
 
 message(STATUS "consumer: the installed package works from a separate project")
