@@ -55,24 +55,36 @@ __attribute__((noinline)) void access(const volatile void *addr, std::size_t siz
   instrumented_access(thr, reinterpret_cast<std::uintptr_t>(addr), size, is_write, is_atomic, pc);
 }
 
-// A plain access of 1 to 8 bytes: a hit inline (see instrumented_shadow.hpp), anything else through a
-// tail call, so that the hit needs no frame.
-template <bool IsWrite, unsigned Size>
-__attribute__((always_inline)) inline void fast_access(void *a, std::uintptr_t pc) noexcept {
+// An access of 1 to 8 bytes: a hit inline (see instrumented_shadow.hpp), anything else through a tail
+// call, so that the hit needs no frame.
+template <bool IsWrite, unsigned Size, bool IsAtomic = false>
+__attribute__((always_inline)) inline void fast_access(const volatile void *a, std::uintptr_t pc) noexcept {
   using namespace ishadow;
   const std::uintptr_t addr = addr_of(a);
   thread_state *thr = cur_thread_if_any();
   if (__builtin_expect(!thr || (thr->in_rt | thr->ignore_accesses | (IsWrite ? thr->ignore_writes : thr->ignore_reads)) != 0 ||
                            ((addr & 7) + Size > 8) || addr >= (std::uintptr_t{1} << address_bits),
                        0))
-    return access(a, Size, IsWrite, pc);
+    return access(a, Size, IsWrite, pc, IsAtomic);
   std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
   granule_shadow *block = regions ? regions[addr >> region_shift].load(std::memory_order_acquire) : nullptr;
-  if (__builtin_expect(!block, 0)) return access(a, Size, IsWrite, pc);
+  if (__builtin_expect(!block, 0)) return access(a, Size, IsWrite, pc, IsAtomic);
   granule_shadow &g = block[(addr >> 3) & (granules_per_region - 1)];
-  const std::uint64_t cur = plain_access_slot(thr, addr, Size, IsWrite);
-  if (__builtin_expect(hit_in_granule<IsWrite>(g, cur), 1)) return;
+  const std::uint64_t cur = access_slot(thr, addr, Size, IsWrite, IsAtomic);
+  if (__builtin_expect(hit_in_granule<IsWrite, IsAtomic>(g, cur), 1)) return;
   return access_miss(thr, g, cur, addr, Size, pc);
+}
+
+// An atomic operation's access to its location (a write for anything that may write).
+template <class T> inline void atomic_access(const volatile void *a, bool is_write, std::uintptr_t pc) noexcept {
+  if constexpr (sizeof(T) <= 8) {
+    if (is_write)
+      fast_access<true, sizeof(T), true>(a, pc);
+    else
+      fast_access<false, sizeof(T), true>(a, pc);
+  } else {
+    access(a, sizeof(T), is_write, pc, true);
+  }
 }
 
 // What an atomic operation does to happens-before, once its record (if any) is locked.
@@ -108,12 +120,11 @@ constexpr int no_write = -1;
 // Runs `op` (the real atomic operation) and then the happens-before effect `effect_of(result)`.
 // `write_mo`: the order of the write the operation may make (a store, a read-modify-write, a
 // compare-exchange), no_write for a load.
-template <class Op, class Effect>
-auto atomic_op(const volatile void *addr, std::size_t size, int write_mo, std::uintptr_t pc, Op op,
-               Effect effect_of) noexcept {
+template <class T, class Op, class Effect>
+auto atomic_op(const volatile T *addr, int write_mo, std::uintptr_t pc, Op op, Effect effect_of) noexcept {
   // In the shadow too, as an atomic access: a plain access racing with it is reported (two atomic
   // ones never race). A compare-exchange counts as a write whether or not it succeeds.
-  access(addr, size, write_mo != no_write, pc, true);
+  atomic_access<T>(addr, write_mo != no_write, pc);
   thread_state *thr = tracked_thread();
   if (!thr) return op();
   const auto a = reinterpret_cast<std::uintptr_t>(addr);
@@ -153,12 +164,12 @@ void fence(int mo) noexcept {
 
 template <class T> T load(const volatile T *a, int mo, std::uintptr_t pc) noexcept {
   return atomic_op(
-      a, sizeof(T), no_write, pc, [&] { return __atomic_load_n(a, __ATOMIC_SEQ_CST); },
+      a, no_write, pc, [&] { return __atomic_load_n(a, __ATOMIC_SEQ_CST); },
       [&](T) { return atomic_effect{true, mo, atomic_effect::none}; });
 }
 template <class T> void store(volatile T *a, T v, int mo, std::uintptr_t pc) noexcept {
   atomic_op(
-      a, sizeof(T), mo, pc,
+      a, mo, pc,
       [&] {
         __atomic_store_n(a, v, __ATOMIC_SEQ_CST);
         return 0;
@@ -168,7 +179,7 @@ template <class T> void store(volatile T *a, T v, int mo, std::uintptr_t pc) noe
 #define LOCKSTEP_RMW(name, expr)                                                                            \
   template <class T> T name(volatile T *a, T v, int mo, std::uintptr_t pc) noexcept {                      \
     return atomic_op(                                                                                      \
-        a, sizeof(T), mo, pc, [&] { return expr; }, [&](T) { return atomic_effect{true, mo, atomic_effect::rmw}; }); \
+        a, mo, pc, [&] { return expr; }, [&](T) { return atomic_effect{true, mo, atomic_effect::rmw}; }); \
   }
 LOCKSTEP_RMW(exchange, __atomic_exchange_n(a, v, __ATOMIC_SEQ_CST))
 LOCKSTEP_RMW(fetch_add, __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST))
@@ -184,7 +195,7 @@ LOCKSTEP_RMW(fetch_nand, __atomic_fetch_nand(a, v, __ATOMIC_SEQ_CST))
 template <class T>
 bool compare_exchange(volatile T *a, T *expected, T desired, int mo, int fmo, std::uintptr_t pc) noexcept {
   return atomic_op(
-      a, sizeof(T), mo, pc,
+      a, mo, pc,
       [&] { return __atomic_compare_exchange_n(a, expected, desired, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); },
       [&](bool ok) { return ok ? atomic_effect{true, mo, atomic_effect::rmw} : atomic_effect{true, fmo, atomic_effect::none}; });
 }
@@ -256,6 +267,12 @@ void __tsan_read_range(void *a, unsigned long size) {
 }
 void __tsan_write_range(void *a, unsigned long size) {
   if (size) access(a, size, true, LOCKSTEP_CALLER_PC);
+}
+void __tsan_read_range_pc(void *a, unsigned long size, void *pc) {
+  if (size) access(a, size, false, addr_of(pc));
+}
+void __tsan_write_range_pc(void *a, unsigned long size, void *pc) {
+  if (size) access(a, size, true, addr_of(pc));
 }
 
 // A constructor or destructor setting the object's vtable pointer. Only a change is a write: the

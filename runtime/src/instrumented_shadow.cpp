@@ -45,17 +45,18 @@ bool access_new(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::ui
                            (delta >= 512) | ((p & (trace_part_words - 1)) == 0),
                        0))
     return false;
-  const bool is_write = cur & slot_write;
+  const bool is_write = cur & slot_write, is_atomic = cur & slot_atomic;
   // The trace first (a report that finds the slot must find the event).
   const std::uint64_t log = size == 8 ? 3 : size == 4 ? 2 : size == 2 ? 1 : 0;
   t->words[p & (trace_parts * trace_part_words - 1)].store(
-      trace_event::compact_access | (is_write ? trace_event::write_bit : 0) | (log << 58) |
+      trace_event::compact_access | (is_write ? trace_event::write_bit : 0) |
+          (is_atomic ? trace_event::atomic_bit : 0) | (log << 58) |
           ((static_cast<std::uint64_t>(delta) & 1023) << 48) | (addr & trace_event::addr_mask),
       std::memory_order_relaxed);
   t->pos.store(p + 1, std::memory_order_release);
   t->prev_pc = pc;
   if (const std::uint64_t race = access_granule<true>(g, cur, thr->clock, thr->tid))
-    report_race(thr, addr, size, is_write, false, pc, addr & ~std::uintptr_t{7}, race);
+    report_race(thr, addr, size, is_write, is_atomic, pc, addr & ~std::uintptr_t{7}, race);
   return true;
 }
 
@@ -63,15 +64,39 @@ bool access_new(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::ui
 
 __attribute__((noinline)) void access_miss(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr,
                                            unsigned size, std::uintptr_t pc) noexcept {
-  if (!access_new(thr, g, cur, addr, size, pc)) instrumented_access(thr, addr, size, cur & slot_write, false, pc);
+  if (!access_new(thr, g, cur, addr, size, pc))
+    instrumented_access(thr, addr, size, cur & slot_write, cur & slot_atomic, pc);
 }
 
 }  // namespace ishadow
 
 using namespace ishadow;
 
+namespace {
+
+// Races already looked at, by (current pc, earlier thread and epoch, kinds): the same code racing again with
+// the same earlier epoch (a loop over an array another thread wrote) is nearly always the same pair of places,
+// which is reported once anyway, and restoring the earlier stack costs a replay of its trace. So the repeats
+// are dropped before the replay. (The price: another place of the same earlier epoch racing with the same
+// current pc is not reported.) Direct-mapped, lock-free, lossy: a lost entry only costs a replay.
+constexpr unsigned seen_races_size = 4096;
+std::atomic<std::uint64_t> g_seen_races[seen_races_size];
+
+bool seen_before(std::uintptr_t pc, std::uint64_t prior_slot, bool is_write, bool is_atomic) noexcept {
+  std::uint64_t k = (pc * 0x9E3779B97F4A7C15ull) ^ ((prior_slot & ~std::uint64_t{0xff}) * 0xC2B2AE3D27D4EB4Full) ^
+                    (is_write ? 1 : 0) ^ (is_atomic ? 2 : 0);
+  k |= 1;
+  std::atomic<std::uint64_t> &e = g_seen_races[(k >> 20) % seen_races_size];
+  if (e.load(std::memory_order_relaxed) == k) return true;
+  e.store(k, std::memory_order_relaxed);
+  return false;
+}
+
+}  // namespace
+
 void ishadow::report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write, bool is_atomic,
                           std::uintptr_t pc, std::uintptr_t granule, std::uint64_t prior_slot) noexcept {
+  if (seen_before(pc, prior_slot, is_write, is_atomic)) return;
   rt_scope sc(thr);
   const std::uint64_t common = prior_slot & 0xff & byte_mask(addr > granule ? addr - granule : 0,
                                                            addr + size < granule + 8 ? addr + size - granule : 8);

@@ -53,7 +53,7 @@ constexpr std::size_t region_bytes = granules_per_region * sizeof(granule_shadow
 // The slot encoding: 0-7 byte mask, 8 write, 9 atomic, 10-23 thread slot, 24-63 epoch. 0 is empty
 // (epochs start at 1).
 constexpr std::uint64_t slot_write = 1u << 8, slot_atomic = 1u << 9;
-constexpr unsigned slot_tid_shift = 10, slot_clock_shift = 24;
+constexpr unsigned slot_tid_shift = shadow_slot_tid_shift, slot_clock_shift = shadow_slot_clock_shift;
 static_assert(max_threads <= (1u << (slot_clock_shift - slot_tid_shift)), "thread slots fit the shadow slot");
 inline std::uint32_t slot_tid(std::uint64_t v) noexcept {
   return static_cast<std::uint32_t>(v >> slot_tid_shift) & ((1u << (slot_clock_shift - slot_tid_shift)) - 1);
@@ -135,14 +135,14 @@ inline std::uint64_t byte_mask(std::uintptr_t lo, std::uintptr_t hi) noexcept { 
 
 
 // Whether the granule holds `cur` already (see below).
-template <bool IsWrite> bool hit_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept;
-// The slot word of a plain access of `size` bytes at addr by the thread, in its current epoch.
-inline std::uint64_t plain_access_slot(const thread_state *thr, std::uintptr_t addr, unsigned size, bool is_write) noexcept {
-  return (is_write ? slot_write : 0) | (static_cast<std::uint64_t>(thr->tid) << slot_tid_shift) |
-         (static_cast<std::uint64_t>(thr->own_clock) << slot_clock_shift) |
+template <bool IsWrite, bool IsAtomic> bool hit_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept;
+// The slot word of an access of `size` bytes at addr by the thread, in its current epoch.
+inline std::uint64_t access_slot(const thread_state *thr, std::uintptr_t addr, unsigned size, bool is_write,
+                                 bool is_atomic) noexcept {
+  return (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) | thr->own_epoch_bits |
          (((std::uint64_t{1} << size) - 1) << (addr & 7));
 }
-// A plain access within one granule that is no hit, out of line (so that a hit saves no registers):
+// An access within one granule that is no hit, out of line (so that a hit saves no registers):
 // traced and checked, through the general path (instrumented_access) where the trace needs it.
 void access_miss(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr, unsigned size,
                  std::uintptr_t pc) noexcept;
@@ -155,16 +155,19 @@ __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t add
 
 // The common access (an entry point's inline part, instrumented.cpp): hit_in_granule, else access_miss.
 //
-// A hit: the granule already holds the access (a slot of the same thread, epoch and kind, or a write
-// for a read, on bytes that include its own). It changes nothing and is not traced either, as in
+// A hit: the granule already holds the access (a slot of the same thread and epoch, on bytes that
+// include its own, a write if this is one, plain unless this is atomic). It changes nothing and is not traced either, as in
 // ThreadSanitizer: a report restores the first such access of the epoch, while the trace holds it.
-template <bool IsWrite>
+template <bool IsWrite, bool IsAtomic>
 __attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept {
-  const std::uint64_t who = cur & ~std::uint64_t{0xff}, as_write = who | slot_write, bytes = cur & 0xff;
+  constexpr std::uint64_t kind_and_bytes = 0xff | slot_write | slot_atomic;
+  const std::uint64_t epoch = cur & ~kind_and_bytes, bytes = cur & 0xff;
   for (unsigned i = 0; i < slots_per_granule; ++i) {
     const std::uint64_t v = g.slot[i].load(std::memory_order_relaxed);
-    const std::uint64_t v_who = v & ~std::uint64_t{0xff};
-    if (((v_who == who) || (!IsWrite && v_who == as_write)) && (v & bytes) == bytes) return true;
+    // Same thread and epoch, these bytes, a write if this is one, plain unless this is atomic.
+    if ((v & ~kind_and_bytes) == epoch && (v & bytes) == bytes && (!IsWrite || (v & slot_write)) &&
+        (IsAtomic || !(v & slot_atomic)))
+      return true;
   }
   return false;
 }

@@ -237,9 +237,15 @@ struct access_trace;  // trace.hpp
 
 struct thread_state {
   std::uint32_t tid = 0;               // slot index, also this thread's vector-clock component
-  std::uint32_t own_clock = 0;         // clock.get(tid), kept by tick_own: one load for the access path
+  std::uint32_t own_clock = 0;         // clock.get(tid), kept by note_own_clock: one load for the access path
+  std::uint64_t own_epoch_bits = 0;    // (tid, own_clock) as the instrumented shadow's slots hold them
   std::uint64_t unique_id = 0;         // never reused: what reports call the thread (0 = main)
   int in_rt = 0;                       // rule 3: >0 while inside the runtime on this thread
+  // dynamic_annotations.cpp: AnnotateIgnoreReads/WritesBegin nesting; instrumented accesses of the
+  // kind are not checked while above 0. (Next to in_rt: every instrumented access reads them.)
+  int ignore_reads = 0;
+  int ignore_writes = 0;
+  bool ignore_accesses = false;        // detect_races=0: annotations are dropped at once
   stack_bounds stack;                  // this thread's stack for frame-pointer walks, 0s = unknown
   vector_clock clock;                  // clock[tid] is this thread's current epoch
   std::uint32_t nheld = 0;
@@ -252,7 +258,6 @@ struct thread_state {
   // does not go back to the depot.
   std::uint64_t lockset_cache_key[16] = {};
   std::uint32_t lockset_cache_id[16] = {};
-  bool ignore_accesses = false;        // detect_races=0: annotations are dropped at once
   bool async_cancel = false;           // asynchronous cancellation enabled (interpose.cpp defers it)
   // mutex.cpp: the records of recently locked objects, direct-mapped by address, so a lock skips the
   // sync table. A hit is used only while the record still carries that address (as held_lock::sync).
@@ -295,10 +300,6 @@ struct thread_state {
   // activations (with unique_id, an activation's identity).
   // instrumented.cpp: fences. The clock at this thread's last release fence (its relaxed stores
   // publish it), and the clocks its relaxed loads found (its next acquire fence joins them).
-  // dynamic_annotations.cpp: AnnotateIgnoreReads/WritesBegin nesting; instrumented accesses of the
-  // kind are not checked while above 0.
-  int ignore_reads = 0;
-  int ignore_writes = 0;
   bool fence_released = false;
   vector_clock fence_clock;
   vector_clock fence_pending;
@@ -384,11 +385,20 @@ private:
 
 // Vector-clock verbs between a thread and a sync object's clock (the caller holds sync->mtx).
 inline void acquire(thread_state *t, const vector_clock &c) noexcept { t->clock.join(c); }
+// The instrumented shadow's slot layout (instrumented_shadow.hpp): bits 10-23 the thread slot, 24-63 its
+// epoch (the rest: the bytes touched and the kind of access).
+constexpr unsigned shadow_slot_tid_shift = 10, shadow_slot_clock_shift = 24;
+// Copies the thread's own component where the access path reads it (after every change of it).
+inline void note_own_clock(thread_state *t) noexcept {
+  t->own_clock = t->clock.get(t->tid);
+  t->own_epoch_bits = (static_cast<std::uint64_t>(t->tid) << shadow_slot_tid_shift) |
+                      (static_cast<std::uint64_t>(t->own_clock) << shadow_slot_clock_shift);
+}
 // Advances the thread's own component (after a release: its later events are not covered by what it
-// released). The one way to change it once the thread runs, so that own_clock stays equal to it.
+// released). The one way to change it once the thread runs.
 inline void tick_own(thread_state *t) noexcept {
   t->clock.tick(t->tid);
-  t->own_clock = t->clock.get(t->tid);
+  note_own_clock(t);
 }
 inline void release(thread_state *t, vector_clock &c) noexcept {
   c.join(t->clock);

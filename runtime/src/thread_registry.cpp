@@ -80,7 +80,7 @@ thread_state *alloc_slot_locked() noexcept {
   t->tid = tid;
   t->unique_id = g_reg.next_unique_id++;
   t->clock.set(tid, own + 1);
-  t->own_clock = own + 1;
+  note_own_clock(t);
   t->in_rt = 0;
   t->stack = stack_bounds{};
   t->nheld = 0;
