@@ -85,48 +85,50 @@ __attribute__((always_inline)) inline granule_shadow *granule_of(std::uintptr_t 
 }
 
 // Checks and records access `cur` in one granule; returns an earlier access it races with, or 0.
-// (`Checked`: the caller found no slot holding it already.)
+// (`Checked`: the caller found no slot holding it already.) The slot taken is written with a
+// compare-exchange against what the check saw in it: if another thread changed that slot meanwhile,
+// the check runs again on what is there now, so that no access is overwritten unseen (two threads
+// updating one granule at once would otherwise lose one's access, and with it a race).
 template <bool Checked = false>
 __attribute__((always_inline)) inline std::uint64_t access_granule(granule_shadow &g, std::uint64_t cur,
                                                                    const vector_clock &clock, std::uint32_t tid) noexcept {
-  int merge = -1, replace = -1, empty = -1, ordered = -1;
-  std::uint64_t race = 0, merged = 0;
-  for (unsigned i = 0; i < slots_per_granule; ++i) {
-    const std::uint64_t v = g.slot[i].load(std::memory_order_relaxed);
-    if (!Checked && v == cur) return 0;  // the same access in this epoch: the loop case
-    if (!v) {
-      if (empty < 0) empty = static_cast<int>(i);
-      continue;
-    }
-    const std::uint32_t vt = slot_tid(v);
-    if (vt != tid && slot_clock(v) > clock.get(vt)) {  // concurrent
-      if ((v & cur & 0xff) && ((v | cur) & slot_write) && !(v & cur & slot_atomic) && !race) race = v;
-      continue;
-    }
-    if ((v & ~std::uint64_t{0xff}) == (cur & ~std::uint64_t{0xff})) {  // same thread, epoch and kind
-      if (!Checked && (cur & ~v & 0xff) == 0) return 0;                // already covered
-      if (merge < 0) {
-        merge = static_cast<int>(i);
-        merged = v;
+  std::uint64_t race = 0;
+  for (unsigned attempt = 0;; ++attempt) {
+    int merge = -1, replace = -1, empty = -1, ordered = -1;
+    std::uint64_t seen[slots_per_granule];
+    for (unsigned i = 0; i < slots_per_granule; ++i) {
+      const std::uint64_t v = seen[i] = g.slot[i].load(std::memory_order_relaxed);
+      if (!Checked && v == cur) return race;  // the same access in this epoch: the loop case
+      if (!v) {
+        if (empty < 0) empty = static_cast<int>(i);
+        continue;
       }
-    } else if (!Checked && slot_epoch_bits(v) == slot_epoch_bits(cur) && subsumes(v, cur)) {
-      return 0;  // already covered by a stronger access
-    } else if (subsumes(cur, v)) {
-      if (replace < 0) replace = static_cast<int>(i);
-    } else if (ordered < 0) {
-      ordered = static_cast<int>(i);
+      const std::uint32_t vt = slot_tid(v);
+      if (vt != tid && slot_clock(v) > clock.get(vt)) {  // concurrent
+        if ((v & cur & 0xff) && ((v | cur) & slot_write) && !(v & cur & slot_atomic) && !race) race = v;
+        continue;
+      }
+      if ((v & ~std::uint64_t{0xff}) == (cur & ~std::uint64_t{0xff})) {  // same thread, epoch and kind
+        if (!Checked && (cur & ~v & 0xff) == 0) return race;             // already covered
+        if (merge < 0) merge = static_cast<int>(i);
+      } else if (!Checked && slot_epoch_bits(v) == slot_epoch_bits(cur) && subsumes(v, cur)) {
+        return race;  // already covered by a stronger access
+      } else if (subsumes(cur, v)) {
+        if (replace < 0) replace = static_cast<int>(i);
+      } else if (ordered < 0) {
+        ordered = static_cast<int>(i);
+      }
     }
+    const int at = merge >= 0     ? merge
+                   : replace >= 0 ? replace
+                   : empty >= 0   ? empty
+                   : ordered >= 0 ? ordered
+                                  : static_cast<int>((cur >> slot_clock_shift) % slots_per_granule);
+    std::uint64_t expected = seen[at];
+    const std::uint64_t value = at == merge ? expected | cur : cur;
+    // Bounded: under a storm of updates to one granule, the access is recorded unchecked at last.
+    if (g.slot[at].compare_exchange_strong(expected, value, std::memory_order_relaxed) || attempt == 3) return race;
   }
-  if (merge >= 0) {
-    g.slot[merge].store(merged | cur, std::memory_order_relaxed);
-    return race;
-  }
-  const int at = replace >= 0   ? replace
-                 : empty >= 0   ? empty
-                 : ordered >= 0 ? ordered
-                                : static_cast<int>((cur >> slot_clock_shift) % slots_per_granule);
-  g.slot[at].store(cur, std::memory_order_relaxed);
-  return race;
 }
 
 inline std::uint64_t byte_mask(std::uintptr_t lo, std::uintptr_t hi) noexcept {  // bytes [lo, hi) of 8
