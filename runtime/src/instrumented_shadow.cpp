@@ -32,40 +32,18 @@ __attribute__((noinline)) granule_shadow *map_region(std::size_t r) noexcept {
   return block;
 }
 
-namespace {
-
-// The trace's fast half for access_miss: false when the general path must write the event.
-bool access_new(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr, unsigned size,
-                std::uintptr_t pc) noexcept {
-  access_trace *t = thr->trace;
-  if (__builtin_expect(!t || thr->lockset_dirty, 0)) return false;
-  const std::intptr_t delta = static_cast<std::intptr_t>(pc - t->prev_pc);
-  const std::uint64_t p = t->pos.load(std::memory_order_relaxed);
-  if (__builtin_expect((t->clock != slot_clock(cur)) | (t->lockset != thr->lockset) | (delta < -512) |
-                           (delta >= 512) | ((p & (trace_part_words - 1)) == 0),
-                       0))
-    return false;
-  const bool is_write = cur & slot_write, is_atomic = cur & slot_atomic;
-  // The trace first (a report that finds the slot must find the event).
-  const std::uint64_t log = size == 8 ? 3 : size == 4 ? 2 : size == 2 ? 1 : 0;
-  t->words[p & (trace_parts * trace_part_words - 1)].store(
-      trace_event::compact_access | (is_write ? trace_event::write_bit : 0) |
-          (is_atomic ? trace_event::atomic_bit : 0) | (log << 58) |
-          ((static_cast<std::uint64_t>(delta) & 1023) << 48) | (addr & trace_event::addr_mask),
-      std::memory_order_relaxed);
-  t->pos.store(p + 1, std::memory_order_release);
-  t->prev_pc = pc;
-  if (const std::uint64_t race = access_granule<true>(g, cur, thr->clock, thr->tid))
-    report_race(thr, addr, size, is_write, is_atomic, pc, addr & ~std::uintptr_t{7}, race);
-  return true;
-}
-
-}  // namespace
+std::uint32_t refresh_lockset(thread_state *thr) noexcept;  // below
 
 __attribute__((noinline)) void access_miss(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr,
                                            unsigned size, std::uintptr_t pc) noexcept {
-  if (!access_new(thr, g, cur, addr, size, pc))
-    instrumented_access(thr, addr, size, cur & slot_write, cur & slot_atomic, pc);
+  access_trace *t = thr->trace;
+  if (__builtin_expect(!t, 0)) return instrumented_access(thr, addr, size, cur & slot_write, cur & slot_atomic, pc);
+  const std::uint32_t lockset = __builtin_expect(!thr->lockset_dirty, 1) ? thr->lockset : refresh_lockset(thr);
+  const bool is_write = cur & slot_write, is_atomic = cur & slot_atomic;
+  // The trace first (a report that finds the slot must find the event).
+  trace_access(t, thr, slot_clock(cur), lockset, addr, size, is_write, is_atomic, pc);
+  if (const std::uint64_t race = access_granule<true>(g, cur, thr->clock, thr->tid))
+    report_race(thr, addr, size, is_write, is_atomic, pc, addr & ~std::uintptr_t{7}, race);
 }
 
 }  // namespace ishadow
@@ -134,10 +112,8 @@ void ishadow::report_race(thread_state *thr, std::uintptr_t addr, std::size_t si
   }
 }
 
-namespace {
-
 // Interns the held set after the held locks changed (once per critical section).
-__attribute__((noinline)) std::uint32_t refresh_lockset(thread_state *thr) noexcept {
+__attribute__((noinline)) std::uint32_t ishadow::refresh_lockset(thread_state *thr) noexcept {
   if (!refresh_lockset_cached(thr)) {
     rt_scope sc(thr);  // the interner takes a spinlock of its own
     current_lockset_slow(thr);
@@ -145,7 +121,6 @@ __attribute__((noinline)) std::uint32_t refresh_lockset(thread_state *thr) noexc
   return thr->lockset;
 }
 
-}  // namespace
 
 void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write, bool is_atomic,
                          std::uintptr_t pc) noexcept {

@@ -145,7 +145,7 @@ inline std::uint64_t access_slot(const thread_state *thr, std::uintptr_t addr, u
          (((std::uint64_t{1} << size) - 1) << (addr & 7));
 }
 // An access within one granule that is no hit, out of line (so that a hit saves no registers):
-// traced and checked, through the general path (instrumented_access) where the trace needs it.
+// traced and checked.
 void access_miss(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr, unsigned size,
                  std::uintptr_t pc) noexcept;
 // Reports a race of the access [addr, addr + size) found in `granule` against `prior_slot`.
