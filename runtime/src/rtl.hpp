@@ -13,6 +13,9 @@
 //  3. Never call an intercepted function re-entrantly. Every entry point checks `thread_state::in_rt`:
 //     when it is set (we are already inside the runtime on this thread, e.g. a signal handler interrupted
 //     us, or the reporting code locks a mutex) the call is forwarded to the real function untracked.
+//     The converse holds too: a signal handler's wrapper (signals.cpp) acquires into the interrupted
+//     thread's clock whenever in_rt is 0, so whatever reads or changes a thread's clock, or takes a
+//     runtime spinlock, does so with in_rt raised.
 //  4. Never throw; never let a C++ exception cross an interposed C function.
 //  5. Runtime state is never destroyed: globals are placement-new'ed into static storage, so events that
 //     arrive during static destruction or from late thread exits still find valid state.
