@@ -276,6 +276,9 @@ struct thread_state {
   std::atomic<thread_status> status{thread_status::free};
   bool detached = false;
   bool joined_by_someone = false;
+  // fibers.cpp: made by __tsan_create_fiber. A fiber has no OS thread of its own (no handle, never
+  // joined): whichever thread switches to it runs it (t_cur), and destroying it gives its slot back.
+  bool fiber = false;
   char name[64] = {};
   std::uint32_t created_stack = 0;
   std::uint64_t parent_unique_id = 0;
@@ -337,7 +340,8 @@ struct thread_state {
   std::uint64_t edge_cache[256];  // cleared on first use (edge_cache_gen)
 };
 
-// thread_registry.cpp. The calling thread's state. initial-exec TLS (set for the whole library in CMake): one
+// thread_registry.cpp. The calling thread's state: its own, or that of the fiber it runs (set by
+// __tsan_switch_to_fiber, fibers.cpp). initial-exec TLS (set for the whole library in CMake): one
 // %fs-relative load, no __tls_get_addr call on the hot path.
 extern __thread thread_state *t_cur;
 thread_state *register_current_slow() noexcept;
@@ -369,7 +373,8 @@ void registry_bind_current(thread_state *t) noexcept;
 void registry_set_exit_key(pthread_key_t key) noexcept;
 bool registry_mark_finished(thread_state *t) noexcept;
 bool registry_mark_detached(thread_state *t) noexcept;
-// fork(): the registry's lock is taken across it; the child frees every slot but its own.
+// fork(): the registry's lock is taken across it; the child frees every slot but those of the
+// forking thread (its own, and the fiber it runs) and the fibers (memory the child still holds).
 void registry_fork_lock() noexcept;
 void registry_fork_unlock() noexcept;
 void registry_after_fork_child(thread_state *self) noexcept;
@@ -416,6 +421,10 @@ inline void release_store(thread_state *t, vector_clock &c) noexcept {
 // Events (one file per concern implements them).
 
 // thread.cpp: creation and join bookkeeping used by interpose.cpp.
+// A slot for a thread or fiber `parent` creates, which starts knowing everything the parent did so
+// far (the parent moves to a new epoch); `created_stack` is where (depot id). Null when every slot
+// is live.
+thread_state *thread_new_child(thread_state *parent, std::uint32_t created_stack) noexcept;
 struct thread_start_info;
 thread_start_info *thread_before_create(thread_state *parent, bool detached) noexcept;
 void thread_create_failed(thread_start_info *info) noexcept;

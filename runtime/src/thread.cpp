@@ -25,8 +25,23 @@ namespace {
 spinlock g_exit_key_mtx;
 std::atomic<bool> g_exit_key_ready{false};
 
+// A thread that ends while it runs a fiber (or another thread's state it switched to) ends as
+// itself: what the running state knows happened before this point on this thread (program order),
+// so the thread's own clock, which a joiner acquires, takes it in.
+void return_to_own_state(thread_state *t) noexcept {
+  thread_state *running = t_cur;
+  if (!running || running == t) return;
+  ++t->in_rt;
+  ++running->in_rt;
+  if (t->in_rt == 1 && running->in_rt == 1) t->clock.join(running->clock);
+  t_cur = t;
+  --running->in_rt;
+  --t->in_rt;
+}
+
 void on_thread_exit(void *arg) {
   auto *t = static_cast<thread_state *>(arg);
+  if (t) return_to_own_state(t);
   if (t && t_cur == t) thread_finish(t);
 }
 
@@ -44,25 +59,31 @@ void ensure_exit_key() noexcept {
 
 }  // namespace
 
-thread_start_info *thread_before_create(thread_state *parent, bool detached) noexcept {
-  const bool races = opt_detect_races();
-  void *mem = internal_alloc(sizeof(thread_start_info));
-  if (!mem) return nullptr;
-  auto *info = new (mem) thread_start_info{nullptr, nullptr, nullptr, {}};
-  ensure_exit_key();
+thread_state *thread_new_child(thread_state *parent, std::uint32_t created_stack) noexcept {
+  const bool races = opt_detect_races();  // before the registry lock: parsing options may lock
   thread_state *child = registry_new_thread();
-  if (!child) {
-    internal_free(info, sizeof(thread_start_info));
-    return nullptr;
-  }
+  if (!child) return nullptr;
   // Everything the parent did so far happens before everything the child does: the child starts
   // with the parent's clock, and the parent moves to a new epoch.
   child->clock.join(parent->clock);
   tick_own(parent);
   child->parent_unique_id = parent->unique_id;
-  child->detached = detached;  // created detached: its slot is recycled when it exits
   child->ignore_accesses = !races;
-  child->created_stack = capture_stack_id(0);
+  child->created_stack = created_stack;
+  return child;
+}
+
+thread_start_info *thread_before_create(thread_state *parent, bool detached) noexcept {
+  void *mem = internal_alloc(sizeof(thread_start_info));
+  if (!mem) return nullptr;
+  auto *info = new (mem) thread_start_info{nullptr, nullptr, nullptr, {}};
+  ensure_exit_key();
+  thread_state *child = thread_new_child(parent, capture_stack_id(0));
+  if (!child) {
+    internal_free(info, sizeof(thread_start_info));
+    return nullptr;
+  }
+  child->detached = detached;  // created detached: its slot is recycled when it exits
   info->child = child;
   return info;
 }
@@ -191,9 +212,7 @@ void after_fork_parent() { unlock_after_fork(false); }
 void after_fork_child() {
   // Every other thread is gone: free their slots so a pthread_t the child reuses never matches a
   // stale record (a join would then acquire the wrong thread's clock).
-  thread_state *self = t_cur;
-  registry_after_fork_child(self);
-  if (self) __atomic_store_n(&self->handle, pthread_self(), __ATOMIC_RELEASE);
+  registry_after_fork_child(t_cur);
   // Under the tables' locks, which keep their node lists still.
   tables_after_fork_child();
   shadow_after_fork_child();

@@ -93,6 +93,7 @@ thread_state *alloc_slot_locked() noexcept {
   t->handle = pthread_t{};
   t->detached = false;
   t->joined_by_someone = false;
+  t->fiber = false;
   t->name[0] = '\0';
   t->created_stack = 0;
   t->parent_unique_id = 0;
@@ -179,13 +180,24 @@ void registry_fork_lock() noexcept { g_reg.mtx.lock(); }
 void registry_fork_unlock() noexcept { g_reg.mtx.unlock(); }
 
 void registry_after_fork_child(thread_state *self) noexcept {
+  // Every other thread is gone: their slots are freed, so a pthread_t the child reuses never matches
+  // a stale record (a join would then acquire the wrong thread's clock). This thread keeps its own
+  // record (the one bound to it) and the fiber it may be running; every fiber is kept, since the
+  // child may switch to it.
+  thread_state *own = g_reg.key_ready.load(std::memory_order_acquire)
+                          ? static_cast<thread_state *>(pthread_getspecific(g_reg.exit_key))
+                          : nullptr;
+  if (!own) own = self;
   g_reg.free_count = 0;
   for (std::uint32_t i = g_reg.high_water; i-- > 0;) {
     thread_state *t = g_reg.slots[i];
-    if (t == self) continue;
+    if (t && (t == self || t == own ||
+              (t->fiber && t->status.load(std::memory_order_relaxed) != thread_status::free)))
+      continue;
     if (t) t->status.store(thread_status::free, std::memory_order_relaxed);
     g_reg.free_list[g_reg.free_count++] = i;
   }
+  if (own) __atomic_store_n(&own->handle, pthread_self(), __ATOMIC_RELEASE);
 }
 
 thread_state *thread_by_tid(std::uint32_t tid) noexcept {
