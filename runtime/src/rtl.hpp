@@ -748,6 +748,9 @@ void refuse_a_second_sanitizer_runtime() noexcept;
 void coro_fork_lock() noexcept;  // coro.cpp: frame table and quarantine
 void coro_fork_unlock() noexcept;
 void coro_after_fork_child() noexcept;
+// signals.cpp: an installation another thread was making at the fork never ends in the child, where
+// its lock is released (the child's table may then name the handler that thread was installing).
+void signals_after_fork_child() noexcept;
 void alloc_fork_lock() noexcept;
 void alloc_fork_unlock() noexcept;
 

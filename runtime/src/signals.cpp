@@ -147,6 +147,8 @@ int install(int sig, const struct sigaction *act, struct sigaction *oldact) noex
 
 }  // namespace
 
+void lockstep::rt::signals_after_fork_child() noexcept { g_install_mtx.unlock(); }
+
 extern "C" {
 
 int sigaction(int sig, const struct sigaction *act, struct sigaction *oldact) noexcept {

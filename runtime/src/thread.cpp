@@ -217,6 +217,7 @@ void after_fork_child() {
   tables_after_fork_child();
   shadow_after_fork_child();
   coro_after_fork_child();
+  signals_after_fork_child();
   unlock_after_fork(true);
 }
 
