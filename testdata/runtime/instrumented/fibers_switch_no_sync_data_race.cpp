@@ -2,8 +2,7 @@
 // __tsan_switch_to_fiber_no_sync, as a scheduler does whose fibers are independent tasks, so the main
 // thread's update of `pending` and the fiber's are not ordered (they run on one OS thread, but the
 // fiber could as well have been resumed on another). The report names the fiber as a thread with
-// the name it was given. (Main does not look at `pending` again: the earlier access of that second
-// race would be the fiber's, whose stack shows only its own frame, see runtime.md "Fibers".)
+// the name it was given.
 // expect-stack: 0 parse_request
 // expect-stack: 1 main
 // expect-stderr: 'request parser'
