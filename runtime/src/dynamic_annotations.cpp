@@ -12,7 +12,7 @@
 //   AnnotateNewMemory                the range's history is forgotten
 //   AnnotateThreadName               names the calling thread
 // The rest of the family (expectations of races, publication, PCQ, ignoring synchronization, ...)
-// is accepted and does nothing. The fiber API is not provided yet.
+// is accepted and does nothing. The fiber API (__tsan_create_fiber, ...) is fibers.cpp's.
 #include <cstddef>
 #include <cstdint>
 
