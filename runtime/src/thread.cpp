@@ -210,8 +210,7 @@ void unlock_after_fork(bool child) {
 void after_fork_parent() { unlock_after_fork(false); }
 
 void after_fork_child() {
-  // Every other thread is gone: free their slots so a pthread_t the child reuses never matches a
-  // stale record (a join would then acquire the wrong thread's clock).
+  // Every other thread is gone: their slots are freed (see registry_after_fork_child).
   registry_after_fork_child(t_cur);
   // Under the tables' locks, which keep their node lists still.
   tables_after_fork_child();
