@@ -173,6 +173,33 @@ void vector_clock::join_slow(const vector_clock &o) noexcept {
   }
 }
 
+bool vector_clock::join_in_place(const vector_clock &o) noexcept {
+  // The chunks o's entries would raise: each must be one of ours already, and private; beyond the
+  // directory's capacity o must hold only zeros.
+  const std::uint32_t chunks = chunks_for(o.size_), held = chunks_for(size_);
+  for (std::uint32_t i = 0; i < chunks; ++i) {
+    const clock_chunk *a = i < held ? dir_[i] : &g_zero_chunk;
+    const clock_chunk *b = o.dir_[i];
+    if (a == b || b == &g_zero_chunk || is_private(a)) continue;
+    const std::uint32_t lim = entries_below(o.size_, i);
+    for (std::uint32_t j = 0; j < lim; ++j)
+      if (b->c[j] > a->c[j]) return false;
+  }
+  for (std::uint32_t i = 0; i < chunks && i < held; ++i) {
+    clock_chunk *a = dir_[i];
+    const clock_chunk *b = o.dir_[i];
+    if (a == b || b == &g_zero_chunk || !is_private(a)) continue;
+    const std::uint32_t lim = entries_below(o.size_, i);
+    for (std::uint32_t j = 0; j < lim; ++j)
+      if (b->c[j] > a->c[j]) a->c[j] = b->c[j];
+  }
+  // Entries of a private chunk beyond the size are zero until written; o's were written above.
+  const std::uint32_t room = held << clock_chunk_shift;
+  const std::uint32_t n = o.size_ < room ? o.size_ : room;
+  if (n > size_) size_ = n;
+  return true;
+}
+
 void vector_clock::assign_slow(const vector_clock &o) noexcept {
   if (o.size_ > size_ && !grow(o.size_)) {
     for (std::uint32_t t = 0; t < size_; ++t) set(t, o.get(t));  // out of memory, as in join

@@ -103,6 +103,12 @@ public:
     }
     assign_slow(o);
   }
+  // this = pointwise max(this, o) when no chunk or directory of this clock has to be replaced for it
+  // (the chunks o's entries raise are this clock's own, and its size grows at most to what its
+  // directory already holds); otherwise false, and this clock is unchanged. For a signal handler's
+  // acquire, which may interrupt code of the same thread that is reading this clock: entries only
+  // grow, and nothing that code may hold a pointer to is freed.
+  bool join_in_place(const vector_clock &o) noexcept;
   // True when every component of this is <= the one of o (this happens before or equals o).
   bool leq(const vector_clock &o) const noexcept;
   // An epoch happens before this clock when its thread's component already covers it.

@@ -19,7 +19,8 @@
 //    pthread call, or in the middle of an event): its clock may be half-updated, so the wrapper does
 //    not acquire, and everything the handler does is untracked anyway (every entry point forwards
 //    untracked inside the runtime): its accesses are not checked and leave no trace, so this can
-//    only miss a race, never report one.
+//    only miss a race, never report one. The same when the acquire cannot be made in place (see
+//    handler_begins): the wrapper then keeps the thread inside the runtime while the handler runs.
 //  - The handler and the code it interrupted share the thread's state (the same clock and epoch):
 //    a handler reading what that code wrote, or the code reading what the handler wrote, is program
 //    order, never a race.
@@ -72,12 +73,19 @@ bool runs_code(std::uint64_t handler) noexcept {
 }
 
 // Before the program's handler runs on the interrupted thread: it acquires every installation of a
-// handler for `sig` so far (see the file comment for when it does not).
-void handler_begins(int sig) noexcept {
+// handler for `sig` so far. Returns the thread to be kept inside the runtime while the handler runs
+// (untracked), or null. The interrupted code may be reading the thread's clock (the instrumented
+// access path does, outside the runtime), so the acquire only raises entries in place; where it
+// would have to replace a chunk or the clock's directory (a clock that never had room for the
+// installer's entries, rare), the handler runs untracked rather than unordered.
+thread_state *handler_begins(int sig) noexcept {
   thread_state *thr = cur_thread();
-  if (!thr || thr->in_rt) return;
+  if (!thr || thr->in_rt) return nullptr;  // inside the runtime: untracked already
   rt_scope sc(thr);  // a nested signal finds the thread inside the runtime and stays out
-  address_acquire(thr, signal_key(sig));
+  sync_var *s = sync_find(signal_key(sig));
+  if (!s) return nullptr;
+  spin_guard g(s->mtx);
+  return thr->clock.join_in_place(s->clock) ? nullptr : thr;
 }
 
 // What the kernel runs for every signal whose handler was installed through the interposers.
@@ -93,12 +101,14 @@ void wrapper(int sig, siginfo_t *info, void *context) {
   // An installation of SIG_DFL or SIG_IGN crossed this delivery: there is nothing of the program's to run.
   if (!runs_code(handler)) return;
   const int saved_errno = errno;
-  handler_begins(sig);
+  thread_state *untracked = handler_begins(sig);
   errno = saved_errno;
+  if (untracked) ++untracked->in_rt;
   if (action & siginfo_bit)
     reinterpret_cast<void (*)(int, siginfo_t *, void *)>(handler)(sig, info, context);
   else
     reinterpret_cast<void (*)(int)>(handler)(sig);
+  if (untracked) --untracked->in_rt;
 }
 
 int install(int sig, const struct sigaction *act, struct sigaction *oldact) noexcept {

@@ -54,7 +54,7 @@ void run_seed(std::uint64_t seed) {
   for (int step = 0; step < 2000; ++step) {
     const int a = static_cast<int>(rng() % n), b = static_cast<int>(rng() % n);
     const std::uint32_t t = static_cast<std::uint32_t>(rng() % width);
-    switch (rng() % 6) {
+    switch (rng() % 7) {
     case 0: {
       const std::uint32_t val = static_cast<std::uint32_t>(rng() % 1000);
       v[a].set(t, val);
@@ -86,6 +86,10 @@ void run_seed(std::uint64_t seed) {
       ASSERT_EQ(v[a].covers(e), clk <= r[a].get(t));
       break;
     }
+    case 6:
+      // In place or not at all: a refusal leaves v[a] as it was (checked below against r[a]).
+      if (a != b && v[a].join_in_place(v[b])) r[a].join(r[b]);
+      break;
     }
     // b too: a shared chunk written through a must not change b (copy-on-write).
     ASSERT_NO_FATAL_FAILURE(expect_same(v[a], r[a], width));
@@ -126,6 +130,33 @@ TEST(VectorClock, VerbsHaveTheirMeaning) {
   EXPECT_EQ(thread_b.get(1), 3u);
   EXPECT_TRUE(thread_b.covers(lockstep::rt::make_epoch(0, 5)));
   EXPECT_FALSE(thread_b.covers(lockstep::rt::make_epoch(0, 6)));
+}
+
+// A signal handler's acquire (join_in_place) raises entries of chunks the clock owns, growing within
+// its directory, and refuses, changing nothing, where a chunk or the directory would be replaced.
+TEST(VectorClock, JoinInPlaceNeverReplacesStructure) {
+  vector_clock thread, installer;
+  thread.set(3, 7);       // chunk 0, private
+  installer.set(0, 4);
+  installer.set(10, 2);   // chunk 0, beyond the thread's size: within its private chunk
+  EXPECT_TRUE(thread.join_in_place(installer));
+  EXPECT_EQ(thread.get(0), 4u);
+  EXPECT_EQ(thread.get(3), 7u);
+  EXPECT_EQ(thread.get(10), 2u);
+  installer.set(100, 1);  // chunk 1: the thread has no directory room for it
+  EXPECT_FALSE(thread.join_in_place(installer));
+  EXPECT_EQ(thread.get(100), 0u);
+  EXPECT_EQ(thread.get(0), 4u);
+  vector_clock sync;
+  sync.assign(thread);    // shares the thread's chunk 0
+  installer.set(100, 0);
+  installer.set(1, 9);
+  EXPECT_FALSE(thread.join_in_place(installer));  // chunk 0 is shared now: copying it would replace it
+  EXPECT_EQ(thread.get(1), 0u);
+  thread.tick(3);         // the owner's write copies the chunk: private again
+  EXPECT_TRUE(thread.join_in_place(installer));
+  EXPECT_EQ(thread.get(1), 9u);
+  EXPECT_EQ(sync.get(1), 0u);
 }
 
 // The live-threads shape of issue 8: every thread joins one sync clock that has an entry per
