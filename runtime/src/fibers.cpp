@@ -16,9 +16,10 @@
 //                                  is ignored. Nothing is ordered by it, as in TSan.
 //   __tsan_set_fiber_name(f, n)    reports call f "T<n> 'name'"
 //
-// A switch touches the clocks of two states that may be inside the runtime: one a signal handler
-// switched away from while the runtime was working on it (a preemptive scheduler). Its clock is
-// then left alone and the switch orders nothing, as with no_sync (see runtime.md, "Fibers").
+// Switching from inside a signal handler (a preemptive scheduler) is not supported: the handler may
+// have interrupted the runtime, whose work on the old state's clock is then half done. Such a
+// switch leaves the clocks of states inside the runtime alone and orders nothing, as with no_sync
+// (see runtime.md, "Fibers").
 #include <cstdint>
 
 #if __has_include(<sanitizer/tsan_interface.h>)
