@@ -1,7 +1,8 @@
 // The entry points the compilers' thread instrumentation calls (-fsanitize=thread with GCC 12, Clang
 // 14 and 16; FACTS.md lists the union), answered by liblockstep instead of ThreadSanitizer's runtime:
-// every plain access goes to the race detector (shadow_access, the same as an annotation), and
-// every atomic operation has its memory-model meaning.
+// every access, plain or atomic, goes to the instrumented shadow (instrumented_shadow.hpp: the common
+// case inline here, a hit costing a few loads), every function boundary to the thread's trace
+// (trace.hpp: the stacks of reports), and every atomic operation has its memory-model meaning.
 //
 // Atomics. Each atomic location that someone released to has a clock (a sync record of kind
 // `atomic`). A release store sets it to the storing thread's clock, a release read-modify-write
@@ -14,8 +15,7 @@
 // seq_cst order (never weaker than asked), under the location's record lock when the clock moves
 // with it, so that the value read and the clock acquired belong together.
 //
-// Not yet here (issue 11): atomic accesses in the shadow (a plain access racing with an atomic one is
-// not reported), fibers, and a shadow memory built for every access.
+// The fiber API is in fibers.cpp, the dynamic annotations in dynamic_annotations.cpp.
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -154,6 +154,7 @@ auto atomic_op(const volatile T *addr, int write_mo, std::uintptr_t pc, Op op, E
 void fence(int mo) noexcept {
   thread_state *thr = tracked_thread();
   if (!thr) return;
+  rt_scope sc(thr);  // a signal handler's acquire must not interleave with these clock updates
   if (acquires(mo)) thr->clock.join(thr->fence_pending);
   if (releases(mo)) {
     thr->fence_clock.assign(thr->clock);
