@@ -245,17 +245,15 @@ void run_seed(shadow mode, std::uint64_t seed, collector &col, std::deque<lockst
         case op::lock_shared: pthread_rwlock_rdlock(&rwlock); break;
         case op::unlock_shared: pthread_rwlock_unlock(&rwlock); break;
         case op::read:
-          if (mode == shadow::annotated)
-            lockstep_annotate_read(&vars[o.target], sizeof vars[0], site[o.target]);
+        case op::write: {
+          const bool write = o.kind == op::write;
+          void *var = &vars[o.target];
+          if (mode == shadow::instrumented)
+            (write ? __tsan_write8_pc : __tsan_read8_pc)(var, fake_pc(seed, o.target, write));
           else
-            __tsan_read8_pc(&vars[o.target], fake_pc(seed, o.target, false));
+            (write ? lockstep_annotate_write : lockstep_annotate_read)(var, sizeof vars[0], site[o.target]);
           break;
-        case op::write:
-          if (mode == shadow::annotated)
-            lockstep_annotate_write(&vars[o.target], sizeof vars[0], site[o.target]);
-          else
-            __tsan_write8_pc(&vars[o.target], fake_pc(seed, o.target, true));
-          break;
+        }
         case op::atomic_read: __tsan_atomic64_load(&vars[o.target], __ATOMIC_RELAXED); break;
         case op::atomic_write: __tsan_atomic64_store(&vars[o.target], 1, __ATOMIC_RELAXED); break;
         }
