@@ -150,6 +150,29 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
   }
 }
 
+void instrumented_free(thread_state *thr, std::uintptr_t addr, std::size_t size, std::uintptr_t pc) noexcept {
+  std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
+  const std::uintptr_t end = addr + size;
+  if (!regions || size == 0 || end > (std::uintptr_t{1} << address_bits) || end < addr) return;
+  const std::uint32_t tid = thr->tid;
+  for (std::uintptr_t g = addr & ~std::uintptr_t{7}; g < end;) {
+    granule_shadow *block = regions[g >> region_shift].load(std::memory_order_acquire);
+    if (!block) {  // nothing in this region was ever accessed
+      g = ((g >> region_shift) + 1) << region_shift;
+      continue;
+    }
+    const std::uint64_t mask = byte_mask(g < addr ? addr - g : 0, g + 8 < end ? 8 : end - g);
+    for (const auto &s : block[(g >> 3) & (granules_per_region - 1)].slot) {
+      const std::uint64_t v = s.load(std::memory_order_relaxed);
+      const std::uint32_t vt = slot_tid(v);
+      // Any earlier access conflicts with the free's write (atomic ones too: the free is plain).
+      if ((v & mask) && vt != tid && slot_clock(v) > thr->clock.get(vt))
+        return report_race(thr, addr, size, true, false, pc, g, v);
+    }
+    g += 8;
+  }
+}
+
 void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
   std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
   if (!regions || size == 0 || addr >= (std::uintptr_t{1} << address_bits)) return;

@@ -133,7 +133,7 @@ void forget_block(void *p, std::uintptr_t pc = 0) noexcept {
   if (!resolve_heap()) return;
   const std::size_t n = g_usable.load(std::memory_order_relaxed)(p);
   if (pc && t && !t->ignore_accesses && t->ignore_writes <= 0 && instrumented_process())
-    instrumented_access(t, addr_of(p), n, true, false, pc);
+    instrumented_free(t, addr_of(p), n, pc);
   if (t) ++t->in_rt;
   forget_heap_range(addr_of(p), n);
   if (t) --t->in_rt;

@@ -678,6 +678,9 @@ void report_data_race(thread_state *thr, std::uintptr_t addr, std::uintptr_t byt
 // the ignore counters.
 void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write, bool is_atomic,
                          std::uintptr_t pc) noexcept;
+// A free of [addr, addr + size) at pc, as a write of the whole block: reports an earlier access in it
+// that the freeing thread does not cover. Records nothing (the caller forgets the block's shadow next).
+void instrumented_free(thread_state *thr, std::uintptr_t addr, std::size_t size, std::uintptr_t pc) noexcept;
 // Forgets the instrumented shadow of a range (freed, unmapped or re-used memory).
 void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept;
 // Shadow memory mapped for instrumented accesses, in bytes (tests and memory checks).
