@@ -75,6 +75,12 @@ void received(int fd) noexcept {
     tracked_event([&](thread_state *thr) { address_acquire(thr, key); });
 }
 
+// A read of `fd` returned r: data arrived when r > 0. Returns r.
+ssize_t after_receive(int fd, ssize_t r) noexcept {
+  if (r > 0) received(fd);
+  return r;
+}
+
 // accept() returned `fd` (or failed): a socket, ordered after the connect it answers.
 int accepted(int fd) noexcept {
   if (fd >= 0) {
@@ -158,9 +164,7 @@ ssize_t write(int fd, const void *buf, std::size_t n) {
 
 ssize_t read(int fd, void *buf, std::size_t n) {
   auto f = next_read.get();
-  const ssize_t r = f ? f(fd, buf, n) : ::syscall(SYS_read, fd, buf, n);
-  if (r > 0) received(fd);
-  return r;
+  return after_receive(fd, f ? f(fd, buf, n) : ::syscall(SYS_read, fd, buf, n));
 }
 
 ssize_t writev(int fd, const iovec *iov, int count) {
@@ -171,9 +175,7 @@ ssize_t writev(int fd, const iovec *iov, int count) {
 
 ssize_t readv(int fd, const iovec *iov, int count) {
   auto f = next_readv.get();
-  const ssize_t r = f ? f(fd, iov, count) : ::syscall(SYS_readv, fd, iov, count);
-  if (r > 0) received(fd);
-  return r;
+  return after_receive(fd, f ? f(fd, iov, count) : ::syscall(SYS_readv, fd, iov, count));
 }
 
 ssize_t send(int fd, const void *buf, std::size_t n, int flags) {
@@ -184,9 +186,7 @@ ssize_t send(int fd, const void *buf, std::size_t n, int flags) {
 
 ssize_t recv(int fd, void *buf, std::size_t n, int flags) {
   auto f = next_recv.get();
-  const ssize_t r = f ? f(fd, buf, n, flags) : ::syscall(SYS_recvfrom, fd, buf, n, flags, nullptr, nullptr);
-  if (r > 0) received(fd);
-  return r;
+  return after_receive(fd, f ? f(fd, buf, n, flags) : ::syscall(SYS_recvfrom, fd, buf, n, flags, nullptr, nullptr));
 }
 
 ssize_t sendto(int fd, const void *buf, std::size_t n, int flags, const sockaddr *to, socklen_t len) {
@@ -197,9 +197,7 @@ ssize_t sendto(int fd, const void *buf, std::size_t n, int flags, const sockaddr
 
 ssize_t recvfrom(int fd, void *buf, std::size_t n, int flags, sockaddr *from, socklen_t *len) {
   auto f = next_recvfrom.get();
-  const ssize_t r = f ? f(fd, buf, n, flags, from, len) : ::syscall(SYS_recvfrom, fd, buf, n, flags, from, len);
-  if (r > 0) received(fd);
-  return r;
+  return after_receive(fd, f ? f(fd, buf, n, flags, from, len) : ::syscall(SYS_recvfrom, fd, buf, n, flags, from, len));
 }
 
 ssize_t sendmsg(int fd, const msghdr *msg, int flags) {
@@ -210,9 +208,7 @@ ssize_t sendmsg(int fd, const msghdr *msg, int flags) {
 
 ssize_t recvmsg(int fd, msghdr *msg, int flags) {
   auto f = next_recvmsg.get();
-  const ssize_t r = f ? f(fd, msg, flags) : ::syscall(SYS_recvmsg, fd, msg, flags);
-  if (r > 0) received(fd);
-  return r;
+  return after_receive(fd, f ? f(fd, msg, flags) : ::syscall(SYS_recvmsg, fd, msg, flags));
 }
 
 }  // extern "C"
