@@ -1,5 +1,4 @@
 // The runtime's own memory: an mmap-backed size-class allocator (never malloc, see rtl.hpp rule 1).
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 

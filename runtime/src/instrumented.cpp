@@ -66,10 +66,9 @@ __attribute__((always_inline)) inline void fast_access(const volatile void *a, s
                            ((addr & 7) + Size > 8) || addr >= (std::uintptr_t{1} << address_bits),
                        0))
     return access(a, Size, IsWrite, pc, IsAtomic);
-  std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
-  granule_shadow *block = regions ? regions[addr >> region_shift].load(std::memory_order_acquire) : nullptr;
-  if (__builtin_expect(!block, 0)) return access(a, Size, IsWrite, pc, IsAtomic);
-  granule_shadow &g = block[(addr >> 3) & (granules_per_region - 1)];
+  granule_shadow *gs = mapped_granule(addr);
+  if (__builtin_expect(!gs, 0)) return access(a, Size, IsWrite, pc, IsAtomic);
+  granule_shadow &g = *gs;
   const std::uint64_t cur = access_slot(thr, addr, Size, IsWrite, IsAtomic);
   if (__builtin_expect(hit_in_granule<IsWrite, IsAtomic>(g, cur), 1)) return;
   return access_miss(thr, g, cur, addr, Size, pc);

@@ -26,19 +26,16 @@ __attribute__((noinline)) granule_shadow *map_region(std::size_t r) noexcept {
   if (!block) {
     block = static_cast<granule_shadow *>(map_runtime_range(region_bytes));
     if (!block) return nullptr;
-    g_table.mapped.fetch_add(region_bytes, std::memory_order_relaxed);
     regions[r].store(block, std::memory_order_release);
   }
   return block;
 }
 
-std::uint32_t refresh_lockset(thread_state *thr) noexcept;  // below
-
 __attribute__((noinline)) void access_miss(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr,
                                            unsigned size, std::uintptr_t pc) noexcept {
   access_trace *t = thr->trace;
   if (__builtin_expect(!t, 0)) return instrumented_access(thr, addr, size, cur & slot_write, cur & slot_atomic, pc);
-  const std::uint32_t lockset = __builtin_expect(!thr->lockset_dirty, 1) ? thr->lockset : refresh_lockset(thr);
+  const std::uint32_t lockset = access_lockset(thr);
   const bool is_write = cur & slot_write, is_atomic = cur & slot_atomic;
   // The trace first (a report that finds the slot must find the event).
   trace_access(t, thr, slot_clock(cur), lockset, addr, size, is_write, is_atomic, pc);
@@ -112,28 +109,17 @@ void ishadow::report_race(thread_state *thr, std::uintptr_t addr, std::size_t si
   }
 }
 
-// Interns the held set after the held locks changed (once per critical section).
-__attribute__((noinline)) std::uint32_t ishadow::refresh_lockset(thread_state *thr) noexcept {
-  if (!refresh_lockset_cached(thr)) {
-    rt_scope sc(thr);  // the interner takes a spinlock of its own
-    current_lockset_slow(thr);
-  }
-  return thr->lockset;
-}
 
 
 void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write, bool is_atomic,
                          std::uintptr_t pc) noexcept {
   access_trace *t = thr->trace;
   if (__builtin_expect(!t, 0) && !(t = trace_of(thr))) return;
-  const std::uint32_t lockset = __builtin_expect(!thr->lockset_dirty, 1) ? thr->lockset : refresh_lockset(thr);
+  const std::uint32_t lockset = access_lockset(thr);
   const std::uint32_t tid = thr->tid;
-  const std::uint32_t clk = thr->own_clock;
-  trace_access(t, thr, clk, lockset, addr, size, is_write, is_atomic, pc);
+  trace_access(t, thr, slot_clock(thr->own_epoch_bits), lockset, addr, size, is_write, is_atomic, pc);
   if (__builtin_expect(addr + size > (std::uintptr_t{1} << address_bits) || addr + size < addr, 0)) return;
-  const std::uint64_t kind = (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) |
-                             (static_cast<std::uint64_t>(tid) << slot_tid_shift) |
-                             (static_cast<std::uint64_t>(clk) << slot_clock_shift);
+  const std::uint64_t kind = (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) | thr->own_epoch_bits;
   const std::uintptr_t end = addr + size;
   for (std::uintptr_t g = addr & ~std::uintptr_t{7}; g < end; g += 8) {
     granule_shadow *gs = granule_of(g);
@@ -180,9 +166,9 @@ void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
   if (end > (std::uintptr_t{1} << address_bits) || end < addr) end = std::uintptr_t{1} << address_bits;
   // A granule the range covers in part loses the slots that touched bytes of the range (new memory has
   // no earlier accesses; those slots' other bytes are forgotten too: a miss, never a false report).
-  auto clear_part = [regions](std::uintptr_t granule, std::uint64_t mask) {
-    if (granule_shadow *block = regions[granule >> region_shift].load(std::memory_order_acquire))
-      for (auto &s : block[(granule >> 3) & (granules_per_region - 1)].slot)
+  auto clear_part = [](std::uintptr_t granule, std::uint64_t mask) {
+    if (granule_shadow *g = mapped_granule(granule))
+      for (auto &s : g->slot)
         if (s.load(std::memory_order_relaxed) & mask) s.store(0, std::memory_order_relaxed);
   };
   const std::uintptr_t lo = (addr + 7) & ~std::uintptr_t{7}, hi = end & ~std::uintptr_t{7};
@@ -212,7 +198,5 @@ void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
     }
   }
 }
-
-std::size_t instrumented_shadow_mapped() noexcept { return g_table.mapped.load(std::memory_order_relaxed); }
 
 }  // namespace lockstep::rt

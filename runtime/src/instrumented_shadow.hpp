@@ -70,18 +70,21 @@ inline bool subsumes(std::uint64_t newer, std::uint64_t older) noexcept {
 struct region_table {
   spinlock mtx;
   std::atomic<std::atomic<granule_shadow *> *> regions{nullptr};
-  std::atomic<std::size_t> mapped{0};  // bytes of shadow blocks mapped
 };
 extern region_table g_table;
 granule_shadow *map_region(std::size_t r) noexcept;  // the shadow block of region r, mapped now; null: no memory
 
-
-__attribute__((always_inline)) inline granule_shadow *granule_of(std::uintptr_t addr) noexcept {
-  const std::size_t r = addr >> region_shift;
+// The granule of addr (below 2^47) when its region's shadow is mapped, else null.
+__attribute__((always_inline)) inline granule_shadow *mapped_granule(std::uintptr_t addr) noexcept {
   std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
-  granule_shadow *block = regions ? regions[r].load(std::memory_order_acquire) : nullptr;
-  if (__builtin_expect(!block, 0) && !(block = map_region(r))) return nullptr;
-  return block + ((addr >> 3) & (granules_per_region - 1));
+  granule_shadow *block = regions ? regions[addr >> region_shift].load(std::memory_order_acquire) : nullptr;
+  return block ? block + ((addr >> 3) & (granules_per_region - 1)) : nullptr;
+}
+// The same, mapping the region first where needed; null when out of memory.
+inline granule_shadow *granule_of(std::uintptr_t addr) noexcept {
+  if (granule_shadow *g = mapped_granule(addr)) return g;
+  granule_shadow *block = map_region(addr >> region_shift);
+  return block ? block + ((addr >> 3) & (granules_per_region - 1)) : nullptr;
 }
 
 // Checks and records access `cur` in one granule; returns an earlier access it races with, or 0.

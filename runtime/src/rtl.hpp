@@ -240,8 +240,9 @@ struct access_trace;  // trace.hpp
 
 struct thread_state {
   std::uint32_t tid = 0;               // slot index, also this thread's vector-clock component
-  std::uint32_t own_clock = 0;         // clock.get(tid), kept by note_own_clock: one load for the access path
-  std::uint64_t own_epoch_bits = 0;    // (tid, own_clock) as the instrumented shadow's slots hold them
+  // (tid, clock.get(tid)) as the instrumented shadow's slots hold them, kept by note_own_clock: one load
+  // for the access path instead of the clock's three.
+  std::uint64_t own_epoch_bits = 0;
   std::uint64_t unique_id = 0;         // never reused: what reports call the thread (0 = main)
   int in_rt = 0;                       // rule 3: >0 while inside the runtime on this thread
   // dynamic_annotations.cpp: AnnotateIgnoreReads/WritesBegin nesting; instrumented accesses of the
@@ -398,9 +399,8 @@ inline void acquire(thread_state *t, const vector_clock &c) noexcept { t->clock.
 constexpr unsigned shadow_slot_tid_shift = 10, shadow_slot_clock_shift = 24;
 // Copies the thread's own component where the access path reads it (after every change of it).
 inline void note_own_clock(thread_state *t) noexcept {
-  t->own_clock = t->clock.get(t->tid);
   t->own_epoch_bits = (static_cast<std::uint64_t>(t->tid) << shadow_slot_tid_shift) |
-                      (static_cast<std::uint64_t>(t->own_clock) << shadow_slot_clock_shift);
+                      (static_cast<std::uint64_t>(t->clock.get(t->tid)) << shadow_slot_clock_shift);
 }
 // Advances the thread's own component (after a release: its later events are not covered by what it
 // released). The one way to change it once the thread runs.
@@ -683,12 +683,16 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
 void instrumented_free(thread_state *thr, std::uintptr_t addr, std::size_t size, std::uintptr_t pc) noexcept;
 // Forgets the instrumented shadow of a range (freed, unmapped or re-used memory).
 void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept;
-// Shadow memory mapped for instrumented accesses, in bytes (tests and memory checks).
-std::size_t instrumented_shadow_mapped() noexcept;
 // The interned id of the thread's currently held locks (for race reports).
 std::uint32_t current_lockset_slow(thread_state *thr) noexcept;
 inline std::uint32_t current_lockset(thread_state *thr) noexcept {
   return __builtin_expect(!thr->lockset_dirty, 1) ? thr->lockset : current_lockset_slow(thr);
+}
+// The same for an access made outside the runtime (the interner's spinlock is taken inside it); the
+// slow half interns the set once per critical section.
+std::uint32_t access_lockset_slow(thread_state *thr) noexcept;
+inline std::uint32_t access_lockset(thread_state *thr) noexcept {
+  return __builtin_expect(!thr->lockset_dirty, 1) ? thr->lockset : access_lockset_slow(thr);
 }
 // The held set's hash, built one lock at a time (order matters): kept up to date in
 // thread_state::held_hash so that finding a set again after lock/unlock costs no loop.

@@ -502,14 +502,19 @@ __attribute__((noinline)) void shadow_access_slow(thread_state *thr, std::uintpt
 __attribute__((noinline)) void access_after_lockset_change(thread_state *thr, std::uintptr_t addr, std::size_t size,
                                                            bool is_write, const ::lockstep_source_site *site,
                                                            std::uintptr_t pc) noexcept {
-  if (!refresh_lockset_cached(thr)) {
-    rt_scope sc(thr);  // the interner takes a spinlock of its own
-    current_lockset_slow(thr);
-  }
+  access_lockset_slow(thr);
   shadow_access(thr, addr, size, is_write, site, pc);
 }
 
 }  // namespace
+
+std::uint32_t access_lockset_slow(thread_state *thr) noexcept {
+  if (!refresh_lockset_cached(thr)) {
+    rt_scope sc(thr);  // the interner takes a spinlock of its own
+    current_lockset_slow(thr);
+  }
+  return thr->lockset;
+}
 
 // The common access (an aligned 8-byte scalar, its cell cached and uniform, the lock set interned,
 // nothing to report or allocate) runs here without a call; anything else leaves through a tail

@@ -7,7 +7,6 @@
 // the pages of buckets in use cost memory, and chains stay short up to millions of live objects.
 #pragma once
 
-#include <sys/mman.h>
 
 #include <atomic>
 #include <cstddef>

@@ -1,14 +1,10 @@
 // Per-thread traces of instrumented code and their replay (see trace.hpp).
 #include "trace.hpp"
 
-#include "runtime_memory.hpp"
-
-#include <sys/mman.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include <cstring>
 #include <new>
+
+#include "runtime_memory.hpp"
 
 namespace lockstep::rt {
 
