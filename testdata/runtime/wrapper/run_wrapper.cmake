@@ -64,6 +64,14 @@ foreach(kind racy clean)
   check("${WORK_DIR}/${kind}_one_step" ${status})
 endforeach()
 
+# The compiler under another name, as Debian's c++ is GCC's (its --version line names neither GCC nor g++).
+find_program(compiler_path "${CXX}" REQUIRED)
+file(CREATE_LINK "${compiler_path}" "${WORK_DIR}/c++" SYMBOLIC)
+set(ENV{LOCKSTEP_CXX} "${WORK_DIR}/c++")
+run("compile and link through a compiler named c++" "${WRAPPER}" -std=c++20 -O1 -g -pthread "${CLEAN}" -o renamed)
+check("${WORK_DIR}/renamed" 0)
+set(ENV{LOCKSTEP_CXX} "${CXX}")
+
 # A whole CMake build with the wrapper as the compiler.
 set(args -S "${PROJECT_DIR}" -B "${WORK_DIR}/build" -G "${GENERATOR}" "-DCMAKE_CXX_COMPILER=${WRAPPER}"
     "-DRACY_SOURCE=${RACY}" "-DCLEAN_SOURCE=${CLEAN}" -DCMAKE_BUILD_TYPE=RelWithDebInfo)
