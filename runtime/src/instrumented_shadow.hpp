@@ -129,6 +129,15 @@ __attribute__((always_inline)) inline std::uint64_t access_granule(granule_shado
                                   : static_cast<int>((cur >> slot_clock_shift) % slots_per_granule);
     std::uint64_t expected = seen[at];
     const std::uint64_t value = at == merge ? expected | cur : cur;
+    // The thread's own earlier access (the common miss: its next epoch at the same place) is rewritten
+    // with a plain store: a locked instruction there drained the store buffer on every miss (half the
+    // time of a stencil). Another thread takes such a slot only when that access happens before its own
+    // or by eviction, and if it does so at this very instant its access is lost unchecked against this
+    // one; its next access to the granule finds this one. Any other slot is contended by nature.
+    if (expected && slot_tid(expected) == tid) {
+      g.slot[at].store(value, std::memory_order_relaxed);
+      return race;
+    }
     // Bounded: under a storm of updates to one granule, the access is recorded unchecked at last.
     if (g.slot[at].compare_exchange_strong(expected, value, std::memory_order_relaxed) || attempt == 3) return race;
   }

@@ -95,7 +95,8 @@ inline void trace_put(access_trace *t, thread_state *thr, std::uint64_t word) no
 // Records an access at `pc`, first the epoch and held set where they changed. (Each word goes in
 // before the owner's state it changes: a part header written for that word describes the state
 // before it.)
-inline void trace_access(access_trace *t, thread_state *thr, std::uint32_t clock, std::uint32_t lockset,
+__attribute__((always_inline)) inline void trace_access(access_trace *t, thread_state *thr, std::uint32_t clock,
+                                                       std::uint32_t lockset,
                          std::uintptr_t addr, std::size_t size, bool is_write, bool is_atomic,
                          std::uintptr_t pc) noexcept {
   using namespace trace_event;
