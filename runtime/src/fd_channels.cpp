@@ -14,6 +14,10 @@
 // for another file only orders a little more (hiding a race, never inventing one) until a new pipe
 // takes it. Descriptors made otherwise (dup, accept, a FIFO opened by name) have no channel: through
 // them nothing is ordered, which can produce a report, as before.
+//
+// The same interposers check the caller's buffers in a process with instrumented code (see
+// checked_buffer): what a write or send returned as sent was read from the buffer, what a read or
+// receive returned was written into it (pread and pwrite, on files, have only that).
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -75,9 +79,31 @@ void received(int fd) noexcept {
     tracked_event([&](thread_state *thr) { address_acquire(thr, key); });
 }
 
-// A read of `fd` returned r: data arrived when r > 0. Returns r.
-ssize_t after_receive(int fd, ssize_t r) noexcept {
-  if (r > 0) received(fd);
+// The first `done` bytes of the buffers of `iov`, as one system call read or wrote them.
+void checked_iov(const iovec *iov, std::size_t count, ssize_t done, bool is_write, std::uintptr_t pc) noexcept {
+  for (std::size_t i = 0; i < count && done > 0; ++i) {
+    const std::size_t n = iov[i].iov_len < static_cast<std::size_t>(done) ? iov[i].iov_len : static_cast<std::size_t>(done);
+    checked_buffer(iov[i].iov_base, n, is_write, pc);
+    done -= static_cast<ssize_t>(n);
+  }
+}
+
+// A write or send on `fd` that returned r, from `buf`: the r bytes sent were read. Returns r.
+ssize_t after_send(ssize_t r, const void *buf, std::uintptr_t pc) noexcept {
+  if (r > 0) checked_buffer(buf, static_cast<std::size_t>(r), false, pc);
+  return r;
+}
+
+// A read of `fd` that returned r: data arrived when r > 0, written into `buf` (else into `iov`). Returns r.
+ssize_t after_receive(int fd, ssize_t r, void *buf, std::uintptr_t pc, const iovec *iov = nullptr,
+                      std::size_t count = 0) noexcept {
+  if (r > 0) {
+    received(fd);
+    if (iov)
+      checked_iov(iov, count, r, true, pc);
+    else
+      checked_buffer(buf, static_cast<std::size_t>(r), true, pc);
+  }
   return r;
 }
 
@@ -107,6 +133,8 @@ LOCKSTEP_NEXT_DEFINITION(ssize_t, sendto, int, const void *, std::size_t, int, c
 LOCKSTEP_NEXT_DEFINITION(ssize_t, recvfrom, int, void *, std::size_t, int, sockaddr *, socklen_t *)
 LOCKSTEP_NEXT_DEFINITION(ssize_t, sendmsg, int, const msghdr *, int)
 LOCKSTEP_NEXT_DEFINITION(ssize_t, recvmsg, int, msghdr *, int)
+LOCKSTEP_NEXT_DEFINITION(ssize_t, pread, int, void *, std::size_t, off_t)
+LOCKSTEP_NEXT_DEFINITION(ssize_t, pwrite, int, const void *, std::size_t, off_t)
 
 }  // namespace
 
@@ -159,56 +187,81 @@ int accept4(int fd, sockaddr *from, socklen_t *len, int flags) {
 ssize_t write(int fd, const void *buf, std::size_t n) {
   sent(fd);
   auto f = next_write.get();
-  return f ? f(fd, buf, n) : ::syscall(SYS_write, fd, buf, n);
+  return after_send(f ? f(fd, buf, n) : ::syscall(SYS_write, fd, buf, n), buf, LOCKSTEP_CALLER_PC);
 }
 
 ssize_t read(int fd, void *buf, std::size_t n) {
   auto f = next_read.get();
-  return after_receive(fd, f ? f(fd, buf, n) : ::syscall(SYS_read, fd, buf, n));
+  return after_receive(fd, f ? f(fd, buf, n) : ::syscall(SYS_read, fd, buf, n), buf, LOCKSTEP_CALLER_PC);
 }
 
 ssize_t writev(int fd, const iovec *iov, int count) {
   sent(fd);
   auto f = next_writev.get();
-  return f ? f(fd, iov, count) : ::syscall(SYS_writev, fd, iov, count);
+  const ssize_t r = f ? f(fd, iov, count) : ::syscall(SYS_writev, fd, iov, count);
+  if (count > 0) checked_iov(iov, static_cast<std::size_t>(count), r, false, LOCKSTEP_CALLER_PC);
+  return r;
 }
 
 ssize_t readv(int fd, const iovec *iov, int count) {
   auto f = next_readv.get();
-  return after_receive(fd, f ? f(fd, iov, count) : ::syscall(SYS_readv, fd, iov, count));
+  return after_receive(fd, f ? f(fd, iov, count) : ::syscall(SYS_readv, fd, iov, count), nullptr, LOCKSTEP_CALLER_PC,
+                       iov, count > 0 ? static_cast<std::size_t>(count) : 0);
 }
 
 ssize_t send(int fd, const void *buf, std::size_t n, int flags) {
   sent(fd);
   auto f = next_send.get();
-  return f ? f(fd, buf, n, flags) : ::syscall(SYS_sendto, fd, buf, n, flags, nullptr, 0);
+  return after_send(f ? f(fd, buf, n, flags) : ::syscall(SYS_sendto, fd, buf, n, flags, nullptr, 0), buf,
+                    LOCKSTEP_CALLER_PC);
 }
 
 ssize_t recv(int fd, void *buf, std::size_t n, int flags) {
   auto f = next_recv.get();
-  return after_receive(fd, f ? f(fd, buf, n, flags) : ::syscall(SYS_recvfrom, fd, buf, n, flags, nullptr, nullptr));
+  return after_receive(fd, f ? f(fd, buf, n, flags) : ::syscall(SYS_recvfrom, fd, buf, n, flags, nullptr, nullptr), buf,
+                       LOCKSTEP_CALLER_PC);
 }
 
 ssize_t sendto(int fd, const void *buf, std::size_t n, int flags, const sockaddr *to, socklen_t len) {
   sent(fd);
   auto f = next_sendto.get();
-  return f ? f(fd, buf, n, flags, to, len) : ::syscall(SYS_sendto, fd, buf, n, flags, to, len);
+  return after_send(f ? f(fd, buf, n, flags, to, len) : ::syscall(SYS_sendto, fd, buf, n, flags, to, len), buf,
+                    LOCKSTEP_CALLER_PC);
 }
 
 ssize_t recvfrom(int fd, void *buf, std::size_t n, int flags, sockaddr *from, socklen_t *len) {
   auto f = next_recvfrom.get();
-  return after_receive(fd, f ? f(fd, buf, n, flags, from, len) : ::syscall(SYS_recvfrom, fd, buf, n, flags, from, len));
+  return after_receive(fd, f ? f(fd, buf, n, flags, from, len) : ::syscall(SYS_recvfrom, fd, buf, n, flags, from, len),
+                       buf, LOCKSTEP_CALLER_PC);
 }
 
 ssize_t sendmsg(int fd, const msghdr *msg, int flags) {
   sent(fd);
   auto f = next_sendmsg.get();
-  return f ? f(fd, msg, flags) : ::syscall(SYS_sendmsg, fd, msg, flags);
+  const ssize_t r = f ? f(fd, msg, flags) : ::syscall(SYS_sendmsg, fd, msg, flags);
+  if (msg) checked_iov(msg->msg_iov, msg->msg_iovlen, r, false, LOCKSTEP_CALLER_PC);
+  return r;
 }
 
 ssize_t recvmsg(int fd, msghdr *msg, int flags) {
   auto f = next_recvmsg.get();
-  return after_receive(fd, f ? f(fd, msg, flags) : ::syscall(SYS_recvmsg, fd, msg, flags));
+  return after_receive(fd, f ? f(fd, msg, flags) : ::syscall(SYS_recvmsg, fd, msg, flags), nullptr, LOCKSTEP_CALLER_PC,
+                       msg ? msg->msg_iov : nullptr, msg ? msg->msg_iovlen : 0);
 }
+
+// Files, not channels: only the buffers. (pread64 and pwrite64 are the same functions on x86-64.)
+ssize_t pread(int fd, void *buf, std::size_t n, off_t at) {
+  auto f = next_pread.get();
+  const ssize_t r = f ? f(fd, buf, n, at) : ::syscall(SYS_pread64, fd, buf, n, at);
+  if (r > 0) checked_buffer(buf, static_cast<std::size_t>(r), true, LOCKSTEP_CALLER_PC);
+  return r;
+}
+
+ssize_t pwrite(int fd, const void *buf, std::size_t n, off_t at) {
+  auto f = next_pwrite.get();
+  return after_send(f ? f(fd, buf, n, at) : ::syscall(SYS_pwrite64, fd, buf, n, at), buf, LOCKSTEP_CALLER_PC);
+}
+ssize_t pread64(int, void *, std::size_t, off64_t) __attribute__((alias("pread")));
+ssize_t pwrite64(int, const void *, std::size_t, off64_t) __attribute__((alias("pwrite")));
 
 }  // extern "C"

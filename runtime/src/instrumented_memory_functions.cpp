@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 
 #include "next_definition.hpp"
 #include "rtl.hpp"
@@ -104,6 +105,39 @@ LOCKSTEP_NEXT_DEFINITION(void *, memset, void *, int, std::size_t)
 LOCKSTEP_NEXT_DEFINITION(int, memcmp, const void *, const void *, std::size_t)
 LOCKSTEP_NEXT_DEFINITION(int, bcmp, const void *, const void *, std::size_t)
 LOCKSTEP_NEXT_DEFINITION(std::size_t, strlen, const char *)
+LOCKSTEP_NEXT_DEFINITION(std::size_t, strnlen, const char *, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(char *, strcpy, char *, const char *)
+LOCKSTEP_NEXT_DEFINITION(char *, strncpy, char *, const char *, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(char *, strcat, char *, const char *)
+LOCKSTEP_NEXT_DEFINITION(char *, strncat, char *, const char *, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(int, strcmp, const char *, const char *)
+LOCKSTEP_NEXT_DEFINITION(int, strncmp, const char *, const char *, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(char *, strchr, const char *, int)
+LOCKSTEP_NEXT_DEFINITION(char *, strrchr, const char *, int)
+LOCKSTEP_NEXT_DEFINITION(char *, strstr, const char *, const char *)
+LOCKSTEP_NEXT_DEFINITION(void *, memchr, const void *, int, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(char *, strdup, const char *)
+
+// How many bytes of s the string functions examine: up to the terminator, or `max` bytes, inclusive of the
+// terminator when it is within them.
+std::size_t examined(const char *s, std::size_t max = SIZE_MAX) noexcept {
+  std::size_t n = 0;
+  while (n < max && s[n]) ++n;
+  return n < max ? n + 1 : n;
+}
+// The bytes two strings are compared over, up to `max`: through the first difference or terminator.
+std::size_t compared(const char *a, const char *b, std::size_t max = SIZE_MAX) noexcept {
+  std::size_t n = 0;
+  while (n < max && a[n] == b[n] && a[n]) ++n;
+  return n < max ? n + 1 : n;
+}
+// strchr's and memchr's scan: through the byte found, else all of it.
+std::size_t scanned(const void *s, int c, std::size_t max, bool stop_at_terminator) noexcept {
+  const auto *p = static_cast<const unsigned char *>(s);
+  std::size_t n = 0;
+  while (n < max && p[n] != static_cast<unsigned char>(c) && !(stop_at_terminator && p[n] == 0)) ++n;
+  return n < max ? n + 1 : n;
+}
 
 }  // namespace
 
@@ -131,6 +165,10 @@ void *lockstep::rt::checked_memset(void *d, int c, std::size_t n, std::uintptr_t
   if (thread_state *thr = checking(pc)) check(thr, d, n, true, pc);
   const auto f = next_memset.get();
   return f ? f(d, c, n) : plain_memset(d, c, n);
+}
+
+void lockstep::rt::checked_buffer(const void *p, std::size_t n, bool is_write, std::uintptr_t pc) noexcept {
+  if (thread_state *thr = checking(pc)) check(thr, p, n, is_write, pc);
 }
 
 extern "C" {
@@ -168,6 +206,162 @@ std::size_t strlen(const char *s) {
   const std::size_t n = f ? f(s) : plain_strlen(s);
   if (thread_state *thr = checking(LOCKSTEP_CALLER_PC)) check(thr, s, n + 1, false, LOCKSTEP_CALLER_PC);
   return n;
+}
+
+// The string functions below check the bytes they examine and write, computed again here (the real
+// function does not say how far it looked) only when the call is checked; then the real function does
+// the work, or a plain loop while the real one is not known yet.
+
+std::size_t strnlen(const char *s, std::size_t max) {
+  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
+  if (thread_state *thr = checking(pc)) check(thr, s, examined(s, max), false, pc);
+  if (const auto f = next_strnlen.get()) return f(s, max);
+  std::size_t n = 0;
+  while (n < max && s[n]) ++n;
+  return n;
+}
+
+char *strcpy(char *d, const char *s) {
+  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
+  if (thread_state *thr = checking(pc)) {
+    const std::size_t n = examined(s);
+    check(thr, s, n, false, pc);
+    check(thr, d, n, true, pc);
+  }
+  if (const auto f = next_strcpy.get()) return f(d, s);
+  return static_cast<char *>(plain_memmove(d, s, examined(s)));
+}
+
+char *strncpy(char *d, const char *s, std::size_t max) {
+  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
+  if (thread_state *thr = checking(pc)) {
+    check(thr, s, examined(s, max), false, pc);
+    check(thr, d, max, true, pc);  // what follows the string, up to max, is filled with zeros
+  }
+  if (const auto f = next_strncpy.get()) return f(d, s, max);
+  const std::size_t n = examined(s, max);
+  plain_memmove(d, s, n);
+  plain_memset(d + n, 0, max - n);
+  return d;
+}
+
+char *strcat(char *d, const char *s) {
+  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
+  if (thread_state *thr = checking(pc)) {
+    const std::size_t dn = examined(d), sn = examined(s);
+    check(thr, d, dn, false, pc);
+    check(thr, s, sn, false, pc);
+    check(thr, d + dn - 1, sn, true, pc);  // from d's terminator on
+  }
+  if (const auto f = next_strcat.get()) return f(d, s);
+  plain_memmove(d + examined(d) - 1, s, examined(s));
+  return d;
+}
+
+char *strncat(char *d, const char *s, std::size_t max) {
+  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
+  const auto copied = [&] {  // bytes of s appended (a terminator follows them)
+    const std::size_t sn = examined(s, max);
+    return sn && !s[sn - 1] ? sn - 1 : sn;
+  };
+  if (thread_state *thr = checking(pc)) {
+    const std::size_t dn = examined(d);
+    check(thr, d, dn, false, pc);
+    check(thr, s, examined(s, max), false, pc);
+    check(thr, d + dn - 1, copied() + 1, true, pc);
+  }
+  if (const auto f = next_strncat.get()) return f(d, s, max);
+  char *end = d + examined(d) - 1;
+  const std::size_t n = copied();
+  plain_memmove(end, s, n);
+  end[n] = '\0';
+  return d;
+}
+
+namespace {
+int plain_compare(const char *a, const char *b, std::size_t max) noexcept {
+  const std::size_t n = compared(a, b, max);
+  if (n == 0) return 0;
+  const auto x = static_cast<unsigned char>(a[n - 1]), y = static_cast<unsigned char>(b[n - 1]);
+  return x == y ? 0 : x < y ? -1 : 1;
+}
+void check_compared(const char *a, const char *b, std::size_t max, std::uintptr_t pc) noexcept {
+  if (thread_state *thr = checking(pc)) {
+    const std::size_t n = compared(a, b, max);
+    check(thr, a, n, false, pc);
+    check(thr, b, n, false, pc);
+  }
+}
+}  // namespace
+
+int strcmp(const char *a, const char *b) {
+  check_compared(a, b, SIZE_MAX, LOCKSTEP_CALLER_PC);
+  const auto f = next_strcmp.get();
+  return f ? f(a, b) : plain_compare(a, b, SIZE_MAX);
+}
+
+int strncmp(const char *a, const char *b, std::size_t max) {
+  check_compared(a, b, max, LOCKSTEP_CALLER_PC);
+  const auto f = next_strncmp.get();
+  return f ? f(a, b, max) : plain_compare(a, b, max);
+}
+
+char *strchr(const char *s, int c) {
+  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
+  if (thread_state *thr = checking(pc)) check(thr, s, scanned(s, c, SIZE_MAX, true), false, pc);
+  if (const auto f = next_strchr.get()) return f(s, c);
+  const std::size_t n = scanned(s, c, SIZE_MAX, true);
+  return s[n - 1] == static_cast<char>(c) ? const_cast<char *>(s + n - 1) : nullptr;
+}
+
+char *strrchr(const char *s, int c) {
+  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
+  if (thread_state *thr = checking(pc)) check(thr, s, examined(s), false, pc);  // all of it, for the last one
+  if (const auto f = next_strrchr.get()) return f(s, c);
+  for (std::size_t i = examined(s); i > 0; --i)
+    if (s[i - 1] == static_cast<char>(c)) return const_cast<char *>(s + i - 1);
+  return nullptr;
+}
+
+char *strstr(const char *hay, const char *needle) {
+  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
+  char *found = nullptr;
+  if (const auto f = next_strstr.get()) {
+    found = f(hay, needle);
+  } else {
+    for (const char *h = hay;; ++h) {
+      if (compared(h, needle) == examined(needle)) {  // equal through needle's terminator but h's
+        found = const_cast<char *>(h);
+        break;
+      }
+      if (!*h) break;
+    }
+  }
+  if (thread_state *thr = checking(pc)) {
+    const std::size_t nn = examined(needle);
+    // The haystack through the match, else all of it.
+    check(thr, hay, found ? static_cast<std::size_t>(found - hay) + nn - 1 : examined(hay), false, pc);
+    check(thr, needle, nn, false, pc);
+  }
+  return found;
+}
+
+void *memchr(const void *s, int c, std::size_t max) {
+  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
+  if (thread_state *thr = checking(pc)) check(thr, s, scanned(s, c, max, false), false, pc);
+  if (const auto f = next_memchr.get()) return f(s, c, max);
+  const std::size_t n = scanned(s, c, max, false);
+  const auto *p = static_cast<const unsigned char *>(s);
+  return n && p[n - 1] == static_cast<unsigned char>(c) ? const_cast<unsigned char *>(p + n - 1) : nullptr;
+}
+
+char *strdup(const char *s) {
+  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
+  if (thread_state *thr = checking(pc)) check(thr, s, examined(s), false, pc);
+  if (const auto f = next_strdup.get()) return f(s);
+  const std::size_t n = examined(s);
+  auto *copy = static_cast<char *>(std::malloc(n));  // new memory: nothing to check
+  return copy ? static_cast<char *>(plain_memmove(copy, s, n)) : nullptr;
 }
 
 }  // extern "C"

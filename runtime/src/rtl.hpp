@@ -748,6 +748,9 @@ bool instrumented_process() noexcept;
 void *checked_memcpy(void *d, const void *s, std::size_t n, std::uintptr_t pc) noexcept;
 void *checked_memmove(void *d, const void *s, std::size_t n, std::uintptr_t pc) noexcept;
 void *checked_memset(void *d, int c, std::size_t n, std::uintptr_t pc) noexcept;
+// What a system call read from (`is_write` false: write, send) or wrote to (read, recv) the caller's
+// buffer, [p, p + n), checked as an access made at `pc` under the same conditions.
+void checked_buffer(const void *p, std::size_t n, bool is_write, std::uintptr_t pc) noexcept;
 
 // instrumented.cpp: exits with a message when another ThreadSanitizer runtime is in the process.
 void refuse_a_second_sanitizer_runtime() noexcept;
