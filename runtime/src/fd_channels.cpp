@@ -101,7 +101,7 @@ ssize_t after_receive(int fd, ssize_t r, void *buf, std::uintptr_t pc, const iov
     received(fd);
     if (iov)
       checked_iov(iov, count, r, true, pc);
-    else
+    else if (buf)
       checked_buffer(buf, static_cast<std::size_t>(r), true, pc);
   }
   return r;
