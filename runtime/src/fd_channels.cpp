@@ -88,11 +88,13 @@ void checked_iov(const iovec *iov, std::size_t count, ssize_t done, bool is_writ
   }
 }
 
-// A write or send on `fd` that returned r, from `buf`: the r bytes sent were read. Returns r.
-ssize_t after_send(ssize_t r, const void *buf, std::uintptr_t pc) noexcept {
-  if (r > 0) checked_buffer(buf, static_cast<std::size_t>(r), false, pc);
+// A system call that returned r moved r bytes out of `buf` (read them: `is_write` false) or into it.
+// Returns r.
+ssize_t transferred(ssize_t r, const void *buf, bool is_write, std::uintptr_t pc) noexcept {
+  if (r > 0 && buf) checked_buffer(buf, static_cast<std::size_t>(r), is_write, pc);
   return r;
 }
+ssize_t after_send(ssize_t r, const void *buf, std::uintptr_t pc) noexcept { return transferred(r, buf, false, pc); }
 
 // A read of `fd` that returned r: data arrived when r > 0, written into `buf` (else into `iov`). Returns r.
 ssize_t after_receive(int fd, ssize_t r, void *buf, std::uintptr_t pc, const iovec *iov = nullptr,
@@ -101,8 +103,8 @@ ssize_t after_receive(int fd, ssize_t r, void *buf, std::uintptr_t pc, const iov
     received(fd);
     if (iov)
       checked_iov(iov, count, r, true, pc);
-    else if (buf)
-      checked_buffer(buf, static_cast<std::size_t>(r), true, pc);
+    else
+      transferred(r, buf, true, pc);
   }
   return r;
 }
@@ -252,9 +254,7 @@ ssize_t recvmsg(int fd, msghdr *msg, int flags) {
 // Files, not channels: only the buffers. (pread64 and pwrite64 are the same functions on x86-64.)
 ssize_t pread(int fd, void *buf, std::size_t n, off_t at) {
   auto f = next_pread.get();
-  const ssize_t r = f ? f(fd, buf, n, at) : ::syscall(SYS_pread64, fd, buf, n, at);
-  if (r > 0) checked_buffer(buf, static_cast<std::size_t>(r), true, LOCKSTEP_CALLER_PC);
-  return r;
+  return transferred(f ? f(fd, buf, n, at) : ::syscall(SYS_pread64, fd, buf, n, at), buf, true, LOCKSTEP_CALLER_PC);
 }
 
 ssize_t pwrite(int fd, const void *buf, std::size_t n, off_t at) {
