@@ -24,8 +24,9 @@ __attribute__((noinline)) granule_shadow *map_region(std::size_t r) noexcept {
   }
   granule_shadow *block = regions[r].load(std::memory_order_relaxed);
   if (!block) {
-    block = static_cast<granule_shadow *>(map_runtime_range(region_bytes));
-    if (!block) return nullptr;
+    auto *base = static_cast<char *>(map_runtime_range(region_header_bytes + region_bytes));
+    if (!base) return nullptr;
+    block = reinterpret_cast<granule_shadow *>(base + region_header_bytes);
     regions[r].store(block, std::memory_order_release);
   }
   return block;
@@ -33,6 +34,7 @@ __attribute__((noinline)) granule_shadow *map_region(std::size_t r) noexcept {
 
 __attribute__((noinline)) void access_miss(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr,
                                            unsigned size, std::uintptr_t pc) noexcept {
+  if (in_readonly_page(addr)) return;
   access_trace *t = thr->trace;
   if (__builtin_expect(!t, 0)) return instrumented_access(thr, addr, size, cur & slot_write, cur & slot_atomic, pc);
   const std::uint32_t lockset = access_lockset(thr);
@@ -48,6 +50,33 @@ __attribute__((noinline)) void access_miss(thread_state *thr, granule_shadow &g,
 using namespace ishadow;
 
 namespace {
+
+// Sets or clears the read-only bits of the pages [addr, end) meets (end below 2^47); marking maps the
+// regions' blocks (address space; only the header pages are touched).
+void set_readonly_pages(std::uintptr_t addr, std::uintptr_t end, bool readonly) noexcept {
+  for (std::uintptr_t p = addr >> page_shift; p < (end + (std::uintptr_t{1} << page_shift) - 1) >> page_shift;) {
+    const std::uintptr_t r = p >> (region_shift - page_shift);
+    granule_shadow *block = readonly ? map_region(r) : nullptr;
+    if (!readonly) {
+      std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
+      block = regions ? regions[r].load(std::memory_order_acquire) : nullptr;
+    }
+    const std::uintptr_t region_end = (r + 1) << (region_shift - page_shift);
+    if (!block) {
+      p = region_end;
+      continue;
+    }
+    region_header &h = header_of(block);
+    for (; p < region_end && p << page_shift < end; ++p) {
+      const std::size_t page = p & (pages_per_region - 1);
+      const std::uint64_t bit = std::uint64_t{1} << (page % 64);
+      if (readonly)
+        h.readonly_pages[page / 64].fetch_or(bit, std::memory_order_relaxed);
+      else if (h.readonly_pages[page / 64].load(std::memory_order_relaxed) & bit)
+        h.readonly_pages[page / 64].fetch_and(~bit, std::memory_order_relaxed);
+    }
+  }
+}
 
 // Races already looked at, by (current pc, earlier thread and epoch, kinds): the same code racing again with
 // the same earlier epoch (a loop over an array another thread wrote) is nearly always the same pair of places,
@@ -122,6 +151,10 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
   const std::uint64_t kind = (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) | thr->own_epoch_bits;
   const std::uintptr_t end = addr + size;
   for (std::uintptr_t g = addr & ~std::uintptr_t{7}; g < end; g += 8) {
+    if (in_readonly_page(g)) {  // on to the next page
+      g = (((g >> page_shift) + 1) << page_shift) - 8;
+      continue;
+    }
     granule_shadow *gs = granule_of(g);
     if (!gs) return;
     const std::uint64_t mask = byte_mask(g < addr ? addr - g : 0, g + 8 < end ? 8 : end - g);
@@ -129,7 +162,7 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
       // One report per access (a range may race on many granules); the rest of it is still recorded.
       report_race(thr, addr, size, is_write, is_atomic, pc, g, race);
       for (g += 8; g < end; g += 8)
-        if (granule_shadow *rest = granule_of(g))
+        if (granule_shadow *rest = in_readonly_page(g) ? nullptr : granule_of(g))
           access_granule(*rest, kind | byte_mask(0, g + 8 < end ? 8 : end - g), thr->clock, tid);
       return;
     }
@@ -171,6 +204,7 @@ void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
       for (auto &s : g->slot)
         if (s.load(std::memory_order_relaxed) & mask) s.store(0, std::memory_order_relaxed);
   };
+  if (g_table.any_readonly.load(std::memory_order_relaxed)) set_readonly_pages(addr, end, false);
   const std::uintptr_t lo = (addr + 7) & ~std::uintptr_t{7}, hi = end & ~std::uintptr_t{7};
   if (addr & 7) clear_part(addr & ~std::uintptr_t{7}, byte_mask(addr & 7, end < lo ? end - (addr & ~std::uintptr_t{7}) : 8));
   if ((end & 7) && hi >= lo) clear_part(hi, byte_mask(0, end & 7));
@@ -197,6 +231,16 @@ void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
       clear(f, f + bytes);
     }
   }
+}
+
+void instrumented_mark_readonly(std::uintptr_t addr, std::size_t size, bool readonly) noexcept {
+  const std::uintptr_t end = addr + size;
+  if (size == 0 || end > (std::uintptr_t{1} << address_bits) || end < addr) return;
+  if (readonly)
+    g_table.any_readonly.store(true, std::memory_order_relaxed);
+  else if (!g_table.any_readonly.load(std::memory_order_relaxed))
+    return;
+  set_readonly_pages(addr, end, readonly);
 }
 
 }  // namespace lockstep::rt

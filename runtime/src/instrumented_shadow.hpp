@@ -28,6 +28,14 @@
 //
 // What a report needs about the earlier access beyond the slot (stack, locks, thread) is restored
 // from that thread's trace (trace.hpp).
+//
+// Read-only mappings. A page the program mapped readable and not writable (mmap without PROT_WRITE:
+// leveldb reads its table files in place) can only be read while so mapped, and reads never race
+// with reads: its accesses are not traced and its slots never written, so its shadow stays the
+// kernel's zero page and costs no memory (it was 4 times the file's pages read). Each region's block
+// has a header page before it with a bit per page; munmap, a fixed mmap over it, mprotect with
+// PROT_WRITE and mremap clear the bits (instrumented_shadow_reset). Unseen changes of protection (a
+// raw system call) can only hide a race, never invent one.
 #pragma once
 
 #include <atomic>
@@ -50,6 +58,18 @@ struct granule_shadow {
 };
 constexpr std::size_t region_bytes = granules_per_region * sizeof(granule_shadow);
 
+// The page before each region's block: one bit per 4 KiB page of the region mapped read-only.
+constexpr unsigned page_shift = 12;
+constexpr std::size_t pages_per_region = std::size_t{1} << (region_shift - page_shift);
+struct region_header {
+  std::atomic<std::uint64_t> readonly_pages[pages_per_region / 64];
+};
+constexpr std::size_t region_header_bytes = std::size_t{1} << page_shift;
+static_assert(sizeof(region_header) <= region_header_bytes, "the header fits its page");
+inline region_header &header_of(granule_shadow *block) noexcept {
+  return *reinterpret_cast<region_header *>(reinterpret_cast<char *>(block) - region_header_bytes);
+}
+
 // The slot encoding: 0-7 byte mask, 8 write, 9 atomic, 10-23 thread slot, 24-63 epoch. 0 is empty
 // (epochs start at 1).
 constexpr std::uint64_t slot_write = 1u << 8, slot_atomic = 1u << 9;
@@ -70,9 +90,20 @@ inline bool subsumes(std::uint64_t newer, std::uint64_t older) noexcept {
 struct region_table {
   spinlock mtx;
   std::atomic<std::atomic<granule_shadow *> *> regions{nullptr};
+  std::atomic<bool> any_readonly{false};  // a read-only mapping was ever marked (else no header is read)
 };
 extern region_table g_table;
 granule_shadow *map_region(std::size_t r) noexcept;  // the shadow block of region r, mapped now; null: no memory
+
+// Whether addr is in a page marked read-only (see above).
+inline bool in_readonly_page(std::uintptr_t addr) noexcept {
+  if (__builtin_expect(!g_table.any_readonly.load(std::memory_order_relaxed), 1)) return false;
+  std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
+  granule_shadow *block = regions ? regions[addr >> region_shift].load(std::memory_order_acquire) : nullptr;
+  if (!block) return false;
+  const std::size_t page = (addr >> page_shift) & (pages_per_region - 1);
+  return (header_of(block).readonly_pages[page / 64].load(std::memory_order_relaxed) >> (page % 64)) & 1;
+}
 
 // The granule of addr (below 2^47) when its region's shadow is mapped, else null.
 __attribute__((always_inline)) inline granule_shadow *mapped_granule(std::uintptr_t addr) noexcept {

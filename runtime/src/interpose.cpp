@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include <atomic>
+#include <cstdarg>
 #include <cstdint>
 
 #include "next_definition.hpp"
@@ -92,6 +93,8 @@ LOCKSTEP_REAL(int, sem_clockwait, nullptr, sem_t *, clockid_t, const timespec *)
 LOCKSTEP_REAL(int, sem_post, nullptr, sem_t *)
 LOCKSTEP_REAL(int, munmap, nullptr, void *, std::size_t)
 LOCKSTEP_REAL(void *, mmap, nullptr, void *, std::size_t, int, int, int, off_t)
+LOCKSTEP_REAL(int, mprotect, nullptr, void *, std::size_t, int)
+LOCKSTEP_REAL(void *, mremap, nullptr, void *, std::size_t, std::size_t, int, void *)
 
 #undef LOCKSTEP_REAL
 
@@ -461,25 +464,63 @@ void *realloc(void *p, std::size_t n) {
 constexpr std::size_t max_forgotten_mapping = std::size_t{1} << 32;
 constexpr std::uintptr_t user_space_end = std::uintptr_t{1} << 47;
 
-void forget_mapping(void *addr, std::size_t len) noexcept {
+// The same conditions for a mapping's read-only mark (instrumented code only: see instrumented_shadow.hpp).
+enum class mapping_change { forget, mark_readonly, unmark_readonly };
+
+void change_mapping(void *addr, std::size_t len, mapping_change what) noexcept {
   const std::uintptr_t a = addr_of(addr);
   if (!a || (a & 4095) || !len || len > max_forgotten_mapping || a >= user_space_end || len > user_space_end - a)
     return;
+  if (what != mapping_change::forget && !instrumented_process()) return;
   thread_state *t = cur_thread_if_any();
   if (t && t->in_rt) return;
   if (t) ++t->in_rt;
-  forget_heap_range(addr_of(addr), len);
+  if (what == mapping_change::forget)
+    forget_heap_range(a, len);
+  else
+    instrumented_mark_readonly(a, len, what == mapping_change::mark_readonly);
   if (t) --t->in_rt;
 }
 
 int munmap(void *addr, std::size_t len) {
-  forget_mapping(addr, len);
+  change_mapping(addr, len, mapping_change::forget);
   return real_munmap()(addr, len);
 }
 
 void *mmap(void *addr, std::size_t len, int prot, int flags, int fd, off_t offset) {
-  if (flags & MAP_FIXED) forget_mapping(addr, len);  // replaces whatever was mapped there
-  return real_mmap()(addr, len, prot, flags, fd, offset);
+  if (flags & MAP_FIXED) change_mapping(addr, len, mapping_change::forget);  // replaces whatever was mapped there
+  void *p = real_mmap()(addr, len, prot, flags, fd, offset);
+  // Readable, never writable while so mapped (PROT_NONE is a reservation, made writable later).
+  if (p != MAP_FAILED && (prot & PROT_READ) && !(prot & PROT_WRITE))
+    change_mapping(p, (len + 4095) & ~std::size_t{4095}, mapping_change::mark_readonly);
+  return p;
+}
+
+// Made writable: checked again from now on (before the call: no write can come before it).
+int mprotect(void *addr, std::size_t len, int prot) {
+  if (prot & PROT_WRITE) change_mapping(addr, (len + 4095) & ~std::size_t{4095}, mapping_change::unmark_readonly);
+  return real_mprotect()(addr, len, prot);
+}
+
+// A fixed destination is replaced; a moved mapping's old range, or the tail a shrink gives back, is
+// forgotten once the call succeeded (in place, the objects in the mapping live on). The new range is
+// not marked read-only even if it is (a miss at worst).
+void *mremap(void *old, std::size_t old_len, std::size_t new_len, int flags, ...) {
+  void *to = nullptr;
+  if (flags & MREMAP_FIXED) {
+    va_list ap;
+    va_start(ap, flags);
+    to = va_arg(ap, void *);
+    va_end(ap);
+    change_mapping(to, new_len, mapping_change::forget);
+  }
+  void *p = real_mremap()(old, old_len, new_len, flags, to);
+  const std::size_t len = (old_len + 4095) & ~std::size_t{4095}, kept = (new_len + 4095) & ~std::size_t{4095};
+  if (p != MAP_FAILED && p != old)
+    change_mapping(old, len, mapping_change::forget);
+  else if (p == old && kept < len)
+    change_mapping(static_cast<char *>(old) + kept, len - kept, mapping_change::forget);
+  return p;
 }
 
 // ---- mutexes ----------------------------------------------------------------------------------------
