@@ -24,17 +24,24 @@ __attribute__((noinline)) granule_shadow *map_region(std::size_t r) noexcept {
   }
   granule_shadow *block = regions[r].load(std::memory_order_relaxed);
   if (!block) {
-    auto *base = static_cast<char *>(map_runtime_range(region_header_bytes + region_bytes));
-    if (!base) return nullptr;
-    block = reinterpret_cast<granule_shadow *>(base + region_header_bytes);
+    if (!(block = new_block())) return nullptr;
     regions[r].store(block, std::memory_order_release);
   }
   return block;
 }
 
+granule_shadow *new_block() noexcept {
+  auto *base = static_cast<char *>(map_runtime_range(region_header_bytes + region_bytes));
+  return base ? reinterpret_cast<granule_shadow *>(base + region_header_bytes) : nullptr;
+}
+
 __attribute__((noinline)) void access_miss(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr,
                                            unsigned size, std::uintptr_t pc) noexcept {
   if (in_readonly_page(addr)) return;
+  // Read in the shared read-only block, its region writable since: the region's own block.
+  const auto shared = reinterpret_cast<std::uintptr_t>(g_table.readonly_block.load(std::memory_order_relaxed));
+  if (__builtin_expect(shared != 0, 0) && reinterpret_cast<std::uintptr_t>(&g) - shared < region_bytes)
+    return instrumented_access(thr, addr, size, cur & slot_write, cur & slot_atomic, pc);
   access_trace *t = thr->trace;
   if (__builtin_expect(!t, 0)) return instrumented_access(thr, addr, size, cur & slot_write, cur & slot_atomic, pc);
   const std::uint32_t lockset = access_lockset(thr);
@@ -51,23 +58,70 @@ using namespace ishadow;
 
 namespace {
 
-// Sets or clears the read-only bits of the pages [addr, end) meets (end below 2^47); marking maps the
-// regions' blocks (address space; only the header pages are touched).
+// The shared block of regions read-only whole (see instrumented_shadow.hpp), made at first use; null
+// when out of memory. Under g_table.mtx.
+granule_shadow *readonly_block_locked() noexcept {
+  granule_shadow *ro = g_table.readonly_block.load(std::memory_order_relaxed);
+  if (ro) return ro;
+  if (!g_table.parked &&
+      !(g_table.parked = static_cast<granule_shadow **>(map_runtime_range(region_count * sizeof(void *)))))
+    return nullptr;
+  if (!(ro = new_block())) return nullptr;
+  for (auto &w : header_of(ro).readonly_pages) w.store(~std::uint64_t{0}, std::memory_order_relaxed);
+  g_table.readonly_block.store(ro, std::memory_order_release);
+  return ro;
+}
+
+// Region r, covered whole by a read-only mapping, takes the shared block; its own is parked, emptied
+// (the mapping is fresh memory: no history).
+void make_region_readonly(std::size_t r) noexcept {
+  if (!map_region(r)) return;  // the table exists from here on
+  spin_guard g(g_table.mtx);
+  std::atomic<granule_shadow *> &slot = g_table.regions.load(std::memory_order_relaxed)[r];
+  granule_shadow *own = slot.load(std::memory_order_relaxed), *ro = readonly_block_locked();
+  if (!ro || own == ro) return;
+  ::syscall(SYS_madvise, &header_of(own), region_header_bytes + region_bytes, MADV_DONTNEED);
+  g_table.parked[r] = own;
+  slot.store(ro, std::memory_order_release);
+}
+
+// Region r, if read-only whole, gets its own block back, every page still marked (the caller unmarks
+// some). Returns the region's block (null: none, or out of memory).
+granule_shadow *make_region_own(std::size_t r) noexcept {
+  std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
+  if (!regions) return nullptr;
+  granule_shadow *block = regions[r].load(std::memory_order_acquire);
+  granule_shadow *ro = g_table.readonly_block.load(std::memory_order_relaxed);
+  if (!block || block != ro) return block;
+  spin_guard g(g_table.mtx);
+  block = regions[r].load(std::memory_order_relaxed);
+  if (block != ro) return block;
+  granule_shadow *own = g_table.parked[r] ? g_table.parked[r] : new_block();
+  if (!own) return nullptr;
+  g_table.parked[r] = nullptr;
+  for (auto &w : header_of(own).readonly_pages) w.store(~std::uint64_t{0}, std::memory_order_relaxed);
+  regions[r].store(own, std::memory_order_release);
+  return own;
+}
+
+// Marks or unmarks the pages [addr, end) meets (end below 2^47) as read-only.
 void set_readonly_pages(std::uintptr_t addr, std::uintptr_t end, bool readonly) noexcept {
-  for (std::uintptr_t p = addr >> page_shift; p < (end + (std::uintptr_t{1} << page_shift) - 1) >> page_shift;) {
-    const std::uintptr_t r = p >> (region_shift - page_shift);
-    granule_shadow *block = readonly ? map_region(r) : nullptr;
-    if (!readonly) {
-      std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
-      block = regions ? regions[r].load(std::memory_order_acquire) : nullptr;
-    }
-    const std::uintptr_t region_end = (r + 1) << (region_shift - page_shift);
-    if (!block) {
+  constexpr unsigned pages_shift = region_shift - page_shift;
+  const std::uintptr_t last = (end + (std::uintptr_t{1} << page_shift) - 1) >> page_shift;
+  for (std::uintptr_t p = addr >> page_shift; p < last;) {
+    const std::uintptr_t r = p >> pages_shift, region_end = (r + 1) << pages_shift;
+    if (readonly && (p & (pages_per_region - 1)) == 0 && region_end <= last) {
+      make_region_readonly(r);
       p = region_end;
       continue;
     }
+    granule_shadow *block = readonly ? map_region(r) : make_region_own(r);
+    if (!block || block == g_table.readonly_block.load(std::memory_order_relaxed)) {
+      p = region_end;  // nothing to unmark, or read-only whole already
+      continue;
+    }
     region_header &h = header_of(block);
-    for (; p < region_end && p << page_shift < end; ++p) {
+    for (; p < region_end && p < last; ++p) {
       const std::size_t page = p & (pages_per_region - 1);
       const std::uint64_t bit = std::uint64_t{1} << (page % 64);
       if (readonly)
@@ -210,7 +264,7 @@ void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
   if ((end & 7) && hi >= lo) clear_part(hi, byte_mask(0, end & 7));
   for (std::uintptr_t r = lo >> region_shift; lo < hi && r <= (hi - 1) >> region_shift; ++r) {
     granule_shadow *block = regions[r].load(std::memory_order_acquire);
-    if (!block) continue;
+    if (!block || block == g_table.readonly_block.load(std::memory_order_relaxed)) continue;
     const std::uintptr_t from = lo > (r << region_shift) ? lo : r << region_shift;
     const std::uintptr_t to = hi < ((r + 1) << region_shift) ? hi : (r + 1) << region_shift;
     auto *first = reinterpret_cast<char *>(block + ((from >> 3) & (granules_per_region - 1)));

@@ -31,11 +31,14 @@
 //
 // Read-only mappings. A page the program mapped readable and not writable (mmap without PROT_WRITE:
 // leveldb reads its table files in place) can only be read while so mapped, and reads never race
-// with reads: its accesses are not traced and its slots never written, so its shadow stays the
-// kernel's zero page and costs no memory (it was 4 times the file's pages read). Each region's block
-// has a header page before it with a bit per page; munmap, a fixed mmap over it, mprotect with
-// PROT_WRITE and mremap clear the bits (instrumented_shadow_reset). Unseen changes of protection (a
-// raw system call) can only hide a race, never invent one.
+// with reads: its accesses are neither traced nor recorded. Its shadow must not cost memory either,
+// yet the inline path reads a granule's slots before it can know, and a read of untouched memory
+// costs a page on some kernels (this project's machines: no shared zero page). So a region the
+// mapping covers whole points to one shared block of empty slots, never written (its own block, if
+// it had one, is parked until the region is writable again); a region covered in part keeps its
+// block, whose header page (before it) has a bit per page. munmap, a fixed mmap over it, mprotect
+// with PROT_WRITE and mremap unmark (instrumented_shadow_reset). Unseen changes of protection (a raw
+// system call) can only hide a race, never invent one.
 #pragma once
 
 #include <atomic>
@@ -91,11 +94,16 @@ struct region_table {
   spinlock mtx;
   std::atomic<std::atomic<granule_shadow *> *> regions{nullptr};
   std::atomic<bool> any_readonly{false};  // a read-only mapping was ever marked (else no header is read)
+  // The shared block of the regions read-only whole: empty slots, every header bit set. Under mtx:
+  // the block each such region had before, one pointer per region (mapped with the first).
+  std::atomic<granule_shadow *> readonly_block{nullptr};
+  granule_shadow **parked = nullptr;
 };
 extern region_table g_table;
 granule_shadow *map_region(std::size_t r) noexcept;  // the shadow block of region r, mapped now; null: no memory
+granule_shadow *new_block() noexcept;                 // a region's block and its header; null: no memory
 
-// Whether addr is in a page marked read-only (see above).
+// Whether addr is in a page marked read-only (see above): the shared block's header bits are all set.
 inline bool in_readonly_page(std::uintptr_t addr) noexcept {
   if (__builtin_expect(!g_table.any_readonly.load(std::memory_order_relaxed), 1)) return false;
   std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
