@@ -55,6 +55,22 @@ __attribute__((noinline)) void access(const volatile void *addr, std::size_t siz
   instrumented_access(thr, reinterpret_cast<std::uintptr_t>(addr), size, is_write, is_atomic, pc);
 }
 
+// A miss, out of line and reached by a tail call (so that the hit needs no frame): the thread's own
+// slot taken (see instrumented_shadow.hpp: traced, then stored), or else access_miss.
+template <bool IsWrite, unsigned Size, bool IsAtomic>
+__attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_shadow &g, std::uint64_t cur,
+                                           std::uintptr_t addr, std::uintptr_t pc) noexcept {
+  using namespace ishadow;
+  const int slot = own_slot_in_granule(g, cur);
+  access_trace *t = thr->trace;
+  if (slot >= 0 && __builtin_expect(t && !thr->lockset_dirty, 1) &&
+      trace_simple_access(t, thr, slot_clock(cur), thr->lockset, addr, Size, IsWrite, IsAtomic, pc)) {
+    g.slot[slot].store(cur, std::memory_order_relaxed);
+    return;
+  }
+  return access_miss(thr, g, cur, addr, Size, pc);
+}
+
 // An access of 1 to 8 bytes: a hit inline (see instrumented_shadow.hpp), anything else through a tail
 // call, so that the hit needs no frame.
 template <bool IsWrite, unsigned Size, bool IsAtomic = false>
@@ -71,7 +87,7 @@ __attribute__((always_inline)) inline void fast_access(const volatile void *a, s
   granule_shadow &g = *gs;
   const std::uint64_t cur = access_slot(thr, addr, Size, IsWrite, IsAtomic);
   if (__builtin_expect(hit_in_granule<IsWrite, IsAtomic>(g, cur), 1)) return;
-  return access_miss(thr, g, cur, addr, Size, pc);
+  return common_miss<IsWrite, Size, IsAtomic>(thr, g, cur, addr, pc);
 }
 
 // An atomic operation's access to its location (a write for anything that may write).

@@ -189,6 +189,9 @@ inline std::uint64_t byte_mask(std::uintptr_t lo, std::uintptr_t hi) noexcept { 
 
 // Whether the granule holds `cur` already (see below).
 template <bool IsWrite, bool IsAtomic> bool hit_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept;
+// After no hit: a slot of the thread's own that `cur` may take, when nothing else is there (see
+// below); else -1.
+int own_slot_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept;
 // The slot word of an access of `size` bytes at addr by the thread, in its current epoch.
 inline std::uint64_t access_slot(const thread_state *thr, std::uintptr_t addr, unsigned size, bool is_write,
                                  bool is_atomic) noexcept {
@@ -206,11 +209,19 @@ __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t add
 
 }  // namespace ishadow
 
-// The common access (an entry point's inline part, instrumented.cpp): hit_in_granule, else access_miss.
+// The common access (an entry point's inline part, instrumented.cpp): hit_in_granule, else a miss
+// out of line that takes the thread's own slot where own_slot_in_granule finds one, else access_miss.
 //
 // A hit: the granule already holds the access (a slot of the same thread and epoch, on bytes that
-// include its own, a write if this is one, plain unless this is atomic). It changes nothing and is not traced either, as in
-// ThreadSanitizer: a report restores the first such access of the epoch, while the trace holds it.
+// include its own, a write if this is one, plain unless this is atomic). It changes nothing and is
+// not traced either, as in ThreadSanitizer: a report restores the first such access of the epoch,
+// while the trace holds it.
+//
+// An own slot: every slot is empty or the thread's own (accesses of its earlier epochs, which happen
+// before this one: no race is possible) and one of them is subsumed by `cur` (see the rule above).
+// The common miss of a loop over memory the thread owns (a new epoch after each barrier, say): traced
+// and stored with no more checks (a plain store, as in access_granule). A page marked read-only never
+// has a slot, so it never comes here.
 template <bool IsWrite, bool IsAtomic>
 __attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept {
   constexpr std::uint64_t kind_and_bytes = 0xff | slot_write | slot_atomic;
@@ -223,6 +234,18 @@ __attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule
       return true;
   }
   return false;
+}
+
+__attribute__((always_inline)) inline int ishadow::own_slot_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept {
+  constexpr std::uint64_t tid_bits = ((std::uint64_t{1} << (slot_clock_shift - slot_tid_shift)) - 1) << slot_tid_shift;
+  int own = -1;
+  for (unsigned i = 0; i < slots_per_granule; ++i) {
+    const std::uint64_t v = g.slot[i].load(std::memory_order_relaxed);
+    if (!v) continue;
+    if ((v ^ cur) & tid_bits) return -1;  // another thread's: the full check
+    if (own < 0 && subsumes(cur, v)) own = static_cast<int>(i);
+  }
+  return own;
 }
 
 }  // namespace lockstep::rt

@@ -92,6 +92,29 @@ inline void trace_put(access_trace *t, thread_state *thr, std::uint64_t word) no
   t->pos.store(p + 1, std::memory_order_release);
 }
 
+// The one-word form of an access of 1, 2, 4 or 8 bytes whose pc is within 512 bytes of the last one.
+inline std::uint64_t compact_access_word(std::uintptr_t addr, std::size_t size, bool is_write, bool is_atomic,
+                                         std::intptr_t pc_delta) noexcept {
+  using namespace trace_event;
+  const std::uint64_t log = size == 8 ? 3 : size == 4 ? 2 : size == 2 ? 1 : 0;
+  return compact_access | (is_write ? write_bit : 0) | (is_atomic ? atomic_bit : 0) | (log << 58) |
+         ((static_cast<std::uint64_t>(pc_delta) & 1023) << 48) | (addr & addr_mask);
+}
+
+// trace_access's common case alone, small enough to inline into every entry point: an access of 1,
+// 2, 4 or 8 bytes in the trace's current epoch and held set, near the last pc. False (nothing
+// written) otherwise.
+__attribute__((always_inline)) inline bool trace_simple_access(access_trace *t, thread_state *thr, std::uint32_t clock,
+                                                              std::uint32_t lockset, std::uintptr_t addr,
+                                                              std::size_t size, bool is_write, bool is_atomic,
+                                                              std::uintptr_t pc) noexcept {
+  const std::intptr_t delta = static_cast<std::intptr_t>(pc - t->prev_pc);
+  if (t->clock != clock || t->lockset != lockset || delta < -512 || delta >= 512) return false;
+  trace_put(t, thr, compact_access_word(addr, size, is_write, is_atomic, delta));
+  t->prev_pc = pc;
+  return true;
+}
+
 // Records an access at `pc`, first the epoch and held set where they changed. (Each word goes in
 // before the owner's state it changes: a part header written for that word describes the state
 // before it.)
@@ -111,9 +134,7 @@ __attribute__((always_inline)) inline void trace_access(access_trace *t, thread_
   const std::uint64_t flags = (is_write ? write_bit : 0) | (is_atomic ? atomic_bit : 0);
   const std::intptr_t delta = static_cast<std::intptr_t>(pc - t->prev_pc);
   if (__builtin_expect(delta >= -512 && delta < 512 && size <= 8 && (size & (size - 1)) == 0, 1)) {
-    const std::uint64_t log = size == 8 ? 3 : size == 4 ? 2 : size == 2 ? 1 : 0;
-    trace_put(t, thr, compact_access | flags | (log << 58) | ((static_cast<std::uint64_t>(delta) & 1023) << 48) |
-                          (addr & addr_mask));
+    trace_put(t, thr, compact_access_word(addr, size, is_write, is_atomic, delta));
   } else {
     // The two words stay in one part: the last word of a part is left empty rather than split them.
     if (((t->pos.load(std::memory_order_relaxed) + 1) & (trace_part_words - 1)) == 0) trace_put(t, thr, 0);
