@@ -68,6 +68,7 @@ __attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_s
     g.slot[slot].store(cur, std::memory_order_relaxed);
     return;
   }
+  if (slot < 0 && in_readonly_page(addr)) return;  // never recorded, so never a hit: cheaply done here
   return access_miss(thr, g, cur, addr, Size, pc);
 }
 
