@@ -37,8 +37,8 @@ granule_shadow *new_block() noexcept {
 
 __attribute__((noinline)) void access_miss(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr,
                                            unsigned size, std::uintptr_t pc) noexcept {
-  if (in_readonly_page(addr)) return;
-  // Read in the shared read-only block, its region writable since: the region's own block.
+  // (A read-only page ended in common_miss.) Read in the shared read-only block, its region writable
+  // since: the region's own block.
   const auto shared = reinterpret_cast<std::uintptr_t>(g_table.readonly_block.load(std::memory_order_relaxed));
   if (__builtin_expect(shared != 0, 0) && reinterpret_cast<std::uintptr_t>(&g) - shared < region_bytes)
     return instrumented_access(thr, addr, size, cur & slot_write, cur & slot_atomic, pc);
@@ -258,7 +258,6 @@ void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
       for (auto &s : g->slot)
         if (s.load(std::memory_order_relaxed) & mask) s.store(0, std::memory_order_relaxed);
   };
-  if (g_table.any_readonly.load(std::memory_order_relaxed)) set_readonly_pages(addr, end, false);
   const std::uintptr_t lo = (addr + 7) & ~std::uintptr_t{7}, hi = end & ~std::uintptr_t{7};
   if (addr & 7) clear_part(addr & ~std::uintptr_t{7}, byte_mask(addr & 7, end < lo ? end - (addr & ~std::uintptr_t{7}) : 8));
   if ((end & 7) && hi >= lo) clear_part(hi, byte_mask(0, end & 7));

@@ -37,7 +37,7 @@
 // mapping covers whole points to one shared block of empty slots, never written (its own block, if
 // it had one, is parked until the region is writable again); a region covered in part keeps its
 // block, whose header page (before it) has a bit per page. munmap, a fixed mmap over it, mprotect
-// with PROT_WRITE and mremap unmark (instrumented_shadow_reset). Unseen changes of protection (a raw
+// with PROT_WRITE and mremap unmark (interpose.cpp). Unseen changes of protection (a raw
 // system call) can only hide a race, never invent one.
 #pragma once
 

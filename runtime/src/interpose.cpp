@@ -464,21 +464,27 @@ void *realloc(void *p, std::size_t n) {
 constexpr std::size_t max_forgotten_mapping = std::size_t{1} << 32;
 constexpr std::uintptr_t user_space_end = std::uintptr_t{1} << 47;
 
-// The same conditions for a mapping's read-only mark (instrumented code only: see instrumented_shadow.hpp).
+constexpr std::size_t page_bytes = 4096;
+inline std::size_t whole_pages(std::size_t n) noexcept { return (n + page_bytes - 1) & ~(page_bytes - 1); }
+
+// What a change of the mappings does to the runtime's state: a range unmapped or replaced loses it all
+// (read-only marks too); a fresh mapping that cannot be written is marked read-only, and unmarked when
+// made writable (instrumented code only: see instrumented_shadow.hpp). Lengths count whole pages, as
+// the kernel's do.
 enum class mapping_change { forget, mark_readonly, unmark_readonly };
 
 void change_mapping(void *addr, std::size_t len, mapping_change what) noexcept {
   const std::uintptr_t a = addr_of(addr);
-  if (!a || (a & 4095) || !len || len > max_forgotten_mapping || a >= user_space_end || len > user_space_end - a)
+  if (!a || (a & (page_bytes - 1)) || !len || len > max_forgotten_mapping || a >= user_space_end ||
+      len > user_space_end - a)
     return;
+  len = whole_pages(len);
   if (what != mapping_change::forget && !instrumented_process()) return;
   thread_state *t = cur_thread_if_any();
   if (t && t->in_rt) return;
   if (t) ++t->in_rt;
-  if (what == mapping_change::forget)
-    forget_heap_range(a, len);
-  else
-    instrumented_mark_readonly(a, len, what == mapping_change::mark_readonly);
+  instrumented_mark_readonly(a, len, what == mapping_change::mark_readonly);
+  if (what == mapping_change::forget) forget_heap_range(a, len);
   if (t) --t->in_rt;
 }
 
@@ -492,13 +498,13 @@ void *mmap(void *addr, std::size_t len, int prot, int flags, int fd, off_t offse
   void *p = real_mmap()(addr, len, prot, flags, fd, offset);
   // Readable, never writable while so mapped (PROT_NONE is a reservation, made writable later).
   if (p != MAP_FAILED && (prot & PROT_READ) && !(prot & PROT_WRITE))
-    change_mapping(p, (len + 4095) & ~std::size_t{4095}, mapping_change::mark_readonly);
+    change_mapping(p, len, mapping_change::mark_readonly);
   return p;
 }
 
 // Made writable: checked again from now on (before the call: no write can come before it).
 int mprotect(void *addr, std::size_t len, int prot) {
-  if (prot & PROT_WRITE) change_mapping(addr, (len + 4095) & ~std::size_t{4095}, mapping_change::unmark_readonly);
+  if (prot & PROT_WRITE) change_mapping(addr, len, mapping_change::unmark_readonly);
   return real_mprotect()(addr, len, prot);
 }
 
@@ -515,7 +521,7 @@ void *mremap(void *old, std::size_t old_len, std::size_t new_len, int flags, ...
     change_mapping(to, new_len, mapping_change::forget);
   }
   void *p = real_mremap()(old, old_len, new_len, flags, to);
-  const std::size_t len = (old_len + 4095) & ~std::size_t{4095}, kept = (new_len + 4095) & ~std::size_t{4095};
+  const std::size_t len = whole_pages(old_len), kept = whole_pages(new_len);
   if (p != MAP_FAILED && p != old)
     change_mapping(old, len, mapping_change::forget);
   else if (p == old && kept < len)

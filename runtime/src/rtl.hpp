@@ -681,10 +681,10 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
 // A free of [addr, addr + size) at pc, as a write of the whole block: reports an earlier access in it
 // that the freeing thread does not cover. Records nothing (the caller forgets the block's shadow next).
 void instrumented_free(thread_state *thr, std::uintptr_t addr, std::size_t size, std::uintptr_t pc) noexcept;
-// Forgets the instrumented shadow of a range (freed, unmapped or re-used memory), read-only marks included.
+// Forgets the instrumented shadow of a range (freed, unmapped or re-used memory).
 void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept;
 // Marks (or unmarks) a fresh mapping that cannot be written: its accesses are reads only, never
-// racing, and go unchecked until unmarked or forgotten by instrumented_shadow_reset.
+// racing, and go unchecked until unmarked (made writable, unmapped or replaced: interpose.cpp).
 void instrumented_mark_readonly(std::uintptr_t addr, std::size_t size, bool readonly) noexcept;
 // The interned id of the thread's currently held locks (for race reports).
 std::uint32_t current_lockset_slow(thread_state *thr) noexcept;
