@@ -56,11 +56,14 @@ __attribute__((noinline)) void access(const volatile void *addr, std::size_t siz
 }
 
 // A miss, out of line and reached by a tail call (so that the hit needs no frame): the thread's own
-// slot taken (see instrumented_shadow.hpp: traced, then stored), or else access_miss.
+// slot taken (see instrumented_shadow.hpp: traced, then stored), or else access_miss. Whether the
+// thread's accesses are checked at all is asked only here: a hit changes nothing, checked or not.
 template <bool IsWrite, unsigned Size, bool IsAtomic>
 __attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_shadow &g, std::uint64_t cur,
                                            std::uintptr_t addr, std::uintptr_t pc) noexcept {
   using namespace ishadow;
+  if (__builtin_expect((thr->in_rt | thr->ignore_accesses | (IsWrite ? thr->ignore_writes : thr->ignore_reads)) != 0, 0))
+    return;
   const int slot = own_slot_in_granule(g, cur);
   access_trace *t = thr->trace;
   if (slot >= 0 && __builtin_expect(t && !thr->lockset_dirty, 1) &&
@@ -73,15 +76,13 @@ __attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_s
 }
 
 // An access of 1 to 8 bytes: a hit inline (see instrumented_shadow.hpp), anything else through a tail
-// call, so that the hit needs no frame.
+// call, so that the hit needs no frame (and none is made: this file is built without frame pointers).
 template <bool IsWrite, unsigned Size, bool IsAtomic = false>
 __attribute__((always_inline)) inline void fast_access(const volatile void *a, std::uintptr_t pc) noexcept {
   using namespace ishadow;
   const std::uintptr_t addr = addr_of(a);
   thread_state *thr = cur_thread_if_any();
-  if (__builtin_expect(!thr || (thr->in_rt | thr->ignore_accesses | (IsWrite ? thr->ignore_writes : thr->ignore_reads)) != 0 ||
-                           ((addr & 7) + Size > 8) || addr >= (std::uintptr_t{1} << address_bits),
-                       0))
+  if (__builtin_expect(!thr || ((addr & 7) + Size > 8) || addr >= (std::uintptr_t{1} << address_bits), 0))
     return access(a, Size, IsWrite, pc, IsAtomic);
   granule_shadow *gs = mapped_granule(addr);
   if (__builtin_expect(!gs, 0)) return access(a, Size, IsWrite, pc, IsAtomic);
