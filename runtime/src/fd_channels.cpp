@@ -137,6 +137,12 @@ LOCKSTEP_NEXT_DEFINITION(ssize_t, sendmsg, int, const msghdr *, int)
 LOCKSTEP_NEXT_DEFINITION(ssize_t, recvmsg, int, msghdr *, int)
 LOCKSTEP_NEXT_DEFINITION(ssize_t, pread, int, void *, std::size_t, off_t)
 LOCKSTEP_NEXT_DEFINITION(ssize_t, pwrite, int, const void *, std::size_t, off_t)
+// The fortified receives (_FORTIFY_SOURCE), which reach the system call inside libc without calling
+// read or recv (dlsym calls none of them).
+LOCKSTEP_NEXT_DEFINITION(ssize_t, __read_chk, int, void *, std::size_t, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(ssize_t, __recv_chk, int, void *, std::size_t, std::size_t, int)
+LOCKSTEP_NEXT_DEFINITION(ssize_t, __recvfrom_chk, int, void *, std::size_t, std::size_t, int, sockaddr *, socklen_t *)
+LOCKSTEP_NEXT_DEFINITION(ssize_t, __pread_chk, int, void *, std::size_t, off_t, std::size_t)
 
 }  // namespace
 
@@ -263,5 +269,25 @@ ssize_t pwrite(int fd, const void *buf, std::size_t n, off_t at) {
 }
 ssize_t pread64(int, void *, std::size_t, off64_t) __attribute__((alias("pread")));
 ssize_t pwrite64(int, const void *, std::size_t, off64_t) __attribute__((alias("pwrite")));
+
+// The fortified forms of the receives: the same, once libc checked that `room`, the buffer's size, holds
+// what was asked for (else it ends the program). Without them a hand-off through a pipe read in a
+// fortified build would order nothing, and the data read after it would be reported.
+ssize_t __read_chk(int fd, void *buf, std::size_t n, std::size_t room) {
+  return after_receive(fd, next___read_chk.resolved()(fd, buf, n, room), buf, LOCKSTEP_CALLER_PC);
+}
+
+ssize_t __recv_chk(int fd, void *buf, std::size_t n, std::size_t room, int flags) {
+  return after_receive(fd, next___recv_chk.resolved()(fd, buf, n, room, flags), buf, LOCKSTEP_CALLER_PC);
+}
+
+ssize_t __recvfrom_chk(int fd, void *buf, std::size_t n, std::size_t room, int flags, sockaddr *from, socklen_t *len) {
+  return after_receive(fd, next___recvfrom_chk.resolved()(fd, buf, n, room, flags, from, len), buf, LOCKSTEP_CALLER_PC);
+}
+
+ssize_t __pread_chk(int fd, void *buf, std::size_t n, off_t at, std::size_t room) {
+  return transferred(next___pread_chk.resolved()(fd, buf, n, at, room), buf, true, LOCKSTEP_CALLER_PC);
+}
+ssize_t __pread64_chk(int, void *, std::size_t, off64_t, std::size_t) __attribute__((alias("__pread_chk")));
 
 }  // extern "C"

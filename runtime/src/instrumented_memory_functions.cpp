@@ -9,6 +9,7 @@
 // itself call them), plain loops serve; this file is built with -fno-builtin so that no loop becomes
 // a call to the function it stands in for.
 #include <link.h>
+#include <stdio.h>
 
 #include <atomic>
 #include <cstddef>
@@ -112,6 +113,21 @@ LOCKSTEP_NEXT_DEFINITION(char *, strrchr, const char *, int)
 LOCKSTEP_NEXT_DEFINITION(char *, strstr, const char *, const char *)
 LOCKSTEP_NEXT_DEFINITION(void *, memchr, const void *, int, std::size_t)
 LOCKSTEP_NEXT_DEFINITION(char *, strdup, const char *)
+// (dlsym calls none of these: resolved(), never null.)
+LOCKSTEP_NEXT_DEFINITION(int, puts, const char *)
+LOCKSTEP_NEXT_DEFINITION(int, fputs, const char *, FILE *)
+LOCKSTEP_NEXT_DEFINITION(std::size_t, fwrite, const void *, std::size_t, std::size_t, FILE *)
+LOCKSTEP_NEXT_DEFINITION(std::size_t, fread, void *, std::size_t, std::size_t, FILE *)
+LOCKSTEP_NEXT_DEFINITION(char *, fgets, char *, int, FILE *)
+LOCKSTEP_NEXT_DEFINITION(std::size_t, __fread_chk, void *, std::size_t, std::size_t, std::size_t, FILE *)
+LOCKSTEP_NEXT_DEFINITION(char *, __fgets_chk, char *, std::size_t, int, FILE *)
+LOCKSTEP_NEXT_DEFINITION(void *, __memcpy_chk, void *, const void *, std::size_t, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(void *, __memmove_chk, void *, const void *, std::size_t, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(void *, __memset_chk, void *, int, std::size_t, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(char *, __strcpy_chk, char *, const char *, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(char *, __strncpy_chk, char *, const char *, std::size_t, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(char *, __strcat_chk, char *, const char *, std::size_t)
+LOCKSTEP_NEXT_DEFINITION(char *, __strncat_chk, char *, const char *, std::size_t, std::size_t)
 
 // How many bytes of s the string functions examine: up to the terminator, or `max` bytes, inclusive of the
 // terminator when it is within them.
@@ -166,6 +182,12 @@ void lockstep::rt::checked_buffer(const void *p, std::size_t n, bool is_write, s
   if (thread_state *thr = checking(pc)) check(thr, p, n, is_write, pc);
 }
 
+void lockstep::rt::checked_sync_object(const volatile void *obj, bool is_write, std::uintptr_t pc) noexcept {
+  thread_state *thr = checking(pc);
+  if (thr && (is_write ? thr->ignore_writes : thr->ignore_reads) == 0)
+    instrumented_access(thr, addr_of(obj), 1, is_write, !is_write, pc);
+}
+
 extern "C" {
 
 void *memcpy(void *d, const void *s, std::size_t n) { return checked_memcpy(d, s, n, LOCKSTEP_CALLER_PC); }
@@ -216,23 +238,46 @@ std::size_t strnlen(const char *s, std::size_t max) {
   return n;
 }
 
-char *strcpy(char *d, const char *s) {
-  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
+namespace {
+// What strcpy, strncpy, strcat and strncat read and write, checked (for their fortified forms, only
+// where they do not overflow `room`, the destination's size: then the real function ends the program).
+void check_strcpy(const char *d, const char *s, std::uintptr_t pc, std::size_t room = SIZE_MAX) noexcept {
   if (thread_state *thr = checking(pc)) {
     const std::size_t n = examined(s);
+    if (n > room) return;
     check(thr, s, n, false, pc);
     check(thr, d, n, true, pc);
   }
+}
+void check_strncpy(const char *d, const char *s, std::size_t max, std::uintptr_t pc, std::size_t room = SIZE_MAX) noexcept {
+  if (thread_state *thr = checking(pc); thr && max <= room) {
+    check(thr, s, examined(s, max), false, pc);
+    check(thr, d, max, true, pc);  // what follows the string, up to max, is filled with zeros
+  }
+}
+std::size_t appended(const char *s, std::size_t max) noexcept {  // strncat: bytes of s appended (a terminator follows)
+  const std::size_t sn = examined(s, max);
+  return sn && !s[sn - 1] ? sn - 1 : sn;
+}
+void check_strcat(const char *d, const char *s, std::size_t max, std::uintptr_t pc, std::size_t room = SIZE_MAX) noexcept {
+  if (thread_state *thr = checking(pc)) {
+    const std::size_t dn = examined(d), copied = appended(s, max);
+    if (dn - 1 + copied + 1 > room) return;
+    check(thr, d, dn, false, pc);
+    check(thr, s, examined(s, max), false, pc);
+    check(thr, d + dn - 1, copied + 1, true, pc);  // from d's terminator on
+  }
+}
+}  // namespace
+
+char *strcpy(char *d, const char *s) {
+  check_strcpy(d, s, LOCKSTEP_CALLER_PC);
   if (const auto f = next_strcpy.get()) return f(d, s);
   return static_cast<char *>(plain_memmove(d, s, examined(s)));
 }
 
 char *strncpy(char *d, const char *s, std::size_t max) {
-  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
-  if (thread_state *thr = checking(pc)) {
-    check(thr, s, examined(s, max), false, pc);
-    check(thr, d, max, true, pc);  // what follows the string, up to max, is filled with zeros
-  }
+  check_strncpy(d, s, max, LOCKSTEP_CALLER_PC);
   if (const auto f = next_strncpy.get()) return f(d, s, max);
   const std::size_t n = examined(s, max);
   plain_memmove(d, s, n);
@@ -241,33 +286,17 @@ char *strncpy(char *d, const char *s, std::size_t max) {
 }
 
 char *strcat(char *d, const char *s) {
-  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
-  if (thread_state *thr = checking(pc)) {
-    const std::size_t dn = examined(d), sn = examined(s);
-    check(thr, d, dn, false, pc);
-    check(thr, s, sn, false, pc);
-    check(thr, d + dn - 1, sn, true, pc);  // from d's terminator on
-  }
+  check_strcat(d, s, SIZE_MAX, LOCKSTEP_CALLER_PC);
   if (const auto f = next_strcat.get()) return f(d, s);
   plain_memmove(d + examined(d) - 1, s, examined(s));
   return d;
 }
 
 char *strncat(char *d, const char *s, std::size_t max) {
-  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
-  const auto copied = [&] {  // bytes of s appended (a terminator follows them)
-    const std::size_t sn = examined(s, max);
-    return sn && !s[sn - 1] ? sn - 1 : sn;
-  };
-  if (thread_state *thr = checking(pc)) {
-    const std::size_t dn = examined(d);
-    check(thr, d, dn, false, pc);
-    check(thr, s, examined(s, max), false, pc);
-    check(thr, d + dn - 1, copied() + 1, true, pc);
-  }
+  check_strcat(d, s, max, LOCKSTEP_CALLER_PC);
   if (const auto f = next_strncat.get()) return f(d, s, max);
   char *end = d + examined(d) - 1;
-  const std::size_t n = copied();
+  const std::size_t n = appended(s, max);
   plain_memmove(end, s, n);
   end[n] = '\0';
   return d;
@@ -357,6 +386,93 @@ char *strdup(const char *s) {
   const std::size_t n = examined(s);
   auto *copy = static_cast<char *>(std::malloc(n));  // new memory: nothing to check
   return copy ? static_cast<char *>(plain_memmove(copy, s, n)) : nullptr;
+}
+
+// ---- stdio: the caller's buffers ------------------------------------------------------------------
+// puts and fputs read the string, fwrite what it took from the buffer; fread and fgets write what
+// they stored (as ThreadSanitizer's interceptors do). `std::cout << s` ends in fwrite. The FILE
+// itself is stdio's, locked by stdio.
+
+int puts(const char *s) {
+  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
+  if (thread_state *thr = checking(pc)) check(thr, s, examined(s), false, pc);
+  return next_puts.resolved()(s);
+}
+
+int fputs(const char *s, FILE *f) {
+  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
+  if (thread_state *thr = checking(pc)) check(thr, s, examined(s), false, pc);
+  return next_fputs.resolved()(s, f);
+}
+
+std::size_t fwrite(const void *p, std::size_t size, std::size_t n, FILE *f) {
+  const std::size_t r = next_fwrite.resolved()(p, size, n, f);
+  checked_buffer(p, r * size, false, LOCKSTEP_CALLER_PC);
+  return r;
+}
+
+std::size_t fread(void *p, std::size_t size, std::size_t n, FILE *f) {
+  const std::size_t r = next_fread.resolved()(p, size, n, f);
+  checked_buffer(p, r * size, true, LOCKSTEP_CALLER_PC);
+  return r;
+}
+
+char *fgets(char *s, int n, FILE *f) {
+  char *r = next_fgets.resolved()(s, n, f);
+  if (r) checked_buffer(s, examined(s), true, LOCKSTEP_CALLER_PC);
+  return r;
+}
+
+// ---- the fortified forms (_FORTIFY_SOURCE), which libc runs without calling the plain ones ---------
+// Each is checked as its plain form where it fits the destination's `room`; the real one then does the
+// copy, or ends the program when it does not fit.
+
+std::size_t __fread_chk(void *p, std::size_t room, std::size_t size, std::size_t n, FILE *f) {
+  const std::size_t r = next___fread_chk.resolved()(p, room, size, n, f);
+  checked_buffer(p, r * size, true, LOCKSTEP_CALLER_PC);
+  return r;
+}
+
+char *__fgets_chk(char *s, std::size_t room, int n, FILE *f) {
+  char *r = next___fgets_chk.resolved()(s, room, n, f);
+  if (r) checked_buffer(s, examined(s), true, LOCKSTEP_CALLER_PC);
+  return r;
+}
+
+void *__memcpy_chk(void *d, const void *s, std::size_t n, std::size_t room) {
+  if (n <= room) check_copy(d, s, n, LOCKSTEP_CALLER_PC);
+  return next___memcpy_chk.resolved()(d, s, n, room);
+}
+
+void *__memmove_chk(void *d, const void *s, std::size_t n, std::size_t room) {
+  if (n <= room) check_copy(d, s, n, LOCKSTEP_CALLER_PC);
+  return next___memmove_chk.resolved()(d, s, n, room);
+}
+
+void *__memset_chk(void *d, int c, std::size_t n, std::size_t room) {
+  const std::uintptr_t pc = LOCKSTEP_CALLER_PC;
+  if (thread_state *thr = checking(pc); thr && n <= room) check(thr, d, n, true, pc);
+  return next___memset_chk.resolved()(d, c, n, room);
+}
+
+char *__strcpy_chk(char *d, const char *s, std::size_t room) {
+  check_strcpy(d, s, LOCKSTEP_CALLER_PC, room);
+  return next___strcpy_chk.resolved()(d, s, room);
+}
+
+char *__strncpy_chk(char *d, const char *s, std::size_t max, std::size_t room) {
+  check_strncpy(d, s, max, LOCKSTEP_CALLER_PC, room);
+  return next___strncpy_chk.resolved()(d, s, max, room);
+}
+
+char *__strcat_chk(char *d, const char *s, std::size_t room) {
+  check_strcat(d, s, SIZE_MAX, LOCKSTEP_CALLER_PC, room);
+  return next___strcat_chk.resolved()(d, s, room);
+}
+
+char *__strncat_chk(char *d, const char *s, std::size_t max, std::size_t room) {
+  check_strcat(d, s, max, LOCKSTEP_CALLER_PC, room);
+  return next___strncat_chk.resolved()(d, s, max, room);
 }
 
 }  // extern "C"

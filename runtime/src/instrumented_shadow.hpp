@@ -140,7 +140,9 @@ __attribute__((always_inline)) inline std::uint64_t access_granule(granule_shado
     std::uint64_t seen[slots_per_granule];
     for (unsigned i = 0; i < slots_per_granule; ++i) {
       const std::uint64_t v = seen[i] = g.slot[i].load(std::memory_order_relaxed);
-      if (!Checked && v == cur) return race;  // the same access in this epoch: the loop case
+      // An access this epoch already holds was checked when it was recorded, against what was there
+      // then, and whatever came since was checked against it: nothing new to report (as for a hit).
+      if (!Checked && v == cur) return 0;  // the same access in this epoch: the loop case
       if (!v) {
         if (empty < 0) empty = static_cast<int>(i);
         continue;
@@ -151,10 +153,10 @@ __attribute__((always_inline)) inline std::uint64_t access_granule(granule_shado
         continue;
       }
       if ((v & ~std::uint64_t{0xff}) == (cur & ~std::uint64_t{0xff})) {  // same thread, epoch and kind
-        if (!Checked && (cur & ~v & 0xff) == 0) return race;             // already covered
+        if (!Checked && (cur & ~v & 0xff) == 0) return 0;                // already covered
         if (merge < 0) merge = static_cast<int>(i);
       } else if (!Checked && slot_epoch_bits(v) == slot_epoch_bits(cur) && subsumes(v, cur)) {
-        return race;  // already covered by a stronger access
+        return 0;  // already covered by a stronger access
       } else if (subsumes(cur, v)) {
         if (replace < 0) replace = static_cast<int>(i);
       } else if (ordered < 0) {

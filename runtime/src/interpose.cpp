@@ -148,6 +148,12 @@ inline thread_state *entry() noexcept {
   return (t && t->in_rt == 0) ? t : nullptr;
 }
 
+// The memory of a synchronization object itself, in a process with instrumented code (see
+// checked_sync_object): written where the object is made or destroyed, read where it is used. Before
+// any rt_scope, which would hide the access.
+inline void object_written(const volatile void *obj, std::uintptr_t pc) noexcept { checked_sync_object(obj, true, pc); }
+inline void object_used(const volatile void *obj, std::uintptr_t pc) noexcept { checked_sync_object(obj, false, pc); }
+
 
 lock_flags mutex_flags(const pthread_mutex_t *m) noexcept {
   // glibc keeps the type in __kind (PTHREAD_MUTEX_KIND_MASK_NP = 3 selects it from robust/PI bits).
@@ -335,6 +341,7 @@ int rw_lock(pthread_rwlock_t *l, bool shared, acquire_mode mode, const timespec 
                    bool clock_given, std::uintptr_t pc) {
   thread_state *thr = entry();
   if (!thr) return rw_lock_real(l, shared, mode, abstime, clock, clock_given);
+  object_used(l, pc);
   rt_scope sc(thr);
   sync_var *s = mutex_pre_lock(thr, addr_of(l), rwlock_flags(), shared, mode, pc);
   int r;
@@ -390,6 +397,7 @@ template <class Wait>
 int cond_wait_common(pthread_cond_t *c, pthread_mutex_t *m, std::uintptr_t pc, bool untimed, Wait wait) {
   thread_state *thr = entry();
   if (!thr) return wait();
+  object_used(c, pc);
   rt_scope sc(thr);
   sync_var *ms = cond_pre_wait(thr, addr_of(c), addr_of(m), pc, untimed && !process_shared(c, m));
   cond_wait_cancel_guard cancelled{thr, addr_of(c), ms, pc};
@@ -532,6 +540,7 @@ void *mremap(void *old, std::size_t old_len, std::size_t new_len, int flags, ...
 // ---- mutexes ----------------------------------------------------------------------------------------
 
 int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a) {
+  object_written(m, addr_of(__builtin_return_address(0)));
   const int r = real_pthread_mutex_init()(m, a);
   if (r == 0) {
     if (thread_state *thr = entry()) {
@@ -543,6 +552,7 @@ int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a) {
 }
 
 int pthread_mutex_destroy(pthread_mutex_t *m) {
+  object_written(m, addr_of(__builtin_return_address(0)));
   thread_state *thr = entry();
   if (!thr) return real_pthread_mutex_destroy()(m);
   rt_scope sc(thr);
@@ -555,6 +565,7 @@ int pthread_mutex_destroy(pthread_mutex_t *m) {
 static int body_pthread_mutex_lock(pthread_mutex_t *m, std::uintptr_t caller) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_mutex_lock()(m);
+  object_used(m, caller);
   rt_scope sc(thr);
   const std::uintptr_t pc = caller;
   const lock_flags f = mutex_flags(m);
@@ -571,6 +582,7 @@ static int body_pthread_mutex_lock(pthread_mutex_t *m, std::uintptr_t caller) {
 static int body_pthread_mutex_trylock(pthread_mutex_t *m, std::uintptr_t caller) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_mutex_trylock()(m);
+  object_used(m, caller);
   rt_scope sc(thr);
   const std::uintptr_t pc = caller;
   sync_var *s = mutex_pre_lock(thr, addr_of(m), mutex_flags(m), false, acquire_mode::try_, pc);
@@ -582,6 +594,7 @@ static int body_pthread_mutex_trylock(pthread_mutex_t *m, std::uintptr_t caller)
 static int body_pthread_mutex_timedlock(pthread_mutex_t *m, const timespec *abstime, std::uintptr_t caller) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_mutex_timedlock()(m, abstime);
+  object_used(m, caller);
   rt_scope sc(thr);
   const std::uintptr_t pc = caller;
   sync_var *s = mutex_pre_lock(thr, addr_of(m), mutex_flags(m), false, acquire_mode::timed, pc);
@@ -593,6 +606,7 @@ static int body_pthread_mutex_timedlock(pthread_mutex_t *m, const timespec *abst
 static int body_pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clock, const timespec *abstime, std::uintptr_t caller) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_mutex_clocklock()(m, clock, abstime);
+  object_used(m, caller);
   rt_scope sc(thr);
   const std::uintptr_t pc = caller;
   sync_var *s = mutex_pre_lock(thr, addr_of(m), mutex_flags(m), false, acquire_mode::timed, pc);
@@ -604,6 +618,7 @@ static int body_pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clock, con
 static int body_pthread_mutex_unlock(pthread_mutex_t *m, std::uintptr_t caller) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_mutex_unlock()(m);
+  object_used(m, caller);
   rt_scope sc(thr);
   const unlock_effect e = mutex_pre_unlock(thr, addr_of(m), mutex_flags(m), caller);
   const int r = real_pthread_mutex_unlock()(m);
@@ -614,6 +629,7 @@ static int body_pthread_mutex_unlock(pthread_mutex_t *m, std::uintptr_t caller) 
 // ---- reader/writer locks ------------------------------------------------------------------------------
 
 int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *a) {
+  object_written(l, addr_of(__builtin_return_address(0)));
   const int r = real_pthread_rwlock_init()(l, a);
   if (r == 0) {
     if (thread_state *thr = entry()) {
@@ -625,6 +641,7 @@ int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *a) {
 }
 
 int pthread_rwlock_destroy(pthread_rwlock_t *l) {
+  object_written(l, addr_of(__builtin_return_address(0)));
   thread_state *thr = entry();
   if (!thr) return real_pthread_rwlock_destroy()(l);
   rt_scope sc(thr);
@@ -662,6 +679,7 @@ static int body_pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t c, con
 static int body_pthread_rwlock_unlock(pthread_rwlock_t *l, std::uintptr_t caller) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_rwlock_unlock()(l);
+  object_used(l, caller);
   rt_scope sc(thr);
   const unlock_effect e = mutex_pre_unlock(thr, addr_of(l), rwlock_flags(), caller);
   const int r = real_pthread_rwlock_unlock()(l);
@@ -672,6 +690,7 @@ static int body_pthread_rwlock_unlock(pthread_rwlock_t *l, std::uintptr_t caller
 // ---- spinlocks: exclusive locks like a normal mutex (a relock spins for ever, any thread may unlock) ----
 
 int pthread_spin_init(pthread_spinlock_t *l, int pshared) {
+  object_written(l, addr_of(__builtin_return_address(0)));
   const int r = real_pthread_spin_init()(l, pshared);
   if (r == 0) {
     if (thread_state *thr = entry()) {
@@ -683,6 +702,7 @@ int pthread_spin_init(pthread_spinlock_t *l, int pshared) {
 }
 
 int pthread_spin_destroy(pthread_spinlock_t *l) {
+  object_written(l, addr_of(__builtin_return_address(0)));
   thread_state *thr = entry();
   if (!thr) return real_pthread_spin_destroy()(l);
   rt_scope sc(thr);
@@ -695,6 +715,7 @@ int pthread_spin_destroy(pthread_spinlock_t *l) {
 static int body_pthread_spin_lock(pthread_spinlock_t *l, std::uintptr_t caller) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_spin_lock()(l);
+  object_used(l, caller);
   rt_scope sc(thr);
   const std::uintptr_t pc = caller;
   sync_var *s = mutex_pre_lock(thr, addr_of(l), spin_flags(), false, acquire_mode::blocking, pc);
@@ -707,6 +728,7 @@ static int body_pthread_spin_lock(pthread_spinlock_t *l, std::uintptr_t caller) 
 static int body_pthread_spin_trylock(pthread_spinlock_t *l, std::uintptr_t caller) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_spin_trylock()(l);
+  object_used(l, caller);
   rt_scope sc(thr);
   const std::uintptr_t pc = caller;
   sync_var *s = mutex_pre_lock(thr, addr_of(l), spin_flags(), false, acquire_mode::try_, pc);
@@ -718,6 +740,7 @@ static int body_pthread_spin_trylock(pthread_spinlock_t *l, std::uintptr_t calle
 static int body_pthread_spin_unlock(pthread_spinlock_t *l, std::uintptr_t caller) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_spin_unlock()(l);
+  object_used(l, caller);
   rt_scope sc(thr);
   const unlock_effect e = mutex_pre_unlock(thr, addr_of(l), spin_flags(), caller);
   const int r = real_pthread_spin_unlock()(l);
@@ -768,6 +791,7 @@ int pthread_setcanceltype(int type, int *old) {
 // ---- condition variables ------------------------------------------------------------------------------
 
 int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *a) {
+  object_written(c, addr_of(__builtin_return_address(0)));
   if (thread_state *thr = entry()) {
     rt_scope sc(thr);
     cond_destroy(thr, addr_of(c));  // forget a previous object at this address
@@ -776,6 +800,7 @@ int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *a) {
 }
 
 int pthread_cond_destroy(pthread_cond_t *c) {
+  object_written(c, addr_of(__builtin_return_address(0)));
   if (thread_state *thr = entry()) {
     rt_scope sc(thr);
     cond_destroy(thr, addr_of(c));
@@ -801,6 +826,7 @@ int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t cloc
 int pthread_cond_signal(pthread_cond_t *c) {
   sync_var *rec = nullptr;
   if (thread_state *thr = entry()) {
+    object_used(c, addr_of(__builtin_return_address(0)));
     rt_scope sc(thr);
     rec = cond_signal(thr, addr_of(c), addr_of(__builtin_return_address(0)));
   }
@@ -812,6 +838,7 @@ int pthread_cond_signal(pthread_cond_t *c) {
 int pthread_cond_broadcast(pthread_cond_t *c) {
   sync_var *rec = nullptr;
   if (thread_state *thr = entry()) {
+    object_used(c, addr_of(__builtin_return_address(0)));
     rt_scope sc(thr);
     rec = cond_signal(thr, addr_of(c), addr_of(__builtin_return_address(0)));
   }
@@ -956,6 +983,7 @@ int sem_clockwait(sem_t *sem, clockid_t clock, const timespec *t) {
 // ---- barriers: every arrival of a phase happens before every thread leaves it ---------------------------
 
 int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierattr_t *a, unsigned count) {
+  object_written(b, addr_of(__builtin_return_address(0)));
   const int r = real_pthread_barrier_init()(b, a, count);
   if (r == 0) {
     if (thread_state *thr = entry()) {
@@ -967,6 +995,7 @@ int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierattr_t *a, u
 }
 
 int pthread_barrier_destroy(pthread_barrier_t *b) {
+  object_written(b, addr_of(__builtin_return_address(0)));
   const int r = real_pthread_barrier_destroy()(b);
   if (r == 0) {
     if (thread_state *thr = entry()) {
@@ -980,6 +1009,9 @@ int pthread_barrier_destroy(pthread_barrier_t *b) {
 int pthread_barrier_wait(pthread_barrier_t *b) {
   thread_state *thr = entry();
   if (!thr) return real_pthread_barrier_wait()(b);
+  // Only on arrival: glibc lets the serial thread destroy the barrier as soon as its wait returns
+  // (the destruction waits for the others to leave), which ThreadSanitizer reports as a race.
+  object_used(b, addr_of(__builtin_return_address(0)));
   rt_scope sc(thr);
   barrier_arrive(thr, addr_of(b), 1, false);  // before the real wait can let anybody through
   const int r = real_pthread_barrier_wait()(b);

@@ -32,6 +32,13 @@ public:
     return f;
   }
 
+  // For a function dlsym never calls: never null (a thread that finds another one resolving it
+  // resolves it too, rather than do without).
+  F resolved() noexcept {
+    F f = get();
+    return f ? f : reinterpret_cast<F>(resolve_next(name_));
+  }
+
 private:
   const char *name_;
   std::atomic<F> fn_{nullptr};

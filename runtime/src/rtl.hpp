@@ -754,6 +754,11 @@ void *checked_memset(void *d, int c, std::size_t n, std::uintptr_t pc) noexcept;
 // What a system call read from (`is_write` false: write, send) or wrote to (read, recv) the caller's
 // buffer, [p, p + n), checked as an access made at `pc` under the same conditions.
 void checked_buffer(const void *p, std::size_t n, bool is_write, std::uintptr_t pc) noexcept;
+// A pthread synchronization object's own memory as the call at `pc` uses it, under the same
+// conditions: its creation or destruction writes it; any other use reads it, atomically (uses never
+// race with each other, but a use not ordered after the creation, or before the destruction or the
+// free, does: ThreadSanitizer's race_on_mutex). One byte, the object's first.
+void checked_sync_object(const volatile void *obj, bool is_write, std::uintptr_t pc) noexcept;
 
 // instrumented.cpp: exits with a message when another ThreadSanitizer runtime is in the process.
 void refuse_a_second_sanitizer_runtime() noexcept;
