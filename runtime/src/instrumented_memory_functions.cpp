@@ -417,9 +417,16 @@ std::size_t fread(void *p, std::size_t size, std::size_t n, FILE *f) {
   return r;
 }
 
+namespace {
+// What fgets stored: the line and its terminator (measured only for a checked call).
+void check_line_stored(const char *s, std::uintptr_t pc) noexcept {
+  if (thread_state *thr = checking(pc)) check(thr, s, examined(s), true, pc);
+}
+}  // namespace
+
 char *fgets(char *s, int n, FILE *f) {
   char *r = next_fgets.resolved()(s, n, f);
-  if (r) checked_buffer(s, examined(s), true, LOCKSTEP_CALLER_PC);
+  if (r) check_line_stored(s, LOCKSTEP_CALLER_PC);
   return r;
 }
 
@@ -435,7 +442,7 @@ std::size_t __fread_chk(void *p, std::size_t room, std::size_t size, std::size_t
 
 char *__fgets_chk(char *s, std::size_t room, int n, FILE *f) {
   char *r = next___fgets_chk.resolved()(s, room, n, f);
-  if (r) checked_buffer(s, examined(s), true, LOCKSTEP_CALLER_PC);
+  if (r) check_line_stored(s, LOCKSTEP_CALLER_PC);
   return r;
 }
 
