@@ -82,7 +82,7 @@ __attribute__((always_inline)) inline void fast_access(const volatile void *a, s
   using namespace ishadow;
   const std::uintptr_t addr = addr_of(a);
   thread_state *thr = cur_thread_if_any();
-  if (__builtin_expect(!thr || ((addr & 7) + Size > 8) || addr >= (std::uintptr_t{1} << address_bits), 0))
+  if (__builtin_expect(!thr || ((addr & granule_offset_mask) + Size > granule_bytes) || addr >= (std::uintptr_t{1} << address_bits), 0))
     return access(a, Size, IsWrite, pc, IsAtomic);
   granule_shadow *gs = mapped_granule(addr);
   if (__builtin_expect(!gs, 0)) return access(a, Size, IsWrite, pc, IsAtomic);

@@ -49,7 +49,7 @@ __attribute__((noinline)) void access_miss(thread_state *thr, granule_shadow &g,
   // The trace first (a report that finds the slot must find the event).
   trace_access(t, thr, slot_clock(cur), lockset, addr, size, is_write, is_atomic, pc);
   if (const std::uint64_t race = access_granule<true>(g, cur, thr->clock, thr->tid))
-    report_race(thr, addr, size, is_write, is_atomic, pc, addr & ~std::uintptr_t{7}, race);
+    report_race(thr, addr, size, is_write, is_atomic, pc, addr & ~granule_offset_mask, race);
 }
 
 }  // namespace ishadow
@@ -141,7 +141,7 @@ constexpr unsigned seen_races_size = 4096;
 std::atomic<std::uint64_t> g_seen_races[seen_races_size];
 
 bool seen_before(std::uintptr_t pc, std::uint64_t prior_slot, bool is_write, bool is_atomic) noexcept {
-  std::uint64_t k = (pc * 0x9E3779B97F4A7C15ull) ^ ((prior_slot & ~std::uint64_t{0xff}) * 0xC2B2AE3D27D4EB4Full) ^
+  std::uint64_t k = (pc * 0x9E3779B97F4A7C15ull) ^ ((prior_slot & ~slot_bytes) * 0xC2B2AE3D27D4EB4Full) ^
                     (is_write ? 1 : 0) ^ (is_atomic ? 2 : 0);
   k |= 1;
   std::atomic<std::uint64_t> &e = g_seen_races[(k >> 20) % seen_races_size];
@@ -156,9 +156,10 @@ void ishadow::report_race(thread_state *thr, std::uintptr_t addr, std::size_t si
                           std::uintptr_t pc, std::uintptr_t granule, std::uint64_t prior_slot) noexcept {
   if (seen_before(pc, prior_slot, is_write, is_atomic)) return;
   rt_scope sc(thr);
-  const std::uint64_t common = prior_slot & 0xff & byte_mask(addr > granule ? addr - granule : 0,
-                                                           addr + size < granule + 8 ? addr + size - granule : 8);
-  const std::uintptr_t byte = granule + static_cast<unsigned>(__builtin_ctzll(common | 0x100));
+  const std::uint64_t common =
+      prior_slot & slot_bytes &
+      byte_mask(addr > granule ? addr - granule : 0, addr + size < granule + granule_bytes ? addr + size - granule : granule_bytes);
+  const std::uintptr_t byte = granule + static_cast<unsigned>(__builtin_ctzll(common | (slot_bytes + 1)));
   try {
     race_side now;
     now.thread = thr->unique_id;
@@ -182,7 +183,7 @@ void ishadow::report_race(thread_state *thr, std::uintptr_t addr, std::size_t si
       prior.pc = before.stack.pcs[0];
       prior.locks = lockset_locks(before.lockset);
     } else {
-      prior.size = static_cast<std::size_t>(__builtin_popcountll(prior_slot & 0xff));
+      prior.size = static_cast<std::size_t>(__builtin_popcountll(prior_slot & slot_bytes));
       prior.locks_known = false;
       prior.note = " (its stack is no longer in the thread's trace)";
     }
@@ -204,20 +205,20 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
   if (__builtin_expect(addr + size > (std::uintptr_t{1} << address_bits) || addr + size < addr, 0)) return;
   const std::uint64_t kind = (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) | thr->own_epoch_bits;
   const std::uintptr_t end = addr + size;
-  for (std::uintptr_t g = addr & ~std::uintptr_t{7}; g < end; g += 8) {
+  for (std::uintptr_t g = addr & ~granule_offset_mask; g < end; g += granule_bytes) {
     if (in_readonly_page(g)) {  // on to the next page
-      g = (((g >> page_shift) + 1) << page_shift) - 8;
+      g = (((g >> page_shift) + 1) << page_shift) - granule_bytes;
       continue;
     }
     granule_shadow *gs = granule_of(g);
     if (!gs) return;
-    const std::uint64_t mask = byte_mask(g < addr ? addr - g : 0, g + 8 < end ? 8 : end - g);
+    const std::uint64_t mask = byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
     if (const std::uint64_t race = access_granule(*gs, kind | mask, thr->clock, tid)) {
       // One report per access (a range may race on many granules); the rest of it is still recorded.
       report_race(thr, addr, size, is_write, is_atomic, pc, g, race);
-      for (g += 8; g < end; g += 8)
+      for (g += granule_bytes; g < end; g += granule_bytes)
         if (granule_shadow *rest = in_readonly_page(g) ? nullptr : granule_of(g))
-          access_granule(*rest, kind | byte_mask(0, g + 8 < end ? 8 : end - g), thr->clock, tid);
+          access_granule(*rest, kind | byte_mask(0, g + granule_bytes < end ? granule_bytes : end - g), thr->clock, tid);
       return;
     }
   }
@@ -228,21 +229,21 @@ void instrumented_free(thread_state *thr, std::uintptr_t addr, std::size_t size,
   const std::uintptr_t end = addr + size;
   if (!regions || size == 0 || end > (std::uintptr_t{1} << address_bits) || end < addr) return;
   const std::uint32_t tid = thr->tid;
-  for (std::uintptr_t g = addr & ~std::uintptr_t{7}; g < end;) {
+  for (std::uintptr_t g = addr & ~granule_offset_mask; g < end;) {
     granule_shadow *block = regions[g >> region_shift].load(std::memory_order_acquire);
     if (!block) {  // nothing in this region was ever accessed
       g = ((g >> region_shift) + 1) << region_shift;
       continue;
     }
-    const std::uint64_t mask = byte_mask(g < addr ? addr - g : 0, g + 8 < end ? 8 : end - g);
-    for (const auto &s : block[(g >> 3) & (granules_per_region - 1)].slot) {
+    const std::uint64_t mask = byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
+    for (const auto &s : block[(g >> granule_shift) & (granules_per_region - 1)].slot) {
       const std::uint64_t v = s.load(std::memory_order_relaxed);
       const std::uint32_t vt = slot_tid(v);
       // Any earlier access conflicts with the free's write (atomic ones too: the free is plain).
       if ((v & mask) && vt != tid && slot_clock(v) > thr->clock.get(vt))
         return report_race(thr, addr, size, true, false, pc, g, v);
     }
-    g += 8;
+    g += granule_bytes;
   }
 }
 
@@ -258,16 +259,17 @@ void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
       for (auto &s : g->slot)
         if (s.load(std::memory_order_relaxed) & mask) s.store(0, std::memory_order_relaxed);
   };
-  const std::uintptr_t lo = (addr + 7) & ~std::uintptr_t{7}, hi = end & ~std::uintptr_t{7};
-  if (addr & 7) clear_part(addr & ~std::uintptr_t{7}, byte_mask(addr & 7, end < lo ? end - (addr & ~std::uintptr_t{7}) : 8));
-  if ((end & 7) && hi >= lo) clear_part(hi, byte_mask(0, end & 7));
+  constexpr std::uintptr_t m = granule_offset_mask;
+  const std::uintptr_t lo = (addr + m) & ~m, hi = end & ~m;
+  if (addr & m) clear_part(addr & ~m, byte_mask(addr & m, end < lo ? end - (addr & ~m) : granule_bytes));
+  if ((end & m) && hi >= lo) clear_part(hi, byte_mask(0, end & m));
   for (std::uintptr_t r = lo >> region_shift; lo < hi && r <= (hi - 1) >> region_shift; ++r) {
     granule_shadow *block = regions[r].load(std::memory_order_acquire);
     if (!block || block == g_table.readonly_block.load(std::memory_order_relaxed)) continue;
     const std::uintptr_t from = lo > (r << region_shift) ? lo : r << region_shift;
     const std::uintptr_t to = hi < ((r + 1) << region_shift) ? hi : (r + 1) << region_shift;
-    auto *first = reinterpret_cast<char *>(block + ((from >> 3) & (granules_per_region - 1)));
-    const std::size_t bytes = ((to - from) >> 3) * sizeof(granule_shadow);
+    auto *first = reinterpret_cast<char *>(block + ((from >> granule_shift) & (granules_per_region - 1)));
+    const std::size_t bytes = ((to - from) >> granule_shift) * sizeof(granule_shadow);
     // Whole pages of shadow go back to the kernel (they read as zeros again); the edges are cleared.
     constexpr std::uintptr_t page = 4096;
     const auto f = reinterpret_cast<std::uintptr_t>(first);

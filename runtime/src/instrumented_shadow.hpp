@@ -6,7 +6,9 @@
 // at a fixed place. The address space (47 bits) is cut into regions of 1 MiB; a table of one pointer
 // per region (1 GiB of address space, reserved, touched only where used) leads to the region's
 // shadow block (4 MiB, mapped when the region is first accessed, with pages only where touched).
-// So the lookup is two loads, and memory is 4 bytes per byte of memory accessed.
+// So the lookup is two loads, and memory is 4 bytes per byte of memory accessed (ThreadSanitizer: 2).
+// The granule's size is one constant (granule_shift); 16-byte granules, tried, halve the memory but
+// crowd the slots (see RESULTS.md, sixth session).
 //
 // A slot is one earlier access, packed in 64 bits: the bytes of the granule it touched (a mask), read
 // or write, plain or atomic, the thread slot and that thread's epoch. Slots are read and written with
@@ -53,7 +55,10 @@ namespace ishadow {
 constexpr unsigned address_bits = 47;
 constexpr unsigned region_shift = 20;
 constexpr std::size_t region_count = std::size_t{1} << (address_bits - region_shift);
-constexpr std::size_t granules_per_region = std::size_t{1} << (region_shift - 3);
+constexpr unsigned granule_shift = 3;
+constexpr std::uintptr_t granule_bytes = std::uintptr_t{1} << granule_shift;
+constexpr std::uintptr_t granule_offset_mask = granule_bytes - 1;
+constexpr std::size_t granules_per_region = std::size_t{1} << (region_shift - granule_shift);
 constexpr unsigned slots_per_granule = 4;
 
 struct granule_shadow {
@@ -73,9 +78,11 @@ inline region_header &header_of(granule_shadow *block) noexcept {
   return *reinterpret_cast<region_header *>(reinterpret_cast<char *>(block) - region_header_bytes);
 }
 
-// The slot encoding: 0-7 byte mask, 8 write, 9 atomic, 10-23 thread slot, 24-63 epoch. 0 is empty
-// (epochs start at 1).
-constexpr std::uint64_t slot_write = 1u << 8, slot_atomic = 1u << 9;
+// The slot encoding: 0-7 byte mask (one bit per byte of the granule), 8 write, 9 atomic, 10-31 thread
+// slot, 32-63 epoch (a thread's clock entry is 32 bits). 0 is empty (epochs start at 1).
+constexpr std::uint64_t slot_bytes = (std::uint64_t{1} << granule_bytes) - 1;
+constexpr std::uint64_t slot_write = slot_bytes + 1, slot_atomic = slot_write << 1;
+static_assert(shadow_slot_tid_shift == granule_bytes + 2 && shadow_slot_clock_shift == 32, "the slot's fields");
 constexpr unsigned slot_tid_shift = shadow_slot_tid_shift, slot_clock_shift = shadow_slot_clock_shift;
 static_assert(max_threads <= (1u << (slot_clock_shift - slot_tid_shift)), "thread slots fit the shadow slot");
 inline std::uint32_t slot_tid(std::uint64_t v) noexcept {
@@ -86,7 +93,7 @@ inline std::uint64_t slot_epoch_bits(std::uint64_t v) noexcept { return v >> slo
 
 // `newer` may replace `older` (see the rule above), given that `older` happens before it.
 inline bool subsumes(std::uint64_t newer, std::uint64_t older) noexcept {
-  return (older & ~newer & 0xff) == 0 && ((newer & slot_write) || !(older & slot_write)) &&
+  return (older & ~newer & slot_bytes) == 0 && ((newer & slot_write) || !(older & slot_write)) &&
          (!(newer & slot_atomic) || (older & slot_atomic));
 }
 
@@ -117,13 +124,13 @@ inline bool in_readonly_page(std::uintptr_t addr) noexcept {
 __attribute__((always_inline)) inline granule_shadow *mapped_granule(std::uintptr_t addr) noexcept {
   std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
   granule_shadow *block = regions ? regions[addr >> region_shift].load(std::memory_order_acquire) : nullptr;
-  return block ? block + ((addr >> 3) & (granules_per_region - 1)) : nullptr;
+  return block ? block + ((addr >> granule_shift) & (granules_per_region - 1)) : nullptr;
 }
 // The same, mapping the region first where needed; null when out of memory.
 inline granule_shadow *granule_of(std::uintptr_t addr) noexcept {
   if (granule_shadow *g = mapped_granule(addr)) return g;
   granule_shadow *block = map_region(addr >> region_shift);
-  return block ? block + ((addr >> 3) & (granules_per_region - 1)) : nullptr;
+  return block ? block + ((addr >> granule_shift) & (granules_per_region - 1)) : nullptr;
 }
 
 // Checks and records access `cur` in one granule; returns an earlier access it races with, or 0.
@@ -149,11 +156,11 @@ __attribute__((always_inline)) inline std::uint64_t access_granule(granule_shado
       }
       const std::uint32_t vt = slot_tid(v);
       if (vt != tid && slot_clock(v) > clock.get(vt)) {  // concurrent
-        if ((v & cur & 0xff) && ((v | cur) & slot_write) && !(v & cur & slot_atomic) && !race) race = v;
+        if ((v & cur & slot_bytes) && ((v | cur) & slot_write) && !(v & cur & slot_atomic) && !race) race = v;
         continue;
       }
-      if ((v & ~std::uint64_t{0xff}) == (cur & ~std::uint64_t{0xff})) {  // same thread, epoch and kind
-        if (!Checked && (cur & ~v & 0xff) == 0) return 0;                // already covered
+      if ((v & ~slot_bytes) == (cur & ~slot_bytes)) {                // same thread, epoch and kind
+        if (!Checked && (cur & ~v & slot_bytes) == 0) return 0;       // already covered
         if (merge < 0) merge = static_cast<int>(i);
       } else if (!Checked && slot_epoch_bits(v) == slot_epoch_bits(cur) && subsumes(v, cur)) {
         return 0;  // already covered by a stronger access
@@ -184,7 +191,7 @@ __attribute__((always_inline)) inline std::uint64_t access_granule(granule_shado
   }
 }
 
-inline std::uint64_t byte_mask(std::uintptr_t lo, std::uintptr_t hi) noexcept {  // bytes [lo, hi) of 8
+inline std::uint64_t byte_mask(std::uintptr_t lo, std::uintptr_t hi) noexcept {  // bytes [lo, hi) of a granule
   return ((std::uint64_t{1} << (hi - lo)) - 1) << lo;
 }
 
@@ -198,7 +205,7 @@ int own_slot_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept;
 inline std::uint64_t access_slot(const thread_state *thr, std::uintptr_t addr, unsigned size, bool is_write,
                                  bool is_atomic) noexcept {
   return (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) | thr->own_epoch_bits |
-         (((std::uint64_t{1} << size) - 1) << (addr & 7));
+         (((std::uint64_t{1} << size) - 1) << (addr & granule_offset_mask));
 }
 // An access within one granule that is no hit, out of line (so that a hit saves no registers):
 // traced and checked.
@@ -226,8 +233,8 @@ __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t add
 // has a slot, so it never comes here.
 template <bool IsWrite, bool IsAtomic>
 __attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept {
-  constexpr std::uint64_t kind_and_bytes = 0xff | slot_write | slot_atomic;
-  const std::uint64_t epoch = cur & ~kind_and_bytes, bytes = cur & 0xff;
+  constexpr std::uint64_t kind_and_bytes = slot_bytes | slot_write | slot_atomic;
+  const std::uint64_t epoch = cur & ~kind_and_bytes, bytes = cur & slot_bytes;
   for (unsigned i = 0; i < slots_per_granule; ++i) {
     const std::uint64_t v = g.slot[i].load(std::memory_order_relaxed);
     // Same thread and epoch, these bytes, a write if this is one, plain unless this is atomic.

@@ -394,9 +394,9 @@ private:
 
 // Vector-clock verbs between a thread and a sync object's clock (the caller holds sync->mtx).
 inline void acquire(thread_state *t, const vector_clock &c) noexcept { t->clock.join(c); }
-// The instrumented shadow's slot layout (instrumented_shadow.hpp): bits 10-23 the thread slot, 24-63 its
+// The instrumented shadow's slot layout (instrumented_shadow.hpp): bits 10-31 the thread slot, 32-63 its
 // epoch (the rest: the bytes touched and the kind of access).
-constexpr unsigned shadow_slot_tid_shift = 10, shadow_slot_clock_shift = 24;
+constexpr unsigned shadow_slot_tid_shift = 10, shadow_slot_clock_shift = 32;
 // Copies the thread's own component where the access path reads it (after every change of it).
 inline void note_own_clock(thread_state *t) noexcept {
   t->own_epoch_bits = (static_cast<std::uint64_t>(t->tid) << shadow_slot_tid_shift) |
