@@ -133,6 +133,23 @@ void ignore(int thread_state::*counter, int step) noexcept {
   if (thread_state *thr = cur_thread()) thr->*counter += step;
 }
 
+// A custom mutex's own code, between __tsan_mutex_pre_<op> and post_<op> (outside a divert, where it
+// calls the program's code): its memory accesses are not checked and its atomics order nothing; the
+// annotations are the lock's events. This is the contract of ThreadSanitizer's interface, which the
+// libraries that annotate this way (abseil, folly) are tested against: abseil's Mutex reads other
+// threads' waiter records inside its unlock, ordered only by its own protocol (following its atomics
+// instead gave false races in abseil's own tests: one record holds both the atomic's clock and the
+// lock's, and an unlock's release, which is a store, drops what a waiter's atomic had released).
+// Unbalanced annotations never make a counter negative.
+void mutex_code(int step) noexcept {
+  thread_state *thr = cur_thread();
+  if (!thr) return;
+  for (int thread_state::*counter : {&thread_state::ignore_reads, &thread_state::ignore_writes, &thread_state::ignore_sync})
+    if (step > 0 || thr->*counter > 0) thr->*counter += step;
+}
+void enter_mutex_code() noexcept { mutex_code(1); }
+void leave_mutex_code() noexcept { mutex_code(-1); }
+
 }  // namespace
 
 extern "C" {
@@ -167,8 +184,9 @@ void __tsan_mutex_create(void *m, unsigned flags) {
   lock_created(m, annotated_lock(flags & mutex_read_lock, flags & mutex_write_reentrant), flags);
 }
 void __tsan_mutex_destroy(void *m, unsigned flags) { lock_destroyed(m, flags, LOCKSTEP_CALLER_PC); }
-void __tsan_mutex_pre_lock(void *, unsigned) {}
+void __tsan_mutex_pre_lock(void *, unsigned) { enter_mutex_code(); }
 void __tsan_mutex_post_lock(void *m, unsigned flags, int) {
+  leave_mutex_code();
   if (flags & mutex_try_lock_failed) return;
   const bool shared = flags & mutex_read_lock;
   lock_acquired(m, annotated_lock(shared, flags & mutex_write_reentrant), shared, !(flags & mutex_try_lock),
@@ -177,13 +195,14 @@ void __tsan_mutex_post_lock(void *m, unsigned flags, int) {
 int __tsan_mutex_pre_unlock(void *m, unsigned flags) {
   lock_released(m, annotated_lock(flags & mutex_read_lock, flags & mutex_write_reentrant),
                 LOCKSTEP_CALLER_PC);
+  enter_mutex_code();
   return 0;
 }
-void __tsan_mutex_post_unlock(void *, unsigned) {}
-void __tsan_mutex_pre_signal(void *, unsigned) {}
-void __tsan_mutex_post_signal(void *, unsigned) {}
-void __tsan_mutex_pre_divert(void *, unsigned) {}
-void __tsan_mutex_post_divert(void *, unsigned) {}
+void __tsan_mutex_post_unlock(void *, unsigned) { leave_mutex_code(); }
+void __tsan_mutex_pre_signal(void *, unsigned) { enter_mutex_code(); }
+void __tsan_mutex_post_signal(void *, unsigned) { leave_mutex_code(); }
+void __tsan_mutex_pre_divert(void *, unsigned) { leave_mutex_code(); }
+void __tsan_mutex_post_divert(void *, unsigned) { enter_mutex_code(); }
 
 void AnnotateBenignRaceSized(const char *, int, const volatile void *mem, std::size_t size, const char *) {
   shadow_benign_range(addr_of(mem), size);

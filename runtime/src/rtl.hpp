@@ -250,6 +250,8 @@ struct thread_state {
   int ignore_reads = 0;
   int ignore_writes = 0;
   bool ignore_accesses = false;        // detect_races=0: annotations are dropped at once
+  // Inside an annotated custom mutex's own code (dynamic_annotations.cpp): its atomics order nothing.
+  int ignore_sync = 0;
   stack_bounds stack;                  // this thread's stack for frame-pointer walks, 0s = unknown
   vector_clock clock;                  // clock[tid] is this thread's current epoch
   std::uint32_t nheld = 0;
