@@ -8,14 +8,7 @@
 #include <chrono>
 #include <thread>
 
-extern "C" {
-void __tsan_mutex_create(void *addr, unsigned flags);
-void __tsan_mutex_destroy(void *addr, unsigned flags);
-void __tsan_mutex_pre_lock(void *addr, unsigned flags);
-void __tsan_mutex_post_lock(void *addr, unsigned flags, int recursion);
-int __tsan_mutex_pre_unlock(void *addr, unsigned flags);
-void __tsan_mutex_post_unlock(void *addr, unsigned flags);
-}
+#include "tsan_mutex_annotations.hpp"
 
 namespace {
 

@@ -1,18 +1,10 @@
 // A lock whose token travels through a pipe, described to the race detector by the __tsan_mutex_*
-// annotations (declared here as a library built for ThreadSanitizer declares them): the
-// instrumentation itself sees no synchronization in it.
+// annotations: the instrumentation itself sees no synchronization in it.
 #pragma once
 
 #include <unistd.h>
 
-extern "C" {
-void __tsan_mutex_create(void *addr, unsigned flags);
-void __tsan_mutex_destroy(void *addr, unsigned flags);
-void __tsan_mutex_pre_lock(void *addr, unsigned flags);
-void __tsan_mutex_post_lock(void *addr, unsigned flags, int recursion);
-int __tsan_mutex_pre_unlock(void *addr, unsigned flags);
-void __tsan_mutex_post_unlock(void *addr, unsigned flags);
-}
+#include "tsan_mutex_annotations.hpp"
 
 class pipe_lock {
 public:
