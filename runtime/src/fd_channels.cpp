@@ -290,4 +290,23 @@ ssize_t __pread_chk(int fd, void *buf, std::size_t n, off_t at, std::size_t room
 }
 ssize_t __pread64_chk(int, void *, std::size_t, off64_t, std::size_t) __attribute__((alias("__pread_chk")));
 
+// The sanitizer interface's hooks around raw read, write, pread64 and pwrite64 system calls (the others
+// are in syscall_hooks.cpp): the same as the functions.
+void __sanitizer_syscall_pre_impl_write(long fd, long, long) { sent(static_cast<int>(fd)); }
+void __sanitizer_syscall_post_impl_write(long res, long, long buf, long) {
+  after_send(res, reinterpret_cast<const void *>(buf), LOCKSTEP_CALLER_PC);
+}
+void __sanitizer_syscall_pre_impl_read(long, long, long) {}
+void __sanitizer_syscall_post_impl_read(long res, long fd, long buf, long) {
+  after_receive(static_cast<int>(fd), res, reinterpret_cast<void *>(buf), LOCKSTEP_CALLER_PC);
+}
+void __sanitizer_syscall_pre_impl_pwrite64(long, long, long, long) {}
+void __sanitizer_syscall_post_impl_pwrite64(long res, long, long buf, long, long) {
+  transferred(res, reinterpret_cast<const void *>(buf), false, LOCKSTEP_CALLER_PC);
+}
+void __sanitizer_syscall_pre_impl_pread64(long, long, long, long) {}
+void __sanitizer_syscall_post_impl_pread64(long res, long, long buf, long, long) {
+  transferred(res, reinterpret_cast<void *>(buf), true, LOCKSTEP_CALLER_PC);
+}
+
 }  // extern "C"
