@@ -102,7 +102,7 @@ thread_state *alloc_slot_locked() noexcept {
   t->blocked_stack = 0;
   t->blocked_target_tid = 0;
   t->cv_wait.store(0, std::memory_order_relaxed);  // a thread that vanished in a fork may have left it set
-  t->ignore_reads = t->ignore_writes = 0;
+  t->ignore_reads = t->ignore_writes = t->ignore_sync = 0;
   t->fence_released = false;
   t->fence_clock.reset();
   t->fence_pending.reset();
@@ -194,7 +194,17 @@ void registry_after_fork_child(thread_state *self) noexcept {
     if (t && (t == self || t == own ||
               (t->fiber && t->status.load(std::memory_order_relaxed) != thread_status::free)))
       continue;
-    if (t) t->status.store(thread_status::free, std::memory_order_relaxed);
+    if (t) {
+      // What the slot's threads did is over for the child (they vanished in the fork, or ended before
+      // it): none of it can race with what the child does next (libuv's child re-initializes the
+      // condition variable its pool's threads waited on). A thread the child starts in the slot
+      // continues its epochs above this one.
+      if (self) {
+        const std::uint32_t epoch = t->clock.get(t->tid);
+        if (epoch > self->clock.get(t->tid)) self->clock.set(t->tid, epoch);
+      }
+      t->status.store(thread_status::free, std::memory_order_relaxed);
+    }
     g_reg.free_list[g_reg.free_count++] = i;
   }
   if (own) __atomic_store_n(&own->handle, pthread_self(), __ATOMIC_RELEASE);
