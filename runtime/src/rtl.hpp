@@ -381,6 +381,8 @@ bool registry_mark_detached(thread_state *t) noexcept;
 void registry_fork_lock() noexcept;
 void registry_fork_unlock() noexcept;
 void registry_after_fork_child(thread_state *self) noexcept;
+// Then, with the fork's locks released, the child's thread acquires every freed slot's epoch.
+void registry_acquire_vanished(thread_state *self) noexcept;
 
 // RAII for rule 3.
 class rt_scope {

@@ -218,6 +218,12 @@ void after_fork_child() {
   coro_after_fork_child();
   signals_after_fork_child();
   unlock_after_fork(true);
+  // After the locks are released: the clock may take memory from the clock pool, whose lock the fork
+  // held (joining there hung the child).
+  if (thread_state *t = t_cur) {
+    rt_scope sc(t);
+    registry_acquire_vanished(t);
+  }
 }
 
 }  // namespace

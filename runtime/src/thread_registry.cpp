@@ -194,20 +194,23 @@ void registry_after_fork_child(thread_state *self) noexcept {
     if (t && (t == self || t == own ||
               (t->fiber && t->status.load(std::memory_order_relaxed) != thread_status::free)))
       continue;
-    if (t) {
-      // What the slot's threads did is over for the child (they vanished in the fork, or ended before
-      // it): none of it can race with what the child does next (libuv's child re-initializes the
-      // condition variable its pool's threads waited on). A thread the child starts in the slot
-      // continues its epochs above this one.
-      if (self) {
-        const std::uint32_t epoch = t->clock.get(t->tid);
-        if (epoch > self->clock.get(t->tid)) self->clock.set(t->tid, epoch);
-      }
-      t->status.store(thread_status::free, std::memory_order_relaxed);
-    }
+    if (t) t->status.store(thread_status::free, std::memory_order_relaxed);
     g_reg.free_list[g_reg.free_count++] = i;
   }
   if (own) __atomic_store_n(&own->handle, pthread_self(), __ATOMIC_RELEASE);
+}
+
+void registry_acquire_vanished(thread_state *self) noexcept {
+  // What the free slots' threads did is over for the child (they vanished in the fork, or ended before
+  // it): none of it can race with what the child does next (libuv's child re-initializes the condition
+  // variable its pool's threads waited on). A thread the child starts in a slot continues its epochs
+  // above these. (The child has one thread: no lock needed.)
+  for (std::uint32_t i = 0; i < g_reg.high_water; ++i) {
+    const thread_state *t = g_reg.slots[i];
+    if (!t || t == self || t->status.load(std::memory_order_relaxed) != thread_status::free) continue;
+    const std::uint32_t epoch = t->clock.get(t->tid);
+    if (epoch > self->clock.get(t->tid)) self->clock.set(t->tid, epoch);
+  }
 }
 
 thread_state *thread_by_tid(std::uint32_t tid) noexcept {
