@@ -60,9 +60,10 @@ inline thread_state *checking(std::uintptr_t pc) noexcept {
   return thr && thr->in_rt == 0 && !thr->ignore_accesses ? thr : nullptr;
 }
 
-inline void check(thread_state *thr, const void *p, std::size_t n, bool is_write, std::uintptr_t pc) noexcept {
+inline void check(thread_state *thr, const volatile void *p, std::size_t n, bool is_write, std::uintptr_t pc,
+                  bool is_atomic = false) noexcept {
   if (n == 0 || (is_write ? thr->ignore_writes : thr->ignore_reads) > 0) return;
-  instrumented_access(thr, reinterpret_cast<std::uintptr_t>(p), n, is_write, false, pc);
+  instrumented_access(thr, addr_of(p), n, is_write, is_atomic, pc);
 }
 
 // A copy of n bytes from s to d, made at pc.
@@ -183,9 +184,7 @@ void lockstep::rt::checked_buffer(const void *p, std::size_t n, bool is_write, s
 }
 
 void lockstep::rt::checked_sync_object(const volatile void *obj, bool is_write, std::uintptr_t pc) noexcept {
-  thread_state *thr = checking(pc);
-  if (thr && (is_write ? thr->ignore_writes : thr->ignore_reads) == 0)
-    instrumented_access(thr, addr_of(obj), 1, is_write, !is_write, pc);
+  if (thread_state *thr = checking(pc)) check(thr, obj, 1, is_write, pc, !is_write);
 }
 
 extern "C" {
