@@ -55,6 +55,15 @@ __attribute__((noinline)) void access(const volatile void *addr, std::size_t siz
   instrumented_access(thr, reinterpret_cast<std::uintptr_t>(addr), size, is_write, is_atomic, pc);
 }
 
+// A miss that is not the thread's own slot taken (or whose trace word is not the simple one): read-only
+// pages end here, anything else in access_miss.
+template <unsigned Size>
+__attribute__((noinline)) void other_miss(thread_state *thr, ishadow::granule_shadow &g, std::uint64_t cur,
+                                          std::uintptr_t addr, std::uintptr_t pc, int own_slot) noexcept {
+  if (own_slot < 0 && ishadow::in_readonly_page(addr)) return;  // never recorded, so never a hit: cheaply done here
+  return ishadow::access_miss(thr, g, cur, addr, Size, pc);
+}
+
 // A miss, out of line and reached by a tail call (so that the hit needs no frame): the thread's own
 // slot taken (see instrumented_shadow.hpp: traced, then stored), or else access_miss. Whether the
 // thread's accesses are checked at all is asked only here: a hit changes nothing, checked or not.
@@ -66,13 +75,12 @@ __attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_s
     return;
   const int slot = own_slot_in_granule(g, cur);
   access_trace *t = thr->trace;
-  if (slot >= 0 && __builtin_expect(t && !thr->lockset_dirty, 1) &&
-      trace_simple_access(t, thr, slot_clock(cur), thr->lockset, addr, Size, IsWrite, IsAtomic, pc)) {
+  if (__builtin_expect(slot >= 0 && t && !thr->lockset_dirty, 1) &&
+      trace_simple_access(t, slot_clock(cur), thr->lockset, addr, Size, IsWrite, IsAtomic, pc)) {
     g.slot[slot].store(cur, std::memory_order_relaxed);
     return;
   }
-  if (slot < 0 && in_readonly_page(addr)) return;  // never recorded, so never a hit: cheaply done here
-  return access_miss(thr, g, cur, addr, Size, pc);
+  return other_miss<Size>(thr, g, cur, addr, pc, slot);
 }
 
 // An access of 1 to 8 bytes: a hit inline (see instrumented_shadow.hpp), anything else through a tail

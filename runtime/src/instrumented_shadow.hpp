@@ -233,15 +233,13 @@ __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t add
 // has a slot, so it never comes here.
 template <bool IsWrite, bool IsAtomic>
 __attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept {
-  constexpr std::uint64_t kind_and_bytes = slot_bytes | slot_write | slot_atomic;
-  const std::uint64_t epoch = cur & ~kind_and_bytes, bytes = cur & slot_bytes;
-  for (unsigned i = 0; i < slots_per_granule; ++i) {
-    const std::uint64_t v = g.slot[i].load(std::memory_order_relaxed);
-    // Same thread and epoch, these bytes, a write if this is one, plain unless this is atomic.
-    if ((v & ~kind_and_bytes) == epoch && (v & bytes) == bytes && (!IsWrite || (v & slot_write)) &&
-        (IsAtomic || !(v & slot_atomic)))
-      return true;
-  }
+  // Same thread and epoch, these bytes, a write if this is one, plain unless this is atomic: the bits
+  // of `must_match` equal in the slot and in `cur` (one test per slot).
+  constexpr std::uint64_t always = ~(slot_bytes | slot_write | slot_atomic) | (IsWrite ? slot_write : 0) |
+                                   (IsAtomic ? 0 : slot_atomic);
+  const std::uint64_t must_match = always | (cur & slot_bytes);
+  for (unsigned i = 0; i < slots_per_granule; ++i)
+    if (((g.slot[i].load(std::memory_order_relaxed) ^ cur) & must_match) == 0) return true;
   return false;
 }
 

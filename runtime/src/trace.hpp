@@ -102,15 +102,21 @@ inline std::uint64_t compact_access_word(std::uintptr_t addr, std::size_t size, 
 }
 
 // trace_access's common case alone, small enough to inline into every entry point: an access of 1,
-// 2, 4 or 8 bytes in the trace's current epoch and held set, near the last pc. False (nothing
-// written) otherwise.
-__attribute__((always_inline)) inline bool trace_simple_access(access_trace *t, thread_state *thr, std::uint32_t clock,
+// 2, 4 or 8 bytes in the trace's current epoch and held set, near the last pc, not the first word of
+// a part. False (nothing written) otherwise: the caller then takes trace_access. (Never calling out
+// lets the caller's fast path keep everything in scratch registers.)
+__attribute__((always_inline)) inline bool trace_simple_access(access_trace *t, std::uint32_t clock,
                                                               std::uint32_t lockset, std::uintptr_t addr,
                                                               std::size_t size, bool is_write, bool is_atomic,
                                                               std::uintptr_t pc) noexcept {
   const std::intptr_t delta = static_cast<std::intptr_t>(pc - t->prev_pc);
-  if (t->clock != clock || t->lockset != lockset || delta < -512 || delta >= 512) return false;
-  trace_put(t, thr, compact_access_word(addr, size, is_write, is_atomic, delta));
+  const std::uint64_t p = t->pos.load(std::memory_order_relaxed);
+  if ((t->clock != clock) | (t->lockset != lockset) | (static_cast<std::uint64_t>(delta + 512) >= 1024) |
+      ((p & (trace_part_words - 1)) == 0))
+    return false;
+  t->words[p & (trace_parts * trace_part_words - 1)].store(compact_access_word(addr, size, is_write, is_atomic, delta),
+                                                           std::memory_order_relaxed);
+  t->pos.store(p + 1, std::memory_order_release);
   t->prev_pc = pc;
   return true;
 }
