@@ -96,7 +96,7 @@ __attribute__((always_inline)) inline void fast_access(const volatile void *a, s
   if (__builtin_expect(!gs, 0)) return access(a, Size, IsWrite, pc, IsAtomic);
   granule_shadow &g = *gs;
   const std::uint64_t cur = access_slot(thr, addr, Size, IsWrite, IsAtomic);
-  if (__builtin_expect(hit_in_granule<IsWrite, IsAtomic>(g, cur), 1)) return;
+  if (__builtin_expect(hit_in_granule(g, cur), 1)) return;
   return common_miss<IsWrite, Size, IsAtomic>(thr, g, cur, addr, pc);
 }
 

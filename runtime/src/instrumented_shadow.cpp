@@ -205,21 +205,24 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
   if (__builtin_expect(addr + size > (std::uintptr_t{1} << address_bits) || addr + size < addr, 0)) return;
   const std::uint64_t kind = (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) | thr->own_epoch_bits;
   const std::uintptr_t end = addr + size;
-  for (std::uintptr_t g = addr & ~granule_offset_mask; g < end; g += granule_bytes) {
-    if (in_readonly_page(g)) {  // on to the next page
-      g = (((g >> page_shift) + 1) << page_shift) - granule_bytes;
+  bool reported = false;  // one report per access (a range may race on many granules); all of it is recorded
+  // Page by page: a page is read-only or not as a whole, and its granules' shadow is contiguous.
+  for (std::uintptr_t g = addr & ~granule_offset_mask; g < end;) {
+    const std::uintptr_t page_end = ((g >> page_shift) + 1) << page_shift, stop = page_end < end ? page_end : end;
+    if (in_readonly_page(g)) {
+      g = page_end;
       continue;
     }
     granule_shadow *gs = granule_of(g);
     if (!gs) return;
-    const std::uint64_t mask = byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
-    if (const std::uint64_t race = access_granule(*gs, kind | mask, thr->clock, tid)) {
-      // One report per access (a range may race on many granules); the rest of it is still recorded.
-      report_race(thr, addr, size, is_write, is_atomic, pc, g, race);
-      for (g += granule_bytes; g < end; g += granule_bytes)
-        if (granule_shadow *rest = in_readonly_page(g) ? nullptr : granule_of(g))
-          access_granule(*rest, kind | byte_mask(0, g + granule_bytes < end ? granule_bytes : end - g), thr->clock, tid);
-      return;
+    for (; g < stop; g += granule_bytes, ++gs) {
+      const std::uint64_t cur = kind | byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
+      if (hit_in_granule(*gs, cur)) continue;  // (the loop of a copy over its own buffer)
+      const std::uint64_t race = access_granule<true>(*gs, cur, thr->clock, tid);
+      if (race && !reported) {
+        report_race(thr, addr, size, is_write, is_atomic, pc, g, race);
+        reported = true;
+      }
     }
   }
 }

@@ -197,7 +197,7 @@ inline std::uint64_t byte_mask(std::uintptr_t lo, std::uintptr_t hi) noexcept { 
 
 
 // Whether the granule holds `cur` already (see below).
-template <bool IsWrite, bool IsAtomic> bool hit_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept;
+bool hit_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept;
 // After no hit: a slot of the thread's own that `cur` may take, when nothing else is there (see
 // below); else -1.
 int own_slot_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept;
@@ -231,13 +231,12 @@ __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t add
 // The common miss of a loop over memory the thread owns (a new epoch after each barrier, say): traced
 // and stored with no more checks (a plain store, as in access_granule). A page marked read-only never
 // has a slot, so it never comes here.
-template <bool IsWrite, bool IsAtomic>
 __attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept {
   // Same thread and epoch, these bytes, a write if this is one, plain unless this is atomic: the bits
-  // of `must_match` equal in the slot and in `cur` (one test per slot).
-  constexpr std::uint64_t always = ~(slot_bytes | slot_write | slot_atomic) | (IsWrite ? slot_write : 0) |
-                                   (IsAtomic ? 0 : slot_atomic);
-  const std::uint64_t must_match = always | (cur & slot_bytes);
+  // of `must_match` equal in the slot and in `cur` (one test per slot; for an entry point, whose kind
+  // is a constant, `must_match` is one instruction).
+  const std::uint64_t must_match =
+      ~(slot_bytes | slot_write | slot_atomic) | (cur & (slot_bytes | slot_write)) | (~cur & slot_atomic);
   for (unsigned i = 0; i < slots_per_granule; ++i)
     if (((g.slot[i].load(std::memory_order_relaxed) ^ cur) & must_match) == 0) return true;
   return false;
