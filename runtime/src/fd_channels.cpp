@@ -15,6 +15,9 @@
 // takes it. Descriptors made otherwise (dup, accept, a FIFO opened by name) have no channel: through
 // them nothing is ordered, which can produce a report, as before.
 //
+// They also follow descriptors as objects (fd_objects.cpp): the ones made here are new, and every call
+// uses its descriptor.
+//
 // The same interposers check the caller's buffers in a process with instrumented code (see
 // checked_buffer): what a write or send returned as sent was read from the buffer, what a read or
 // receive returned was written into it (pread and pwrite, on files, have only that).
@@ -113,6 +116,7 @@ ssize_t after_receive(int fd, ssize_t r, void *buf, std::uintptr_t pc, const iov
 int accepted(int fd) noexcept {
   if (fd >= 0) {
     join_sockets(fd);
+    fd_created(fd);
     received(fd);
   }
   return fd;
@@ -151,21 +155,33 @@ extern "C" {
 int pipe(int fds[2]) {
   auto f = next_pipe.get();
   const int r = f ? f(fds) : static_cast<int>(::syscall(SYS_pipe2, fds, 0));
-  if (r == 0) join_channel(fds[0], fds[1]);
+  if (r == 0) {
+    join_channel(fds[0], fds[1]);
+    fd_created(fds[0]);
+    fd_created(fds[1]);
+  }
   return r;
 }
 
 int pipe2(int fds[2], int flags) {
   auto f = next_pipe2.get();
   const int r = f ? f(fds, flags) : static_cast<int>(::syscall(SYS_pipe2, fds, flags));
-  if (r == 0) join_channel(fds[0], fds[1]);
+  if (r == 0) {
+    join_channel(fds[0], fds[1]);
+    fd_created(fds[0]);
+    fd_created(fds[1]);
+  }
   return r;
 }
 
 int socketpair(int domain, int type, int protocol, int fds[2]) {
   auto f = next_socketpair.get();
   const int r = f ? f(domain, type, protocol, fds) : static_cast<int>(::syscall(SYS_socketpair, domain, type, protocol, fds));
-  if (r == 0) join_channel(fds[0], fds[1]);
+  if (r == 0) {
+    join_channel(fds[0], fds[1]);
+    fd_created(fds[0]);
+    fd_created(fds[1]);
+  }
   return r;
 }
 
@@ -173,37 +189,44 @@ int socket(int domain, int type, int protocol) {
   auto f = next_socket.get();
   const int r = f ? f(domain, type, protocol) : static_cast<int>(::syscall(SYS_socket, domain, type, protocol));
   join_sockets(r);
+  fd_created(r);
   return r;
 }
 
 int connect(int fd, const sockaddr *to, socklen_t len) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   sent(fd);
   auto f = next_connect.get();
   return f ? f(fd, to, len) : static_cast<int>(::syscall(SYS_connect, fd, to, len));
 }
 
 int accept(int fd, sockaddr *from, socklen_t *len) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   auto f = next_accept.get();
   return accepted(f ? f(fd, from, len) : static_cast<int>(::syscall(SYS_accept, fd, from, len)));
 }
 
 int accept4(int fd, sockaddr *from, socklen_t *len, int flags) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   auto f = next_accept4.get();
   return accepted(f ? f(fd, from, len, flags) : static_cast<int>(::syscall(SYS_accept4, fd, from, len, flags)));
 }
 
 ssize_t write(int fd, const void *buf, std::size_t n) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   sent(fd);
   auto f = next_write.get();
   return after_send(f ? f(fd, buf, n) : ::syscall(SYS_write, fd, buf, n), buf, LOCKSTEP_CALLER_PC);
 }
 
 ssize_t read(int fd, void *buf, std::size_t n) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   auto f = next_read.get();
   return after_receive(fd, f ? f(fd, buf, n) : ::syscall(SYS_read, fd, buf, n), buf, LOCKSTEP_CALLER_PC);
 }
 
 ssize_t writev(int fd, const iovec *iov, int count) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   sent(fd);
   auto f = next_writev.get();
   const ssize_t r = f ? f(fd, iov, count) : ::syscall(SYS_writev, fd, iov, count);
@@ -212,12 +235,14 @@ ssize_t writev(int fd, const iovec *iov, int count) {
 }
 
 ssize_t readv(int fd, const iovec *iov, int count) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   auto f = next_readv.get();
   return after_receive(fd, f ? f(fd, iov, count) : ::syscall(SYS_readv, fd, iov, count), nullptr, LOCKSTEP_CALLER_PC,
                        iov, count > 0 ? static_cast<std::size_t>(count) : 0);
 }
 
 ssize_t send(int fd, const void *buf, std::size_t n, int flags) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   sent(fd);
   auto f = next_send.get();
   return after_send(f ? f(fd, buf, n, flags) : ::syscall(SYS_sendto, fd, buf, n, flags, nullptr, 0), buf,
@@ -225,12 +250,14 @@ ssize_t send(int fd, const void *buf, std::size_t n, int flags) {
 }
 
 ssize_t recv(int fd, void *buf, std::size_t n, int flags) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   auto f = next_recv.get();
   return after_receive(fd, f ? f(fd, buf, n, flags) : ::syscall(SYS_recvfrom, fd, buf, n, flags, nullptr, nullptr), buf,
                        LOCKSTEP_CALLER_PC);
 }
 
 ssize_t sendto(int fd, const void *buf, std::size_t n, int flags, const sockaddr *to, socklen_t len) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   sent(fd);
   auto f = next_sendto.get();
   return after_send(f ? f(fd, buf, n, flags, to, len) : ::syscall(SYS_sendto, fd, buf, n, flags, to, len), buf,
@@ -238,12 +265,14 @@ ssize_t sendto(int fd, const void *buf, std::size_t n, int flags, const sockaddr
 }
 
 ssize_t recvfrom(int fd, void *buf, std::size_t n, int flags, sockaddr *from, socklen_t *len) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   auto f = next_recvfrom.get();
   return after_receive(fd, f ? f(fd, buf, n, flags, from, len) : ::syscall(SYS_recvfrom, fd, buf, n, flags, from, len),
                        buf, LOCKSTEP_CALLER_PC);
 }
 
 ssize_t sendmsg(int fd, const msghdr *msg, int flags) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   sent(fd);
   auto f = next_sendmsg.get();
   const ssize_t r = f ? f(fd, msg, flags) : ::syscall(SYS_sendmsg, fd, msg, flags);
@@ -252,6 +281,7 @@ ssize_t sendmsg(int fd, const msghdr *msg, int flags) {
 }
 
 ssize_t recvmsg(int fd, msghdr *msg, int flags) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   auto f = next_recvmsg.get();
   return after_receive(fd, f ? f(fd, msg, flags) : ::syscall(SYS_recvmsg, fd, msg, flags), nullptr, LOCKSTEP_CALLER_PC,
                        msg ? msg->msg_iov : nullptr, msg ? msg->msg_iovlen : 0);
@@ -259,11 +289,13 @@ ssize_t recvmsg(int fd, msghdr *msg, int flags) {
 
 // Files, not channels: only the buffers. (pread64 and pwrite64 are the same functions on x86-64.)
 ssize_t pread(int fd, void *buf, std::size_t n, off_t at) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   auto f = next_pread.get();
   return transferred(f ? f(fd, buf, n, at) : ::syscall(SYS_pread64, fd, buf, n, at), buf, true, LOCKSTEP_CALLER_PC);
 }
 
 ssize_t pwrite(int fd, const void *buf, std::size_t n, off_t at) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   auto f = next_pwrite.get();
   return after_send(f ? f(fd, buf, n, at) : ::syscall(SYS_pwrite64, fd, buf, n, at), buf, LOCKSTEP_CALLER_PC);
 }
@@ -274,37 +306,44 @@ ssize_t pwrite64(int, const void *, std::size_t, off64_t) __attribute__((alias("
 // what was asked for (else it ends the program). Without them a hand-off through a pipe read in a
 // fortified build would order nothing, and the data read after it would be reported.
 ssize_t __read_chk(int fd, void *buf, std::size_t n, std::size_t room) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   return after_receive(fd, next___read_chk.resolved()(fd, buf, n, room), buf, LOCKSTEP_CALLER_PC);
 }
 
 ssize_t __recv_chk(int fd, void *buf, std::size_t n, std::size_t room, int flags) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   return after_receive(fd, next___recv_chk.resolved()(fd, buf, n, room, flags), buf, LOCKSTEP_CALLER_PC);
 }
 
 ssize_t __recvfrom_chk(int fd, void *buf, std::size_t n, std::size_t room, int flags, sockaddr *from, socklen_t *len) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   return after_receive(fd, next___recvfrom_chk.resolved()(fd, buf, n, room, flags, from, len), buf, LOCKSTEP_CALLER_PC);
 }
 
 ssize_t __pread_chk(int fd, void *buf, std::size_t n, off_t at, std::size_t room) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
   return transferred(next___pread_chk.resolved()(fd, buf, n, at, room), buf, true, LOCKSTEP_CALLER_PC);
 }
 ssize_t __pread64_chk(int, void *, std::size_t, off64_t, std::size_t) __attribute__((alias("__pread_chk")));
 
 // The sanitizer interface's hooks around raw read, write, pread64 and pwrite64 system calls (the others
 // are in syscall_hooks.cpp): the same as the functions.
-void __sanitizer_syscall_pre_impl_write(long fd, long, long) { sent(static_cast<int>(fd)); }
+void __sanitizer_syscall_pre_impl_write(long fd, long, long) {
+  fd_used(static_cast<int>(fd), LOCKSTEP_CALLER_PC);
+  sent(static_cast<int>(fd));
+}
 void __sanitizer_syscall_post_impl_write(long res, long, long buf, long) {
   after_send(res, reinterpret_cast<const void *>(buf), LOCKSTEP_CALLER_PC);
 }
-void __sanitizer_syscall_pre_impl_read(long, long, long) {}
+void __sanitizer_syscall_pre_impl_read(long fd, long, long) { fd_used(static_cast<int>(fd), LOCKSTEP_CALLER_PC); }
 void __sanitizer_syscall_post_impl_read(long res, long fd, long buf, long) {
   after_receive(static_cast<int>(fd), res, reinterpret_cast<void *>(buf), LOCKSTEP_CALLER_PC);
 }
-void __sanitizer_syscall_pre_impl_pwrite64(long, long, long, long) {}
+void __sanitizer_syscall_pre_impl_pwrite64(long fd, long, long, long) { fd_used(static_cast<int>(fd), LOCKSTEP_CALLER_PC); }
 void __sanitizer_syscall_post_impl_pwrite64(long res, long, long buf, long, long) {
   transferred(res, reinterpret_cast<const void *>(buf), false, LOCKSTEP_CALLER_PC);
 }
-void __sanitizer_syscall_pre_impl_pread64(long, long, long, long) {}
+void __sanitizer_syscall_pre_impl_pread64(long fd, long, long, long) { fd_used(static_cast<int>(fd), LOCKSTEP_CALLER_PC); }
 void __sanitizer_syscall_post_impl_pread64(long res, long, long buf, long, long) {
   transferred(res, reinterpret_cast<void *>(buf), true, LOCKSTEP_CALLER_PC);
 }

@@ -764,6 +764,21 @@ void checked_buffer(const void *p, std::size_t n, bool is_write, std::uintptr_t 
 // free, does: ThreadSanitizer's race_on_mutex). One byte, the object's first.
 void checked_sync_object(const volatile void *obj, bool is_write, std::uintptr_t pc) noexcept;
 
+// Descriptors as objects (fd_objects.cpp): descriptor number fd below fd_object_count is stood for by
+// the 8 bytes of fd_objects[fd] in the instrumented shadow (a use reads them, close writes them), so
+// a close not ordered after another thread's use is a data race on the descriptor. Only descriptors
+// whose creation the runtime saw are followed; see fd_objects.cpp.
+constexpr int fd_object_count = 1 << 16;
+inline std::uint64_t fd_objects[fd_object_count];
+// The descriptor whose object holds addr, or -1 (for reports).
+inline int fd_of_object(std::uintptr_t addr) noexcept {
+  const auto lo = reinterpret_cast<std::uintptr_t>(&fd_objects[0]);
+  return addr - lo < sizeof fd_objects ? static_cast<int>((addr - lo) / sizeof fd_objects[0]) : -1;
+}
+void fd_created(int fd) noexcept;                   // a call returned descriptor fd, new: followed from now
+void fd_used(int fd, std::uintptr_t pc) noexcept;   // a call at pc is about to use fd
+void fd_closing(int fd, std::uintptr_t pc) noexcept; // a call at pc is about to close fd
+
 // instrumented.cpp: exits with a message when another ThreadSanitizer runtime is in the process.
 void refuse_a_second_sanitizer_runtime() noexcept;
 

@@ -552,12 +552,50 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
   if (__builtin_expect(!done, 0)) return shadow_access_slow(thr, addr, size, is_write, site, pc);
 }
 
+namespace {
+
+// A race on a descriptor's object (fd_objects.cpp): a close (its write) against a use (a read).
+void report_descriptor_race(thread_state *thr, int fd, race_side &now, race_side &prior) {
+  const std::string d = "file descriptor " + std::to_string(fd);
+  auto what = [](const race_side &s) { return std::string(s.write ? "close" : "use"); };
+  report r;
+  r.kind = "data-race";
+  r.summary = "data race on " + d + ": " + what(now) + " by thread T" + std::to_string(now.thread) + " and earlier " +
+              what(prior) + " by thread T" + std::to_string(prior.thread);
+  report_event ev;
+  ev.description = std::string(now.write ? "Close" : "Use") + " of " + d + " by thread T" + std::to_string(now.thread);
+  ev.thread = now.thread;
+  ev.stack = now.stack;
+  ev.locks_held = held_locks_of(thr);
+  r.events.push_back(std::move(ev));
+  report_event prev;
+  prev.description = "Previous " + what(prior) + " of " + d + " by thread T" + std::to_string(prior.thread) + prior.note;
+  prev.thread = prior.thread;
+  prev.stack = prior.stack;
+  prev.locks_held = std::move(prior.locks);
+  prev.locks_known = prior.locks_known;
+  r.events.push_back(std::move(prev));
+  report_object o;
+  o.description = d;
+  r.objects.push_back(std::move(o));
+  r.threads.push_back(describe_thread(*thr));
+  if (prior.thread != thr->unique_id) r.threads.push_back(describe_thread_by_unique_id(prior.thread));
+  r.missing_edge = "no happens-before between the " + what(prior) + " of " + d + " by thread T" +
+                   std::to_string(prior.thread) + " and its " + what(now) + " by thread T" + std::to_string(now.thread) +
+                   ": close a descriptor only after every other thread is done with it (join it, or hand over "
+                   "under a lock); once closed, its number can be given to another file at any moment";
+  emit(thr, std::move(r));
+}
+
+}  // namespace
+
 void report_data_race(thread_state *thr, std::uintptr_t addr, std::uintptr_t byte, race_side &now,
                       race_side &prior) {
   if (benign(addr, now.size)) return;
   const std::uintptr_t a = now.site ? reinterpret_cast<std::uintptr_t>(now.site) : now.pc;
   const std::uintptr_t b = prior.site ? reinterpret_cast<std::uintptr_t>(prior.site) : prior.pc;
   if (!first_time(a, b)) return;
+  if (const int fd = fd_of_object(byte); fd >= 0) return report_descriptor_race(thr, fd, now, prior);
   auto kind = [](const race_side &s) { return std::string(s.atomic ? "atomic " : "") + (s.write ? "write" : "read"); };
   report r;
   r.kind = "data-race";

@@ -1,0 +1,259 @@
+// Descriptors as objects: a thread that closes a descriptor while another thread may still use it (a
+// read, write, send or receive not ordered before the close) has a data race on the descriptor, as
+// ThreadSanitizer reports it: the number can be reused for another file at any moment, and the use
+// then reaches the wrong file. Each number has 8 bytes in fd_objects (rtl.hpp) that stand for it in
+// the instrumented shadow: a use reads them, close writes them; duplicating onto a number (dup2,
+// dup3) only reads them, since replacing a descriptor in place is a correct idiom (/dev/null over
+// stdin, a closed pipe over a socket before closing it), and keeps the number's history. After a
+// close, and when a number is made anew, its history is forgotten, so a later file with the same
+// number starts clean.
+//
+// Only descriptors whose creation was seen here are followed (open, dup, eventfd, ...; pipes, sockets
+// and accept in fd_channels.cpp). libc and libraries make and close descriptors internally (fopen,
+// opendir, getaddrinfo), unseen: if such a number's stale history met a later close, a correct program
+// would get a report. A followed descriptor closed unseen (fclose of an fdopen, closedir of an
+// fdopendir, close_range, a raw close with the sanitizer hook) is unfollowed by those interposers; one
+// closed where nothing can see it (a raw system call without the hooks) and whose number then comes
+// back from an unseen creation is caught at its close: the file (device and inode) is not the one
+// followed, and its history is dropped unchecked.
+//
+// In a process with instrumented code only, like the other checks of libc calls (checked_buffer).
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdarg>
+#include <cstdint>
+
+#include "next_definition.hpp"
+#include "rtl.hpp"
+
+using namespace lockstep::rt;
+
+namespace {
+
+std::atomic<bool> g_followed[fd_object_count];
+std::atomic<std::uint64_t> g_file[fd_object_count];  // of a followed descriptor: its file when made
+
+// Which file fd is open on (device and inode, mixed); 0 when not known.
+std::uint64_t file_of(int fd) noexcept {
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return 0;
+  return (static_cast<std::uint64_t>(st.st_dev) * 0x9E3779B97F4A7C15ull) ^ static_cast<std::uint64_t>(st.st_ino);
+}
+
+bool followed(int fd) noexcept {
+  return fd >= 0 && fd < fd_object_count && g_followed[fd].load(std::memory_order_acquire);
+}
+
+// The number's history forgotten: new memory, as far as the shadow is concerned.
+void forget(int fd) noexcept { instrumented_shadow_reset(reinterpret_cast<std::uintptr_t>(&fd_objects[fd]), sizeof fd_objects[fd]); }
+
+// A call returned r: the descriptor it made, when r is one.
+int made(int r) noexcept {
+  fd_created(r);
+  return r;
+}
+
+// dup2/dup3 onto `to`, at pc: a use of what `to` was (see above).
+void replacing(int to, std::uintptr_t pc) noexcept { fd_used(to, pc); }
+
+// ... and then `to` (the call's result r, when it succeeded) is another file. A followed number keeps
+// its history, the use just made included: a close not ordered after it is a race as before.
+int replaced(int r) noexcept {
+  if (!followed(r)) return made(r);
+  g_file[r].store(file_of(r), std::memory_order_relaxed);
+  return r;
+}
+
+LOCKSTEP_NEXT_DEFINITION(int, close, int)
+LOCKSTEP_NEXT_DEFINITION(int, fclose, FILE *)
+LOCKSTEP_NEXT_DEFINITION(int, closedir, DIR *)
+LOCKSTEP_NEXT_DEFINITION(int, close_range, unsigned, unsigned, int)
+LOCKSTEP_NEXT_DEFINITION(void, closefrom, int)
+LOCKSTEP_NEXT_DEFINITION(int, open, const char *, int, ...)
+LOCKSTEP_NEXT_DEFINITION(int, open64, const char *, int, ...)
+LOCKSTEP_NEXT_DEFINITION(int, openat, int, const char *, int, ...)
+LOCKSTEP_NEXT_DEFINITION(int, openat64, int, const char *, int, ...)
+LOCKSTEP_NEXT_DEFINITION(int, creat, const char *, mode_t)
+LOCKSTEP_NEXT_DEFINITION(int, creat64, const char *, mode_t)
+LOCKSTEP_NEXT_DEFINITION(int, __open_2, const char *, int)
+LOCKSTEP_NEXT_DEFINITION(int, __open64_2, const char *, int)
+LOCKSTEP_NEXT_DEFINITION(int, __openat_2, int, const char *, int)
+LOCKSTEP_NEXT_DEFINITION(int, __openat64_2, int, const char *, int)
+LOCKSTEP_NEXT_DEFINITION(int, dup, int)
+LOCKSTEP_NEXT_DEFINITION(int, dup2, int, int)
+LOCKSTEP_NEXT_DEFINITION(int, dup3, int, int, int)
+LOCKSTEP_NEXT_DEFINITION(int, eventfd, unsigned, int)
+LOCKSTEP_NEXT_DEFINITION(int, epoll_create, int)
+LOCKSTEP_NEXT_DEFINITION(int, epoll_create1, int)
+LOCKSTEP_NEXT_DEFINITION(int, timerfd_create, int, int)
+LOCKSTEP_NEXT_DEFINITION(int, inotify_init, void)
+LOCKSTEP_NEXT_DEFINITION(int, inotify_init1, int)
+LOCKSTEP_NEXT_DEFINITION(int, memfd_create, const char *, unsigned)
+
+// open's mode argument is there only when the flags create a file.
+bool takes_mode(int flags) noexcept { return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE; }
+
+}  // namespace
+
+void lockstep::rt::fd_created(int fd) noexcept {
+  if (fd < 0 || fd >= fd_object_count || !instrumented_process()) return;
+  forget(fd);
+  g_file[fd].store(file_of(fd), std::memory_order_relaxed);
+  g_followed[fd].store(true, std::memory_order_release);
+}
+
+void lockstep::rt::fd_used(int fd, std::uintptr_t pc) noexcept {
+  if (followed(fd)) checked_buffer(&fd_objects[fd], sizeof fd_objects[fd], false, pc);
+}
+
+void lockstep::rt::fd_closing(int fd, std::uintptr_t pc) noexcept {
+  if (!followed(fd)) return;
+  // (A number closed and made again unseen, see above: another file now, whose history is not known.)
+  if (file_of(fd) == g_file[fd].load(std::memory_order_relaxed))
+    checked_buffer(&fd_objects[fd], sizeof fd_objects[fd], true, pc);
+  // Before the real close: once it returns, another thread may get the number and follow it anew.
+  g_followed[fd].store(false, std::memory_order_release);
+  forget(fd);
+}
+
+extern "C" {
+
+int close(int fd) {
+  fd_closing(fd, LOCKSTEP_CALLER_PC);
+  auto f = next_close.get();
+  return f ? f(fd) : static_cast<int>(::syscall(SYS_close, fd));
+}
+
+int fclose(FILE *file) {
+  if (file) fd_closing(fileno(file), LOCKSTEP_CALLER_PC);
+  return next_fclose.resolved()(file);
+}
+
+int closedir(DIR *dir) {
+  fd_closing(dirfd(dir), LOCKSTEP_CALLER_PC);
+  return next_closedir.resolved()(dir);
+}
+
+int close_range(unsigned first, unsigned last, int flags) {
+  if (!(flags & CLOSE_RANGE_CLOEXEC))
+    for (unsigned fd = first; fd <= last && fd < static_cast<unsigned>(fd_object_count); ++fd)
+      fd_closing(static_cast<int>(fd), LOCKSTEP_CALLER_PC);
+  return next_close_range.resolved()(first, last, flags);
+}
+
+void closefrom(int lowest) {
+  for (int fd = lowest < 0 ? 0 : lowest; fd < fd_object_count; ++fd) fd_closing(fd, LOCKSTEP_CALLER_PC);
+  next_closefrom.resolved()(lowest);
+}
+
+int open(const char *path, int flags, ...) {
+  mode_t mode = 0;
+  if (takes_mode(flags)) {
+    va_list ap;
+    va_start(ap, flags);
+    mode = static_cast<mode_t>(va_arg(ap, int));
+    va_end(ap);
+  }
+  auto f = next_open.get();
+  return made(f ? f(path, flags, mode) : static_cast<int>(::syscall(SYS_openat, AT_FDCWD, path, flags, mode)));
+}
+
+int open64(const char *path, int flags, ...) {
+  mode_t mode = 0;
+  if (takes_mode(flags)) {
+    va_list ap;
+    va_start(ap, flags);
+    mode = static_cast<mode_t>(va_arg(ap, int));
+    va_end(ap);
+  }
+  auto f = next_open64.get();
+  return made(f ? f(path, flags, mode) : static_cast<int>(::syscall(SYS_openat, AT_FDCWD, path, flags, mode)));
+}
+
+int openat(int dir, const char *path, int flags, ...) {
+  mode_t mode = 0;
+  if (takes_mode(flags)) {
+    va_list ap;
+    va_start(ap, flags);
+    mode = static_cast<mode_t>(va_arg(ap, int));
+    va_end(ap);
+  }
+  auto f = next_openat.get();
+  return made(f ? f(dir, path, flags, mode) : static_cast<int>(::syscall(SYS_openat, dir, path, flags, mode)));
+}
+
+int openat64(int dir, const char *path, int flags, ...) {
+  mode_t mode = 0;
+  if (takes_mode(flags)) {
+    va_list ap;
+    va_start(ap, flags);
+    mode = static_cast<mode_t>(va_arg(ap, int));
+    va_end(ap);
+  }
+  auto f = next_openat64.get();
+  return made(f ? f(dir, path, flags, mode) : static_cast<int>(::syscall(SYS_openat, dir, path, flags, mode)));
+}
+
+int creat(const char *path, mode_t mode) { return made(next_creat.resolved()(path, mode)); }
+int creat64(const char *path, mode_t mode) { return made(next_creat64.resolved()(path, mode)); }
+// The fortified forms of open without a mode (_FORTIFY_SOURCE).
+int __open_2(const char *path, int flags) { return made(next___open_2.resolved()(path, flags)); }
+int __open64_2(const char *path, int flags) { return made(next___open64_2.resolved()(path, flags)); }
+int __openat_2(int dir, const char *path, int flags) { return made(next___openat_2.resolved()(dir, path, flags)); }
+int __openat64_2(int dir, const char *path, int flags) { return made(next___openat64_2.resolved()(dir, path, flags)); }
+
+int dup(int fd) {
+  fd_used(fd, LOCKSTEP_CALLER_PC);
+  return made(next_dup.resolved()(fd));
+}
+
+int dup2(int from, int to) {
+  fd_used(from, LOCKSTEP_CALLER_PC);
+  if (from == to) return next_dup2.resolved()(from, to);
+  replacing(to, LOCKSTEP_CALLER_PC);
+  return replaced(next_dup2.resolved()(from, to));
+}
+
+int dup3(int from, int to, int flags) {
+  fd_used(from, LOCKSTEP_CALLER_PC);
+  replacing(to, LOCKSTEP_CALLER_PC);
+  return replaced(next_dup3.resolved()(from, to, flags));
+}
+
+int eventfd(unsigned initial, int flags) { return made(next_eventfd.resolved()(initial, flags)); }
+int epoll_create(int size) { return made(next_epoll_create.resolved()(size)); }
+int epoll_create1(int flags) { return made(next_epoll_create1.resolved()(flags)); }
+int timerfd_create(int clock, int flags) { return made(next_timerfd_create.resolved()(clock, flags)); }
+int inotify_init() { return made(next_inotify_init.resolved()()); }
+int inotify_init1(int flags) { return made(next_inotify_init1.resolved()(flags)); }
+int memfd_create(const char *name, unsigned flags) { return made(next_memfd_create.resolved()(name, flags)); }
+
+// The sanitizer interface's hooks around raw system calls (the others are in syscall_hooks.cpp).
+void __sanitizer_syscall_pre_impl_close(long fd) { fd_closing(static_cast<int>(fd), LOCKSTEP_CALLER_PC); }
+void __sanitizer_syscall_post_impl_close(long, long) {}
+void __sanitizer_syscall_pre_impl_dup(long fd) { fd_used(static_cast<int>(fd), LOCKSTEP_CALLER_PC); }
+void __sanitizer_syscall_post_impl_dup(long res, long) { made(static_cast<int>(res)); }
+void __sanitizer_syscall_pre_impl_dup2(long from, long to) {
+  fd_used(static_cast<int>(from), LOCKSTEP_CALLER_PC);
+  if (from != to) replacing(static_cast<int>(to), LOCKSTEP_CALLER_PC);
+}
+void __sanitizer_syscall_post_impl_dup2(long res, long from, long to) {
+  if (from != to) replaced(static_cast<int>(res));
+}
+void __sanitizer_syscall_pre_impl_dup3(long from, long to, long) {
+  fd_used(static_cast<int>(from), LOCKSTEP_CALLER_PC);
+  replacing(static_cast<int>(to), LOCKSTEP_CALLER_PC);
+}
+void __sanitizer_syscall_post_impl_dup3(long res, long, long, long) { replaced(static_cast<int>(res)); }
+void __sanitizer_syscall_post_impl_open(long res, long, long, long) { made(static_cast<int>(res)); }
+void __sanitizer_syscall_pre_impl_open(long, long, long) {}
+void __sanitizer_syscall_post_impl_openat(long res, long, long, long, long) { made(static_cast<int>(res)); }
+void __sanitizer_syscall_pre_impl_openat(long, long, long, long) {}
+
+}  // extern "C"
