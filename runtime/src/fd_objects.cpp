@@ -76,15 +76,10 @@ LOCKSTEP_NEXT_DEFINITION(int, closedir, DIR *)
 LOCKSTEP_NEXT_DEFINITION(int, close_range, unsigned, unsigned, int)
 LOCKSTEP_NEXT_DEFINITION(void, closefrom, int)
 LOCKSTEP_NEXT_DEFINITION(int, open, const char *, int, ...)
-LOCKSTEP_NEXT_DEFINITION(int, open64, const char *, int, ...)
 LOCKSTEP_NEXT_DEFINITION(int, openat, int, const char *, int, ...)
-LOCKSTEP_NEXT_DEFINITION(int, openat64, int, const char *, int, ...)
 LOCKSTEP_NEXT_DEFINITION(int, creat, const char *, mode_t)
-LOCKSTEP_NEXT_DEFINITION(int, creat64, const char *, mode_t)
 LOCKSTEP_NEXT_DEFINITION(int, __open_2, const char *, int)
-LOCKSTEP_NEXT_DEFINITION(int, __open64_2, const char *, int)
 LOCKSTEP_NEXT_DEFINITION(int, __openat_2, int, const char *, int)
-LOCKSTEP_NEXT_DEFINITION(int, __openat64_2, int, const char *, int)
 LOCKSTEP_NEXT_DEFINITION(int, dup, int)
 LOCKSTEP_NEXT_DEFINITION(int, dup2, int, int)
 LOCKSTEP_NEXT_DEFINITION(int, dup3, int, int, int)
@@ -96,8 +91,10 @@ LOCKSTEP_NEXT_DEFINITION(int, inotify_init, void)
 LOCKSTEP_NEXT_DEFINITION(int, inotify_init1, int)
 LOCKSTEP_NEXT_DEFINITION(int, memfd_create, const char *, unsigned)
 
-// open's mode argument is there only when the flags create a file.
-bool takes_mode(int flags) noexcept { return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE; }
+// open's mode argument, there only when the flags create a file.
+mode_t mode_of(int flags, va_list ap) noexcept {
+  return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? static_cast<mode_t>(va_arg(ap, int)) : 0;
+}
 
 }  // namespace
 
@@ -153,60 +150,33 @@ void closefrom(int lowest) {
 }
 
 int open(const char *path, int flags, ...) {
-  mode_t mode = 0;
-  if (takes_mode(flags)) {
-    va_list ap;
-    va_start(ap, flags);
-    mode = static_cast<mode_t>(va_arg(ap, int));
-    va_end(ap);
-  }
+  va_list ap;
+  va_start(ap, flags);
+  const mode_t mode = mode_of(flags, ap);
+  va_end(ap);
   auto f = next_open.get();
   return made(f ? f(path, flags, mode) : static_cast<int>(::syscall(SYS_openat, AT_FDCWD, path, flags, mode)));
 }
 
-int open64(const char *path, int flags, ...) {
-  mode_t mode = 0;
-  if (takes_mode(flags)) {
-    va_list ap;
-    va_start(ap, flags);
-    mode = static_cast<mode_t>(va_arg(ap, int));
-    va_end(ap);
-  }
-  auto f = next_open64.get();
-  return made(f ? f(path, flags, mode) : static_cast<int>(::syscall(SYS_openat, AT_FDCWD, path, flags, mode)));
-}
-
 int openat(int dir, const char *path, int flags, ...) {
-  mode_t mode = 0;
-  if (takes_mode(flags)) {
-    va_list ap;
-    va_start(ap, flags);
-    mode = static_cast<mode_t>(va_arg(ap, int));
-    va_end(ap);
-  }
+  va_list ap;
+  va_start(ap, flags);
+  const mode_t mode = mode_of(flags, ap);
+  va_end(ap);
   auto f = next_openat.get();
   return made(f ? f(dir, path, flags, mode) : static_cast<int>(::syscall(SYS_openat, dir, path, flags, mode)));
 }
 
-int openat64(int dir, const char *path, int flags, ...) {
-  mode_t mode = 0;
-  if (takes_mode(flags)) {
-    va_list ap;
-    va_start(ap, flags);
-    mode = static_cast<mode_t>(va_arg(ap, int));
-    va_end(ap);
-  }
-  auto f = next_openat64.get();
-  return made(f ? f(dir, path, flags, mode) : static_cast<int>(::syscall(SYS_openat, dir, path, flags, mode)));
-}
-
 int creat(const char *path, mode_t mode) { return made(next_creat.resolved()(path, mode)); }
-int creat64(const char *path, mode_t mode) { return made(next_creat64.resolved()(path, mode)); }
 // The fortified forms of open without a mode (_FORTIFY_SOURCE).
 int __open_2(const char *path, int flags) { return made(next___open_2.resolved()(path, flags)); }
-int __open64_2(const char *path, int flags) { return made(next___open64_2.resolved()(path, flags)); }
 int __openat_2(int dir, const char *path, int flags) { return made(next___openat_2.resolved()(dir, path, flags)); }
-int __openat64_2(int dir, const char *path, int flags) { return made(next___openat64_2.resolved()(dir, path, flags)); }
+// The 64-bit forms are the same functions on x86-64.
+int open64(const char *, int, ...) __attribute__((alias("open")));
+int openat64(int, const char *, int, ...) __attribute__((alias("openat")));
+int creat64(const char *, mode_t) __attribute__((alias("creat")));
+int __open64_2(const char *, int) __attribute__((alias("__open_2")));
+int __openat64_2(int, const char *, int) __attribute__((alias("__openat_2")));
 
 int dup(int fd) {
   fd_used(fd, LOCKSTEP_CALLER_PC);

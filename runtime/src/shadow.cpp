@@ -554,37 +554,54 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
 
 namespace {
 
-// A race on a descriptor's object (fd_objects.cpp): a close (its write) against a use (a read).
-void report_descriptor_race(thread_state *thr, int fd, race_side &now, race_side &prior) {
-  const std::string d = "file descriptor " + std::to_string(fd);
-  auto what = [](const race_side &s) { return std::string(s.write ? "close" : "use"); };
+// What a race report says, beyond the two accesses' stacks, threads and locks.
+struct race_words {
+  std::string summary, now_event, prior_event, object, missing_edge;
+  std::uintptr_t object_address = 0;
+};
+
+void emit_race(thread_state *thr, race_side &now, race_side &prior, race_words w) {
   report r;
   r.kind = "data-race";
-  r.summary = "data race on " + d + ": " + what(now) + " by thread T" + std::to_string(now.thread) + " and earlier " +
-              what(prior) + " by thread T" + std::to_string(prior.thread);
+  r.summary = std::move(w.summary);
   report_event ev;
-  ev.description = std::string(now.write ? "Close" : "Use") + " of " + d + " by thread T" + std::to_string(now.thread);
+  ev.description = std::move(w.now_event);
   ev.thread = now.thread;
   ev.stack = now.stack;
   ev.locks_held = held_locks_of(thr);
   r.events.push_back(std::move(ev));
   report_event prev;
-  prev.description = "Previous " + what(prior) + " of " + d + " by thread T" + std::to_string(prior.thread) + prior.note;
+  prev.description = std::move(w.prior_event);
   prev.thread = prior.thread;
   prev.stack = prior.stack;
   prev.locks_held = std::move(prior.locks);
   prev.locks_known = prior.locks_known;
   r.events.push_back(std::move(prev));
   report_object o;
-  o.description = d;
+  o.address = w.object_address;
+  o.description = std::move(w.object);
   r.objects.push_back(std::move(o));
   r.threads.push_back(describe_thread(*thr));
   if (prior.thread != thr->unique_id) r.threads.push_back(describe_thread_by_unique_id(prior.thread));
-  r.missing_edge = "no happens-before between the " + what(prior) + " of " + d + " by thread T" +
-                   std::to_string(prior.thread) + " and its " + what(now) + " by thread T" + std::to_string(now.thread) +
+  r.missing_edge = std::move(w.missing_edge);
+  emit(thr, std::move(r));
+}
+
+// A race on a descriptor's object (fd_objects.cpp): a close (its write) against a use (a read).
+race_words descriptor_race_words(int fd, const race_side &now, const race_side &prior) {
+  const std::string d = "file descriptor " + std::to_string(fd);
+  auto what = [](const race_side &s) { return std::string(s.write ? "close" : "use"); };
+  auto by = [](const race_side &s) { return " by thread T" + std::to_string(s.thread); };
+  race_words w;
+  w.summary = "data race on " + d + ": " + what(now) + by(now) + " and earlier " + what(prior) + by(prior);
+  w.now_event = std::string(now.write ? "Close" : "Use") + " of " + d + by(now);
+  w.prior_event = "Previous " + what(prior) + " of " + d + by(prior) + prior.note;
+  w.object = d;
+  w.missing_edge = "no happens-before between the " + what(prior) + " of " + d + by(prior) + " and its " + what(now) +
+                   by(now) +
                    ": close a descriptor only after every other thread is done with it (join it, or hand over "
                    "under a lock); once closed, its number can be given to another file at any moment";
-  emit(thr, std::move(r));
+  return w;
 }
 
 }  // namespace
@@ -595,39 +612,23 @@ void report_data_race(thread_state *thr, std::uintptr_t addr, std::uintptr_t byt
   const std::uintptr_t a = now.site ? reinterpret_cast<std::uintptr_t>(now.site) : now.pc;
   const std::uintptr_t b = prior.site ? reinterpret_cast<std::uintptr_t>(prior.site) : prior.pc;
   if (!first_time(a, b)) return;
-  if (const int fd = fd_of_object(byte); fd >= 0) return report_descriptor_race(thr, fd, now, prior);
+  if (const int fd = fd_of_object(byte); fd >= 0) return emit_race(thr, now, prior, descriptor_race_words(fd, now, prior));
   auto kind = [](const race_side &s) { return std::string(s.atomic ? "atomic " : "") + (s.write ? "write" : "read"); };
-  report r;
-  r.kind = "data-race";
-  r.summary = "data race on " + hex(byte) + ": " + kind(now) + " by thread T" + std::to_string(now.thread) +
+  race_words w;
+  w.summary = "data race on " + hex(byte) + ": " + kind(now) + " by thread T" + std::to_string(now.thread) +
               " and earlier " + kind(prior) + " by thread T" + std::to_string(prior.thread);
-  report_event ev;
   std::string k = kind(now);
   k[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(k[0])));
-  ev.description = k + " of size " + std::to_string(now.size) + " at " + hex(addr) + " by thread T" +
-                   std::to_string(now.thread) + where(now.site) + now.note;
-  ev.thread = now.thread;
-  ev.stack = now.stack;
-  ev.locks_held = held_locks_of(thr);
-  r.events.push_back(std::move(ev));
-  report_event prev;
-  prev.description = "Previous " + kind(prior) + " of size " + std::to_string(prior.size) + " by thread T" +
-                     std::to_string(prior.thread) + where(prior.site) + prior.note;
-  prev.thread = prior.thread;
-  prev.stack = prior.stack;
-  prev.locks_held = std::move(prior.locks);
-  prev.locks_known = prior.locks_known;
-  r.events.push_back(std::move(prev));
-  report_object o;
-  o.address = addr;
-  o.description = std::string(now.site ? "annotated memory (" : "memory (") + std::to_string(now.size) + " bytes)";
-  r.objects.push_back(std::move(o));
-  r.threads.push_back(describe_thread(*thr));
-  if (prior.thread != thr->unique_id) r.threads.push_back(describe_thread_by_unique_id(prior.thread));
-  r.missing_edge = "no happens-before between the " + kind(prior) + " by thread T" + std::to_string(prior.thread) +
+  w.now_event = k + " of size " + std::to_string(now.size) + " at " + hex(addr) + " by thread T" +
+                std::to_string(now.thread) + where(now.site) + now.note;
+  w.prior_event = "Previous " + kind(prior) + " of size " + std::to_string(prior.size) + " by thread T" +
+                  std::to_string(prior.thread) + where(prior.site) + prior.note;
+  w.object_address = addr;
+  w.object = std::string(now.site ? "annotated memory (" : "memory (") + std::to_string(now.size) + " bytes)";
+  w.missing_edge = "no happens-before between the " + kind(prior) + " by thread T" + std::to_string(prior.thread) +
                    " and the " + kind(now) + " by thread T" + std::to_string(now.thread) +
                    ": protect both with the same lock, or order them (join, condition variable, ...)";
-  emit(thr, std::move(r));
+  emit_race(thr, now, prior, std::move(w));
 }
 
 void lockset_fork_lock() noexcept;
