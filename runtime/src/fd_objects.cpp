@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdarg>
 #include <cstdint>
 
@@ -66,7 +67,9 @@ void replacing(int to, std::uintptr_t pc) noexcept { fd_used(to, pc); }
 // its history, the use just made included: a close not ordered after it is a race as before.
 int replaced(int r) noexcept {
   if (!followed(r)) return made(r);
+  const int saved_errno = errno;
   g_file[r].store(file_of(r), std::memory_order_relaxed);
+  errno = saved_errno;
   return r;
 }
 
@@ -100,9 +103,11 @@ mode_t mode_of(int flags, va_list ap) noexcept {
 
 void lockstep::rt::fd_created(int fd) noexcept {
   if (fd < 0 || fd >= fd_object_count || !instrumented_process()) return;
+  const int saved_errno = errno;  // the caller sees the call's errno, whatever fstat and madvise did
   forget(fd);
   g_file[fd].store(file_of(fd), std::memory_order_relaxed);
   g_followed[fd].store(true, std::memory_order_release);
+  errno = saved_errno;
 }
 
 void lockstep::rt::fd_used(int fd, std::uintptr_t pc) noexcept {
@@ -111,12 +116,14 @@ void lockstep::rt::fd_used(int fd, std::uintptr_t pc) noexcept {
 
 void lockstep::rt::fd_closing(int fd, std::uintptr_t pc) noexcept {
   if (!followed(fd)) return;
+  const int saved_errno = errno;
   // (A number closed and made again unseen, see above: another file now, whose history is not known.)
   if (file_of(fd) == g_file[fd].load(std::memory_order_relaxed))
     checked_buffer(&fd_objects[fd], sizeof fd_objects[fd], true, pc);
   // Before the real close: once it returns, another thread may get the number and follow it anew.
   g_followed[fd].store(false, std::memory_order_release);
   forget(fd);
+  errno = saved_errno;
 }
 
 extern "C" {
