@@ -43,19 +43,48 @@ lock_flags annotated_lock(bool rwlock, bool reentrant) noexcept {
   return f;
 }
 
+// An annotated lock said to be taken exclusively while another thread holds it exclusively (both
+// annotations say so: the acquisition comes after the real lock, the release before the real unlock):
+// the lock does not exclude, or its annotations are wrong. A real lock cannot get there, so only
+// annotated locks are checked. (ThreadSanitizer's "double lock of a mutex".)
+void check_exclusive(thread_state *thr, sync_var *s, std::uintptr_t a) noexcept {
+  const std::uint32_t owner = s ? s->owner.load(std::memory_order_relaxed) : 0;
+  if (!owner || owner == thr->tid + 1 || s->recursion == 0) return;
+  stack_trace where;
+  where.pcs[where.size++] = s->acquired_pc;
+  try {
+    misuse_report(thr, "double-lock", a, "exclusive lock, while another thread holds it exclusively, of", owner, where,
+                  "acquired it");
+  } catch (...) {
+  }
+}
+
 void lock_acquired(const volatile void *m, lock_flags f, bool shared, bool check_relock, std::uintptr_t pc) noexcept {
   tracked_event([&](thread_state *thr) {
     const auto a = addr_of(m);
     // The relock check belongs before the real acquisition; where the annotation comes only after it,
     // the check runs now (a relock found then still is one).
     sync_var *s = mutex_pre_lock(thr, a, f, shared, check_relock ? acquire_mode::blocking : acquire_mode::try_, pc);
+    if (!shared) check_exclusive(thr, s, a);
     mutex_post_lock(thr, s, a, shared, acquire_mode::blocking, pc);
   });
 }
 
-void lock_released(const volatile void *m, lock_flags f, std::uintptr_t pc) noexcept {
+// `write_release`: whether the annotation says it releases an exclusive hold (-1: not said). A release
+// in the other mode than the thread holds the lock is reported (ThreadSanitizer's "read unlock of a
+// write locked mutex" and its converse); the release goes on as the hold's own.
+void lock_released(const volatile void *m, lock_flags f, int write_release, std::uintptr_t pc) noexcept {
   tracked_event([&](thread_state *thr) {
     const auto a = addr_of(m);
+    if (const held_lock *h = write_release >= 0 ? find_held(thr, a) : nullptr; h && h->shared == (write_release == 1)) {
+      try {
+        // (No hold in the mode released: unlock-not-locked, in that mode.)
+        misuse_report(thr, "unlock-not-locked", a,
+                      h->shared ? "exclusive unlock (it is held shared) of" : "shared unlock (it is held exclusively) of", 0,
+                      stack_trace{}, nullptr);
+      } catch (...) {
+      }
+    }
     mutex_post_unlock(thr, a, mutex_pre_unlock(thr, a, f, pc), 0);
   });
 }
@@ -176,8 +205,8 @@ void AnnotateRWLockDestroy(const char *, int, const volatile void *m) {
 void AnnotateRWLockAcquired(const char *, int, const volatile void *m, long is_w) {
   lock_acquired(m, annotated_lock(true, false), is_w == 0, true, LOCKSTEP_CALLER_PC);
 }
-void AnnotateRWLockReleased(const char *, int, const volatile void *m, long) {
-  lock_released(m, annotated_lock(true, false), LOCKSTEP_CALLER_PC);
+void AnnotateRWLockReleased(const char *, int, const volatile void *m, long is_w) {
+  lock_released(m, annotated_lock(true, false), is_w != 0, LOCKSTEP_CALLER_PC);
 }
 
 void __tsan_mutex_create(void *m, unsigned flags) {
@@ -193,8 +222,9 @@ void __tsan_mutex_post_lock(void *m, unsigned flags, int) {
                 LOCKSTEP_CALLER_PC);
 }
 int __tsan_mutex_pre_unlock(void *m, unsigned flags) {
+  // (The flags say read_lock for a shared release; an exclusive one may be a plain mutex's: not said.)
   lock_released(m, annotated_lock(flags & mutex_read_lock, flags & mutex_write_reentrant),
-                LOCKSTEP_CALLER_PC);
+                flags & mutex_read_lock ? 0 : -1, LOCKSTEP_CALLER_PC);
   enter_mutex_code();
   return 0;
 }
