@@ -37,6 +37,18 @@ using namespace lockstep::rt;
 
 namespace {
 
+// The process whose descriptors these tables describe. A vfork child shares this memory and runs on
+// its parent's thread state, and the descriptors it closes or makes before exec are its own (some
+// programs close every descriptor there): left alone, or the parent's followed descriptors would be
+// closed as the vforking thread, a race with whichever parent thread uses them. A fork child takes
+// the tables over (fd_objects_after_fork_child).
+std::atomic<pid_t> g_owner{0};
+
+bool in_vfork_child() noexcept {
+  const pid_t owner = g_owner.load(std::memory_order_relaxed);
+  return owner != 0 && owner != static_cast<pid_t>(::syscall(SYS_getpid));
+}
+
 std::atomic<bool> g_followed[fd_object_count];
 std::atomic<std::uint64_t> g_file[fd_object_count];  // of a followed descriptor: its file when made
 
@@ -68,6 +80,10 @@ void replacing(int to, std::uintptr_t pc) noexcept { fd_used(to, pc); }
 int replaced(int r) noexcept {
   if (!followed(r)) return made(r);
   const int saved_errno = errno;
+  if (in_vfork_child()) {
+    errno = saved_errno;
+    return r;
+  }
   g_file[r].store(file_of(r), std::memory_order_relaxed);
   errno = saved_errno;
   return r;
@@ -104,6 +120,11 @@ mode_t mode_of(int flags, va_list ap) noexcept {
 void lockstep::rt::fd_created(int fd) noexcept {
   if (fd < 0 || fd >= fd_object_count || !instrumented_process()) return;
   const int saved_errno = errno;  // the caller sees the call's errno, whatever fstat and madvise did
+  if (g_owner.load(std::memory_order_relaxed) == 0) g_owner.store(static_cast<pid_t>(::syscall(SYS_getpid)), std::memory_order_relaxed);
+  if (in_vfork_child()) {
+    errno = saved_errno;
+    return;
+  }
   forget(fd);
   g_file[fd].store(file_of(fd), std::memory_order_relaxed);
   g_followed[fd].store(true, std::memory_order_release);
@@ -117,6 +138,10 @@ void lockstep::rt::fd_used(int fd, std::uintptr_t pc) noexcept {
 void lockstep::rt::fd_closing(int fd, std::uintptr_t pc) noexcept {
   if (!followed(fd)) return;
   const int saved_errno = errno;
+  if (in_vfork_child()) {
+    errno = saved_errno;
+    return;
+  }
   // (A number closed and made again unseen, see above: another file now, whose history is not known.)
   if (file_of(fd) == g_file[fd].load(std::memory_order_relaxed))
     checked_buffer(&fd_objects[fd], sizeof fd_objects[fd], true, pc);
@@ -124,6 +149,11 @@ void lockstep::rt::fd_closing(int fd, std::uintptr_t pc) noexcept {
   g_followed[fd].store(false, std::memory_order_release);
   forget(fd);
   errno = saved_errno;
+}
+
+void lockstep::rt::fd_objects_after_fork_child() noexcept {
+  if (g_owner.load(std::memory_order_relaxed) != 0)
+    g_owner.store(static_cast<pid_t>(::syscall(SYS_getpid)), std::memory_order_relaxed);
 }
 
 extern "C" {

@@ -778,6 +778,7 @@ inline int fd_of_object(std::uintptr_t addr) noexcept {
 void fd_created(int fd) noexcept;                   // a call returned descriptor fd, new: followed from now
 void fd_used(int fd, std::uintptr_t pc) noexcept;   // a call at pc is about to use fd
 void fd_closing(int fd, std::uintptr_t pc) noexcept; // a call at pc is about to close fd
+void fd_objects_after_fork_child() noexcept;          // the child's descriptors are its own from here on
 
 // instrumented.cpp: exits with a message when another ThreadSanitizer runtime is in the process.
 void refuse_a_second_sanitizer_runtime() noexcept;

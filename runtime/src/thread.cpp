@@ -217,6 +217,7 @@ void after_fork_child() {
   shadow_after_fork_child();
   coro_after_fork_child();
   signals_after_fork_child();
+  fd_objects_after_fork_child();
   unlock_after_fork(true);
   // After the locks are released: the clock may take memory from the clock pool, whose lock the fork
   // held (joining there hung the child).
