@@ -8,6 +8,12 @@
 // socket happens before a receive on any socket, and a connect() before the accept() that returns
 // (more ordering than there is: it can hide a race, never invent one).
 //
+// An eventfd is a channel of its own: a write to it happens before the read that returns its count.
+// An epoll instance is one too: epoll_ctl (adding or changing what it watches, typically after the
+// thread is done with a descriptor) happens before an epoll_wait that returns events (the thread
+// that then picks the descriptor up), as in ThreadSanitizer; more ordering than the kernel gives
+// (any change before any wake-up), which can hide a race, never invent one.
+//
 // pipe/pipe2/socketpair give both ends one channel; a write or send on an end releases into the
 // channel's clock, a read or receive that returned data acquires it. close() does not detach the
 // descriptor: a vfork child closes the parent's pipe ends in the parent's memory, and a number reused
@@ -21,6 +27,7 @@
 // The same interposers check the caller's buffers in a process with instrumented code (see
 // checked_buffer): what a write or send returned as sent was read from the buffer, what a read or
 // receive returned was written into it (pread and pwrite, on files, have only that).
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -122,6 +129,24 @@ int accepted(int fd) noexcept {
   return fd;
 }
 
+// A channel of its own (see above), and a new descriptor.
+int own_channel(int fd) noexcept {
+  if (fd >= 0) {
+    join_channel(fd, fd);
+    fd_created(fd);
+  }
+  return fd;
+}
+
+// epoll_wait and epoll_pwait returned r: events arrived when r > 0, written into `events`.
+int after_epoll_wait(int epfd, int r, epoll_event *events, std::uintptr_t pc) noexcept {
+  if (r > 0) {
+    received(epfd);
+    checked_buffer(events, static_cast<std::size_t>(r) * sizeof(epoll_event), true, pc);
+  }
+  return r;
+}
+
 LOCKSTEP_NEXT_DEFINITION(int, pipe, int *)
 LOCKSTEP_NEXT_DEFINITION(int, pipe2, int *, int)
 LOCKSTEP_NEXT_DEFINITION(int, socketpair, int, int, int, int *)
@@ -129,6 +154,12 @@ LOCKSTEP_NEXT_DEFINITION(int, socket, int, int, int)
 LOCKSTEP_NEXT_DEFINITION(int, accept, int, sockaddr *, socklen_t *)
 LOCKSTEP_NEXT_DEFINITION(int, accept4, int, sockaddr *, socklen_t *, int)
 LOCKSTEP_NEXT_DEFINITION(int, connect, int, const sockaddr *, socklen_t)
+LOCKSTEP_NEXT_DEFINITION(int, eventfd, unsigned, int)
+LOCKSTEP_NEXT_DEFINITION(int, epoll_create, int)
+LOCKSTEP_NEXT_DEFINITION(int, epoll_create1, int)
+LOCKSTEP_NEXT_DEFINITION(int, epoll_ctl, int, int, int, epoll_event *)
+LOCKSTEP_NEXT_DEFINITION(int, epoll_wait, int, epoll_event *, int, int)
+LOCKSTEP_NEXT_DEFINITION(int, epoll_pwait, int, epoll_event *, int, int, const sigset_t *)
 LOCKSTEP_NEXT_DEFINITION(ssize_t, write, int, const void *, std::size_t)
 LOCKSTEP_NEXT_DEFINITION(ssize_t, read, int, void *, std::size_t)
 LOCKSTEP_NEXT_DEFINITION(ssize_t, writev, int, const iovec *, int)
@@ -210,6 +241,27 @@ int accept4(int fd, sockaddr *from, socklen_t *len, int flags) {
   fd_used(fd, LOCKSTEP_CALLER_PC);
   auto f = next_accept4.get();
   return accepted(f ? f(fd, from, len, flags) : static_cast<int>(::syscall(SYS_accept4, fd, from, len, flags)));
+}
+
+int eventfd(unsigned initial, int flags) { return own_channel(next_eventfd.resolved()(initial, flags)); }
+int epoll_create(int size) { return own_channel(next_epoll_create.resolved()(size)); }
+int epoll_create1(int flags) { return own_channel(next_epoll_create1.resolved()(flags)); }
+
+int epoll_ctl(int epfd, int op, int fd, epoll_event *event) {
+  fd_used(epfd, LOCKSTEP_CALLER_PC);
+  sent(epfd);
+  return next_epoll_ctl.resolved()(epfd, op, fd, event);
+}
+
+int epoll_wait(int epfd, epoll_event *events, int max, int timeout) {
+  fd_used(epfd, LOCKSTEP_CALLER_PC);
+  return after_epoll_wait(epfd, next_epoll_wait.resolved()(epfd, events, max, timeout), events, LOCKSTEP_CALLER_PC);
+}
+
+int epoll_pwait(int epfd, epoll_event *events, int max, int timeout, const sigset_t *mask) {
+  fd_used(epfd, LOCKSTEP_CALLER_PC);
+  return after_epoll_wait(epfd, next_epoll_pwait.resolved()(epfd, events, max, timeout, mask), events,
+                          LOCKSTEP_CALLER_PC);
 }
 
 ssize_t write(int fd, const void *buf, std::size_t n) {

@@ -8,8 +8,8 @@
 // close, and when a number is made anew, its history is forgotten, so a later file with the same
 // number starts clean.
 //
-// Only descriptors whose creation was seen here are followed (open, dup, eventfd, ...; pipes, sockets
-// and accept in fd_channels.cpp). libc and libraries make and close descriptors internally (fopen,
+// Only descriptors whose creation was seen here are followed (open, dup, timerfd_create, ...; pipes,
+// sockets, accept, eventfd and epoll in fd_channels.cpp). libc and libraries make and close descriptors internally (fopen,
 // opendir, getaddrinfo), unseen: if such a number's stale history met a later close, a correct program
 // would get a report. A followed descriptor closed unseen (fclose of an fdopen, closedir of an
 // fdopendir, close_range, a raw close with the sanitizer hook) is unfollowed by those interposers; one
@@ -102,9 +102,6 @@ LOCKSTEP_NEXT_DEFINITION(int, __openat_2, int, const char *, int)
 LOCKSTEP_NEXT_DEFINITION(int, dup, int)
 LOCKSTEP_NEXT_DEFINITION(int, dup2, int, int)
 LOCKSTEP_NEXT_DEFINITION(int, dup3, int, int, int)
-LOCKSTEP_NEXT_DEFINITION(int, eventfd, unsigned, int)
-LOCKSTEP_NEXT_DEFINITION(int, epoll_create, int)
-LOCKSTEP_NEXT_DEFINITION(int, epoll_create1, int)
 LOCKSTEP_NEXT_DEFINITION(int, timerfd_create, int, int)
 LOCKSTEP_NEXT_DEFINITION(int, inotify_init, void)
 LOCKSTEP_NEXT_DEFINITION(int, inotify_init1, int)
@@ -233,9 +230,6 @@ int dup3(int from, int to, int flags) {
   return replaced(next_dup3.resolved()(from, to, flags));
 }
 
-int eventfd(unsigned initial, int flags) { return made(next_eventfd.resolved()(initial, flags)); }
-int epoll_create(int size) { return made(next_epoll_create.resolved()(size)); }
-int epoll_create1(int flags) { return made(next_epoll_create1.resolved()(flags)); }
 int timerfd_create(int clock, int flags) { return made(next_timerfd_create.resolved()(clock, flags)); }
 int inotify_init() { return made(next_inotify_init.resolved()()); }
 int inotify_init1(int flags) { return made(next_inotify_init1.resolved()(flags)); }
