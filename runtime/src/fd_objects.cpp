@@ -9,13 +9,13 @@
 // number starts clean.
 //
 // Only descriptors whose creation was seen here are followed (open, dup, timerfd_create, ...; pipes,
-// sockets, accept, eventfd and epoll in fd_channels.cpp). libc and libraries make and close descriptors internally (fopen,
-// opendir, getaddrinfo), unseen: if such a number's stale history met a later close, a correct program
-// would get a report. A followed descriptor closed unseen (fclose of an fdopen, closedir of an
-// fdopendir, close_range, a raw close with the sanitizer hook) is unfollowed by those interposers; one
-// closed where nothing can see it (a raw system call without the hooks) and whose number then comes
-// back from an unseen creation is caught at its close: the file (device and inode) is not the one
-// followed, and its history is dropped unchecked.
+// sockets, accept, eventfd and epoll in fd_channels.cpp). libc and libraries make and close
+// descriptors internally (fopen, opendir, getaddrinfo), unseen: if such a number's stale history met a
+// later close, a correct program would get a report. A followed descriptor closed unseen (fclose of an
+// fdopen, closedir of an fdopendir, close_range, a raw close with the sanitizer hook) is unfollowed by
+// those interposers; one closed where nothing can see it (a raw system call without the hooks) and
+// whose number then comes back from an unseen creation is caught at its close: the file (device and
+// inode) is not the one followed, and its history is dropped unchecked.
 //
 // In a process with instrumented code only, like the other checks of libc calls (checked_buffer).
 #include <dirent.h>
@@ -43,6 +43,9 @@ namespace {
 // closed as the vforking thread, a race with whichever parent thread uses them. A fork child takes
 // the tables over (fd_objects_after_fork_child).
 std::atomic<pid_t> g_owner{0};
+__attribute__((constructor)) void note_owner() {
+  g_owner.store(static_cast<pid_t>(::syscall(SYS_getpid)), std::memory_order_relaxed);
+}
 
 bool in_vfork_child() noexcept {
   const pid_t owner = g_owner.load(std::memory_order_relaxed);
@@ -64,7 +67,9 @@ bool followed(int fd) noexcept {
 }
 
 // The number's history forgotten: new memory, as far as the shadow is concerned.
-void forget(int fd) noexcept { instrumented_shadow_reset(reinterpret_cast<std::uintptr_t>(&fd_objects[fd]), sizeof fd_objects[fd]); }
+void forget(int fd) noexcept {
+  instrumented_shadow_reset(reinterpret_cast<std::uintptr_t>(&fd_objects[fd]), sizeof fd_objects[fd]);
+}
 
 // A call returned r: the descriptor it made, when r is one.
 int made(int r) noexcept {
@@ -117,7 +122,6 @@ mode_t mode_of(int flags, va_list ap) noexcept {
 void lockstep::rt::fd_created(int fd) noexcept {
   if (fd < 0 || fd >= fd_object_count || !instrumented_process()) return;
   const int saved_errno = errno;  // the caller sees the call's errno, whatever fstat and madvise did
-  if (g_owner.load(std::memory_order_relaxed) == 0) g_owner.store(static_cast<pid_t>(::syscall(SYS_getpid)), std::memory_order_relaxed);
   if (in_vfork_child()) {
     errno = saved_errno;
     return;
@@ -148,10 +152,7 @@ void lockstep::rt::fd_closing(int fd, std::uintptr_t pc) noexcept {
   errno = saved_errno;
 }
 
-void lockstep::rt::fd_objects_after_fork_child() noexcept {
-  if (g_owner.load(std::memory_order_relaxed) != 0)
-    g_owner.store(static_cast<pid_t>(::syscall(SYS_getpid)), std::memory_order_relaxed);
-}
+void lockstep::rt::fd_objects_after_fork_child() noexcept { note_owner(); }
 
 extern "C" {
 
