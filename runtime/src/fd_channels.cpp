@@ -120,20 +120,30 @@ ssize_t after_receive(int fd, ssize_t r, void *buf, std::uintptr_t pc, const iov
 }
 
 // accept() returned `fd` (or failed): a socket, ordered after the connect it answers.
-int accepted(int fd) noexcept {
+int accepted(int fd, std::uintptr_t pc) noexcept {
   if (fd >= 0) {
     join_sockets(fd);
-    fd_created(fd);
+    fd_created(fd, pc);
     received(fd);
   }
   return fd;
 }
 
+// pipe, pipe2 or socketpair at pc returned r: when it made the two ends, one channel for both.
+int paired(int r, const int fds[2], std::uintptr_t pc) noexcept {
+  if (r == 0) {
+    join_channel(fds[0], fds[1]);
+    fd_created(fds[0], pc);
+    fd_created(fds[1], pc);
+  }
+  return r;
+}
+
 // A channel of its own (see above), and a new descriptor.
-int own_channel(int fd) noexcept {
+int own_channel(int fd, std::uintptr_t pc) noexcept {
   if (fd >= 0) {
     join_channel(fd, fd);
-    fd_created(fd);
+    fd_created(fd, pc);
   }
   return fd;
 }
@@ -186,41 +196,26 @@ extern "C" {
 int pipe(int fds[2]) {
   auto f = next_pipe.get();
   const int r = f ? f(fds) : static_cast<int>(::syscall(SYS_pipe2, fds, 0));
-  if (r == 0) {
-    join_channel(fds[0], fds[1]);
-    fd_created(fds[0]);
-    fd_created(fds[1]);
-  }
-  return r;
+  return paired(r, fds, LOCKSTEP_CALLER_PC);
 }
 
 int pipe2(int fds[2], int flags) {
   auto f = next_pipe2.get();
   const int r = f ? f(fds, flags) : static_cast<int>(::syscall(SYS_pipe2, fds, flags));
-  if (r == 0) {
-    join_channel(fds[0], fds[1]);
-    fd_created(fds[0]);
-    fd_created(fds[1]);
-  }
-  return r;
+  return paired(r, fds, LOCKSTEP_CALLER_PC);
 }
 
 int socketpair(int domain, int type, int protocol, int fds[2]) {
   auto f = next_socketpair.get();
   const int r = f ? f(domain, type, protocol, fds) : static_cast<int>(::syscall(SYS_socketpair, domain, type, protocol, fds));
-  if (r == 0) {
-    join_channel(fds[0], fds[1]);
-    fd_created(fds[0]);
-    fd_created(fds[1]);
-  }
-  return r;
+  return paired(r, fds, LOCKSTEP_CALLER_PC);
 }
 
 int socket(int domain, int type, int protocol) {
   auto f = next_socket.get();
   const int r = f ? f(domain, type, protocol) : static_cast<int>(::syscall(SYS_socket, domain, type, protocol));
   join_sockets(r);
-  fd_created(r);
+  fd_created(r, LOCKSTEP_CALLER_PC);
   return r;
 }
 
@@ -234,18 +229,18 @@ int connect(int fd, const sockaddr *to, socklen_t len) {
 int accept(int fd, sockaddr *from, socklen_t *len) {
   fd_used(fd, LOCKSTEP_CALLER_PC);
   auto f = next_accept.get();
-  return accepted(f ? f(fd, from, len) : static_cast<int>(::syscall(SYS_accept, fd, from, len)));
+  return accepted(f ? f(fd, from, len) : static_cast<int>(::syscall(SYS_accept, fd, from, len)), LOCKSTEP_CALLER_PC);
 }
 
 int accept4(int fd, sockaddr *from, socklen_t *len, int flags) {
   fd_used(fd, LOCKSTEP_CALLER_PC);
   auto f = next_accept4.get();
-  return accepted(f ? f(fd, from, len, flags) : static_cast<int>(::syscall(SYS_accept4, fd, from, len, flags)));
+  return accepted(f ? f(fd, from, len, flags) : static_cast<int>(::syscall(SYS_accept4, fd, from, len, flags)), LOCKSTEP_CALLER_PC);
 }
 
-int eventfd(unsigned initial, int flags) { return own_channel(next_eventfd.resolved()(initial, flags)); }
-int epoll_create(int size) { return own_channel(next_epoll_create.resolved()(size)); }
-int epoll_create1(int flags) { return own_channel(next_epoll_create1.resolved()(flags)); }
+int eventfd(unsigned initial, int flags) { return own_channel(next_eventfd.resolved()(initial, flags), LOCKSTEP_CALLER_PC); }
+int epoll_create(int size) { return own_channel(next_epoll_create.resolved()(size), LOCKSTEP_CALLER_PC); }
+int epoll_create1(int flags) { return own_channel(next_epoll_create1.resolved()(flags), LOCKSTEP_CALLER_PC); }
 
 int epoll_ctl(int epfd, int op, int fd, epoll_event *event) {
   fd_used(epfd, LOCKSTEP_CALLER_PC);

@@ -32,6 +32,8 @@
 
 #include "next_definition.hpp"
 #include "rtl.hpp"
+#include "stack.hpp"
+#include "trace.hpp"
 
 using namespace lockstep::rt;
 
@@ -71,9 +73,22 @@ void forget(int fd) noexcept {
   instrumented_shadow_reset(reinterpret_cast<std::uintptr_t>(&fd_objects[fd]), sizeof fd_objects[fd]);
 }
 
-// A call returned r: the descriptor it made, when r is one.
-int made(int r) noexcept {
-  fd_created(r);
+// Where fd was made (or replaced): the call at pc, on the calling thread (for reports).
+void note_origin(int fd, std::uintptr_t pc) noexcept {
+  std::uint32_t stack = 0;
+  std::uint64_t thread = 0;
+  if (thread_state *thr = cur_thread_if_any(); thr && thr->in_rt == 0) {
+    rt_scope sc(thr);
+    stack = stack_depot_put(trace_current_stack(thr, pc));
+    thread = thr->unique_id + 1;
+  }
+  fd_origins[fd].stack.store(stack, std::memory_order_relaxed);
+  fd_origins[fd].thread.store(thread, std::memory_order_relaxed);
+}
+
+// A call at pc returned r: the descriptor it made, when r is one.
+int made(int r, std::uintptr_t pc) noexcept {
+  fd_created(r, pc);
   return r;
 }
 
@@ -82,14 +97,15 @@ void replacing(int to, std::uintptr_t pc) noexcept { fd_used(to, pc); }
 
 // ... and then `to` (the call's result r, when it succeeded) is another file. A followed number keeps
 // its history, the use just made included: a close not ordered after it is a race as before.
-int replaced(int r) noexcept {
-  if (!followed(r)) return made(r);
+int replaced(int r, std::uintptr_t pc) noexcept {
+  if (!followed(r)) return made(r, pc);
   const int saved_errno = errno;
   if (in_vfork_child()) {
     errno = saved_errno;
     return r;
   }
   g_file[r].store(file_of(r), std::memory_order_relaxed);
+  note_origin(r, pc);
   errno = saved_errno;
   return r;
 }
@@ -119,7 +135,7 @@ mode_t mode_of(int flags, va_list ap) noexcept {
 
 }  // namespace
 
-void lockstep::rt::fd_created(int fd) noexcept {
+void lockstep::rt::fd_created(int fd, std::uintptr_t pc) noexcept {
   if (fd < 0 || fd >= fd_object_count || !instrumented_process()) return;
   const int saved_errno = errno;  // the caller sees the call's errno, whatever fstat and madvise did
   if (in_vfork_child()) {
@@ -128,6 +144,7 @@ void lockstep::rt::fd_created(int fd) noexcept {
   }
   forget(fd);
   g_file[fd].store(file_of(fd), std::memory_order_relaxed);
+  note_origin(fd, pc);
   g_followed[fd].store(true, std::memory_order_release);
   errno = saved_errno;
 }
@@ -190,7 +207,8 @@ int open(const char *path, int flags, ...) {
   const mode_t mode = mode_of(flags, ap);
   va_end(ap);
   auto f = next_open.get();
-  return made(f ? f(path, flags, mode) : static_cast<int>(::syscall(SYS_openat, AT_FDCWD, path, flags, mode)));
+  return made(f ? f(path, flags, mode) : static_cast<int>(::syscall(SYS_openat, AT_FDCWD, path, flags, mode)),
+              LOCKSTEP_CALLER_PC);
 }
 
 int openat(int dir, const char *path, int flags, ...) {
@@ -199,13 +217,14 @@ int openat(int dir, const char *path, int flags, ...) {
   const mode_t mode = mode_of(flags, ap);
   va_end(ap);
   auto f = next_openat.get();
-  return made(f ? f(dir, path, flags, mode) : static_cast<int>(::syscall(SYS_openat, dir, path, flags, mode)));
+  return made(f ? f(dir, path, flags, mode) : static_cast<int>(::syscall(SYS_openat, dir, path, flags, mode)),
+              LOCKSTEP_CALLER_PC);
 }
 
-int creat(const char *path, mode_t mode) { return made(next_creat.resolved()(path, mode)); }
+int creat(const char *path, mode_t mode) { return made(next_creat.resolved()(path, mode), LOCKSTEP_CALLER_PC); }
 // The fortified forms of open without a mode (_FORTIFY_SOURCE).
-int __open_2(const char *path, int flags) { return made(next___open_2.resolved()(path, flags)); }
-int __openat_2(int dir, const char *path, int flags) { return made(next___openat_2.resolved()(dir, path, flags)); }
+int __open_2(const char *path, int flags) { return made(next___open_2.resolved()(path, flags), LOCKSTEP_CALLER_PC); }
+int __openat_2(int dir, const char *path, int flags) { return made(next___openat_2.resolved()(dir, path, flags), LOCKSTEP_CALLER_PC); }
 // The 64-bit forms are the same functions on x86-64.
 int open64(const char *, int, ...) __attribute__((alias("open")));
 int openat64(int, const char *, int, ...) __attribute__((alias("openat")));
@@ -215,47 +234,47 @@ int __openat64_2(int, const char *, int) __attribute__((alias("__openat_2")));
 
 int dup(int fd) {
   fd_used(fd, LOCKSTEP_CALLER_PC);
-  return made(next_dup.resolved()(fd));
+  return made(next_dup.resolved()(fd), LOCKSTEP_CALLER_PC);
 }
 
 int dup2(int from, int to) {
   fd_used(from, LOCKSTEP_CALLER_PC);
   if (from == to) return next_dup2.resolved()(from, to);
   replacing(to, LOCKSTEP_CALLER_PC);
-  return replaced(next_dup2.resolved()(from, to));
+  return replaced(next_dup2.resolved()(from, to), LOCKSTEP_CALLER_PC);
 }
 
 int dup3(int from, int to, int flags) {
   fd_used(from, LOCKSTEP_CALLER_PC);
   replacing(to, LOCKSTEP_CALLER_PC);
-  return replaced(next_dup3.resolved()(from, to, flags));
+  return replaced(next_dup3.resolved()(from, to, flags), LOCKSTEP_CALLER_PC);
 }
 
-int timerfd_create(int clock, int flags) { return made(next_timerfd_create.resolved()(clock, flags)); }
-int inotify_init() { return made(next_inotify_init.resolved()()); }
-int inotify_init1(int flags) { return made(next_inotify_init1.resolved()(flags)); }
-int memfd_create(const char *name, unsigned flags) { return made(next_memfd_create.resolved()(name, flags)); }
+int timerfd_create(int clock, int flags) { return made(next_timerfd_create.resolved()(clock, flags), LOCKSTEP_CALLER_PC); }
+int inotify_init() { return made(next_inotify_init.resolved()(), LOCKSTEP_CALLER_PC); }
+int inotify_init1(int flags) { return made(next_inotify_init1.resolved()(flags), LOCKSTEP_CALLER_PC); }
+int memfd_create(const char *name, unsigned flags) { return made(next_memfd_create.resolved()(name, flags), LOCKSTEP_CALLER_PC); }
 
 // The sanitizer interface's hooks around raw system calls (the others are in syscall_hooks.cpp).
 void __sanitizer_syscall_pre_impl_close(long fd) { fd_closing(static_cast<int>(fd), LOCKSTEP_CALLER_PC); }
 void __sanitizer_syscall_post_impl_close(long, long) {}
 void __sanitizer_syscall_pre_impl_dup(long fd) { fd_used(static_cast<int>(fd), LOCKSTEP_CALLER_PC); }
-void __sanitizer_syscall_post_impl_dup(long res, long) { made(static_cast<int>(res)); }
+void __sanitizer_syscall_post_impl_dup(long res, long) { made(static_cast<int>(res), LOCKSTEP_CALLER_PC); }
 void __sanitizer_syscall_pre_impl_dup2(long from, long to) {
   fd_used(static_cast<int>(from), LOCKSTEP_CALLER_PC);
   if (from != to) replacing(static_cast<int>(to), LOCKSTEP_CALLER_PC);
 }
 void __sanitizer_syscall_post_impl_dup2(long res, long from, long to) {
-  if (from != to) replaced(static_cast<int>(res));
+  if (from != to) replaced(static_cast<int>(res), LOCKSTEP_CALLER_PC);
 }
 void __sanitizer_syscall_pre_impl_dup3(long from, long to, long) {
   fd_used(static_cast<int>(from), LOCKSTEP_CALLER_PC);
   replacing(static_cast<int>(to), LOCKSTEP_CALLER_PC);
 }
-void __sanitizer_syscall_post_impl_dup3(long res, long, long, long) { replaced(static_cast<int>(res)); }
-void __sanitizer_syscall_post_impl_open(long res, long, long, long) { made(static_cast<int>(res)); }
+void __sanitizer_syscall_post_impl_dup3(long res, long, long, long) { replaced(static_cast<int>(res), LOCKSTEP_CALLER_PC); }
+void __sanitizer_syscall_post_impl_open(long res, long, long, long) { made(static_cast<int>(res), LOCKSTEP_CALLER_PC); }
 void __sanitizer_syscall_pre_impl_open(long, long, long) {}
-void __sanitizer_syscall_post_impl_openat(long res, long, long, long, long) { made(static_cast<int>(res)); }
+void __sanitizer_syscall_post_impl_openat(long res, long, long, long, long) { made(static_cast<int>(res), LOCKSTEP_CALLER_PC); }
 void __sanitizer_syscall_pre_impl_openat(long, long, long, long) {}
 
 }  // extern "C"

@@ -775,7 +775,14 @@ inline int fd_of_object(std::uintptr_t addr) noexcept {
   const auto lo = reinterpret_cast<std::uintptr_t>(&fd_objects[0]);
   return addr - lo < sizeof fd_objects ? static_cast<int>((addr - lo) / sizeof fd_objects[0]) : -1;
 }
-void fd_created(int fd) noexcept;                   // a call returned descriptor fd, new: followed from now
+// Where each followed descriptor was made, for reports: a stack depot id and the making thread's
+// unique id + 1 (0: not known). Written by fd_objects.cpp, read by the race report.
+struct fd_origin {
+  std::atomic<std::uint32_t> stack{0};
+  std::atomic<std::uint64_t> thread{0};
+};
+inline fd_origin fd_origins[fd_object_count];
+void fd_created(int fd, std::uintptr_t pc) noexcept; // a call at pc returned descriptor fd, new: followed from now
 void fd_used(int fd, std::uintptr_t pc) noexcept;   // a call at pc is about to use fd
 void fd_closing(int fd, std::uintptr_t pc) noexcept; // a call at pc is about to close fd
 void fd_objects_after_fork_child() noexcept;          // the child's descriptors are its own from here on

@@ -558,6 +558,7 @@ namespace {
 struct race_words {
   std::string summary, now_event, prior_event, object, missing_edge;
   std::uintptr_t object_address = 0;
+  stack_trace object_created_at;
 };
 
 void emit_race(thread_state *thr, race_side &now, race_side &prior, race_words w) {
@@ -580,6 +581,7 @@ void emit_race(thread_state *thr, race_side &now, race_side &prior, race_words w
   report_object o;
   o.address = w.object_address;
   o.description = std::move(w.object);
+  o.created_at = w.object_created_at;
   r.objects.push_back(std::move(o));
   r.threads.push_back(describe_thread(*thr));
   if (prior.thread != thr->unique_id) r.threads.push_back(describe_thread_by_unique_id(prior.thread));
@@ -596,7 +598,14 @@ race_words descriptor_race_words(int fd, const race_side &now, const race_side &
   w.summary = "data race on " + d + ": " + what(now) + by(now) + " and earlier " + what(prior) + by(prior);
   w.now_event = std::string(now.write ? "Close" : "Use") + " of " + d + by(now);
   w.prior_event = "Previous " + what(prior) + " of " + d + by(prior) + prior.note;
+  // "file descriptor 5, which thread T0 created at:" and the stack of the call that made it
+  // (fd_objects.cpp; the report adds " created at:" before a stack).
   w.object = d;
+  if (const std::uint64_t by = fd_origins[fd].thread.load(std::memory_order_relaxed)) {
+    w.object_created_at = stack_from_id(fd_origins[fd].stack.load(std::memory_order_relaxed));
+    w.object += w.object_created_at.size ? ", which thread T" + std::to_string(by - 1)
+                                         : ", created by thread T" + std::to_string(by - 1) + " (where is not known)";
+  }
   w.missing_edge = "no happens-before between the " + what(prior) + " of " + d + by(prior) + " and its " + what(now) +
                    by(now) +
                    ": close a descriptor only after every other thread is done with it (join it, or hand over "

@@ -8,6 +8,7 @@
 // descriptor_lifecycle_norace.)
 // expect-reports: 5
 // expect-stderr: file descriptor
+// expect-stderr: , which thread T0 created at:
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/syscall.h>
