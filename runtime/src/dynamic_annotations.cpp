@@ -50,6 +50,10 @@ lock_flags annotated_lock(bool rwlock, bool reentrant) noexcept {
 void check_exclusive(thread_state *thr, sync_var *s, std::uintptr_t a) noexcept {
   const std::uint32_t owner = s ? s->owner.load(std::memory_order_relaxed) : 0;
   if (!owner || owner == thr->tid + 1 || s->recursion == 0) return;
+  // An owner that no longer exists (it ended holding the lock, or it was another thread of the parent
+  // of this fork child, where a library may reset its lock by hand) says nothing about this lock now.
+  const thread_state *o = thread_by_tid(owner - 1);
+  if (!o || o->status.load(std::memory_order_relaxed) != thread_status::running) return;
   stack_trace where;
   where.pcs[where.size++] = s->acquired_pc;
   try {
