@@ -30,6 +30,7 @@
 #include <cstdarg>
 #include <cstdint>
 
+#include "instrumented_shadow.hpp"
 #include "next_definition.hpp"
 #include "rtl.hpp"
 #include "stack.hpp"
@@ -42,8 +43,9 @@ namespace {
 // The process whose descriptors these tables describe. A vfork child shares this memory and runs on
 // its parent's thread state, and the descriptors it closes or makes before exec are its own (some
 // programs close every descriptor there): left alone, or the parent's followed descriptors would be
-// closed as the vforking thread, a race with whichever parent thread uses them. A fork child takes
-// the tables over (fd_objects_after_fork_child).
+// closed as the vforking thread, a race with whichever parent thread uses them (asked at a close only:
+// what a vfork child makes can only hide a race). A fork child takes the tables over
+// (fd_objects_after_fork_child).
 std::atomic<pid_t> g_owner{0};
 __attribute__((constructor)) void note_owner() {
   g_owner.store(static_cast<pid_t>(::syscall(SYS_getpid)), std::memory_order_relaxed);
@@ -66,6 +68,17 @@ std::uint64_t file_of(int fd) noexcept {
 
 bool followed(int fd) noexcept {
   return fd >= 0 && fd < fd_object_count && g_followed[fd].load(std::memory_order_acquire);
+}
+
+// Whether fd's history holds an access by a thread other than the calling one (or the caller is not
+// known): the only case where a close can race.
+bool used_by_another_thread(int fd) noexcept {
+  const thread_state *thr = cur_thread_if_any();
+  const ishadow::granule_shadow *g = ishadow::mapped_granule(reinterpret_cast<std::uintptr_t>(&fd_objects[fd]));
+  if (!thr || !g) return thr == nullptr;
+  for (const auto &slot : g->slot)
+    if (const std::uint64_t v = slot.load(std::memory_order_relaxed); v && ishadow::slot_tid(v) != thr->tid) return true;
+  return false;
 }
 
 // The number's history forgotten: new memory, as far as the shadow is concerned.
@@ -100,10 +113,6 @@ void replacing(int to, std::uintptr_t pc) noexcept { fd_used(to, pc); }
 int replaced(int r, std::uintptr_t pc) noexcept {
   if (!followed(r)) return made(r, pc);
   const int saved_errno = errno;
-  if (in_vfork_child()) {
-    errno = saved_errno;
-    return r;
-  }
   g_file[r].store(file_of(r), std::memory_order_relaxed);
   note_origin(r, pc);
   errno = saved_errno;
@@ -137,11 +146,9 @@ mode_t mode_of(int flags, va_list ap) noexcept {
 
 void lockstep::rt::fd_created(int fd, std::uintptr_t pc) noexcept {
   if (fd < 0 || fd >= fd_object_count || !instrumented_process()) return;
+  // (Not asked whether this is a vfork child, a system call: a descriptor it makes only replaces the
+  // history of a number that is free in the parent too, or makes a later close there see another file.)
   const int saved_errno = errno;  // the caller sees the call's errno, whatever fstat and madvise did
-  if (in_vfork_child()) {
-    errno = saved_errno;
-    return;
-  }
   forget(fd);
   g_file[fd].store(file_of(fd), std::memory_order_relaxed);
   note_origin(fd, pc);
@@ -156,13 +163,17 @@ void lockstep::rt::fd_used(int fd, std::uintptr_t pc) noexcept {
 void lockstep::rt::fd_closing(int fd, std::uintptr_t pc) noexcept {
   if (!followed(fd)) return;
   const int saved_errno = errno;
-  if (in_vfork_child()) {
-    errno = saved_errno;
-    return;
+  // Only another thread's use can race with the close; the two questions below are system calls, asked
+  // only then (a vfork child's close of a descriptor only its thread used just unfollows it early):
+  // whether this is a vfork child, and whether the number still holds the file followed (see above).
+  if (used_by_another_thread(fd)) {
+    if (in_vfork_child()) {
+      errno = saved_errno;
+      return;
+    }
+    if (file_of(fd) == g_file[fd].load(std::memory_order_relaxed))
+      checked_buffer(&fd_objects[fd], sizeof fd_objects[fd], true, pc);
   }
-  // (A number closed and made again unseen, see above: another file now, whose history is not known.)
-  if (file_of(fd) == g_file[fd].load(std::memory_order_relaxed))
-    checked_buffer(&fd_objects[fd], sizeof fd_objects[fd], true, pc);
   // Before the real close: once it returns, another thread may get the number and follow it anew.
   g_followed[fd].store(false, std::memory_order_release);
   forget(fd);
