@@ -56,18 +56,18 @@ bool in_vfork_child() noexcept {
   return owner != 0 && owner != static_cast<pid_t>(::syscall(SYS_getpid));
 }
 
-std::atomic<bool> g_followed[fd_object_count];
-std::atomic<std::uint64_t> g_file[fd_object_count];  // of a followed descriptor: its file when made
-
-// Which file fd is open on (device and inode, mixed); 0 when not known.
+// Which file fd is open on (device and inode, mixed), never 0 (1 when fstat fails).
 std::uint64_t file_of(int fd) noexcept {
   struct stat st;
-  if (::fstat(fd, &st) != 0) return 0;
-  return (static_cast<std::uint64_t>(st.st_dev) * 0x9E3779B97F4A7C15ull) ^ static_cast<std::uint64_t>(st.st_ino);
+  if (::fstat(fd, &st) != 0) return 1;
+  return ((static_cast<std::uint64_t>(st.st_dev) * 0x9E3779B97F4A7C15ull) ^ static_cast<std::uint64_t>(st.st_ino)) | 1;
 }
 
+// Of each number: the file it is followed on (file_of when made), 0 when not followed.
+std::atomic<std::uint64_t> g_file[fd_object_count];
+
 bool followed(int fd) noexcept {
-  return fd >= 0 && fd < fd_object_count && g_followed[fd].load(std::memory_order_acquire);
+  return fd >= 0 && fd < fd_object_count && g_file[fd].load(std::memory_order_acquire) != 0;
 }
 
 // Whether fd's history holds an access by a thread other than the calling one (or the caller is not
@@ -99,23 +99,30 @@ void note_origin(int fd, std::uintptr_t pc) noexcept {
   fd_origins[fd].thread.store(thread, std::memory_order_relaxed);
 }
 
+// fd, made or replaced by the call at pc, is followed on its file from now; a new descriptor's history
+// is forgotten first. (Not asked whether this is a vfork child, a system call: a descriptor it makes
+// only replaces the history of a number that is free in the parent too, or makes a later close there
+// see another file.)
+void follow(int fd, std::uintptr_t pc, bool fresh) noexcept {
+  if (fd < 0 || fd >= fd_object_count || !instrumented_process()) return;
+  const int saved_errno = errno;  // the caller sees the call's errno, whatever fstat and madvise did
+  if (fresh) forget(fd);
+  note_origin(fd, pc);
+  g_file[fd].store(file_of(fd), std::memory_order_release);
+  errno = saved_errno;
+}
+
 // A call at pc returned r: the descriptor it made, when r is one.
 int made(int r, std::uintptr_t pc) noexcept {
-  fd_created(r, pc);
+  follow(r, pc, true);
   return r;
 }
 
-// dup2/dup3 onto `to`, at pc: a use of what `to` was (see above).
-void replacing(int to, std::uintptr_t pc) noexcept { fd_used(to, pc); }
-
-// ... and then `to` (the call's result r, when it succeeded) is another file. A followed number keeps
-// its history, the use just made included: a close not ordered after it is a race as before.
+// dup2/dup3 onto a number (after its use, fd_used: replacing a descriptor is a use of what it was)
+// returned r: another file now. A followed number keeps its history, that use included: a close not
+// ordered after it is a race as before.
 int replaced(int r, std::uintptr_t pc) noexcept {
-  if (!followed(r)) return made(r, pc);
-  const int saved_errno = errno;
-  g_file[r].store(file_of(r), std::memory_order_relaxed);
-  note_origin(r, pc);
-  errno = saved_errno;
+  follow(r, pc, !followed(r));
   return r;
 }
 
@@ -144,17 +151,7 @@ mode_t mode_of(int flags, va_list ap) noexcept {
 
 }  // namespace
 
-void lockstep::rt::fd_created(int fd, std::uintptr_t pc) noexcept {
-  if (fd < 0 || fd >= fd_object_count || !instrumented_process()) return;
-  // (Not asked whether this is a vfork child, a system call: a descriptor it makes only replaces the
-  // history of a number that is free in the parent too, or makes a later close there see another file.)
-  const int saved_errno = errno;  // the caller sees the call's errno, whatever fstat and madvise did
-  forget(fd);
-  g_file[fd].store(file_of(fd), std::memory_order_relaxed);
-  note_origin(fd, pc);
-  g_followed[fd].store(true, std::memory_order_release);
-  errno = saved_errno;
-}
+void lockstep::rt::fd_created(int fd, std::uintptr_t pc) noexcept { follow(fd, pc, true); }
 
 void lockstep::rt::fd_used(int fd, std::uintptr_t pc) noexcept {
   if (followed(fd)) checked_buffer(&fd_objects[fd], sizeof fd_objects[fd], false, pc);
@@ -175,7 +172,7 @@ void lockstep::rt::fd_closing(int fd, std::uintptr_t pc) noexcept {
       checked_buffer(&fd_objects[fd], sizeof fd_objects[fd], true, pc);
   }
   // Before the real close: once it returns, another thread may get the number and follow it anew.
-  g_followed[fd].store(false, std::memory_order_release);
+  g_file[fd].store(0, std::memory_order_release);
   forget(fd);
   errno = saved_errno;
 }
@@ -251,13 +248,13 @@ int dup(int fd) {
 int dup2(int from, int to) {
   fd_used(from, LOCKSTEP_CALLER_PC);
   if (from == to) return next_dup2.resolved()(from, to);
-  replacing(to, LOCKSTEP_CALLER_PC);
+  fd_used(to, LOCKSTEP_CALLER_PC);
   return replaced(next_dup2.resolved()(from, to), LOCKSTEP_CALLER_PC);
 }
 
 int dup3(int from, int to, int flags) {
   fd_used(from, LOCKSTEP_CALLER_PC);
-  replacing(to, LOCKSTEP_CALLER_PC);
+  fd_used(to, LOCKSTEP_CALLER_PC);
   return replaced(next_dup3.resolved()(from, to, flags), LOCKSTEP_CALLER_PC);
 }
 
@@ -273,14 +270,14 @@ void __sanitizer_syscall_pre_impl_dup(long fd) { fd_used(static_cast<int>(fd), L
 void __sanitizer_syscall_post_impl_dup(long res, long) { made(static_cast<int>(res), LOCKSTEP_CALLER_PC); }
 void __sanitizer_syscall_pre_impl_dup2(long from, long to) {
   fd_used(static_cast<int>(from), LOCKSTEP_CALLER_PC);
-  if (from != to) replacing(static_cast<int>(to), LOCKSTEP_CALLER_PC);
+  if (from != to) fd_used(static_cast<int>(to), LOCKSTEP_CALLER_PC);
 }
 void __sanitizer_syscall_post_impl_dup2(long res, long from, long to) {
   if (from != to) replaced(static_cast<int>(res), LOCKSTEP_CALLER_PC);
 }
 void __sanitizer_syscall_pre_impl_dup3(long from, long to, long) {
   fd_used(static_cast<int>(from), LOCKSTEP_CALLER_PC);
-  replacing(static_cast<int>(to), LOCKSTEP_CALLER_PC);
+  fd_used(static_cast<int>(to), LOCKSTEP_CALLER_PC);
 }
 void __sanitizer_syscall_post_impl_dup3(long res, long, long, long) { replaced(static_cast<int>(res), LOCKSTEP_CALLER_PC); }
 void __sanitizer_syscall_post_impl_open(long res, long, long, long) { made(static_cast<int>(res), LOCKSTEP_CALLER_PC); }

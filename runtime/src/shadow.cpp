@@ -601,10 +601,10 @@ race_words descriptor_race_words(int fd, const race_side &now, const race_side &
   // "file descriptor 5, which thread T0 created at:" and the stack of the call that made it
   // (fd_objects.cpp; the report adds " created at:" before a stack).
   w.object = d;
-  if (const std::uint64_t by = fd_origins[fd].thread.load(std::memory_order_relaxed)) {
+  if (const std::uint64_t maker = fd_origins[fd].thread.load(std::memory_order_relaxed)) {
     w.object_created_at = stack_from_id(fd_origins[fd].stack.load(std::memory_order_relaxed));
-    w.object += w.object_created_at.size ? ", which thread T" + std::to_string(by - 1)
-                                         : ", created by thread T" + std::to_string(by - 1) + " (where is not known)";
+    w.object += w.object_created_at.size ? ", which thread T" + std::to_string(maker - 1)
+                                         : ", created by thread T" + std::to_string(maker - 1) + " (where is not known)";
   }
   w.missing_edge = "no happens-before between the " + what(prior) + " of " + d + by(prior) + " and its " + what(now) +
                    by(now) +

@@ -84,12 +84,19 @@ access_trace *trace_of(thread_state *thr) noexcept;
 // The slow half of trace_put: a word that starts a part (a new header first).
 void trace_put_slow(access_trace *t, thread_state *thr, std::uint64_t word) noexcept;
 
-// Appends one word to the owner's trace.
-inline void trace_put(access_trace *t, thread_state *thr, std::uint64_t word) noexcept {
+// Appends one word to the owner's trace unless it would start a part (which needs a header first,
+// trace_put_slow): false then, nothing written.
+inline bool trace_try_put(access_trace *t, std::uint64_t word) noexcept {
   const std::uint64_t p = t->pos.load(std::memory_order_relaxed);
-  if (__builtin_expect((p & (trace_part_words - 1)) == 0, 0)) return trace_put_slow(t, thr, word);
+  if (__builtin_expect((p & (trace_part_words - 1)) == 0, 0)) return false;
   t->words[p & (trace_parts * trace_part_words - 1)].store(word, std::memory_order_relaxed);
   t->pos.store(p + 1, std::memory_order_release);
+  return true;
+}
+
+// Appends one word to the owner's trace.
+inline void trace_put(access_trace *t, thread_state *thr, std::uint64_t word) noexcept {
+  if (__builtin_expect(!trace_try_put(t, word), 0)) trace_put_slow(t, thr, word);
 }
 
 // The one-word form of an access of 1, 2, 4 or 8 bytes whose pc is within 512 bytes of the last one.
@@ -110,13 +117,9 @@ __attribute__((always_inline)) inline bool trace_simple_access(access_trace *t, 
                                                               std::size_t size, bool is_write, bool is_atomic,
                                                               std::uintptr_t pc) noexcept {
   const std::intptr_t delta = static_cast<std::intptr_t>(pc - t->prev_pc);
-  const std::uint64_t p = t->pos.load(std::memory_order_relaxed);
-  if ((t->clock != clock) | (t->lockset != lockset) | (static_cast<std::uint64_t>(delta + 512) >= 1024) |
-      ((p & (trace_part_words - 1)) == 0))
+  if ((t->clock != clock) | (t->lockset != lockset) | (static_cast<std::uint64_t>(delta + 512) >= 1024) ||
+      !trace_try_put(t, compact_access_word(addr, size, is_write, is_atomic, delta)))
     return false;
-  t->words[p & (trace_parts * trace_part_words - 1)].store(compact_access_word(addr, size, is_write, is_atomic, delta),
-                                                           std::memory_order_relaxed);
-  t->pos.store(p + 1, std::memory_order_release);
   t->prev_pc = pc;
   return true;
 }
