@@ -77,7 +77,8 @@ bool used_by_another_thread(int fd) noexcept {
   const ishadow::granule_shadow *g = ishadow::mapped_granule(reinterpret_cast<std::uintptr_t>(&fd_objects[fd]));
   if (!thr || !g) return thr == nullptr;
   for (const auto &slot : g->slot)
-    if (const std::uint64_t v = slot.load(std::memory_order_relaxed); v && ishadow::slot_tid(v) != thr->tid) return true;
+    if (const ishadow::slot_word v = slot.load(std::memory_order_acquire); v && ishadow::owner_of(v).tid != thr->tid)
+      return true;
   return false;
 }
 

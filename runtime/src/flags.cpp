@@ -61,6 +61,14 @@ bool validate(const flags_t &f, std::string &error) {
     error = "max_lock_order_reports=" + std::to_string(f.max_lock_order_reports) + " must be >= 0 (0: no limit)";
     return false;
   }
+  if (f.shadow_id_epochs < 1 || f.shadow_id_epochs > 16383) {
+    error = "shadow_id_epochs=" + std::to_string(f.shadow_id_epochs) + " is out of range (1..16383)";
+    return false;
+  }
+  if (f.shadow_ids < 2 || f.shadow_ids > 255) {
+    error = "shadow_ids=" + std::to_string(f.shadow_ids) + " is out of range (2..255)";
+    return false;
+  }
   if (f.deadlock_check_ms < 1) {
     error = "deadlock_check_ms=" + std::to_string(f.deadlock_check_ms) + " must be >= 1";
     return false;

@@ -58,7 +58,7 @@ __attribute__((noinline)) void access(const volatile void *addr, std::size_t siz
 // A miss that is not the thread's own slot taken (or whose trace word is not the simple one): read-only
 // pages end here, anything else in access_miss.
 template <unsigned Size>
-__attribute__((noinline)) void other_miss(thread_state *thr, ishadow::granule_shadow &g, std::uint64_t cur,
+__attribute__((noinline)) void other_miss(thread_state *thr, ishadow::granule_shadow &g, ishadow::slot_word cur,
                                           std::uintptr_t addr, std::uintptr_t pc, int own_slot) noexcept {
   if (own_slot < 0 && ishadow::in_readonly_page(addr)) return;  // never recorded, so never a hit: cheaply done here
   return ishadow::access_miss(thr, g, cur, addr, Size, pc);
@@ -68,7 +68,7 @@ __attribute__((noinline)) void other_miss(thread_state *thr, ishadow::granule_sh
 // slot taken (see instrumented_shadow.hpp: traced, then stored), or else access_miss. Whether the
 // thread's accesses are checked at all is asked only here: a hit changes nothing, checked or not.
 template <bool IsWrite, unsigned Size, bool IsAtomic>
-__attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_shadow &g, std::uint64_t cur,
+__attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_shadow &g, ishadow::slot_word cur,
                                            std::uintptr_t addr, std::uintptr_t pc) noexcept {
   using namespace ishadow;
   if (__builtin_expect((thr->in_rt | thr->ignore_accesses | (IsWrite ? thr->ignore_writes : thr->ignore_reads)) != 0, 0))
@@ -76,7 +76,7 @@ __attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_s
   const int slot = own_slot_in_granule(g, cur);
   access_trace *t = thr->trace;
   if (__builtin_expect(slot >= 0 && t && !thr->lockset_dirty, 1) &&
-      trace_simple_access(t, slot_clock(cur), thr->lockset, addr, Size, IsWrite, IsAtomic, pc)) {
+      trace_simple_access(t, thr->own_epoch, thr->lockset, addr, Size, IsWrite, IsAtomic, pc)) {
     g.slot[slot].store(cur, std::memory_order_relaxed);
     return;
   }
@@ -95,7 +95,7 @@ __attribute__((always_inline)) inline void fast_access(const volatile void *a, s
   granule_shadow *gs = mapped_granule(addr);
   if (__builtin_expect(!gs, 0)) return access(a, Size, IsWrite, pc, IsAtomic);
   granule_shadow &g = *gs;
-  const std::uint64_t cur = access_slot(thr, addr, Size, IsWrite, IsAtomic);
+  const slot_word cur = access_slot(thr, addr, Size, IsWrite, IsAtomic);
   if (__builtin_expect(hit_in_granule(g, cur), 1)) return;
   return common_miss<IsWrite, Size, IsAtomic>(thr, g, cur, addr, pc);
 }

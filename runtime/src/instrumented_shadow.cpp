@@ -32,10 +32,16 @@ __attribute__((noinline)) granule_shadow *map_region(std::size_t r) noexcept {
 
 granule_shadow *new_block() noexcept {
   auto *base = static_cast<char *>(map_runtime_range(region_header_bytes + region_bytes));
-  return base ? reinterpret_cast<granule_shadow *>(base + region_header_bytes) : nullptr;
+  if (!base) return nullptr;
+  auto *block = reinterpret_cast<granule_shadow *>(base + region_header_bytes);
+  // On the list a reset empties (shadow_ids.cpp), which only ever reads it: pushed with a release.
+  void *head = g_shadow_ids.blocks.load(std::memory_order_relaxed);
+  do header_of(block).next_block = static_cast<granule_shadow *>(head);
+  while (!g_shadow_ids.blocks.compare_exchange_weak(head, block, std::memory_order_release, std::memory_order_relaxed));
+  return block;
 }
 
-__attribute__((noinline)) void access_miss(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr,
+__attribute__((noinline)) void access_miss(thread_state *thr, granule_shadow &g, slot_word cur, std::uintptr_t addr,
                                            unsigned size, std::uintptr_t pc) noexcept {
   // (A read-only page ended in common_miss.) Read in the shared read-only block, its region writable
   // since: the region's own block.
@@ -47,9 +53,10 @@ __attribute__((noinline)) void access_miss(thread_state *thr, granule_shadow &g,
   const std::uint32_t lockset = access_lockset(thr);
   const bool is_write = cur & slot_write, is_atomic = cur & slot_atomic;
   // The trace first (a report that finds the slot must find the event).
-  trace_access(t, thr, slot_clock(cur), lockset, addr, size, is_write, is_atomic, pc);
-  if (const std::uint64_t race = access_granule<true>(g, cur, thr->clock, thr->tid))
-    report_race(thr, addr, size, is_write, is_atomic, pc, addr & ~granule_offset_mask, race);
+  trace_access(t, thr, thr->own_epoch, lockset, addr, size, is_write, is_atomic, pc);
+  const std::uint32_t generation = shadow_generation();
+  if (const slot_word race = access_granule<true>(g, cur, thr->clock, thr->tid))
+    report_race(thr, addr, size, is_write, is_atomic, pc, addr & ~granule_offset_mask, race, generation);
 }
 
 }  // namespace ishadow
@@ -140,7 +147,7 @@ void set_readonly_pages(std::uintptr_t addr, std::uintptr_t end, bool readonly) 
 constexpr unsigned seen_races_size = 4096;
 std::atomic<std::uint64_t> g_seen_races[seen_races_size];
 
-bool seen_before(std::uintptr_t pc, std::uint64_t prior_slot, bool is_write, bool is_atomic) noexcept {
+bool seen_before(std::uintptr_t pc, slot_word prior_slot, bool is_write, bool is_atomic) noexcept {
   std::uint64_t k = (pc * 0x9E3779B97F4A7C15ull) ^ ((prior_slot & ~slot_bytes) * 0xC2B2AE3D27D4EB4Full) ^
                     (is_write ? 1 : 0) ^ (is_atomic ? 2 : 0);
   k |= 1;
@@ -153,10 +160,14 @@ bool seen_before(std::uintptr_t pc, std::uint64_t prior_slot, bool is_write, boo
 }  // namespace
 
 void ishadow::report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write, bool is_atomic,
-                          std::uintptr_t pc, std::uintptr_t granule, std::uint64_t prior_slot) noexcept {
+                          std::uintptr_t pc, std::uintptr_t granule, slot_word prior_slot,
+                          std::uint32_t generation) noexcept {
+  // The owner read below is the one the race was found with only if no reset ran meanwhile.
+  const slot_owner owner_now = owner_of(prior_slot);
+  if ((generation & 1) || shadow_generation() != generation) return;
   if (seen_before(pc, prior_slot, is_write, is_atomic)) return;
   rt_scope sc(thr);
-  const std::uint64_t common =
+  const slot_word common =
       prior_slot & slot_bytes &
       byte_mask(addr > granule ? addr - granule : 0, addr + size < granule + granule_bytes ? addr + size - granule : granule_bytes);
   const std::uintptr_t byte = granule + static_cast<unsigned>(__builtin_ctzll(common | (slot_bytes + 1)));
@@ -173,11 +184,11 @@ void ishadow::report_race(thread_state *thr, std::uintptr_t addr, std::size_t si
     prior.write = prior_slot & slot_write;
     prior.atomic = prior_slot & slot_atomic;
     traced_access before;
-    const thread_state *owner = thread_by_tid(slot_tid(prior_slot));
+    const thread_state *owner = thread_by_tid(owner_now.tid);
     const access_trace *t = nullptr;
     if (owner && !(t = __atomic_load_n(&owner->trace, __ATOMIC_ACQUIRE)))
       t = __atomic_load_n(&owner->idle_trace, __ATOMIC_ACQUIRE);
-    if (t && trace_restore(t, slot_clock(prior_slot), byte, prior.write, prior.atomic, before)) {
+    if (t && trace_restore(t, owner_now.epoch, byte, prior.write, prior.atomic, before)) {
       prior.size = before.size;
       prior.stack = before.stack;
       prior.pc = before.stack.pcs[0];
@@ -201,9 +212,10 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
   if (__builtin_expect(!t, 0) && !(t = trace_of(thr))) return;
   const std::uint32_t lockset = access_lockset(thr);
   const std::uint32_t tid = thr->tid;
-  trace_access(t, thr, slot_clock(thr->own_epoch_bits), lockset, addr, size, is_write, is_atomic, pc);
+  trace_access(t, thr, thr->own_epoch, lockset, addr, size, is_write, is_atomic, pc);
   if (__builtin_expect(addr + size > (std::uintptr_t{1} << address_bits) || addr + size < addr, 0)) return;
-  const std::uint64_t kind = (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) | thr->own_epoch_bits;
+  const std::uint32_t generation = shadow_generation();
+  const slot_word kind = (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) | thr->own_epoch_bits;
   const std::uintptr_t end = addr + size;
   bool reported = false;  // one report per access (a range may race on many granules); all of it is recorded
   // Page by page: a page is read-only or not as a whole, and its granules' shadow is contiguous.
@@ -216,11 +228,11 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
     granule_shadow *gs = granule_of(g);
     if (!gs) return;
     for (; g < stop; g += granule_bytes, ++gs) {
-      const std::uint64_t cur = kind | byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
+      const slot_word cur = kind | byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
       if (hit_in_granule(*gs, cur)) continue;  // (the loop of a copy over its own buffer)
-      const std::uint64_t race = access_granule<true>(*gs, cur, thr->clock, tid);
+      const slot_word race = access_granule<true>(*gs, cur, thr->clock, tid);
       if (race && !reported) {
-        report_race(thr, addr, size, is_write, is_atomic, pc, g, race);
+        report_race(thr, addr, size, is_write, is_atomic, pc, g, race, generation);
         reported = true;
       }
     }
@@ -231,20 +243,20 @@ void instrumented_free(thread_state *thr, std::uintptr_t addr, std::size_t size,
   std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
   const std::uintptr_t end = addr + size;
   if (!regions || size == 0 || end > (std::uintptr_t{1} << address_bits) || end < addr) return;
-  const std::uint32_t tid = thr->tid;
+  const std::uint32_t generation = shadow_generation();
+  const slot_word cur = thr->own_epoch_bits;
   for (std::uintptr_t g = addr & ~granule_offset_mask; g < end;) {
     granule_shadow *block = regions[g >> region_shift].load(std::memory_order_acquire);
     if (!block) {  // nothing in this region was ever accessed
       g = ((g >> region_shift) + 1) << region_shift;
       continue;
     }
-    const std::uint64_t mask = byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
+    const slot_word mask = byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
     for (const auto &s : block[(g >> granule_shift) & (granules_per_region - 1)].slot) {
-      const std::uint64_t v = s.load(std::memory_order_relaxed);
-      const std::uint32_t vt = slot_tid(v);
+      const slot_word v = s.load(std::memory_order_acquire);
       // Any earlier access conflicts with the free's write (atomic ones too: the free is plain).
-      if ((v & mask) && vt != tid && slot_clock(v) > thr->clock.get(vt))
-        return report_race(thr, addr, size, true, false, pc, g, v);
+      if ((v & mask) && !ordered_before(v, cur, thr->clock, thr->tid))
+        return report_race(thr, addr, size, true, false, pc, g, v, generation);
     }
     g += granule_bytes;
   }

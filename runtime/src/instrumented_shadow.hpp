@@ -2,16 +2,18 @@
 // comes here, so it has to be cheap in time and memory (the annotation shadow, shadow.cpp, costs
 // about 1 KB and 300 ns per granule and access, which is right for a few annotated variables only).
 //
-// Layout. Direct-mapped: each 8-byte granule of application memory has 4 slots of 8 bytes (32 bytes)
+// Layout. Direct-mapped: each 8-byte granule of application memory has 4 slots of 4 bytes (16 bytes)
 // at a fixed place. The address space (47 bits) is cut into regions of 1 MiB; a table of one pointer
 // per region (1 GiB of address space, reserved, touched only where used) leads to the region's
-// shadow block (4 MiB, mapped when the region is first accessed, with pages only where touched).
-// So the lookup is two loads, and memory is 4 bytes per byte of memory accessed (ThreadSanitizer: 2).
+// shadow block (2 MiB, mapped when the region is first accessed, with pages only where touched).
+// So the lookup is two loads, and memory is 2 bytes per byte of memory accessed (as ThreadSanitizer's).
 // The granule's size is one constant (granule_shift); 16-byte granules, tried, halve the memory but
 // crowd the slots (see RESULTS.md, sixth session).
 //
-// A slot is one earlier access, packed in 64 bits: the bytes of the granule it touched (a mask), read
-// or write, plain or atomic, the thread slot and that thread's epoch. Slots are read and written with
+// A slot is one earlier access, packed in 32 bits: the bytes of the granule it touched (a mask), read
+// or write, plain or atomic, and the thread and its epoch as a shadow id and an epoch relative to the
+// id's base (rtl.hpp, before note_own_clock: a thread takes a new id every 16383 epochs, and the
+// shadow is emptied when the ids run out). Slots are read and written with
 // relaxed atomic operations and no lock: two threads updating one granule at the same instant may
 // lose one of their updates (a missed race at worst), but a slot always holds an access that really
 // happened, with its real epoch, so a report is never invented.
@@ -43,6 +45,8 @@
 // system call) can only hide a race, never invent one.
 #pragma once
 
+#include <emmintrin.h>
+
 #include <atomic>
 #include <cstdint>
 
@@ -61,8 +65,9 @@ constexpr std::uintptr_t granule_offset_mask = granule_bytes - 1;
 constexpr std::size_t granules_per_region = std::size_t{1} << (region_shift - granule_shift);
 constexpr unsigned slots_per_granule = 4;
 
+using slot_word = std::uint32_t;
 struct granule_shadow {
-  std::atomic<std::uint64_t> slot[slots_per_granule];
+  std::atomic<slot_word> slot[slots_per_granule];
 };
 constexpr std::size_t region_bytes = granules_per_region * sizeof(granule_shadow);
 
@@ -71,6 +76,7 @@ constexpr unsigned page_shift = 12;
 constexpr std::size_t pages_per_region = std::size_t{1} << (region_shift - page_shift);
 struct region_header {
   std::atomic<std::uint64_t> readonly_pages[pages_per_region / 64];
+  granule_shadow *next_block;  // every block made, a list from g_shadow_ids.blocks (a reset empties them)
 };
 constexpr std::size_t region_header_bytes = std::size_t{1} << page_shift;
 static_assert(sizeof(region_header) <= region_header_bytes, "the header fits its page");
@@ -78,21 +84,38 @@ inline region_header &header_of(granule_shadow *block) noexcept {
   return *reinterpret_cast<region_header *>(reinterpret_cast<char *>(block) - region_header_bytes);
 }
 
-// The slot encoding: 0-7 byte mask (one bit per byte of the granule), 8 write, 9 atomic, 10-31 thread
-// slot, 32-63 epoch (a thread's clock entry is 32 bits). 0 is empty (epochs start at 1).
-constexpr std::uint64_t slot_bytes = (std::uint64_t{1} << granule_bytes) - 1;
-constexpr std::uint64_t slot_write = slot_bytes + 1, slot_atomic = slot_write << 1;
-static_assert(shadow_slot_tid_shift == granule_bytes + 2 && shadow_slot_clock_shift == 32, "the slot's fields");
-constexpr unsigned slot_tid_shift = shadow_slot_tid_shift, slot_clock_shift = shadow_slot_clock_shift;
-static_assert(max_threads <= (1u << (slot_clock_shift - slot_tid_shift)), "thread slots fit the shadow slot");
-inline std::uint32_t slot_tid(std::uint64_t v) noexcept {
-  return static_cast<std::uint32_t>(v >> slot_tid_shift) & ((1u << (slot_clock_shift - slot_tid_shift)) - 1);
+// The slot encoding: 0-7 byte mask (one bit per byte of the granule), 8 write, 9 atomic, 10-17 shadow
+// id, 18-31 the epoch relative to the id's base (from 1). 0 is empty.
+constexpr slot_word slot_bytes = (slot_word{1} << granule_bytes) - 1;
+constexpr slot_word slot_write = slot_bytes + 1, slot_atomic = slot_write << 1;
+static_assert(shadow_slot_sid_shift == granule_bytes + 2 && shadow_slot_epoch_shift == shadow_slot_sid_shift + 8,
+              "the slot's fields");
+constexpr slot_word slot_sid_bits = slot_word{0xff} << shadow_slot_sid_shift;
+static_assert(shadow_id_count == 256, "ids fit the slot");
+inline std::uint32_t slot_sid(slot_word v) noexcept { return (v & slot_sid_bits) >> shadow_slot_sid_shift; }
+inline slot_word slot_epoch_bits(slot_word v) noexcept { return v >> shadow_slot_sid_shift; }  // id and epoch
+
+// The thread slot and epoch of the access a slot holds: its id's owner now (see rtl.hpp: right unless a
+// reset ran since the slot was read, which the generation tells).
+struct slot_owner {
+  std::uint32_t tid, epoch;
+};
+inline slot_owner owner_of(slot_word v) noexcept {
+  const std::uint64_t o = g_shadow_ids.owner[slot_sid(v)].load(std::memory_order_acquire);
+  return {static_cast<std::uint32_t>(o >> 32), static_cast<std::uint32_t>(o) + (v >> shadow_slot_epoch_shift)};
 }
-inline std::uint32_t slot_clock(std::uint64_t v) noexcept { return static_cast<std::uint32_t>(v >> slot_clock_shift); }
-inline std::uint64_t slot_epoch_bits(std::uint64_t v) noexcept { return v >> slot_tid_shift; }  // thread and epoch
+// Whether the access in slot v (not empty) happens before the current thread's (`cur` its slot word):
+// the same id, the same thread under an earlier id, or covered by the thread's clock.
+inline bool ordered_before(slot_word v, slot_word cur, const vector_clock &clock, std::uint32_t tid) noexcept {
+  if (((v ^ cur) & slot_sid_bits) == 0) return true;
+  const slot_owner o = owner_of(v);
+  return o.tid == tid || o.epoch <= clock.get(o.tid);
+}
+// The generation to compare at a report (see rtl.hpp), read before the slots.
+inline std::uint32_t shadow_generation() noexcept { return g_shadow_ids.generation.load(std::memory_order_acquire); }
 
 // `newer` may replace `older` (see the rule above), given that `older` happens before it.
-inline bool subsumes(std::uint64_t newer, std::uint64_t older) noexcept {
+inline bool subsumes(slot_word newer, slot_word older) noexcept {
   return (older & ~newer & slot_bytes) == 0 && ((newer & slot_write) || !(older & slot_write)) &&
          (!(newer & slot_atomic) || (older & slot_atomic));
 }
@@ -139,14 +162,15 @@ inline granule_shadow *granule_of(std::uintptr_t addr) noexcept {
 // the check runs again on what is there now, so that no access is overwritten unseen (two threads
 // updating one granule at once would otherwise lose one's access, and with it a race).
 template <bool Checked = false>
-__attribute__((always_inline)) inline std::uint64_t access_granule(granule_shadow &g, std::uint64_t cur,
-                                                                   const vector_clock &clock, std::uint32_t tid) noexcept {
-  std::uint64_t race = 0;
+__attribute__((always_inline)) inline slot_word access_granule(granule_shadow &g, slot_word cur,
+                                                              const vector_clock &clock, std::uint32_t tid) noexcept {
+  slot_word race = 0;
   for (unsigned attempt = 0;; ++attempt) {
     int merge = -1, replace = -1, empty = -1, ordered = -1;
-    std::uint64_t seen[slots_per_granule];
+    slot_word seen[slots_per_granule];
     for (unsigned i = 0; i < slots_per_granule; ++i) {
-      const std::uint64_t v = seen[i] = g.slot[i].load(std::memory_order_relaxed);
+      // (Acquire: the owner of the slot's id, read next, was stored before the slot by its thread.)
+      const slot_word v = seen[i] = g.slot[i].load(std::memory_order_acquire);
       // An access this epoch already holds was checked when it was recorded, against what was there
       // then, and whatever came since was checked against it: nothing new to report (as for a hit).
       if (!Checked && v == cur) return 0;  // the same access in this epoch: the loop case
@@ -154,8 +178,7 @@ __attribute__((always_inline)) inline std::uint64_t access_granule(granule_shado
         if (empty < 0) empty = static_cast<int>(i);
         continue;
       }
-      const std::uint32_t vt = slot_tid(v);
-      if (vt != tid && slot_clock(v) > clock.get(vt)) {  // concurrent
+      if (!ordered_before(v, cur, clock, tid)) {  // concurrent
         if ((v & cur & slot_bytes) && ((v | cur) & slot_write) && !(v & cur & slot_atomic) && !race) race = v;
         continue;
       }
@@ -174,15 +197,16 @@ __attribute__((always_inline)) inline std::uint64_t access_granule(granule_shado
                    : replace >= 0 ? replace
                    : empty >= 0   ? empty
                    : ordered >= 0 ? ordered
-                                  : static_cast<int>((cur >> slot_clock_shift) % slots_per_granule);
-    std::uint64_t expected = seen[at];
-    const std::uint64_t value = at == merge ? expected | cur : cur;
+                                  : static_cast<int>((cur >> shadow_slot_epoch_shift) % slots_per_granule);
+    if (!(cur & slot_sid_bits)) return race;  // a thread without an id: checked, not recorded (rtl.hpp)
+    slot_word expected = seen[at];
+    const slot_word value = at == merge ? expected | cur : cur;
     // The thread's own earlier access (the common miss: its next epoch at the same place) is rewritten
     // with a plain store: a locked instruction there drained the store buffer on every miss (half the
     // time of a stencil). Another thread takes such a slot only when that access happens before its own
     // or by eviction, and if it does so at this very instant its access is lost unchecked against this
     // one; its next access to the granule finds this one. Any other slot is contended by nature.
-    if (expected && slot_tid(expected) == tid) {
+    if (expected && ((expected ^ cur) & slot_sid_bits) == 0) {
       g.slot[at].store(value, std::memory_order_relaxed);
       return race;
     }
@@ -191,30 +215,32 @@ __attribute__((always_inline)) inline std::uint64_t access_granule(granule_shado
   }
 }
 
-inline std::uint64_t byte_mask(std::uintptr_t lo, std::uintptr_t hi) noexcept {  // bytes [lo, hi) of a granule
-  return ((std::uint64_t{1} << (hi - lo)) - 1) << lo;
+inline slot_word byte_mask(std::uintptr_t lo, std::uintptr_t hi) noexcept {  // bytes [lo, hi) of a granule
+  return ((slot_word{1} << (hi - lo)) - 1) << lo;
 }
 
 
 // Whether the granule holds `cur` already (see below).
-bool hit_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept;
+bool hit_in_granule(const granule_shadow &g, slot_word cur) noexcept;
 // After no hit: a slot of the thread's own that `cur` may take, when nothing else is there (see
 // below); else -1.
-int own_slot_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept;
+int own_slot_in_granule(const granule_shadow &g, slot_word cur) noexcept;
 // The slot word of an access of `size` bytes at addr by the thread, in its current epoch.
-inline std::uint64_t access_slot(const thread_state *thr, std::uintptr_t addr, unsigned size, bool is_write,
+inline slot_word access_slot(const thread_state *thr, std::uintptr_t addr, unsigned size, bool is_write,
                                  bool is_atomic) noexcept {
   return (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) | thr->own_epoch_bits |
-         (((std::uint64_t{1} << size) - 1) << (addr & granule_offset_mask));
+         (((slot_word{1} << size) - 1) << (addr & granule_offset_mask));
 }
 // An access within one granule that is no hit, out of line (so that a hit saves no registers):
 // traced and checked.
-void access_miss(thread_state *thr, granule_shadow &g, std::uint64_t cur, std::uintptr_t addr, unsigned size,
+void access_miss(thread_state *thr, granule_shadow &g, slot_word cur, std::uintptr_t addr, unsigned size,
                  std::uintptr_t pc) noexcept;
-// Reports a race of the access [addr, addr + size) found in `granule` against `prior_slot`.
+// Reports a race of the access [addr, addr + size) found in `granule` against `prior_slot`, read in
+// shadow generation `generation` (shadow_generation(), read before the slots): dropped when the
+// generation was a reset's or is no longer current (the slot's id may have changed hands since).
 __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
                                            bool is_atomic, std::uintptr_t pc, std::uintptr_t granule,
-                                           std::uint64_t prior_slot) noexcept;
+                                           slot_word prior_slot, std::uint32_t generation) noexcept;
 
 }  // namespace ishadow
 
@@ -231,27 +257,43 @@ __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t add
 // The common miss of a loop over memory the thread owns (a new epoch after each barrier, say): traced
 // and stored with no more checks (a plain store, as in access_granule). A page marked read-only never
 // has a slot, so it never comes here.
-__attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept {
+// Both look at the granule's 4 slots at once, in one 16-byte vector (a granule's shadow is 16 bytes,
+// aligned): a lane per slot, each read whole (x86-64 loads an aligned vector's 4-byte lanes atomically;
+// the slots are otherwise read and written as the atomics they are). A bit per slot in each mask.
+namespace ishadow {
+__attribute__((always_inline)) inline __m128i slots_of(const granule_shadow &g) noexcept {
+  static_assert(sizeof(granule_shadow) == sizeof(__m128i), "a granule's slots are one vector");
+  return _mm_load_si128(reinterpret_cast<const __m128i *>(&g));
+}
+// The slots whose bits under `mask` equal those of `want`.
+__attribute__((always_inline)) inline unsigned slots_matching(__m128i slots, slot_word want, slot_word mask) noexcept {
+  const __m128i differ = _mm_and_si128(_mm_xor_si128(slots, _mm_set1_epi32(static_cast<int>(want))),
+                                       _mm_set1_epi32(static_cast<int>(mask)));
+  return static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(differ, _mm_setzero_si128()))));
+}
+}  // namespace ishadow
+
+__attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule_shadow &g, slot_word cur) noexcept {
   // Same thread and epoch, these bytes, a write if this is one, plain unless this is atomic: the bits
-  // of `must_match` equal in the slot and in `cur` (one test per slot; for an entry point, whose kind
-  // is a constant, `must_match` is one instruction).
-  const std::uint64_t must_match =
+  // of `must_match` equal in the slot and in `cur` (for an entry point, whose kind is a constant,
+  // `must_match` is one instruction).
+  const slot_word must_match =
       ~(slot_bytes | slot_write | slot_atomic) | (cur & (slot_bytes | slot_write)) | (~cur & slot_atomic);
-  for (unsigned i = 0; i < slots_per_granule; ++i)
-    if (((g.slot[i].load(std::memory_order_relaxed) ^ cur) & must_match) == 0) return true;
-  return false;
+  return slots_matching(slots_of(g), cur, must_match) != 0;
 }
 
-__attribute__((always_inline)) inline int ishadow::own_slot_in_granule(const granule_shadow &g, std::uint64_t cur) noexcept {
-  constexpr std::uint64_t tid_bits = ((std::uint64_t{1} << (slot_clock_shift - slot_tid_shift)) - 1) << slot_tid_shift;
-  int own = -1;
-  for (unsigned i = 0; i < slots_per_granule; ++i) {
-    const std::uint64_t v = g.slot[i].load(std::memory_order_relaxed);
-    if (!v) continue;
-    if ((v ^ cur) & tid_bits) return -1;  // another thread's: the full check
-    if (own < 0 && subsumes(cur, v)) own = static_cast<int>(i);
-  }
-  return own;
+__attribute__((always_inline)) inline int ishadow::own_slot_in_granule(const granule_shadow &g, slot_word cur) noexcept {
+  const __m128i slots = slots_of(g);
+  const unsigned empty = slots_matching(slots, 0, ~slot_word{0});
+  const unsigned same_id = slots_matching(slots, cur, slot_sid_bits);
+  if (~(empty | same_id) & 0xf) return -1;  // another id's (or none): the full check
+  // subsumes(cur, v) as one masked compare: v has no byte outside cur's, no write unless cur writes,
+  // and is atomic if cur is.
+  const slot_word atomic = cur & slot_atomic;
+  const unsigned subsumed =
+      slots_matching(slots, atomic, (slot_bytes & ~cur) | (cur & slot_write ? 0 : slot_write) | atomic);
+  const unsigned own = ~empty & same_id & subsumed & 0xf;
+  return own ? __builtin_ctz(own) : -1;
 }
 
 }  // namespace lockstep::rt

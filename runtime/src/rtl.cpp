@@ -34,6 +34,8 @@ const cached_options &opts() noexcept {
       g_opts.lock_order = f.detect_lock_order;
       g_opts.deadlocks = f.detect_deadlocks;
       g_opts.check_ms = f.deadlock_check_ms > 0 ? f.deadlock_check_ms : 1;
+      g_shadow_ids.epochs_per_id.store(static_cast<std::uint32_t>(f.shadow_id_epochs), std::memory_order_relaxed);
+      g_shadow_ids.ids_in_use.store(static_cast<std::uint32_t>(f.shadow_ids), std::memory_order_relaxed);
       g_opts.ready.store(true, std::memory_order_release);
     }
   }

@@ -240,9 +240,13 @@ struct access_trace;  // trace.hpp
 
 struct thread_state {
   std::uint32_t tid = 0;               // slot index, also this thread's vector-clock component
-  // (tid, clock.get(tid)) as the instrumented shadow's slots hold them, kept by note_own_clock: one load
-  // for the access path instead of the clock's three.
-  std::uint64_t own_epoch_bits = 0;
+  // (shadow id, relative epoch) as the instrumented shadow's slots hold them (0: no id), and the epoch
+  // itself, kept by note_own_clock: one load for the access path instead of the clock's three.
+  std::uint32_t own_epoch_bits = 0;
+  std::uint32_t own_epoch = 0;
+  std::uint32_t sid = 0;               // the shadow id held (shadow_ids.cpp), 0: none
+  std::uint32_t sid_base = 0;          // the epoch before the id's first
+  std::uint32_t prev_sid = 0;          // the id held before, kept until the next renewal (shadow_ids.cpp)
   std::uint64_t unique_id = 0;         // never reused: what reports call the thread (0 = main)
   int in_rt = 0;                       // rule 3: >0 while inside the runtime on this thread
   // dynamic_annotations.cpp: AnnotateIgnoreReads/WritesBegin nesting; instrumented accesses of the
@@ -398,13 +402,42 @@ private:
 
 // Vector-clock verbs between a thread and a sync object's clock (the caller holds sync->mtx).
 inline void acquire(thread_state *t, const vector_clock &c) noexcept { t->clock.join(c); }
-// The instrumented shadow's slot layout (instrumented_shadow.hpp): bits 10-31 the thread slot, 32-63 its
-// epoch (the rest: the bytes touched and the kind of access).
-constexpr unsigned shadow_slot_tid_shift = 10, shadow_slot_clock_shift = 32;
+// Shadow ids (shadow_ids.cpp). A slot of the instrumented shadow (instrumented_shadow.hpp) is 32 bits, so
+// it cannot name a thread slot and a 32-bit epoch: it holds a shadow id (8 bits) and an epoch relative to
+// that id's base (14 bits). A thread holds one id at a time; id i stands for (owner[i] >> 32 = the thread
+// slot, (uint32)owner[i] + relative epoch = the epoch). When a thread's epoch leaves its id's range it
+// takes a new id (the old one is retired: slots may still name it); when no id is free, the retired
+// ones are freed at a reset, which empties the whole instrumented shadow first (so that no slot names
+// a freed id: a reset forgets history, a miss at worst). `generation` is odd while a reset runs and
+// moves on at its start and end: a race found in slots read in another generation than the one it is
+// reported in may have read an id's owner after the id changed hands, and is dropped.
+constexpr unsigned shadow_slot_sid_shift = 10, shadow_slot_epoch_shift = 18;
+constexpr std::uint32_t shadow_id_count = 256;  // ids 1..255; 0: none (the thread's accesses are checked, not recorded)
+constexpr std::uint32_t shadow_epochs_per_id = (1u << (32 - shadow_slot_epoch_shift)) - 1;  // relative epochs 1..this
+struct shadow_id_table {
+  std::atomic<std::uint64_t> owner[shadow_id_count];
+  std::atomic<std::uint32_t> generation;
+  // Set from the options when they are read (rtl.cpp), before the first thread's slot is taken;
+  // 0 until then: shadow_epochs_per_id, every id.
+  std::atomic<std::uint32_t> epochs_per_id;
+  std::atomic<std::uint32_t> ids_in_use;
+  std::atomic<void *> blocks;                // the instrumented shadow's blocks, a list (instrumented_shadow.hpp)
+};
+inline shadow_id_table g_shadow_ids;  // zero-initialized static storage: usable before constructors run
+// The thread's next id (it has none, or its epoch left its id's range); none when every id is held.
+void renew_shadow_id(thread_state *t) noexcept;
+// The thread's ids are retired (the thread is gone). Under the registry's lock; `fork_child`: in the
+// fork child, under the fork's locks (shadow_ids_fork_lock among them).
+void retire_shadow_id(thread_state *t, bool fork_child = false) noexcept;
+void shadow_ids_fork_lock() noexcept;  // taken after the registry's lock (renewals happen under it)
+void shadow_ids_fork_unlock() noexcept;
 // Copies the thread's own component where the access path reads it (after every change of it).
 inline void note_own_clock(thread_state *t) noexcept {
-  t->own_epoch_bits = (static_cast<std::uint64_t>(t->tid) << shadow_slot_tid_shift) |
-                      (static_cast<std::uint64_t>(t->clock.get(t->tid)) << shadow_slot_clock_shift);
+  const std::uint32_t own = t->clock.get(t->tid), limit = g_shadow_ids.epochs_per_id.load(std::memory_order_relaxed);
+  if (__builtin_expect(t->sid == 0 || own - t->sid_base > (limit ? limit : shadow_epochs_per_id), 0)) renew_shadow_id(t);
+  t->own_epoch = own;
+  t->own_epoch_bits = t->sid == 0 ? 0
+                                  : (t->sid << shadow_slot_sid_shift) | ((own - t->sid_base) << shadow_slot_epoch_shift);
 }
 // Advances the thread's own component (after a release: its later events are not covered by what it
 // released). The one way to change it once the thread runs.

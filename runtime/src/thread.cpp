@@ -185,6 +185,7 @@ void before_fork() {
   lock_ids_fork_lock();
   shadow_fork_lock();
   registry_fork_lock();
+  shadow_ids_fork_lock();
   coro_fork_lock();
   tables_fork_lock();
   clock_pool_fork_lock();
@@ -198,6 +199,7 @@ void unlock_after_fork(bool child) {
   clock_pool_fork_unlock();
   tables_fork_unlock();
   coro_fork_unlock();
+  shadow_ids_fork_unlock();
   registry_fork_unlock();
   shadow_fork_unlock();
   lock_ids_fork_unlock();

@@ -150,6 +150,7 @@ void registry_free_slot(thread_state *t) noexcept {
   spin_guard g(g_reg.mtx);
   if (t->status.load(std::memory_order_relaxed) == thread_status::free) return;
   t->status.store(thread_status::free, std::memory_order_release);
+  retire_shadow_id(t);
   g_reg.free_list[g_reg.free_count++] = t->tid;
 }
 
@@ -194,7 +195,10 @@ void registry_after_fork_child(thread_state *self) noexcept {
     if (t && (t == self || t == own ||
               (t->fiber && t->status.load(std::memory_order_relaxed) != thread_status::free)))
       continue;
-    if (t) t->status.store(thread_status::free, std::memory_order_relaxed);
+    if (t) {
+      t->status.store(thread_status::free, std::memory_order_relaxed);
+      retire_shadow_id(t, true);
+    }
     g_reg.free_list[g_reg.free_count++] = i;
   }
   if (own) __atomic_store_n(&own->handle, pthread_self(), __ATOMIC_RELEASE);

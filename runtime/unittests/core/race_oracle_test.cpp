@@ -198,7 +198,18 @@ void *fake_pc(std::uint64_t seed, int var, bool write) {
   return reinterpret_cast<void *>(0x10000 + (seed * kVars + static_cast<std::uint64_t>(var)) * 2 + write);
 }
 
-std::size_t raced_total = 0;  // variables with a race over all seeds: the test must see both kinds
+std::size_t raced_total = 0;     // variables with a race over all seeds: the test must see both kinds
+std::size_t reported_total = 0;  // variables reported
+
+// LOCKSTEP_TEST_MIN_FOUND_PERCENT=<n>: for runs whose options make the runtime forget history on purpose
+// (shadow_id_epochs and shadow_ids set low: the instrumented shadow is emptied every few operations, or
+// threads run without a shadow id), a race reported must be one the oracle has, but one the oracle has
+// may be missed, as long as at least n percent of the variables with a race are reported over all seeds.
+int min_found_percent() {
+  const char *v = std::getenv("LOCKSTEP_TEST_MIN_FOUND_PERCENT");
+  return v ? std::atoi(v) : 100;
+}
+bool misses_allowed() { return min_found_percent() < 100; }
 
 void run_seed(shadow mode, std::uint64_t seed, collector &col, std::deque<lockstep_source_site> &sites,
               std::deque<std::string> &names) {
@@ -280,12 +291,17 @@ void run_seed(shadow mode, std::uint64_t seed, collector &col, std::deque<lockst
       }
   }
   const std::set<int> expected = oracle_races(schedule);
-  EXPECT_EQ(reported, expected);
+  if (misses_allowed()) {
+    for (int v : reported) EXPECT_TRUE(expected.count(v)) << "a race reported on var " << v << ", which has none";
+  } else {
+    EXPECT_EQ(reported, expected);
+  }
   raced_total += expected.size();
+  reported_total += reported.size();
 }
 
 void agree_with_oracle(shadow mode) {
-  raced_total = 0;
+  raced_total = reported_total = 0;
   collector col;
   ASSERT_TRUE(lockstep::add_report_observer(&collector::observe, &col));
   std::deque<lockstep_source_site> sites;  // reports keep pointers to sites: never freed
@@ -301,8 +317,54 @@ void agree_with_oracle(shadow mode) {
     // Both racy and race-free variables must be common, or the comparison proves little.
     EXPECT_GT(raced_total, seeds * kVars / 5u);
     EXPECT_LT(raced_total, seeds * kVars * 4 / 5u);
+    // Forgetting must not turn detection off.
+    std::printf("variables with a race: %zu, reported: %zu\n", raced_total, reported_total);
+    EXPECT_GE(reported_total * 100, raced_total * static_cast<std::size_t>(min_found_percent()));
   }
   lockstep::remove_report_observer(&collector::observe, &col);
+}
+
+// A thread that changes shadow ids between its accesses (every epoch under shadow_id_epochs=1, which
+// core.instrumented_shadow_id_renewal runs this with) is still the same thread to the detector: its
+// access under an earlier id races with another thread's unordered one, is ordered before its own later
+// ones and before another thread's that acquired what it released since.
+TEST(InstrumentedRaceDetector, FindsRacesAcrossShadowIdRenewals) {
+  collector col;
+  ASSERT_TRUE(lockstep::add_report_observer(&collector::observe, &col));
+  unsigned long long racy = 0, own = 0, handed = 0;
+  pthread_mutex_t ticks = PTHREAD_MUTEX_INITIALIZER, hand_off = PTHREAD_MUTEX_INITIALIZER;
+  std::atomic<int> step{0};  // invisible to the runtime
+  auto pc = [](int n) { return reinterpret_cast<void *>(0x900000 + n); };
+  std::thread a([&] {
+    pthread_mutex_lock(&hand_off);
+    __tsan_write8_pc(&handed, pc(3));
+    pthread_mutex_unlock(&hand_off);  // b acquires this, not what follows
+    __tsan_write8_pc(&racy, pc(1));
+    __tsan_write8_pc(&own, pc(2));
+    for (int i = 0; i < 40; ++i) {  // 40 releases: 40 epochs, 40 ids with shadow_id_epochs=1
+      pthread_mutex_lock(&ticks);
+      pthread_mutex_unlock(&ticks);
+    }
+    __tsan_read8_pc(&own, pc(4));
+    step.store(1, std::memory_order_release);
+  });
+  std::thread b([&] {
+    while (step.load(std::memory_order_acquire) != 1) sched_yield();
+    pthread_mutex_lock(&hand_off);
+    __tsan_write8_pc(&handed, pc(5));
+    pthread_mutex_unlock(&hand_off);
+    __tsan_write8_pc(&racy, pc(6));
+  });
+  a.join();
+  b.join();
+  lockstep_forget_range(&racy, sizeof racy);
+  lockstep_forget_range(&own, sizeof own);
+  lockstep_forget_range(&handed, sizeof handed);
+  lockstep::remove_report_observer(&collector::observe, &col);
+  char on[64];
+  std::snprintf(on, sizeof on, "data race on %p:", static_cast<void *>(&racy));
+  ASSERT_EQ(col.texts.size(), 1u);
+  EXPECT_NE(col.texts[0].find(on), std::string::npos) << col.texts[0];
 }
 
 TEST(RaceDetector, AgreesWithFullVectorClockOracle) { agree_with_oracle(shadow::annotated); }

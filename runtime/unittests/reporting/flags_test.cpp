@@ -110,7 +110,11 @@ INSTANTIATE_TEST_SUITE_P(
                       bad_case{"log_path='abc", "unterminated quote"},
                       bad_case{"log_path='a'b", "unexpected text after the quoted value"},
                       bad_case{"verbosity=-1", "verbosity=-1 must be >= 0"},
-                      bad_case{"deadlock_check_ms=0", "deadlock_check_ms=0 must be >= 1"}));
+                      bad_case{"deadlock_check_ms=0", "deadlock_check_ms=0 must be >= 1"},
+                      bad_case{"shadow_id_epochs=0", "shadow_id_epochs=0 is out of range (1..16383)"},
+                      bad_case{"shadow_id_epochs=16384", "shadow_id_epochs=16384 is out of range"},
+                      bad_case{"shadow_ids=1", "shadow_ids=1 is out of range (2..255)"},
+                      bad_case{"shadow_ids=256", "shadow_ids=256 is out of range"}));
 
 TEST(FlagsTest, HelpListsEveryFlagWithItsDefault) {
   std::string help = flags_help_text();
