@@ -173,10 +173,10 @@ namespace {
 
 // The order matches the nesting inside the runtime (see rtl.hpp): the reporting layer's printing
 // and symbolizer locks (taken with no runtime lock held, rule 6), graph and blocked list, lock ids,
-// race dedup and shadow table, the registry, the sync and page tables, the clock-chunk pool, the
-// allocator, and the stack depot last (a leaf: captures happen under some of the above). The
-// forking thread is marked inside the runtime meanwhile, so a signal handler cannot re-enter a table
-// whose locks it holds.
+// race dedup and shadow table, the registry, the shadow ids (renewed under it), the sync and page
+// tables, the clock-chunk pool, the allocator, and the stack depot last (a leaf: captures happen
+// under some of the above). The forking thread is marked inside the runtime meanwhile, so a signal
+// handler cannot re-enter a table whose locks it holds.
 void before_fork() {
   if (thread_state *t = t_cur) ++t->in_rt;
   report_fork_lock();
