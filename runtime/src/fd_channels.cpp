@@ -373,8 +373,9 @@ ssize_t __pread_chk(int fd, void *buf, std::size_t n, off_t at, std::size_t room
 }
 ssize_t __pread64_chk(int, void *, std::size_t, off64_t, std::size_t) __attribute__((alias("__pread_chk")));
 
-// The sanitizer interface's hooks around raw read, write, pread64 and pwrite64 system calls (the others
-// are in syscall_hooks.cpp): the same as the functions.
+// The sanitizer interface's hooks around raw system calls that move data or make and order channels (the
+// others are in syscall_hooks.cpp): the same as the functions. (The hooks' arguments are longs: the
+// system call's own.)
 void __sanitizer_syscall_pre_impl_write(long fd, long, long) {
   fd_used(static_cast<int>(fd), LOCKSTEP_CALLER_PC);
   sent(static_cast<int>(fd));
@@ -393,6 +394,71 @@ void __sanitizer_syscall_post_impl_pwrite64(long res, long, long buf, long, long
 void __sanitizer_syscall_pre_impl_pread64(long fd, long, long, long) { fd_used(static_cast<int>(fd), LOCKSTEP_CALLER_PC); }
 void __sanitizer_syscall_post_impl_pread64(long res, long, long buf, long, long) {
   transferred(res, reinterpret_cast<void *>(buf), true, LOCKSTEP_CALLER_PC);
+}
+
+void __sanitizer_syscall_pre_impl_pipe(long) {}
+void __sanitizer_syscall_post_impl_pipe(long res, long fds) {
+  paired(static_cast<int>(res), reinterpret_cast<const int *>(fds), LOCKSTEP_CALLER_PC);
+}
+void __sanitizer_syscall_pre_impl_pipe2(long, long) {}
+void __sanitizer_syscall_post_impl_pipe2(long res, long fds, long) {
+  paired(static_cast<int>(res), reinterpret_cast<const int *>(fds), LOCKSTEP_CALLER_PC);
+}
+void __sanitizer_syscall_pre_impl_socketpair(long, long, long, long) {}
+void __sanitizer_syscall_post_impl_socketpair(long res, long, long, long, long fds) {
+  paired(static_cast<int>(res), reinterpret_cast<const int *>(fds), LOCKSTEP_CALLER_PC);
+}
+void __sanitizer_syscall_pre_impl_socket(long, long, long) {}
+void __sanitizer_syscall_post_impl_socket(long res, long, long, long) {
+  join_sockets(static_cast<int>(res));
+  fd_created(static_cast<int>(res), LOCKSTEP_CALLER_PC);
+}
+void __sanitizer_syscall_pre_impl_connect(long fd, long, long) {
+  fd_used(static_cast<int>(fd), LOCKSTEP_CALLER_PC);
+  sent(static_cast<int>(fd));
+}
+void __sanitizer_syscall_post_impl_connect(long, long, long, long) {}
+void __sanitizer_syscall_pre_impl_accept(long fd, long, long) { fd_used(static_cast<int>(fd), LOCKSTEP_CALLER_PC); }
+void __sanitizer_syscall_post_impl_accept(long res, long, long, long) { accepted(static_cast<int>(res), LOCKSTEP_CALLER_PC); }
+void __sanitizer_syscall_pre_impl_accept4(long fd, long, long, long) { fd_used(static_cast<int>(fd), LOCKSTEP_CALLER_PC); }
+void __sanitizer_syscall_post_impl_accept4(long res, long, long, long, long) {
+  accepted(static_cast<int>(res), LOCKSTEP_CALLER_PC);
+}
+void __sanitizer_syscall_pre_impl_eventfd(long) {}
+void __sanitizer_syscall_post_impl_eventfd(long res, long) { own_channel(static_cast<int>(res), LOCKSTEP_CALLER_PC); }
+void __sanitizer_syscall_pre_impl_eventfd2(long, long) {}
+void __sanitizer_syscall_post_impl_eventfd2(long res, long, long) { own_channel(static_cast<int>(res), LOCKSTEP_CALLER_PC); }
+void __sanitizer_syscall_pre_impl_epoll_create(long) {}
+void __sanitizer_syscall_post_impl_epoll_create(long res, long) { own_channel(static_cast<int>(res), LOCKSTEP_CALLER_PC); }
+void __sanitizer_syscall_pre_impl_epoll_create1(long) {}
+void __sanitizer_syscall_post_impl_epoll_create1(long res, long) {
+  own_channel(static_cast<int>(res), LOCKSTEP_CALLER_PC);
+}
+void __sanitizer_syscall_pre_impl_epoll_ctl(long epfd, long, long, long) {
+  fd_used(static_cast<int>(epfd), LOCKSTEP_CALLER_PC);
+  sent(static_cast<int>(epfd));
+}
+void __sanitizer_syscall_post_impl_epoll_ctl(long, long, long, long, long) {}
+void __sanitizer_syscall_pre_impl_epoll_wait(long epfd, long, long, long) {
+  fd_used(static_cast<int>(epfd), LOCKSTEP_CALLER_PC);
+}
+void __sanitizer_syscall_post_impl_epoll_wait(long res, long epfd, long events, long, long) {
+  after_epoll_wait(static_cast<int>(epfd), static_cast<int>(res), reinterpret_cast<epoll_event *>(events),
+                   LOCKSTEP_CALLER_PC);
+}
+void __sanitizer_syscall_pre_impl_epoll_pwait(long epfd, long, long, long, long, long) {
+  fd_used(static_cast<int>(epfd), LOCKSTEP_CALLER_PC);
+}
+void __sanitizer_syscall_post_impl_epoll_pwait(long res, long epfd, long events, long, long, long, long) {
+  after_epoll_wait(static_cast<int>(epfd), static_cast<int>(res), reinterpret_cast<epoll_event *>(events),
+                   LOCKSTEP_CALLER_PC);
+}
+void __sanitizer_syscall_pre_impl_epoll_pwait2(long epfd, long, long, long, long, long) {
+  fd_used(static_cast<int>(epfd), LOCKSTEP_CALLER_PC);
+}
+void __sanitizer_syscall_post_impl_epoll_pwait2(long res, long epfd, long events, long, long, long, long) {
+  after_epoll_wait(static_cast<int>(epfd), static_cast<int>(res), reinterpret_cast<epoll_event *>(events),
+                   LOCKSTEP_CALLER_PC);
 }
 
 }  // extern "C"
