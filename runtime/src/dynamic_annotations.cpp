@@ -9,10 +9,12 @@
 //   AnnotateRWLock*, __tsan_mutex_*  the lock's events (happens-before, held sets, lock order, misuse)
 //   AnnotateBenignRace(Sized)        no race is reported on the range
 //   AnnotateIgnoreReads/Writes*      the calling thread's instrumented reads/writes are not checked
+//   AnnotateIgnoreSync*              the calling thread's synchronization orders nothing (locks,
+//                                    condition variables, semaphores, atomics, fences; thread
+//                                    creation and join still do)
 //   AnnotateNewMemory                the range's history is forgotten
 //   AnnotateThreadName               names the calling thread
-// The rest of the family (expectations of races, publication, PCQ, ignoring synchronization, ...)
-// is accepted and does nothing. The fiber API (__tsan_create_fiber, ...) is fibers.cpp's.
+// The rest of the family (expectations of races, publication, PCQ, ...) is accepted and does nothing. The fiber API (__tsan_create_fiber, ...) is fibers.cpp's.
 #include <cstddef>
 #include <cstdint>
 
@@ -162,8 +164,9 @@ void happens_after(const volatile void *addr) noexcept {
   tracked_event([&](thread_state *thr) { address_acquire(thr, addr_of(addr)); });
 }
 
+// Unbalanced ends never make a counter negative (a later begin would then not ignore).
 void ignore(int thread_state::*counter, int step) noexcept {
-  if (thread_state *thr = cur_thread()) thr->*counter += step;
+  if (thread_state *thr = cur_thread(); thr && (step > 0 || thr->*counter > 0)) thr->*counter += step;
 }
 
 // A custom mutex's own code, between __tsan_mutex_pre_<op> and post_<op> (outside a divert, where it
@@ -253,8 +256,8 @@ void AnnotateNewMemory(const char *, int, const volatile void *mem, std::size_t 
 void AnnotateThreadName(const char *, int, const char *name) { lockstep_name_current_thread(name); }
 
 // Accepted, without effect here.
-void AnnotateIgnoreSyncBegin(const char *, int) {}
-void AnnotateIgnoreSyncEnd(const char *, int) {}
+void AnnotateIgnoreSyncBegin(const char *, int) { ignore(&thread_state::ignore_sync_annotated, 1); }
+void AnnotateIgnoreSyncEnd(const char *, int) { ignore(&thread_state::ignore_sync_annotated, -1); }
 void AnnotateMutexIsNotPHB(const char *, int, const volatile void *) {}
 void AnnotateMutexIsUsedAsCondVar(const char *, int, const volatile void *) {}
 void AnnotateExpectRace(const char *, int, const volatile void *, const char *) {}

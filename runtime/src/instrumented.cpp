@@ -151,7 +151,7 @@ auto atomic_op(const volatile T *addr, int write_mo, std::uintptr_t pc, Op op, E
   // ones never race). A compare-exchange counts as a write whether or not it succeeds.
   atomic_access<T>(addr, write_mo != no_write, pc);
   thread_state *thr = tracked_thread();
-  if (!thr || thr->ignore_sync) return op();
+  if (!thr || thr->ignore_sync || thr->ignore_sync_annotated > 0) return op();
   const auto a = reinterpret_cast<std::uintptr_t>(addr);
   rt_scope sc(thr);
   // Only a write that publishes a clock (a release, or a relaxed write after a release fence) needs a
@@ -178,7 +178,7 @@ auto atomic_op(const volatile T *addr, int write_mo, std::uintptr_t pc, Op op, E
 
 void fence(int mo) noexcept {
   thread_state *thr = tracked_thread();
-  if (!thr || thr->ignore_sync) return;
+  if (!thr || thr->ignore_sync || thr->ignore_sync_annotated > 0) return;
   rt_scope sc(thr);  // a signal handler's acquire must not interleave with these clock updates
   if (acquires(mo)) thr->clock.join(thr->fence_pending);
   if (releases(mo)) {

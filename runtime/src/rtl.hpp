@@ -256,6 +256,9 @@ struct thread_state {
   bool ignore_accesses = false;        // detect_races=0: annotations are dropped at once
   // Inside an annotated custom mutex's own code (dynamic_annotations.cpp): its atomics order nothing.
   int ignore_sync = 0;
+  // AnnotateIgnoreSyncBegin/End nesting (dynamic_annotations.cpp): while above 0, the thread's
+  // synchronization (locks, condition variables, semaphores, atomics, fences) orders nothing.
+  int ignore_sync_annotated = 0;
   stack_bounds stack;                  // this thread's stack for frame-pointer walks, 0s = unknown
   vector_clock clock;                  // clock[tid] is this thread's current epoch
   std::uint32_t nheld = 0;
@@ -401,7 +404,10 @@ private:
 };
 
 // Vector-clock verbs between a thread and a sync object's clock (the caller holds sync->mtx).
-inline void acquire(thread_state *t, const vector_clock &c) noexcept { t->clock.join(c); }
+// (Not while the thread ignores synchronization: AnnotateIgnoreSyncBegin.)
+inline void acquire(thread_state *t, const vector_clock &c) noexcept {
+  if (t->ignore_sync_annotated <= 0) t->clock.join(c);
+}
 // Shadow ids (shadow_ids.cpp). A slot of the instrumented shadow (instrumented_shadow.hpp) is 32 bits, so
 // it cannot name a thread slot and a 32-bit epoch: it holds a shadow id (8 bits) and an epoch relative to
 // that id's base (14 bits). A thread holds one id at a time; id i stands for (owner[i] >> 32 = the thread
@@ -446,10 +452,12 @@ inline void tick_own(thread_state *t) noexcept {
   note_own_clock(t);
 }
 inline void release(thread_state *t, vector_clock &c) noexcept {
+  if (t->ignore_sync_annotated > 0) return;
   c.join(t->clock);
   tick_own(t);
 }
 inline void release_store(thread_state *t, vector_clock &c) noexcept {
+  if (t->ignore_sync_annotated > 0) return;
   c.assign(t->clock);
   tick_own(t);
 }

@@ -102,7 +102,7 @@ thread_state *alloc_slot_locked() noexcept {
   t->blocked_stack = 0;
   t->blocked_target_tid = 0;
   t->cv_wait.store(0, std::memory_order_relaxed);  // a thread that vanished in a fork may have left it set
-  t->ignore_reads = t->ignore_writes = t->ignore_sync = 0;
+  t->ignore_reads = t->ignore_writes = t->ignore_sync = t->ignore_sync_annotated = 0;
   t->fence_released = false;
   t->fence_clock.reset();
   t->fence_pending.reset();
