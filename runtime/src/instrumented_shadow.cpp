@@ -87,7 +87,10 @@ void make_region_readonly(std::size_t r) noexcept {
   std::atomic<granule_shadow *> &slot = g_table.regions.load(std::memory_order_relaxed)[r];
   granule_shadow *own = slot.load(std::memory_order_relaxed), *ro = readonly_block_locked();
   if (!ro || own == ro) return;
-  ::syscall(SYS_madvise, &header_of(own), region_header_bytes + region_bytes, MADV_DONTNEED);
+  // The slots only: the header keeps the block's link in the list a reset empties (shadow_ids.cpp;
+  // zeroing it lost every block made before this one, whose slots then outlived resets), and its
+  // page bits are set again when the block comes back (make_region_own).
+  ::syscall(SYS_madvise, own, region_bytes, MADV_DONTNEED);
   g_table.parked[r] = own;
   slot.store(ro, std::memory_order_release);
 }
