@@ -29,6 +29,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <utility>
 
 #include "next_definition.hpp"
 #include "rtl.hpp"
@@ -104,10 +105,20 @@ void wrapper(int sig, siginfo_t *info, void *context) {
   thread_state *untracked = handler_begins(sig);
   errno = saved_errno;
   if (untracked) ++untracked->in_rt;
+  // What the interrupted code asked to ignore (AnnotateIgnore*, a custom mutex's own code) is not the
+  // handler's business: it runs with nothing ignored, as under ThreadSanitizer. (A handler's release
+  // ignored because it interrupted an AnnotateIgnoreSync region made a false race: compiler-rt's
+  // signal_sync2.cpp.)
+  thread_state *thr = cur_thread_if_any();
+  int ignored[4] = {};
+  int thread_state::*const ignores[4] = {&thread_state::ignore_reads, &thread_state::ignore_writes,
+                                         &thread_state::ignore_sync, &thread_state::ignore_sync_annotated};
+  for (int i = 0; thr && i < 4; ++i) std::swap(ignored[i], thr->*ignores[i]);
   if (action & siginfo_bit)
     reinterpret_cast<void (*)(int, siginfo_t *, void *)>(handler)(sig, info, context);
   else
     reinterpret_cast<void (*)(int)>(handler)(sig);
+  for (int i = 0; thr && i < 4; ++i) thr->*ignores[i] = ignored[i];
   if (untracked) --untracked->in_rt;
 }
 
