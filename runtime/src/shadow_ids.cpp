@@ -109,6 +109,9 @@ void retire_shadow_id(thread_state *t, bool fork_child) noexcept {
   retire_locked(t->sid);
   retire_locked(t->prev_sid);
   t->sid = t->prev_sid = 0;
+  // A thread detached after it finished may still run late destructors on this state: from now on its
+  // accesses are checked, not recorded, rather than written with an id a reset may hand to another.
+  t->own_epoch_bits = 0;
   if (!fork_child) g_ids.mtx.unlock();
 }
 
