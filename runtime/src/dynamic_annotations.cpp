@@ -14,7 +14,8 @@
 //                                    creation and join still do)
 //   AnnotateNewMemory                the range's history is forgotten
 //   AnnotateThreadName               names the calling thread
-// The rest of the family (expectations of races, publication, PCQ, ...) is accepted and does nothing. The fiber API (__tsan_create_fiber, ...) is fibers.cpp's.
+// The rest of the family (expectations of races, publication, PCQ, ...) is accepted and does
+// nothing. The fiber API (__tsan_create_fiber, ...) is fibers.cpp's.
 #include <cstddef>
 #include <cstdint>
 
