@@ -77,8 +77,9 @@ void join_channel(int a, int b) noexcept {
   g_fd_channel[b].store(c + 1, std::memory_order_release);
 }
 
-// Before the data can reach the other end.
-void sent(int fd) noexcept {
+// A call at pc uses fd to send: before the data can reach the other end.
+void sending(int fd, std::uintptr_t pc) noexcept {
+  fd_used(fd, pc);
   if (const std::uintptr_t key = channel_of(fd))
     tracked_event([&](thread_state *thr) { address_release(thr, key, sync_kind::user); });
 }
@@ -119,11 +120,17 @@ ssize_t after_receive(int fd, ssize_t r, void *buf, std::uintptr_t pc, const iov
   return r;
 }
 
+// socket() at pc returned r: when it is one, a new descriptor on the sockets' channel. Returns r.
+int socket_made(int r, std::uintptr_t pc) noexcept {
+  join_sockets(r);
+  fd_created(r, pc);
+  return r;
+}
+
 // accept() returned `fd` (or failed): a socket, ordered after the connect it answers.
 int accepted(int fd, std::uintptr_t pc) noexcept {
   if (fd >= 0) {
-    join_sockets(fd);
-    fd_created(fd, pc);
+    socket_made(fd, pc);
     received(fd);
   }
   return fd;
@@ -214,14 +221,11 @@ int socketpair(int domain, int type, int protocol, int fds[2]) {
 int socket(int domain, int type, int protocol) {
   auto f = next_socket.get();
   const int r = f ? f(domain, type, protocol) : static_cast<int>(::syscall(SYS_socket, domain, type, protocol));
-  join_sockets(r);
-  fd_created(r, LOCKSTEP_CALLER_PC);
-  return r;
+  return socket_made(r, LOCKSTEP_CALLER_PC);
 }
 
 int connect(int fd, const sockaddr *to, socklen_t len) {
-  fd_used(fd, LOCKSTEP_CALLER_PC);
-  sent(fd);
+  sending(fd, LOCKSTEP_CALLER_PC);
   auto f = next_connect.get();
   return f ? f(fd, to, len) : static_cast<int>(::syscall(SYS_connect, fd, to, len));
 }
@@ -243,8 +247,7 @@ int epoll_create(int size) { return own_channel(next_epoll_create.resolved()(siz
 int epoll_create1(int flags) { return own_channel(next_epoll_create1.resolved()(flags), LOCKSTEP_CALLER_PC); }
 
 int epoll_ctl(int epfd, int op, int fd, epoll_event *event) {
-  fd_used(epfd, LOCKSTEP_CALLER_PC);
-  sent(epfd);
+  sending(epfd, LOCKSTEP_CALLER_PC);
   return next_epoll_ctl.resolved()(epfd, op, fd, event);
 }
 
@@ -260,8 +263,7 @@ int epoll_pwait(int epfd, epoll_event *events, int max, int timeout, const sigse
 }
 
 ssize_t write(int fd, const void *buf, std::size_t n) {
-  fd_used(fd, LOCKSTEP_CALLER_PC);
-  sent(fd);
+  sending(fd, LOCKSTEP_CALLER_PC);
   auto f = next_write.get();
   return after_send(f ? f(fd, buf, n) : ::syscall(SYS_write, fd, buf, n), buf, LOCKSTEP_CALLER_PC);
 }
@@ -273,8 +275,7 @@ ssize_t read(int fd, void *buf, std::size_t n) {
 }
 
 ssize_t writev(int fd, const iovec *iov, int count) {
-  fd_used(fd, LOCKSTEP_CALLER_PC);
-  sent(fd);
+  sending(fd, LOCKSTEP_CALLER_PC);
   auto f = next_writev.get();
   const ssize_t r = f ? f(fd, iov, count) : ::syscall(SYS_writev, fd, iov, count);
   if (count > 0) checked_iov(iov, static_cast<std::size_t>(count), r, false, LOCKSTEP_CALLER_PC);
@@ -289,8 +290,7 @@ ssize_t readv(int fd, const iovec *iov, int count) {
 }
 
 ssize_t send(int fd, const void *buf, std::size_t n, int flags) {
-  fd_used(fd, LOCKSTEP_CALLER_PC);
-  sent(fd);
+  sending(fd, LOCKSTEP_CALLER_PC);
   auto f = next_send.get();
   return after_send(f ? f(fd, buf, n, flags) : ::syscall(SYS_sendto, fd, buf, n, flags, nullptr, 0), buf,
                     LOCKSTEP_CALLER_PC);
@@ -304,8 +304,7 @@ ssize_t recv(int fd, void *buf, std::size_t n, int flags) {
 }
 
 ssize_t sendto(int fd, const void *buf, std::size_t n, int flags, const sockaddr *to, socklen_t len) {
-  fd_used(fd, LOCKSTEP_CALLER_PC);
-  sent(fd);
+  sending(fd, LOCKSTEP_CALLER_PC);
   auto f = next_sendto.get();
   return after_send(f ? f(fd, buf, n, flags, to, len) : ::syscall(SYS_sendto, fd, buf, n, flags, to, len), buf,
                     LOCKSTEP_CALLER_PC);
@@ -319,8 +318,7 @@ ssize_t recvfrom(int fd, void *buf, std::size_t n, int flags, sockaddr *from, so
 }
 
 ssize_t sendmsg(int fd, const msghdr *msg, int flags) {
-  fd_used(fd, LOCKSTEP_CALLER_PC);
-  sent(fd);
+  sending(fd, LOCKSTEP_CALLER_PC);
   auto f = next_sendmsg.get();
   const ssize_t r = f ? f(fd, msg, flags) : ::syscall(SYS_sendmsg, fd, msg, flags);
   if (msg) checked_iov(msg->msg_iov, msg->msg_iovlen, r, false, LOCKSTEP_CALLER_PC);
@@ -377,8 +375,7 @@ ssize_t __pread64_chk(int, void *, std::size_t, off64_t, std::size_t) __attribut
 // others are in syscall_hooks.cpp): the same as the functions. (The hooks' arguments are longs: the
 // system call's own.)
 void __sanitizer_syscall_pre_impl_write(long fd, long, long) {
-  fd_used(static_cast<int>(fd), LOCKSTEP_CALLER_PC);
-  sent(static_cast<int>(fd));
+  sending(static_cast<int>(fd), LOCKSTEP_CALLER_PC);
 }
 void __sanitizer_syscall_post_impl_write(long res, long, long buf, long) {
   after_send(res, reinterpret_cast<const void *>(buf), LOCKSTEP_CALLER_PC);
@@ -410,12 +407,10 @@ void __sanitizer_syscall_post_impl_socketpair(long res, long, long, long, long f
 }
 void __sanitizer_syscall_pre_impl_socket(long, long, long) {}
 void __sanitizer_syscall_post_impl_socket(long res, long, long, long) {
-  join_sockets(static_cast<int>(res));
-  fd_created(static_cast<int>(res), LOCKSTEP_CALLER_PC);
+  socket_made(static_cast<int>(res), LOCKSTEP_CALLER_PC);
 }
 void __sanitizer_syscall_pre_impl_connect(long fd, long, long) {
-  fd_used(static_cast<int>(fd), LOCKSTEP_CALLER_PC);
-  sent(static_cast<int>(fd));
+  sending(static_cast<int>(fd), LOCKSTEP_CALLER_PC);
 }
 void __sanitizer_syscall_post_impl_connect(long, long, long, long) {}
 void __sanitizer_syscall_pre_impl_accept(long fd, long, long) { fd_used(static_cast<int>(fd), LOCKSTEP_CALLER_PC); }
@@ -435,8 +430,7 @@ void __sanitizer_syscall_post_impl_epoll_create1(long res, long) {
   own_channel(static_cast<int>(res), LOCKSTEP_CALLER_PC);
 }
 void __sanitizer_syscall_pre_impl_epoll_ctl(long epfd, long, long, long) {
-  fd_used(static_cast<int>(epfd), LOCKSTEP_CALLER_PC);
-  sent(static_cast<int>(epfd));
+  sending(static_cast<int>(epfd), LOCKSTEP_CALLER_PC);
 }
 void __sanitizer_syscall_post_impl_epoll_ctl(long, long, long, long, long) {}
 void __sanitizer_syscall_pre_impl_epoll_wait(long epfd, long, long, long) {

@@ -423,13 +423,12 @@ constexpr std::uint32_t shadow_epochs_per_id = (1u << (32 - shadow_slot_epoch_sh
 struct shadow_id_table {
   std::atomic<std::uint64_t> owner[shadow_id_count];
   std::atomic<std::uint32_t> generation;
-  // Set from the options when they are read (rtl.cpp), before the first thread's slot is taken;
-  // 0 until then: shadow_epochs_per_id, every id.
-  std::atomic<std::uint32_t> epochs_per_id;
-  std::atomic<std::uint32_t> ids_in_use;
+  // Lowered by the options when they are read (rtl.cpp), before the first thread's slot is taken.
+  std::atomic<std::uint32_t> epochs_per_id{shadow_epochs_per_id};
+  std::atomic<std::uint32_t> ids_in_use{shadow_id_count - 1};
   std::atomic<void *> blocks;                // the instrumented shadow's blocks, a list (instrumented_shadow.hpp)
 };
-inline shadow_id_table g_shadow_ids;  // zero-initialized static storage: usable before constructors run
+constinit inline shadow_id_table g_shadow_ids;  // constant-initialized: usable before constructors run
 // The thread's next id (it has none, or its epoch left its id's range); none when every id is held.
 void renew_shadow_id(thread_state *t) noexcept;
 // The thread's ids are retired (the thread is gone). Under the registry's lock; `fork_child`: in the
@@ -439,8 +438,9 @@ void shadow_ids_fork_lock() noexcept;  // taken after the registry's lock (renew
 void shadow_ids_fork_unlock() noexcept;
 // Copies the thread's own component where the access path reads it (after every change of it).
 inline void note_own_clock(thread_state *t) noexcept {
-  const std::uint32_t own = t->clock.get(t->tid), limit = g_shadow_ids.epochs_per_id.load(std::memory_order_relaxed);
-  if (__builtin_expect(t->sid == 0 || own - t->sid_base > (limit ? limit : shadow_epochs_per_id), 0)) renew_shadow_id(t);
+  const std::uint32_t own = t->clock.get(t->tid);
+  if (__builtin_expect(t->sid == 0 || own - t->sid_base > g_shadow_ids.epochs_per_id.load(std::memory_order_relaxed), 0))
+    renew_shadow_id(t);
   t->own_epoch = own;
   t->own_epoch_bits = t->sid == 0 ? 0
                                   : (t->sid << shadow_slot_sid_shift) | ((own - t->sid_base) << shadow_slot_epoch_shift);

@@ -35,10 +35,7 @@ struct id_states {
 };
 id_states g_ids;  // zero-initialized static storage: every id free
 
-std::uint32_t ids_in_use() noexcept {
-  const std::uint32_t n = g_shadow_ids.ids_in_use.load(std::memory_order_relaxed);
-  return n ? n : shadow_id_count - 1;
-}
+std::uint32_t ids_in_use() noexcept { return g_shadow_ids.ids_in_use.load(std::memory_order_relaxed); }
 
 std::uint32_t take_free_locked() noexcept {
   const std::uint32_t n = ids_in_use();
