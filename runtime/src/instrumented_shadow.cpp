@@ -13,28 +13,42 @@ namespace ishadow {
 
 region_table g_table;  // zero-initialized static: usable before constructors run
 
-// The shadow block of region r, mapped now if it was not; null when out of address space.
+// The shadow block of region r, mapped now if it was not; null when out of address space. Lock-free:
+// every access may come here, a signal handler's too, and the thread it interrupted may be in the
+// middle of mapping a region itself (a lock here hung such a thread for good: the handler waited for
+// the lock its own thread held; signal_storm_during_runtime_work_norace). Two threads that map one
+// region at once both make a block; the loser's, never used, is kept for the next region.
 __attribute__((noinline)) granule_shadow *map_region(std::size_t r) noexcept {
-  spin_guard g(g_table.mtx);
-  std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_relaxed);
+  std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
   if (!regions) {
-    regions = static_cast<std::atomic<granule_shadow *> *>(map_runtime_range(region_count * sizeof(void *)));
-    if (!regions) return nullptr;
-    g_table.regions.store(regions, std::memory_order_release);
+    constexpr std::size_t table_bytes = region_count * sizeof(void *);
+    auto *made = static_cast<std::atomic<granule_shadow *> *>(map_runtime_range(table_bytes));
+    if (!made) return nullptr;
+    if (g_table.regions.compare_exchange_strong(regions, made, std::memory_order_acq_rel, std::memory_order_acquire))
+      regions = made;
+    else
+      ::syscall(SYS_munmap, made, table_bytes);  // untouched; `regions` is the winner's
   }
-  granule_shadow *block = regions[r].load(std::memory_order_relaxed);
-  if (!block) {
-    if (!(block = new_block())) return nullptr;
-    regions[r].store(block, std::memory_order_release);
-  }
+  granule_shadow *block = regions[r].load(std::memory_order_acquire);
+  if (block) return block;
+  granule_shadow *made = new_block();
+  if (!made) return nullptr;
+  if (regions[r].compare_exchange_strong(block, made, std::memory_order_acq_rel, std::memory_order_acquire))
+    return made;
+  // Already on the list a reset empties, so not unmapped: the next new_block takes it (if the one
+  // place for a spare is taken, it stays unused: address space, no memory).
+  granule_shadow *none = nullptr;
+  g_table.spare.compare_exchange_strong(none, made, std::memory_order_release, std::memory_order_relaxed);
   return block;
 }
 
 granule_shadow *new_block() noexcept {
+  if (granule_shadow *spare = g_table.spare.exchange(nullptr, std::memory_order_acquire)) return spare;
   auto *base = static_cast<char *>(map_runtime_range(region_header_bytes + region_bytes));
   if (!base) return nullptr;
   auto *block = reinterpret_cast<granule_shadow *>(base + region_header_bytes);
-  // On the list a reset empties (shadow_ids.cpp), which only ever reads it: pushed with a release.
+  // On the list a reset empties (shadow_ids.cpp), which only ever reads it: pushed with a release,
+  // before any thread can reach the block.
   void *head = g_shadow_ids.blocks.load(std::memory_order_relaxed);
   do header_of(block).next_block = static_cast<granule_shadow *>(head);
   while (!g_shadow_ids.blocks.compare_exchange_weak(head, block, std::memory_order_release, std::memory_order_relaxed));
@@ -305,6 +319,9 @@ void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
     }
   }
 }
+
+void readonly_marks_fork_lock() noexcept { g_table.mtx.lock(); }
+void readonly_marks_fork_unlock() noexcept { g_table.mtx.unlock(); }
 
 void instrumented_mark_readonly(std::uintptr_t addr, std::size_t size, bool readonly) noexcept {
   const std::uintptr_t end = addr + size;

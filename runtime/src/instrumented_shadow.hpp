@@ -121,8 +121,9 @@ inline bool subsumes(slot_word newer, slot_word older) noexcept {
 }
 
 struct region_table {
-  spinlock mtx;
+  spinlock mtx;  // read-only whole regions (parking and unparking blocks); never taken by map_region
   std::atomic<std::atomic<granule_shadow *> *> regions{nullptr};
+  std::atomic<granule_shadow *> spare{nullptr};  // a block made by map_region and not used (see there)
   std::atomic<bool> any_readonly{false};  // a read-only mapping was ever marked (else no header is read)
   // The shared block of the regions read-only whole: empty slots, every header bit set. Under mtx:
   // the block each such region had before, one pointer per region (mapped with the first).

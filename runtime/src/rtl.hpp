@@ -731,6 +731,9 @@ void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept;
 // Marks (or unmarks) a fresh mapping that cannot be written: its accesses are reads only, never
 // racing, and go unchecked until unmarked (made writable, unmapped or replaced: interpose.cpp).
 void instrumented_mark_readonly(std::uintptr_t addr, std::size_t size, bool readonly) noexcept;
+// Around fork: the lock of those marks (a child must not inherit it held by a thread that is gone).
+void readonly_marks_fork_lock() noexcept;
+void readonly_marks_fork_unlock() noexcept;
 // The interned id of the thread's currently held locks (for race reports).
 std::uint32_t current_lockset_slow(thread_state *thr) noexcept;
 inline std::uint32_t current_lockset(thread_state *thr) noexcept {

@@ -173,9 +173,9 @@ namespace {
 
 // The order matches the nesting inside the runtime (see rtl.hpp): the reporting layer's printing
 // and symbolizer locks (taken with no runtime lock held, rule 6), graph and blocked list, lock ids,
-// race dedup and shadow table, the registry, the shadow ids (renewed under it), the sync and page
-// tables, the clock-chunk pool, the allocator, and the stack depot last (a leaf: captures happen
-// under some of the above). The forking thread is marked inside the runtime meanwhile, so a signal
+// race dedup and shadow table, the instrumented shadow's read-only marks, the registry, the shadow
+// ids (renewed under it), the sync and page tables, the clock-chunk pool, the allocator, and the
+// stack depot last (a leaf: captures happen under some of the above). The forking thread is marked inside the runtime meanwhile, so a signal
 // handler cannot re-enter a table whose locks it holds.
 void before_fork() {
   if (thread_state *t = t_cur) ++t->in_rt;
@@ -184,6 +184,7 @@ void before_fork() {
   deadlock_fork_lock();
   lock_ids_fork_lock();
   shadow_fork_lock();
+  readonly_marks_fork_lock();
   registry_fork_lock();
   shadow_ids_fork_lock();
   coro_fork_lock();
@@ -201,6 +202,7 @@ void unlock_after_fork(bool child) {
   coro_fork_unlock();
   shadow_ids_fork_unlock();
   registry_fork_unlock();
+  readonly_marks_fork_unlock();
   shadow_fork_unlock();
   lock_ids_fork_unlock();
   deadlock_fork_unlock(child);
