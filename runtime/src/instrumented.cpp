@@ -73,7 +73,8 @@ __attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_s
   using namespace ishadow;
   if (__builtin_expect((thr->in_rt | thr->ignore_accesses | (IsWrite ? thr->ignore_writes : thr->ignore_reads)) != 0, 0))
     return;
-  const int slot = own_slot_in_granule(g, cur);
+  const slot_word what = access_bits(Size, Size == granule_bytes ? 0 : addr & granule_offset_mask, IsWrite, IsAtomic);
+  const int slot = own_slot_in_granule(g, cur, subsumed_mask(what));
   access_trace *t = thr->trace;
   if (__builtin_expect(slot >= 0 && t && !thr->lockset_dirty, 1) &&
       trace_simple_access(t, thr->own_epoch, thr->lockset, addr, Size, IsWrite, IsAtomic, pc)) {
@@ -90,13 +91,19 @@ __attribute__((always_inline)) inline void fast_access(const volatile void *a, s
   using namespace ishadow;
   const std::uintptr_t addr = addr_of(a);
   thread_state *thr = cur_thread_if_any();
-  if (__builtin_expect(!thr || ((addr & granule_offset_mask) + Size > granule_bytes) || addr >= (std::uintptr_t{1} << address_bits), 0))
-    return access(a, Size, IsWrite, pc, IsAtomic);
+  // Not within one granule, or beyond the shadow's address space: for 8 bytes, one test of the bits
+  // that must be clear.
+  constexpr std::uintptr_t beyond = ~((std::uintptr_t{1} << address_bits) - 1);
+  const bool general = Size == granule_bytes ? (addr & (beyond | granule_offset_mask)) != 0
+                                             : ((addr & granule_offset_mask) + Size > granule_bytes) | ((addr & beyond) != 0);
+  if (__builtin_expect(general || !thr, 0)) return access(a, Size, IsWrite, pc, IsAtomic);
   granule_shadow *gs = mapped_granule(addr);
   if (__builtin_expect(!gs, 0)) return access(a, Size, IsWrite, pc, IsAtomic);
   granule_shadow &g = *gs;
-  const slot_word cur = access_slot(thr, addr, Size, IsWrite, IsAtomic);
-  if (__builtin_expect(hit_in_granule(g, cur), 1)) return;
+  // (An 8-byte access is aligned here: its offset is 0, its bits a constant.)
+  const slot_word what = access_bits(Size, Size == granule_bytes ? 0 : addr & granule_offset_mask, IsWrite, IsAtomic);
+  const slot_word cur = what | thr->own_epoch_bits;
+  if (__builtin_expect(hit_in_granule(g, cur, hit_mask(what)), 1)) return;
   return common_miss<IsWrite, Size, IsAtomic>(thr, g, cur, addr, pc);
 }
 

@@ -246,7 +246,7 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
     if (!gs) return;
     for (; g < stop; g += granule_bytes, ++gs) {
       const slot_word cur = kind | byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
-      if (hit_in_granule(*gs, cur)) continue;  // (the loop of a copy over its own buffer)
+      if (hit_in_granule(*gs, cur, hit_mask(cur))) continue;  // (the loop of a copy over its own buffer)
       const slot_word race = access_granule<true>(*gs, cur, thr->clock, tid);
       if (race && !reported) {
         report_race(thr, addr, size, is_write, is_atomic, pc, g, race, generation);

@@ -221,17 +221,27 @@ inline slot_word byte_mask(std::uintptr_t lo, std::uintptr_t hi) noexcept {  // 
 }
 
 
-// Whether the granule holds `cur` already (see below).
-bool hit_in_granule(const granule_shadow &g, slot_word cur) noexcept;
-// After no hit: a slot of the thread's own that `cur` may take, when nothing else is there (see
-// below); else -1.
-int own_slot_in_granule(const granule_shadow &g, slot_word cur) noexcept;
-// The slot word of an access of `size` bytes at addr by the thread, in its current epoch.
-inline slot_word access_slot(const thread_state *thr, std::uintptr_t addr, unsigned size, bool is_write,
-                                 bool is_atomic) noexcept {
-  return (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) | thr->own_epoch_bits |
-         (((slot_word{1} << size) - 1) << (addr & granule_offset_mask));
+// What an access is, without who and when: its bytes of the granule, write, atomic (the low bits of
+// its slot word). For an entry point the kind is a constant, and for 8 bytes (aligned: a granule
+// whole) all of it is: so are the masks below, computed from it.
+inline constexpr slot_word access_bits(unsigned size, unsigned offset, bool is_write, bool is_atomic) noexcept {
+  return (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) | (((slot_word{1} << size) - 1) << offset);
 }
+// The bits a slot must share with an access for the granule to hold it already: same thread and
+// epoch (the id and epoch bits), these bytes, a write if this is one, plain unless this is atomic.
+inline constexpr slot_word hit_mask(slot_word what) noexcept {
+  return ~(slot_bytes | slot_write | slot_atomic) | (what & (slot_bytes | slot_write)) | (~what & slot_atomic);
+}
+// The bits a slot must have clear (after the access's atomic bit is flipped in it) for the access to
+// subsume it: no byte outside the access's, no write unless it writes, atomic if it is.
+inline constexpr slot_word subsumed_mask(slot_word what) noexcept {
+  return (slot_bytes & ~what) | (what & slot_write ? 0 : slot_write) | (what & slot_atomic);
+}
+// Whether the granule holds access `cur` already; must_match: hit_mask of it (see below).
+bool hit_in_granule(const granule_shadow &g, slot_word cur, slot_word must_match) noexcept;
+// After no hit: a slot of the thread's own that `cur` may take, when nothing else is there (see
+// below); else -1. subsumed: subsumed_mask of it.
+int own_slot_in_granule(const granule_shadow &g, slot_word cur, slot_word subsumed) noexcept;
 // An access within one granule that is no hit, out of line (so that a hit saves no registers):
 // traced and checked.
 void access_miss(thread_state *thr, granule_shadow &g, slot_word cur, std::uintptr_t addr, unsigned size,
@@ -274,26 +284,25 @@ __attribute__((always_inline)) inline unsigned slots_matching(__m128i slots, slo
 }
 }  // namespace ishadow
 
-__attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule_shadow &g, slot_word cur) noexcept {
-  // Same thread and epoch, these bytes, a write if this is one, plain unless this is atomic: the bits
-  // of `must_match` equal in the slot and in `cur` (for an entry point, whose kind is a constant,
-  // `must_match` is one instruction).
-  const slot_word must_match =
-      ~(slot_bytes | slot_write | slot_atomic) | (cur & (slot_bytes | slot_write)) | (~cur & slot_atomic);
+__attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule_shadow &g, slot_word cur,
+                                                                   slot_word must_match) noexcept {
   return slots_matching(slots_of(g), cur, must_match) != 0;
 }
 
-__attribute__((always_inline)) inline int ishadow::own_slot_in_granule(const granule_shadow &g, slot_word cur) noexcept {
-  const __m128i slots = slots_of(g);
-  const unsigned empty = slots_matching(slots, 0, ~slot_word{0});
-  const unsigned same_id = slots_matching(slots, cur, slot_sid_bits);
-  if (~(empty | same_id) & 0xf) return -1;  // another id's (or none): the full check
-  // subsumes(cur, v) as one masked compare: v has no byte outside cur's, no write unless cur writes,
-  // and is atomic if cur is.
-  const slot_word atomic = cur & slot_atomic;
-  const unsigned subsumed =
-      slots_matching(slots, atomic, (slot_bytes & ~cur) | (cur & slot_write ? 0 : slot_write) | atomic);
-  const unsigned own = ~empty & same_id & subsumed & 0xf;
+__attribute__((always_inline)) inline int ishadow::own_slot_in_granule(const granule_shadow &g, slot_word cur,
+                                                                      slot_word subsumed) noexcept {
+  const __m128i slots = slots_of(g), zero = _mm_setzero_si128();
+  const __m128i empty = _mm_cmpeq_epi32(slots, zero);
+  const __m128i same_id = _mm_cmpeq_epi32(
+      _mm_and_si128(_mm_xor_si128(slots, _mm_set1_epi32(static_cast<int>(cur))), _mm_set1_epi32(static_cast<int>(slot_sid_bits))),
+      zero);
+  // Another id's slot (or none's): the full check.
+  if (_mm_movemask_ps(_mm_castsi128_ps(_mm_or_si128(empty, same_id))) != 0xf) return -1;
+  const __m128i taken = _mm_cmpeq_epi32(
+      _mm_and_si128(_mm_xor_si128(slots, _mm_set1_epi32(static_cast<int>(cur & slot_atomic))),
+                    _mm_set1_epi32(static_cast<int>(subsumed))),
+      zero);
+  const unsigned own = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_andnot_si128(empty, _mm_and_si128(same_id, taken)))));
   return own ? __builtin_ctz(own) : -1;
 }
 
