@@ -59,8 +59,8 @@ __attribute__((noinline)) void access(const volatile void *addr, std::size_t siz
 // pages end here, anything else in access_miss.
 template <unsigned Size>
 __attribute__((noinline)) void other_miss(thread_state *thr, ishadow::granule_shadow &g, ishadow::slot_word cur,
-                                          std::uintptr_t addr, std::uintptr_t pc, int own_slot) noexcept {
-  if (own_slot < 0 && ishadow::in_readonly_page(addr)) return;  // never recorded, so never a hit: cheaply done here
+                                          std::uintptr_t addr, std::uintptr_t pc, unsigned own_slots) noexcept {
+  if (!own_slots && ishadow::in_readonly_page(addr)) return;  // never recorded, so never a hit: cheaply done here
   return ishadow::access_miss(thr, g, cur, addr, Size, pc);
 }
 
@@ -74,14 +74,13 @@ __attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_s
   if (__builtin_expect((thr->in_rt | thr->ignore_accesses | (IsWrite ? thr->ignore_writes : thr->ignore_reads)) != 0, 0))
     return;
   const slot_word what = access_bits(Size, Size == granule_bytes ? 0 : addr & granule_offset_mask, IsWrite, IsAtomic);
-  const int slot = own_slot_in_granule(g, cur, subsumed_mask(what));
+  const unsigned own = own_slots_in_granule(g, cur, subsumed_mask(what));
   access_trace *t = thr->trace;
-  if (__builtin_expect(slot >= 0 && t && !thr->lockset_dirty, 1) &&
-      trace_simple_access(t, thr->own_epoch, thr->lockset, addr, Size, IsWrite, IsAtomic, pc)) {
-    g.slot[slot].store(cur, std::memory_order_relaxed);
+  if (__builtin_expect(own && t, 1) && trace_simple_access(t, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc)) {
+    g.slot[__builtin_ctz(own)].store(cur, std::memory_order_relaxed);
     return;
   }
-  return other_miss<Size>(thr, g, cur, addr, pc, slot);
+  return other_miss<Size>(thr, g, cur, addr, pc, own);
 }
 
 // An access of 1 to 8 bytes: a hit inline (see instrumented_shadow.hpp), anything else through a tail

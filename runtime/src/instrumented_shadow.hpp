@@ -239,9 +239,9 @@ inline constexpr slot_word subsumed_mask(slot_word what) noexcept {
 }
 // Whether the granule holds access `cur` already; must_match: hit_mask of it (see below).
 bool hit_in_granule(const granule_shadow &g, slot_word cur, slot_word must_match) noexcept;
-// After no hit: a slot of the thread's own that `cur` may take, when nothing else is there (see
-// below); else -1. subsumed: subsumed_mask of it.
-int own_slot_in_granule(const granule_shadow &g, slot_word cur, slot_word subsumed) noexcept;
+// After no hit: the slots of the thread's own that `cur` may take, when nothing else is there (see
+// below), a bit per slot; else 0. subsumed: subsumed_mask of it.
+unsigned own_slots_in_granule(const granule_shadow &g, slot_word cur, slot_word subsumed) noexcept;
 // An access within one granule that is no hit, out of line (so that a hit saves no registers):
 // traced and checked.
 void access_miss(thread_state *thr, granule_shadow &g, slot_word cur, std::uintptr_t addr, unsigned size,
@@ -256,7 +256,7 @@ __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t add
 }  // namespace ishadow
 
 // The common access (an entry point's inline part, instrumented.cpp): hit_in_granule, else a miss
-// out of line that takes the thread's own slot where own_slot_in_granule finds one, else access_miss.
+// out of line that takes the thread's own slot where own_slots_in_granule finds one, else access_miss.
 //
 // A hit: the granule already holds the access (a slot of the same thread and epoch, on bytes that
 // include its own, a write if this is one, plain unless this is atomic). It changes nothing and is
@@ -289,21 +289,20 @@ __attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule
   return slots_matching(slots_of(g), cur, must_match) != 0;
 }
 
-__attribute__((always_inline)) inline int ishadow::own_slot_in_granule(const granule_shadow &g, slot_word cur,
-                                                                      slot_word subsumed) noexcept {
+__attribute__((always_inline)) inline unsigned ishadow::own_slots_in_granule(const granule_shadow &g, slot_word cur,
+                                                                            slot_word subsumed) noexcept {
   const __m128i slots = slots_of(g), zero = _mm_setzero_si128();
   const __m128i empty = _mm_cmpeq_epi32(slots, zero);
   const __m128i same_id = _mm_cmpeq_epi32(
       _mm_and_si128(_mm_xor_si128(slots, _mm_set1_epi32(static_cast<int>(cur))), _mm_set1_epi32(static_cast<int>(slot_sid_bits))),
       zero);
   // Another id's slot (or none's): the full check.
-  if (_mm_movemask_ps(_mm_castsi128_ps(_mm_or_si128(empty, same_id))) != 0xf) return -1;
+  if (_mm_movemask_ps(_mm_castsi128_ps(_mm_or_si128(empty, same_id))) != 0xf) return 0;
   const __m128i taken = _mm_cmpeq_epi32(
       _mm_and_si128(_mm_xor_si128(slots, _mm_set1_epi32(static_cast<int>(cur & slot_atomic))),
                     _mm_set1_epi32(static_cast<int>(subsumed))),
       zero);
-  const unsigned own = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_andnot_si128(empty, _mm_and_si128(same_id, taken)))));
-  return own ? __builtin_ctz(own) : -1;
+  return static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_andnot_si128(empty, _mm_and_si128(same_id, taken)))));
 }
 
 }  // namespace lockstep::rt

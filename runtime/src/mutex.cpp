@@ -26,7 +26,7 @@ static void remove_held_entry(thread_state *thr, held_lock *h) noexcept {
   for (held_lock *next = h + 1; next < thr->held + thr->nheld; ++next) next[-1] = *next;
   --thr->nheld;
   if (h < thr->held + thr->nheld) h->linked = false;  // its neighbour below is another lock now
-  thr->lockset_dirty = true;
+  note_held_set_changed(thr);
   std::uint64_t hash = lockset_hash_seed;  // usually zero or one lock left: cheap to redo
   for (std::uint32_t i = 0; i < thr->nheld; ++i) hash = lockset_hash_step(hash, thr->held[i]);
   thr->held_hash = hash;
@@ -60,7 +60,7 @@ static held_lock *next_held_entry(thread_state *thr) noexcept {
 static void commit_held(thread_state *thr, const held_lock &h) noexcept {
   thr->held_hash = lockset_hash_step(thr->nheld ? thr->held_hash : lockset_hash_seed, h);
   ++thr->nheld;
-  thr->lockset_dirty = true;
+  note_held_set_changed(thr);
 }
 
 static void push_held(thread_state *thr, sync_var *s, std::uintptr_t addr, bool shared, std::uintptr_t pc,

@@ -238,12 +238,20 @@ using deadlock::wait_kind;
 
 struct access_trace;  // trace.hpp
 
+// thread_state::lockset while the held set has changed since it was last interned (lockset_dirty):
+// never an interned id, nor what a trace starts from (~0, trace.cpp), so that the pair (own_epoch,
+// lockset) differs from any trace's at once (trace_simple_access).
+constexpr std::uint32_t lockset_stale = 0xFFFFFFFEu;
+
 struct thread_state {
   std::uint32_t tid = 0;               // slot index, also this thread's vector-clock component
   // (shadow id, relative epoch) as the instrumented shadow's slots hold them (0: no id), and the epoch
   // itself, kept by note_own_clock: one load for the access path instead of the clock's three.
   std::uint32_t own_epoch_bits = 0;
   std::uint32_t own_epoch = 0;
+  // The interned id of the held set when !lockset_dirty, else lockset_stale. Right after own_epoch:
+  // the access path compares the two with its trace's pair as one word (trace.hpp).
+  std::uint32_t lockset = lockset_stale;
   std::uint32_t sid = 0;               // the shadow id held (shadow_ids.cpp), 0: none
   std::uint32_t sid_base = 0;          // the epoch before the id's first
   std::uint32_t prev_sid = 0;          // the id held before, kept until the next renewal (shadow_ids.cpp)
@@ -264,8 +272,7 @@ struct thread_state {
   std::uint32_t nheld = 0;
   std::uint32_t held_overflow = 0;     // acquisitions beyond max_held (not tracked, counted)
   std::uint32_t held_forgets_seen = 0; // g_held_forgets when the held set was last checked
-  std::uint32_t lockset = 0;           // interned id of the held set, valid when !lockset_dirty
-  bool lockset_dirty = true;
+  bool lockset_dirty = true;           // the held set changed since `lockset` was interned
   std::uint64_t held_hash = 0;         // lockset_hash of held[0..nheld), kept by push/remove (mutex.cpp)
   // Recently interned held sets: (hash of the held addresses, id), so re-taking the same locks
   // does not go back to the depot.
@@ -770,6 +777,11 @@ inline bool refresh_lockset_cached(thread_state *thr) noexcept {
   thr->lockset = id;
   thr->lockset_dirty = false;
   return true;
+}
+// After a lock is added to or removed from the held set: interned again at the next access.
+inline void note_held_set_changed(thread_state *thr) noexcept {
+  thr->lockset_dirty = true;
+  thr->lockset = lockset_stale;
 }
 std::vector<report_lock> lockset_locks(std::uint32_t lockset);
 

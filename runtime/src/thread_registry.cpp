@@ -85,8 +85,7 @@ thread_state *alloc_slot_locked() noexcept {
   t->stack = stack_bounds{};
   t->nheld = 0;
   t->held_overflow = 0;
-  t->lockset = 0;
-  t->lockset_dirty = true;
+  note_held_set_changed(t);
   for (auto &k : t->lockset_cache_key) k = 0;
   t->ignore_accesses = false;
   t->edge_cache_gen = ~std::uint64_t{0};  // forces a cache clear on first use

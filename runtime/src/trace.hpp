@@ -20,7 +20,9 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "rtl.hpp"
 
@@ -108,16 +110,31 @@ inline std::uint64_t compact_access_word(std::uintptr_t addr, std::size_t size, 
          ((static_cast<std::uint64_t>(pc_delta) & 1023) << 48) | (addr & addr_mask);
 }
 
+// The (epoch, held set) pair that the trace's newest events stand in, and the thread's own, each read
+// as one word: the two fields are adjacent in both structs, in the same order, so that the access path
+// compares the pairs at once (a held set that changed is lockset_stale: never equal).
+inline std::uint64_t trace_key(const access_trace &t) noexcept {
+  static_assert(offsetof(access_trace, lockset) == offsetof(access_trace, clock) + 4, "the pair is one word");
+  std::uint64_t k;
+  std::memcpy(&k, reinterpret_cast<const unsigned char *>(&t) + offsetof(access_trace, clock), sizeof k);
+  return k;
+}
+inline std::uint64_t trace_key(const thread_state &thr) noexcept {
+  static_assert(offsetof(thread_state, lockset) == offsetof(thread_state, own_epoch) + 4, "the pair is one word");
+  std::uint64_t k;
+  std::memcpy(&k, reinterpret_cast<const unsigned char *>(&thr) + offsetof(thread_state, own_epoch), sizeof k);
+  return k;
+}
+
 // trace_access's common case alone, small enough to inline into every entry point: an access of 1,
-// 2, 4 or 8 bytes in the trace's current epoch and held set, near the last pc, not the first word of
-// a part. False (nothing written) otherwise: the caller then takes trace_access. (Never calling out
-// lets the caller's fast path keep everything in scratch registers.)
-__attribute__((always_inline)) inline bool trace_simple_access(access_trace *t, std::uint32_t clock,
-                                                              std::uint32_t lockset, std::uintptr_t addr,
-                                                              std::size_t size, bool is_write, bool is_atomic,
-                                                              std::uintptr_t pc) noexcept {
+// 2, 4 or 8 bytes in the trace's current epoch and held set (`key`: trace_key of the thread), near the
+// last pc, not the first word of a part. False (nothing written) otherwise: the caller then takes
+// trace_access. (Never calling out lets the caller's fast path keep everything in scratch registers.)
+__attribute__((always_inline)) inline bool trace_simple_access(access_trace *t, std::uint64_t key,
+                                                              std::uintptr_t addr, std::size_t size, bool is_write,
+                                                              bool is_atomic, std::uintptr_t pc) noexcept {
   const std::intptr_t delta = static_cast<std::intptr_t>(pc - t->prev_pc);
-  if ((t->clock != clock) | (t->lockset != lockset) | (static_cast<std::uint64_t>(delta + 512) >= 1024) ||
+  if ((trace_key(*t) != key) | (static_cast<std::uint64_t>(delta + 512) >= 1024) ||
       !trace_try_put(t, compact_access_word(addr, size, is_write, is_atomic, delta)))
     return false;
   t->prev_pc = pc;
