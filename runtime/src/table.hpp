@@ -2,8 +2,8 @@
 // striped spin locks for insertion and removal, nodes recycled (never unmapped) so a lookup racing
 // with a removal reads valid memory.
 //
-// Performance: a lookup is one multiply-shift hash, one load of the bucket head and usually one
-// node compare; no lock and no allocation. The bucket array is a fixed mmap'ed reservation, so only
+// Performance: a lookup is one index computation (see index()), one load of the bucket head and
+// usually one node compare; no lock and no allocation. The bucket array is a fixed mmap'ed reservation, so only
 // the pages of buckets in use cost memory, and chains stay short up to millions of live objects.
 #pragma once
 
@@ -135,8 +135,14 @@ public:
 
 private:
   static std::size_t index(std::uintptr_t addr) noexcept {
-    // Fibonacci hashing: neighbouring addresses land in different buckets.
-    return static_cast<std::size_t>((static_cast<std::uint64_t>(addr) * 0x9E3779B97F4A7C15ull) >> (64 - BucketBits));
+    // Neighbouring addresses in neighbouring buckets, 8 bytes apart: a walk over nearby objects (a
+    // skip list's levels of next pointers, an array of atomics) reads one cache line of buckets, not
+    // one line each (the buckets are 8 MiB: a line not read lately is a miss). Each window of the
+    // address space that many buckets cover is offset by a hash of its number, so that objects at one
+    // offset of aligned mappings (malloc's arenas, say) do not share a chain.
+    const std::uint64_t a = addr, window = a >> (3 + BucketBits);
+    return static_cast<std::size_t>(((a >> 3) + ((window * 0x9E3779B97F4A7C15ull) >> (64 - BucketBits))) &
+                                    (bucket_count - 1));
   }
 
 
