@@ -64,6 +64,22 @@ __attribute__((noinline)) void other_miss(thread_state *thr, ishadow::granule_sh
   return ishadow::access_miss(thr, g, cur, addr, Size, pc);
 }
 
+// A miss where the thread's own slot may be taken once the other threads' accesses in the granule are
+// found to happen before this one and to stay (see instrumented_shadow.hpp); else access_miss. Apart from
+// common_miss, which then needs no frame.
+template <bool IsWrite, unsigned Size, bool IsAtomic>
+__attribute__((noinline)) void ordered_miss(thread_state *thr, ishadow::granule_shadow &g, ishadow::slot_word cur,
+                                            std::uintptr_t addr, std::uintptr_t pc, unsigned own,
+                                            unsigned others) noexcept {
+  using namespace ishadow;
+  if (others_stay_ordered_before(g, others, cur, thr) &&
+      trace_simple_access(thr->trace, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc)) {
+    g.slot[__builtin_ctz(own)].store(cur, std::memory_order_relaxed);
+    return;
+  }
+  return other_miss<Size>(thr, g, cur, addr, pc, own);
+}
+
 // A miss, out of line and reached by a tail call (so that the hit needs no frame): the thread's own
 // slot taken (see instrumented_shadow.hpp: traced, then stored), or else access_miss. Whether the
 // thread's accesses are checked at all is asked only here: a hit changes nothing, checked or not.
@@ -74,11 +90,15 @@ __attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_s
   if (__builtin_expect((thr->in_rt | thr->ignore_accesses | (IsWrite ? thr->ignore_writes : thr->ignore_reads)) != 0, 0))
     return;
   const slot_word what = access_bits(Size, Size == granule_bytes ? 0 : addr & granule_offset_mask, IsWrite, IsAtomic);
-  const unsigned own = own_slots_in_granule(g, cur, subsumed_mask(what));
+  unsigned others;
+  const unsigned own = own_slots_in_granule(g, cur, what, others);
   access_trace *t = thr->trace;
-  if (__builtin_expect(own && t, 1) && trace_simple_access(t, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc)) {
-    g.slot[__builtin_ctz(own)].store(cur, std::memory_order_relaxed);
-    return;
+  if (__builtin_expect(own && t, 1)) {
+    if (__builtin_expect(others, 0)) return ordered_miss<IsWrite, Size, IsAtomic>(thr, g, cur, addr, pc, own, others);
+    if (__builtin_expect(trace_simple_access(t, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc), 1)) {
+      g.slot[__builtin_ctz(own)].store(cur, std::memory_order_relaxed);
+      return;
+    }
   }
   return other_miss<Size>(thr, g, cur, addr, pc, own);
 }

@@ -64,10 +64,11 @@ __attribute__((noinline)) void access_miss(thread_state *thr, granule_shadow &g,
     return instrumented_access(thr, addr, size, cur & slot_write, cur & slot_atomic, pc);
   access_trace *t = thr->trace;
   if (__builtin_expect(!t, 0)) return instrumented_access(thr, addr, size, cur & slot_write, cur & slot_atomic, pc);
-  const std::uint32_t lockset = access_lockset(thr);
   const bool is_write = cur & slot_write, is_atomic = cur & slot_atomic;
-  // The trace first (a report that finds the slot must find the event).
-  trace_access(t, thr, thr->own_epoch, lockset, addr, size, is_write, is_atomic, pc);
+  // The trace first (a report that finds the slot must find the event); mostly one word in the
+  // trace's epoch and held set (sizes 1, 2, 4, 8 only come here).
+  if (!trace_simple_access(t, trace_key(*thr), addr, size, is_write, is_atomic, pc))
+    trace_access(t, thr, thr->own_epoch, access_lockset(thr), addr, size, is_write, is_atomic, pc);
   const std::uint32_t generation = shadow_generation();
   if (const slot_word race = access_granule<true>(g, cur, thr->clock, thr->tid))
     report_race(thr, addr, size, is_write, is_atomic, pc, addr & ~granule_offset_mask, race, generation);

@@ -239,9 +239,14 @@ inline constexpr slot_word subsumed_mask(slot_word what) noexcept {
 }
 // Whether the granule holds access `cur` already; must_match: hit_mask of it (see below).
 bool hit_in_granule(const granule_shadow &g, slot_word cur, slot_word must_match) noexcept;
-// After no hit: the slots of the thread's own that `cur` may take, when nothing else is there (see
-// below), a bit per slot; else 0. subsumed: subsumed_mask of it.
-unsigned own_slots_in_granule(const granule_shadow &g, slot_word cur, slot_word subsumed) noexcept;
+// After no hit: the slots of the thread's own that `cur` may take (see below), a bit per slot, and in
+// `others` those of other threads that `cur` could race with (for a read: their writes). what:
+// access_bits of it.
+unsigned own_slots_in_granule(const granule_shadow &g, slot_word cur, slot_word what, unsigned &others) noexcept;
+// Whether the accesses in slots `others` (a bit per slot) all happen before the thread's and are to
+// stay (none subsumed by `cur`: access_granule would replace that one, and so it is left to do).
+bool others_stay_ordered_before(const granule_shadow &g, unsigned others, slot_word cur,
+                                const thread_state *thr) noexcept;
 // An access within one granule that is no hit, out of line (so that a hit saves no registers):
 // traced and checked.
 void access_miss(thread_state *thr, granule_shadow &g, slot_word cur, std::uintptr_t addr, unsigned size,
@@ -263,11 +268,16 @@ __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t add
 // not traced either, as in ThreadSanitizer: a report restores the first such access of the epoch,
 // while the trace holds it.
 //
-// An own slot: every slot is empty or the thread's own (accesses of its earlier epochs, which happen
-// before this one: no race is possible) and one of them is subsumed by `cur` (see the rule above).
-// The common miss of a loop over memory the thread owns (a new epoch after each barrier, say): traced
-// and stored with no more checks (a plain store, as in access_granule). A page marked read-only never
-// has a slot, so it never comes here.
+// An own slot: a slot of the thread's own (an access of an earlier epoch, which happens before this
+// one) that `cur` subsumes (see the rule above), where the granule's other slots are empty, the
+// thread's own, other threads' reads when `cur` is a read (reads never race), or other threads'
+// accesses that happen before `cur` and that it does not subsume (others_stay_ordered_before, a slot
+// at a time: the only scalar part; a slot that `cur` subsumes is for access_granule to replace, so
+// that the granule is the thread's own again and its next miss cheap). No race is possible: the
+// access is traced and stored in that slot with no more checks (a plain store, as in access_granule).
+// The common miss of a loop over memory the thread owns (a new epoch after each barrier, say) and of
+// reads of data that other threads wrote before (a lookup in a tree built under a lock). A page
+// marked read-only never has a slot, so it never comes here.
 // Both look at the granule's 4 slots at once, in one 16-byte vector (a granule's shadow is 16 bytes,
 // aligned): a lane per slot, each read whole (x86-64 loads an aligned vector's 4-byte lanes atomically;
 // the slots are otherwise read and written as the atomics they are). A bit per slot in each mask.
@@ -290,19 +300,34 @@ __attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule
 }
 
 __attribute__((always_inline)) inline unsigned ishadow::own_slots_in_granule(const granule_shadow &g, slot_word cur,
-                                                                            slot_word subsumed) noexcept {
+                                                                            slot_word what,
+                                                                            unsigned &others) noexcept {
   const __m128i slots = slots_of(g), zero = _mm_setzero_si128();
   const __m128i empty = _mm_cmpeq_epi32(slots, zero);
   const __m128i same_id = _mm_cmpeq_epi32(
       _mm_and_si128(_mm_xor_si128(slots, _mm_set1_epi32(static_cast<int>(cur))), _mm_set1_epi32(static_cast<int>(slot_sid_bits))),
       zero);
-  // Another id's slot (or none's): the full check.
-  if (_mm_movemask_ps(_mm_castsi128_ps(_mm_or_si128(empty, same_id))) != 0xf) return 0;
+  // What cannot race with `cur` whoever made it: nothing, or for a read, a read.
+  const __m128i harmless =
+      what & slot_write ? empty
+                       : _mm_cmpeq_epi32(_mm_and_si128(slots, _mm_set1_epi32(static_cast<int>(slot_write))), zero);
+  others = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_or_si128(harmless, same_id)))) ^ 0xf;
   const __m128i taken = _mm_cmpeq_epi32(
       _mm_and_si128(_mm_xor_si128(slots, _mm_set1_epi32(static_cast<int>(cur & slot_atomic))),
-                    _mm_set1_epi32(static_cast<int>(subsumed))),
+                    _mm_set1_epi32(static_cast<int>(subsumed_mask(what)))),
       zero);
   return static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_andnot_si128(empty, _mm_and_si128(same_id, taken)))));
+}
+
+__attribute__((always_inline)) inline bool ishadow::others_stay_ordered_before(const granule_shadow &g,
+                                                                               unsigned others, slot_word cur,
+                                                                               const thread_state *thr) noexcept {
+  for (; others; others &= others - 1) {
+    // Read again, with the acquire that owner_of needs; whatever is there now must pass too.
+    const slot_word v = g.slot[__builtin_ctz(others)].load(std::memory_order_acquire);
+    if (v && (subsumes(cur, v) || !ordered_before(v, cur, thr->clock, thr->tid))) return false;
+  }
+  return true;
 }
 
 }  // namespace lockstep::rt
