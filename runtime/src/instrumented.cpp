@@ -293,16 +293,18 @@ LOCKSTEP_ACCESS(8)
   void __tsan_read_write##n(void *a) { access(a, n, true, LOCKSTEP_CALLER_PC); }
 LOCKSTEP_ACCESS(16)
 #undef LOCKSTEP_ACCESS
-// ThreadSanitizer's interface for code that passes the pc itself (tools, other languages' runtimes).
+// ThreadSanitizer's interface for code that passes the pc itself (tools, other languages' runtimes),
+// through the same steps as the entry points above (the race oracle test drives those steps this way).
 #define LOCKSTEP_ACCESS_PC(n)                                                                   \
-  void __tsan_read##n##_pc(void *a, void *pc) { access(a, n, false, addr_of(pc)); }                     \
-  void __tsan_write##n##_pc(void *a, void *pc) { access(a, n, true, addr_of(pc)); }
+  void __tsan_read##n##_pc(void *a, void *pc) { fast_access<false, n>(a, addr_of(pc)); }                \
+  void __tsan_write##n##_pc(void *a, void *pc) { fast_access<true, n>(a, addr_of(pc)); }
 LOCKSTEP_ACCESS_PC(1)
 LOCKSTEP_ACCESS_PC(2)
 LOCKSTEP_ACCESS_PC(4)
 LOCKSTEP_ACCESS_PC(8)
-LOCKSTEP_ACCESS_PC(16)
 #undef LOCKSTEP_ACCESS_PC
+void __tsan_read16_pc(void *a, void *pc) { access(a, 16, false, addr_of(pc)); }
+void __tsan_write16_pc(void *a, void *pc) { access(a, 16, true, addr_of(pc)); }
 #define LOCKSTEP_UNALIGNED(n)                                                                     \
   void __tsan_unaligned_read##n(void *a) { access(a, n, false, LOCKSTEP_CALLER_PC); }                   \
   void __tsan_unaligned_write##n(void *a) { access(a, n, true, LOCKSTEP_CALLER_PC); }                   \
