@@ -226,6 +226,27 @@ void ishadow::report_race(thread_state *thr, std::uintptr_t addr, std::size_t si
 
 void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write, bool is_atomic,
                          std::uintptr_t pc) noexcept {
+  // 1, 2, 4 or 8 bytes within one granule (a synchronization object's own memory at every pthread
+  // call on it, say): the entry points' steps first, a hit untraced and the thread's own slot taken
+  // at once (instrumented_shadow.hpp); anything else the general way below.
+  if ((size & (size - 1)) == 0 && (addr & granule_offset_mask) + size <= granule_bytes &&
+      addr < (std::uintptr_t{1} << address_bits)) {
+    if (granule_shadow *gs = mapped_granule(addr)) {
+      const slot_word what = access_bits(static_cast<unsigned>(size), addr & granule_offset_mask, is_write, is_atomic);
+      const slot_word cur = what | thr->own_epoch_bits;
+      if (hit_in_granule(*gs, cur, hit_mask(what))) return;
+      unsigned others;
+      const unsigned own = own_slots_in_granule(*gs, cur, what, others);
+      access_trace *t = thr->trace;
+      if (own && t && (!others || others_stay_ordered_before(*gs, others, cur, thr))) {
+        // The whole trace step: a synchronization call has usually just changed the epoch or the
+        // held set, which the trace records first.
+        trace_access(t, thr, thr->own_epoch, access_lockset(thr), addr, size, is_write, is_atomic, pc);
+        gs->slot[__builtin_ctz(own)].store(cur, std::memory_order_relaxed);
+        return;
+      }
+    }
+  }
   access_trace *t = thr->trace;
   if (__builtin_expect(!t, 0) && !(t = trace_of(thr))) return;
   const std::uint32_t lockset = access_lockset(thr);
