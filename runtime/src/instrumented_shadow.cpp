@@ -229,7 +229,7 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
   // 1, 2, 4 or 8 bytes within one granule (a synchronization object's own memory at every pthread
   // call on it, say): the entry points' steps first, a hit untraced and the thread's own slot taken
   // at once (instrumented_shadow.hpp); anything else the general way below.
-  if ((size & (size - 1)) == 0 && (addr & granule_offset_mask) + size <= granule_bytes &&
+  if (size != 0 && (size & (size - 1)) == 0 && (addr & granule_offset_mask) + size <= granule_bytes &&
       addr < (std::uintptr_t{1} << address_bits)) {
     if (granule_shadow *gs = mapped_granule(addr)) {
       const slot_word what = access_bits(static_cast<unsigned>(size), addr & granule_offset_mask, is_write, is_atomic);
