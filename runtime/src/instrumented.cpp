@@ -65,8 +65,8 @@ __attribute__((noinline)) void other_miss(thread_state *thr, ishadow::granule_sh
 }
 
 // A miss where the thread's own slot may be taken once the other threads' accesses in the granule are
-// found to happen before this one and to stay (see instrumented_shadow.hpp); else access_miss. Apart from
-// common_miss, which then needs no frame.
+// found to happen before this one and to stay (see instrumented_shadow.hpp); else access_miss. Out of
+// common_miss, so that common_miss needs no frame.
 template <bool IsWrite, unsigned Size, bool IsAtomic>
 __attribute__((noinline)) void ordered_miss(thread_state *thr, ishadow::granule_shadow &g, ishadow::slot_word cur,
                                             std::uintptr_t addr, std::uintptr_t pc, unsigned own,

@@ -238,9 +238,9 @@ using deadlock::wait_kind;
 
 struct access_trace;  // trace.hpp
 
-// thread_state::lockset while the held set has changed since it was last interned (lockset_dirty):
-// never an interned id, nor what a trace starts from (~0, trace.cpp), so that the pair (own_epoch,
-// lockset) differs from any trace's at once (trace_simple_access).
+// thread_state::lockset while the held set has changed since it was last interned: never an interned
+// id (shadow.cpp), nor what a trace starts from (~0, trace.cpp), so that the pair (own_epoch, lockset)
+// differs from any trace's at once (trace_simple_access).
 constexpr std::uint32_t lockset_stale = 0xFFFFFFFEu;
 
 struct thread_state {
@@ -249,8 +249,9 @@ struct thread_state {
   // itself, kept by note_own_clock: one load for the access path instead of the clock's three.
   std::uint32_t own_epoch_bits = 0;
   std::uint32_t own_epoch = 0;
-  // The interned id of the held set when !lockset_dirty, else lockset_stale. Right after own_epoch:
-  // the access path compares the two with its trace's pair as one word (trace.hpp).
+  // The interned id of the held set, or lockset_stale when it changed since (interned again at the
+  // next access that needs it). Right after own_epoch: the access path compares the two with its
+  // trace's pair as one word (trace.hpp).
   std::uint32_t lockset = lockset_stale;
   std::uint32_t sid = 0;               // the shadow id held (shadow_ids.cpp), 0: none
   std::uint32_t sid_base = 0;          // the epoch before the id's first
@@ -272,7 +273,6 @@ struct thread_state {
   std::uint32_t nheld = 0;
   std::uint32_t held_overflow = 0;     // acquisitions beyond max_held (not tracked, counted)
   std::uint32_t held_forgets_seen = 0; // g_held_forgets when the held set was last checked
-  bool lockset_dirty = true;           // the held set changed since `lockset` was interned
   std::uint64_t held_hash = 0;         // lockset_hash of held[0..nheld), kept by push/remove (mutex.cpp)
   // Recently interned held sets: (hash of the held addresses, id), so re-taking the same locks
   // does not go back to the depot.
@@ -744,13 +744,13 @@ void readonly_marks_fork_unlock() noexcept;
 // The interned id of the thread's currently held locks (for race reports).
 std::uint32_t current_lockset_slow(thread_state *thr) noexcept;
 inline std::uint32_t current_lockset(thread_state *thr) noexcept {
-  return __builtin_expect(!thr->lockset_dirty, 1) ? thr->lockset : current_lockset_slow(thr);
+  return __builtin_expect(thr->lockset != lockset_stale, 1) ? thr->lockset : current_lockset_slow(thr);
 }
 // The same for an access made outside the runtime (the interner's spinlock is taken inside it); the
 // slow half interns the set once per critical section.
 std::uint32_t access_lockset_slow(thread_state *thr) noexcept;
 inline std::uint32_t access_lockset(thread_state *thr) noexcept {
-  return __builtin_expect(!thr->lockset_dirty, 1) ? thr->lockset : access_lockset_slow(thr);
+  return __builtin_expect(thr->lockset != lockset_stale, 1) ? thr->lockset : access_lockset_slow(thr);
 }
 // The held set's hash, built one lock at a time (order matters): kept up to date in
 // thread_state::held_hash so that finding a set again after lock/unlock costs no loop.
@@ -775,14 +775,10 @@ inline bool refresh_lockset_cached(thread_state *thr) noexcept {
       return false;
   }
   thr->lockset = id;
-  thr->lockset_dirty = false;
   return true;
 }
 // After a lock is added to or removed from the held set: interned again at the next access.
-inline void note_held_set_changed(thread_state *thr) noexcept {
-  thr->lockset_dirty = true;
-  thr->lockset = lockset_stale;
-}
+inline void note_held_set_changed(thread_state *thr) noexcept { thr->lockset = lockset_stale; }
 std::vector<report_lock> lockset_locks(std::uint32_t lockset);
 
 // fork(): every global spinlock is taken before the fork (in one order, the same in which the

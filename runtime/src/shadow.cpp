@@ -523,7 +523,7 @@ void shadow_access(thread_state *thr, std::uintptr_t addr, std::size_t size, boo
                    const ::lockstep_source_site *site, std::uintptr_t pc) noexcept {
   if (__builtin_expect((addr & 7) != 0 || size != 8, 0))
     return shadow_access_slow(thr, addr, size, is_write, site, pc);
-  if (__builtin_expect(thr->lockset_dirty, 0)) return access_after_lockset_change(thr, addr, size, is_write, site, pc);
+  if (__builtin_expect(thr->lockset == lockset_stale, 0)) return access_after_lockset_change(thr, addr, size, is_write, site, pc);
   const thread_state::shadow_cache_entry &hint =
       thr->shadow_cache[(addr >> 3) & (thread_state::shadow_cache_size - 1)];
   if (__builtin_expect(hint.granule != addr, 0)) return shadow_access_slow(thr, addr, size, is_write, site, pc);
@@ -728,6 +728,8 @@ constexpr std::uint32_t lockset_slots = 1u << lockset_bits;
 constexpr unsigned lockset_max_locks = 8;             // kept per set; more are counted, not listed
 constexpr unsigned max_probe = 32;
 constexpr std::uint32_t lockset_unknown = 0xFFFFFFFFu;
+static_assert(lockset_slots < lockset_stale && lockset_unknown != lockset_stale,
+              "no interned id is the mark of a held set not interned yet (rtl.hpp)");
 
 struct lockset_entry {
   std::atomic<std::uint64_t> key;  // hash | 1, published (release) after the fields below
@@ -802,7 +804,6 @@ std::uint32_t current_lockset_slow(thread_state *thr) noexcept {
   // Two-way: a set is looked for in its slot and that slot's partner, so two sets a thread
   // alternates between (e.g. a rwlock held shared, then exclusive) never evict each other.
   if (refresh_lockset_cached(thr)) return thr->lockset;
-  thr->lockset_dirty = false;
   const std::uint64_t h = thr->held_hash | 1;
   const unsigned slot = static_cast<unsigned>(h >> 60), other = slot ^ 8;
   thr->lockset = lockset_intern(thr, h);

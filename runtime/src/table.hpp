@@ -3,8 +3,9 @@
 // with a removal reads valid memory.
 //
 // Performance: a lookup is one index computation (see index()), one load of the bucket head and
-// usually one node compare; no lock and no allocation. The bucket array is a fixed mmap'ed reservation, so only
-// the pages of buckets in use cost memory, and chains stay short up to millions of live objects.
+// usually one node compare; no lock and no allocation. The bucket array is a fixed mmap'ed
+// reservation, so only the pages of buckets in use cost memory, and chains stay short up to millions
+// of live objects.
 #pragma once
 
 
