@@ -188,6 +188,8 @@ std::set<int> oracle_races(const std::vector<op> &s) {
 extern "C" {
 void __tsan_read8_pc(void *addr, void *pc);
 void __tsan_write8_pc(void *addr, void *pc);
+void __tsan_read_range_pc(void *addr, unsigned long size, void *pc);
+void __tsan_write_range_pc(void *addr, unsigned long size, void *pc);
 unsigned long long __tsan_atomic64_load(const volatile unsigned long long *a, int mo);
 void __tsan_atomic64_store(volatile unsigned long long *a, unsigned long long v, int mo);
 }
@@ -259,8 +261,13 @@ void run_seed(shadow mode, std::uint64_t seed, collector &col, std::deque<lockst
         case op::write: {
           const bool write = o.kind == op::write;
           void *var = &vars[o.target];
-          if (mode == shadow::instrumented)
-            (write ? __tsan_write8_pc : __tsan_read8_pc)(var, fake_pc(seed, o.target, write));
+          void *where = fake_pc(seed, o.target, write);
+          // Every third access through the general entry (a range of 8 bytes), which has steps of its
+          // own for small accesses; the rest through the entry points' inline and own-slot steps.
+          if (mode == shadow::instrumented && i % 3 == 0)
+            (write ? __tsan_write_range_pc : __tsan_read_range_pc)(var, sizeof vars[0], where);
+          else if (mode == shadow::instrumented)
+            (write ? __tsan_write8_pc : __tsan_read8_pc)(var, where);
           else
             (write ? lockstep_annotate_write : lockstep_annotate_read)(var, sizeof vars[0], site[o.target]);
           break;
