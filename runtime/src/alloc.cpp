@@ -68,6 +68,20 @@ void *internal_alloc(std::size_t size) noexcept {
     g_alloc.region = r;
     g_alloc.region_left = region_size;
   }
+  // Blocks are aligned to their size (up to a page), so a record's first cache line is one line
+  // (sync_var). The gap before such a block goes to the free lists as the aligned blocks it is made
+  // of (its lowest set bits, smallest first), so nothing is lost.
+  const std::size_t align = block < 4096 ? block : 4096;
+  while (const std::size_t misaligned = reinterpret_cast<std::uintptr_t>(g_alloc.region) & (align - 1)) {
+    const std::size_t piece = misaligned & -misaligned;  // the lowest set bit: a block g_alloc.region is aligned to
+    if (g_alloc.region_left < piece + block) break;  // (cannot happen: regions are multiples of every class)
+    auto *b = reinterpret_cast<free_block *>(g_alloc.region);
+    const std::size_t piece_shift = static_cast<std::size_t>(__builtin_ctzll(piece));
+    b->next = g_alloc.free_lists[piece_shift];
+    g_alloc.free_lists[piece_shift] = b;
+    g_alloc.region += piece;
+    g_alloc.region_left -= piece;
+  }
   void *p = g_alloc.region;
   g_alloc.region += block;
   g_alloc.region_left -= block;

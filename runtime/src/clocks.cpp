@@ -87,7 +87,7 @@ void clock_pool_fork_unlock() noexcept { g_pool.mtx.unlock(); }
 vector_clock::~vector_clock() {
   const std::uint32_t n = chunks_for(size_);
   for (std::uint32_t i = 0; i < n; ++i) unref(dir_[i]);
-  if (dir_) internal_free(dir_, dir_cap_ * sizeof(clock_chunk *));
+  if (dir_ && dir_ != inline_dir_) internal_free(dir_, dir_cap_ * sizeof(clock_chunk *));
 }
 
 bool vector_clock::grow(std::uint32_t n) noexcept {
@@ -95,12 +95,13 @@ bool vector_clock::grow(std::uint32_t n) noexcept {
   if (need > dir_cap_) {
     std::uint32_t cap = dir_cap_ ? dir_cap_ : 1;
     while (cap < need) cap *= 2;
-    auto *d = static_cast<clock_chunk **>(internal_alloc(cap * sizeof(clock_chunk *)));
+    constexpr std::uint32_t inline_cap = sizeof inline_dir_ / sizeof inline_dir_[0];
+    auto *d = cap <= inline_cap ? inline_dir_ : static_cast<clock_chunk **>(internal_alloc(cap * sizeof(clock_chunk *)));
     if (!d) return false;  // out of memory: keep the smaller clock (fewer happens-before edges seen)
     const std::uint32_t used = chunks_for(size_);
     if (dir_) {
       std::memcpy(d, dir_, used * sizeof(clock_chunk *));
-      internal_free(dir_, dir_cap_ * sizeof(clock_chunk *));
+      if (dir_ != inline_dir_) internal_free(dir_, dir_cap_ * sizeof(clock_chunk *));
     }
     for (std::uint32_t i = used; i < cap; ++i) d[i] = &g_zero_chunk;
     dir_ = d;

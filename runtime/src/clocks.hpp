@@ -136,6 +136,10 @@ private:
   clock_chunk **dir_ = nullptr;  // one chunk per 64 slots, g_zero_chunk where all are zero
   std::uint32_t size_ = 0;       // slots in use; entries at or beyond it are zero
   std::uint32_t dir_cap_ = 0;    // directory capacity (chunks)
+  // The directory of a clock of up to 64 slots (nearly all): in the clock itself, so that reading an
+  // entry is one load less, a cache miss less for a sync object's clock (an acquire reads it right after
+  // locking the record). A clock never moves (it cannot be copied or moved), so dir_ may point here.
+  clock_chunk *inline_dir_[1] = {nullptr};
 };
 
 }  // namespace lockstep::rt

@@ -128,17 +128,23 @@ struct counter_state {
 };
 
 struct sync_var {
+  // What an atomic operation's acquire reads (the lookup's fields, the lock, the clock's size and
+  // first chunk) is the first cache line: one miss, not three (the lookup's fields had a line of
+  // their own, against owners' writes to those below; every lookup but a hash collision's locks the
+  // record next anyway).
   std::atomic<std::uintptr_t> addr{0};  // 0 while on the free list
   std::atomic<sync_var *> next{nullptr}; // hash chain
-  sync_var *free_next = nullptr;         // recycling list of the table
-  sync_var *all_next = nullptr;          // every record of the table (fork child)
-  char pad_[64];                         // lookups read the fields above; owners write those below
   spinlock mtx;                        // guards everything below
   sync_kind kind = sync_kind::unknown;
   bool recursive = false;                // recursive mutex: relocking by the owner is fine
   bool errorcheck = false;               // error-checking mutex: relocking returns EDEADLK
   bool robust = false;                   // robust mutex (see mutex_thread_exit)
   bool reported_destroyed = false;
+  // Released by unlock/signal/once/guard, by every semaphore release and latch count-down; a barrier's
+  // completed phases (what every departure acquires).
+  vector_clock clock;
+  sync_var *free_next = nullptr;         // recycling list of the table
+  sync_var *all_next = nullptr;          // every record of the table (fork child)
   std::atomic<std::uint32_t> owner{0};   // tid+1 of the exclusive owner, 0 when none
   // Bumped each time the record is forgotten (destroy, re-init, free): a held-set entry made under
   // another generation is about an object that no longer exists (see drop_forgotten_held).
@@ -169,9 +175,6 @@ struct sync_var {
   // changed with atomics outside mtx; and the initializing thread's pthread_t while running.
   std::uint32_t guard_state = 0;
   std::uintptr_t guard_initializer = 0;
-  // Released by unlock/signal/once/guard, by every semaphore release and latch count-down; a barrier's
-  // completed phases (what every departure acquires).
-  vector_clock clock;
   vector_clock read_clock;               // released by reader unlocks (rwlock)
   vector_clock arrivals;                 // barrier: the current phase's arrivals, published into clock
 };
