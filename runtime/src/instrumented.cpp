@@ -70,12 +70,12 @@ __attribute__((noinline)) void other_miss(thread_state *thr, ishadow::granule_sh
 template <bool IsWrite, unsigned Size, bool IsAtomic>
 __attribute__((noinline)) void ordered_miss(thread_state *thr, ishadow::granule_shadow &g, ishadow::slot_word cur,
                                             std::uintptr_t addr, std::uintptr_t pc, unsigned own,
-                                            unsigned others) noexcept {
+                                            unsigned others, unsigned empties) noexcept {
   using namespace ishadow;
   if (others_stay_ordered_before(g, others, cur, thr) &&
       trace_simple_access(thr->trace, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc)) {
-    g.slot[__builtin_ctz(own)].store(cur, std::memory_order_relaxed);
-    return;
+    if (own) return take_own_slot(g, own, cur);
+    if (take_empty_slot(g, empties, cur, addr)) return;
   }
   return other_miss<Size>(thr, g, cur, addr, pc, own);
 }
@@ -90,14 +90,15 @@ __attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_s
   if (__builtin_expect((thr->in_rt | thr->ignore_accesses | (IsWrite ? thr->ignore_writes : thr->ignore_reads)) != 0, 0))
     return;
   const slot_word what = access_bits(Size, Size == granule_bytes ? 0 : addr & granule_offset_mask, IsWrite, IsAtomic);
-  unsigned others;
-  const unsigned own = own_slots_in_granule(g, cur, what, others);
+  unsigned others, empties;
+  const unsigned own = own_slots_in_granule(g, cur, what, others, empties);
   access_trace *t = thr->trace;
-  if (__builtin_expect(own && t, 1)) {
-    if (__builtin_expect(others, 0)) return ordered_miss<IsWrite, Size, IsAtomic>(thr, g, cur, addr, pc, own, others);
+  if (__builtin_expect((own | empties) && t, 1)) {
+    if (__builtin_expect(others, 0))
+      return ordered_miss<IsWrite, Size, IsAtomic>(thr, g, cur, addr, pc, own, others, empties);
     if (__builtin_expect(trace_simple_access(t, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc), 1)) {
-      g.slot[__builtin_ctz(own)].store(cur, std::memory_order_relaxed);
-      return;
+      if (__builtin_expect(own, 1)) return take_own_slot(g, own, cur);
+      if (take_empty_slot(g, empties, cur, addr)) return;  // (else traced twice: harmless)
     }
   }
   return other_miss<Size>(thr, g, cur, addr, pc, own);

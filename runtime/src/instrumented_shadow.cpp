@@ -235,15 +235,16 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
       const slot_word what = access_bits(static_cast<unsigned>(size), addr & granule_offset_mask, is_write, is_atomic);
       const slot_word cur = what | thr->own_epoch_bits;
       if (hit_in_granule(*gs, cur, hit_mask(what))) return;
-      unsigned others;
-      const unsigned own = own_slots_in_granule(*gs, cur, what, others);
+      unsigned others, empties;
+      const unsigned own = own_slots_in_granule(*gs, cur, what, others, empties);
       access_trace *t = thr->trace;
-      if (own && t && (!others || others_stay_ordered_before(*gs, others, cur, thr))) {
+      if ((own | empties) && t && (!others || others_stay_ordered_before(*gs, others, cur, thr))) {
         // The whole trace step: a synchronization call has usually just changed the epoch or the
-        // held set, which the trace records first.
+        // held set, which the trace records first. (If the empty slot is lost, the general way below
+        // traces the access again: one more event, never one less.)
         trace_access(t, thr, thr->own_epoch, access_lockset(thr), addr, size, is_write, is_atomic, pc);
-        gs->slot[__builtin_ctz(own)].store(cur, std::memory_order_relaxed);
-        return;
+        if (own) return take_own_slot(*gs, own, cur);
+        if (take_empty_slot(*gs, empties, cur, addr)) return;
       }
     }
   }
@@ -269,6 +270,17 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
     for (; g < stop; g += granule_bytes, ++gs) {
       const slot_word cur = kind | byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
       if (hit_in_granule(*gs, cur, hit_mask(cur))) continue;  // (the loop of a copy over its own buffer)
+      // The entry points' own-slot and empty-slot steps (the range is traced above): a copy into the
+      // thread's own buffer in a later epoch or into a new one, a compare of keys others wrote before.
+      unsigned others, empties;
+      const unsigned own = own_slots_in_granule(*gs, cur, cur & (slot_bytes | slot_write | slot_atomic), others, empties);
+      if ((own | empties) && (!others || others_stay_ordered_before(*gs, others, cur, thr))) {
+        if (own) {
+          take_own_slot(*gs, own, cur);
+          continue;
+        }
+        if (take_empty_slot_writable(*gs, empties, cur)) continue;  // (read-only pages skipped above)
+      }
       const slot_word race = access_granule<true>(*gs, cur, thr->clock, tid);
       if (race && !reported) {
         report_race(thr, addr, size, is_write, is_atomic, pc, g, race, generation);
@@ -290,14 +302,19 @@ void instrumented_free(thread_state *thr, std::uintptr_t addr, std::size_t size,
       g = ((g >> region_shift) + 1) << region_shift;
       continue;
     }
-    const slot_word mask = byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
-    for (const auto &s : block[(g >> granule_shift) & (granules_per_region - 1)].slot) {
-      const slot_word v = s.load(std::memory_order_acquire);
-      // Any earlier access conflicts with the free's write (atomic ones too: the free is plain).
-      if ((v & mask) && !ordered_before(v, cur, thr->clock, thr->tid))
-        return report_race(thr, addr, size, true, false, pc, g, v, generation);
+    const std::uintptr_t region_end = ((g >> region_shift) + 1) << region_shift, stop = region_end < end ? region_end : end;
+    for (granule_shadow *gs = block + ((g >> granule_shift) & (granules_per_region - 1)); g < stop;
+         g += granule_bytes, ++gs) {
+      const slot_word mask = byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
+      // Any earlier access on these bytes conflicts with the free's write (atomic ones too: the free
+      // is plain), unless it happens before it: the thread's own (its id) in one vector test (a block
+      // freed by the thread that filled it, the common case), the others one at a time.
+      for (unsigned others = slots_to_order(*gs, cur, mask); others; others &= others - 1) {
+        const slot_word v = gs->slot[__builtin_ctz(others)].load(std::memory_order_acquire);
+        if ((v & mask) && !ordered_before(v, cur, thr->clock, thr->tid))
+          return report_race(thr, addr, size, true, false, pc, g, v, generation);
+      }
     }
-    g += granule_bytes;
   }
 }
 

@@ -239,10 +239,21 @@ inline constexpr slot_word subsumed_mask(slot_word what) noexcept {
 }
 // Whether the granule holds access `cur` already; must_match: hit_mask of it (see below).
 bool hit_in_granule(const granule_shadow &g, slot_word cur, slot_word must_match) noexcept;
-// After no hit: the slots of the thread's own that `cur` may take (see below), a bit per slot, and in
-// `others` those of other threads that `cur` could race with (for a read: their writes). what:
-// access_bits of it.
-unsigned own_slots_in_granule(const granule_shadow &g, slot_word cur, slot_word what, unsigned &others) noexcept;
+// After no hit: the slots of the thread's own that `cur` may take (see below), a bit per slot; in
+// `others` those of other threads that `cur` could race with (for a read: their writes), in
+// `empties` the empty ones. what: access_bits of it.
+unsigned own_slots_in_granule(const granule_shadow &g, slot_word cur, slot_word what, unsigned &others,
+                              unsigned &empties) noexcept;
+// Stores `cur` in the first of the own slots `own` (from own_slots_in_granule, not 0): in place of an
+// access it subsumes, or joined with one of the same epoch and kind (the bytes of both).
+void take_own_slot(granule_shadow &g, unsigned own, slot_word cur) noexcept;
+// Where no own slot is: stores `cur` in the first of the empty slots `empties` with a compare-exchange
+// (as access_granule: another thread's access stored there at this instant is not overwritten).
+// False, nothing stored, when that fails, when the granule's page is read-only (its slots are the
+// shared empty block's, never written), or when `cur` is not to be recorded (a thread without id).
+bool take_empty_slot(granule_shadow &g, unsigned empties, slot_word cur, std::uintptr_t addr) noexcept;
+// The same where the page is known not to be read-only.
+bool take_empty_slot_writable(granule_shadow &g, unsigned empties, slot_word cur) noexcept;
 // Whether the accesses in slots `others` (a bit per slot) all happen before the thread's and are to
 // stay (none subsumed by `cur`: access_granule would replace that one, and so it is left to do).
 bool others_stay_ordered_before(const granule_shadow &g, unsigned others, slot_word cur,
@@ -269,15 +280,19 @@ __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t add
 // while the trace holds it.
 //
 // An own slot: a slot of the thread's own (an access of an earlier epoch, which happens before this
-// one) that `cur` subsumes (see the rule above), where the granule's other slots are empty, the
-// thread's own, other threads' reads when `cur` is a read (reads never race), or other threads'
-// accesses that happen before `cur` and that it does not subsume (others_stay_ordered_before, a slot
-// at a time: the only scalar part; a slot that `cur` subsumes is for access_granule to replace, so
-// that the granule is the thread's own again and its next miss cheap). No race is possible: the
-// access is traced and stored in that slot with no more checks (a plain store, as in access_granule).
-// The common miss of a loop over memory the thread owns (a new epoch after each barrier, say) and of
-// reads of data that other threads wrote before (a lookup in a tree built under a lock). A page
-// marked read-only never has a slot, so it never comes here.
+// one) that `cur` subsumes (see the rule above), or one of the same epoch and kind to other bytes
+// (the rule's merge: a loop over the bytes of a granule, one byte an access), where the granule's
+// other slots are empty, the thread's own, other threads' reads when `cur` is a read (reads never
+// race), or other threads' accesses that happen before `cur` and that it does not subsume
+// (others_stay_ordered_before, a slot at a time: the only scalar part; a slot that `cur` subsumes is
+// for access_granule to replace, so that the granule is the thread's own again and its next miss
+// cheap). No race is possible: the access is traced and stored in that slot with no more checks (a
+// plain store, as in access_granule). Where the thread has no such slot, the same conditions let it
+// take an empty one (take_empty_slot), as the rule would: the first access to memory since it was
+// freed, the first read of data another thread wrote before. The common miss of a loop over memory
+// the thread owns (a new epoch after each barrier, say), of reads of data that other threads wrote
+// before (a lookup in a tree built under a lock), of filling a new block. A page marked read-only
+// never has a slot of its own (never an own slot; take_empty_slot looks), so it never takes one.
 // Both look at the granule's 4 slots at once, in one 16-byte vector (a granule's shadow is 16 bytes,
 // aligned): a lane per slot, each read whole (x86-64 loads an aligned vector's 4-byte lanes atomically;
 // the slots are otherwise read and written as the atomics they are). A bit per slot in each mask.
@@ -292,6 +307,14 @@ __attribute__((always_inline)) inline unsigned slots_matching(__m128i slots, slo
                                        _mm_set1_epi32(static_cast<int>(mask)));
   return static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(differ, _mm_setzero_si128()))));
 }
+// The slots holding another thread's access (another id than cur's) to any of the bytes `bytes`, a
+// bit per slot: those that a write to those bytes has to find ordered before it.
+__attribute__((always_inline)) inline unsigned slots_to_order(const granule_shadow &g, slot_word cur,
+                                                             slot_word bytes) noexcept {
+  const __m128i slots = slots_of(g);
+  const unsigned untouched = slots_matching(slots, 0, bytes), own = slots_matching(slots, cur, slot_sid_bits);
+  return ~(untouched | own) & 0xf;
+}
 }  // namespace ishadow
 
 __attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule_shadow &g, slot_word cur,
@@ -300,10 +323,11 @@ __attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule
 }
 
 __attribute__((always_inline)) inline unsigned ishadow::own_slots_in_granule(const granule_shadow &g, slot_word cur,
-                                                                            slot_word what,
-                                                                            unsigned &others) noexcept {
+                                                                            slot_word what, unsigned &others,
+                                                                            unsigned &empties) noexcept {
   const __m128i slots = slots_of(g), zero = _mm_setzero_si128();
   const __m128i empty = _mm_cmpeq_epi32(slots, zero);
+  empties = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(empty)));
   const __m128i same_id = _mm_cmpeq_epi32(
       _mm_and_si128(_mm_xor_si128(slots, _mm_set1_epi32(static_cast<int>(cur))), _mm_set1_epi32(static_cast<int>(slot_sid_bits))),
       zero);
@@ -312,11 +336,32 @@ __attribute__((always_inline)) inline unsigned ishadow::own_slots_in_granule(con
       what & slot_write ? empty
                        : _mm_cmpeq_epi32(_mm_and_si128(slots, _mm_set1_epi32(static_cast<int>(slot_write))), zero);
   others = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_or_si128(harmless, same_id)))) ^ 0xf;
-  const __m128i taken = _mm_cmpeq_epi32(
+  const __m128i subsumed = _mm_cmpeq_epi32(
       _mm_and_si128(_mm_xor_si128(slots, _mm_set1_epi32(static_cast<int>(cur & slot_atomic))),
                     _mm_set1_epi32(static_cast<int>(subsumed_mask(what)))),
       zero);
-  return static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_andnot_si128(empty, _mm_and_si128(same_id, taken)))));
+  // Same thread, epoch and kind. (Not empty: a thread without an id, whose accesses are not recorded,
+  // has neither id nor epoch bits, and would match an empty slot.)
+  const __m128i mergeable = _mm_cmpeq_epi32(
+      _mm_and_si128(_mm_xor_si128(slots, _mm_set1_epi32(static_cast<int>(cur))), _mm_set1_epi32(static_cast<int>(~slot_bytes))),
+      zero);
+  return static_cast<unsigned>(
+      _mm_movemask_ps(_mm_castsi128_ps(_mm_andnot_si128(empty, _mm_or_si128(mergeable, _mm_and_si128(same_id, subsumed))))));
+}
+
+__attribute__((always_inline)) inline void ishadow::take_own_slot(granule_shadow &g, unsigned own, slot_word cur) noexcept {
+  std::atomic<slot_word> &slot = g.slot[__builtin_ctz(own)];
+  const slot_word old = slot.load(std::memory_order_relaxed);  // (only this thread writes its own slots but by eviction)
+  slot.store(((old ^ cur) & ~slot_bytes) == 0 ? old | cur : cur, std::memory_order_relaxed);
+}
+
+inline bool ishadow::take_empty_slot_writable(granule_shadow &g, unsigned empties, slot_word cur) noexcept {
+  if (!(cur & slot_sid_bits)) return false;
+  slot_word expected = 0;
+  return g.slot[__builtin_ctz(empties)].compare_exchange_strong(expected, cur, std::memory_order_relaxed);
+}
+inline bool ishadow::take_empty_slot(granule_shadow &g, unsigned empties, slot_word cur, std::uintptr_t addr) noexcept {
+  return !in_readonly_page(addr) && take_empty_slot_writable(g, empties, cur);
 }
 
 __attribute__((always_inline)) inline bool ishadow::others_stay_ordered_before(const granule_shadow &g,
