@@ -70,7 +70,7 @@ __attribute__((noinline)) void access_miss(thread_state *thr, granule_shadow &g,
   if (!trace_simple_access(t, trace_key(*thr), addr, size, is_write, is_atomic, pc))
     trace_access(t, thr, thr->own_epoch, access_lockset(thr), addr, size, is_write, is_atomic, pc);
   const std::uint32_t generation = shadow_generation();
-  if (const slot_word race = access_granule<true>(g, cur, thr->clock, thr->tid))
+  if (const slot_word race = access_granule<true>(g, cur, thr))
     report_race(thr, addr, size, is_write, is_atomic, pc, addr & ~granule_offset_mask, race, generation);
 }
 
@@ -251,7 +251,6 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
   access_trace *t = thr->trace;
   if (__builtin_expect(!t, 0) && !(t = trace_of(thr))) return;
   const std::uint32_t lockset = access_lockset(thr);
-  const std::uint32_t tid = thr->tid;
   trace_access(t, thr, thr->own_epoch, lockset, addr, size, is_write, is_atomic, pc);
   if (__builtin_expect(addr + size > (std::uintptr_t{1} << address_bits) || addr + size < addr, 0)) return;
   const std::uint32_t generation = shadow_generation();
@@ -281,7 +280,7 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
         }
         if (take_empty_slot_writable(*gs, empties, cur)) continue;  // (read-only pages skipped above)
       }
-      const slot_word race = access_granule<true>(*gs, cur, thr->clock, tid);
+      const slot_word race = access_granule<true>(*gs, cur, thr);
       if (race && !reported) {
         report_race(thr, addr, size, is_write, is_atomic, pc, g, race, generation);
         reported = true;
@@ -311,7 +310,7 @@ void instrumented_free(thread_state *thr, std::uintptr_t addr, std::size_t size,
       // freed by the thread that filled it, the common case), the others one at a time.
       for (unsigned others = slots_to_order(*gs, cur, mask); others; others &= others - 1) {
         const slot_word v = gs->slot[__builtin_ctz(others)].load(std::memory_order_acquire);
-        if ((v & mask) && !ordered_before(v, cur, thr->clock, thr->tid))
+        if ((v & mask) && !ordered_before(v, cur, thr))
           return report_race(thr, addr, size, true, false, pc, g, v, generation);
       }
     }

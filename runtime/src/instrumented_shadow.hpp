@@ -105,11 +105,29 @@ inline slot_owner owner_of(slot_word v) noexcept {
   return {static_cast<std::uint32_t>(o >> 32), static_cast<std::uint32_t>(o) + (v >> shadow_slot_epoch_shift)};
 }
 // Whether the access in slot v (not empty) happens before the current thread's (`cur` its slot word):
-// the same id, the same thread under an earlier id, or covered by the thread's clock.
-inline bool ordered_before(slot_word v, slot_word cur, const vector_clock &clock, std::uint32_t tid) noexcept {
+// the same id, the same thread under an earlier id, or covered by the thread's clock. The clock's
+// answer for v's id is remembered as a relative epoch (thread_state::sid_covered): the next slot of
+// that id at or below it takes two loads of the thread's own, not the owner's and the clock's four
+// dependent ones (a tree that two threads take turns to walk: each read of a field the other wrote).
+inline bool ordered_before(slot_word v, slot_word cur, thread_state *thr) noexcept {
   if (((v ^ cur) & slot_sid_bits) == 0) return true;
-  const slot_owner o = owner_of(v);
-  return o.tid == tid || o.epoch <= clock.get(o.tid);
+  const std::uint32_t sid = slot_sid(v), rel = v >> shadow_slot_epoch_shift;
+  const std::uint32_t generation = g_shadow_ids.generation.load(std::memory_order_acquire);
+  if (__builtin_expect(thr->sid_covered_generation == generation, 1)) {
+    if (rel <= thr->sid_covered[sid]) return true;
+  } else {
+    for (auto &c : thr->sid_covered) c = 0;
+    thr->sid_covered_generation = generation;
+  }
+  const std::uint64_t o = g_shadow_ids.owner[sid].load(std::memory_order_acquire);
+  const std::uint32_t owner_tid = static_cast<std::uint32_t>(o >> 32), base = static_cast<std::uint32_t>(o);
+  std::uint32_t covered = ~std::uint32_t{0};  // the thread's own earlier id: all of it
+  if (owner_tid != thr->tid) {
+    const std::uint32_t c = thr->clock.get(owner_tid);
+    covered = c > base ? c - base : 0;  // (relative epochs start at 1)
+  }
+  thr->sid_covered[sid] = covered;
+  return rel <= covered;
 }
 // The generation to compare at a report (see rtl.hpp), read before the slots.
 inline std::uint32_t shadow_generation() noexcept { return g_shadow_ids.generation.load(std::memory_order_acquire); }
@@ -164,7 +182,7 @@ inline granule_shadow *granule_of(std::uintptr_t addr) noexcept {
 // updating one granule at once would otherwise lose one's access, and with it a race).
 template <bool Checked = false>
 __attribute__((always_inline)) inline slot_word access_granule(granule_shadow &g, slot_word cur,
-                                                              const vector_clock &clock, std::uint32_t tid) noexcept {
+                                                              thread_state *thr) noexcept {
   slot_word race = 0;
   for (unsigned attempt = 0;; ++attempt) {
     int merge = -1, replace = -1, empty = -1, ordered = -1;
@@ -179,7 +197,7 @@ __attribute__((always_inline)) inline slot_word access_granule(granule_shadow &g
         if (empty < 0) empty = static_cast<int>(i);
         continue;
       }
-      if (!ordered_before(v, cur, clock, tid)) {  // concurrent
+      if (!ordered_before(v, cur, thr)) {  // concurrent
         if ((v & cur & slot_bytes) && ((v | cur) & slot_write) && !(v & cur & slot_atomic) && !race) race = v;
         continue;
       }
@@ -257,7 +275,7 @@ bool take_empty_slot_writable(granule_shadow &g, unsigned empties, slot_word cur
 // Whether the accesses in slots `others` (a bit per slot) all happen before the thread's and are to
 // stay (none subsumed by `cur`: access_granule would replace that one, and so it is left to do).
 bool others_stay_ordered_before(const granule_shadow &g, unsigned others, slot_word cur,
-                                const thread_state *thr) noexcept;
+                                thread_state *thr) noexcept;
 // An access within one granule that is no hit, out of line (so that a hit saves no registers):
 // traced and checked.
 void access_miss(thread_state *thr, granule_shadow &g, slot_word cur, std::uintptr_t addr, unsigned size,
@@ -366,11 +384,11 @@ inline bool ishadow::take_empty_slot(granule_shadow &g, unsigned empties, slot_w
 
 __attribute__((always_inline)) inline bool ishadow::others_stay_ordered_before(const granule_shadow &g,
                                                                                unsigned others, slot_word cur,
-                                                                               const thread_state *thr) noexcept {
+                                                                               thread_state *thr) noexcept {
   for (; others; others &= others - 1) {
     // Read again, with the acquire that owner_of needs; whatever is there now must pass too.
     const slot_word v = g.slot[__builtin_ctz(others)].load(std::memory_order_acquire);
-    if (v && (subsumes(cur, v) || !ordered_before(v, cur, thr->clock, thr->tid))) return false;
+    if (v && (subsumes(cur, v) || !ordered_before(v, cur, thr))) return false;
   }
   return true;
 }

@@ -246,6 +246,9 @@ struct access_trace;  // trace.hpp
 // differs from any trace's at once (trace_simple_access).
 constexpr std::uint32_t lockset_stale = 0xFFFFFFFEu;
 
+// Shadow ids (see shadow_id_table below): ids 1..255; 0: none (the thread's accesses are checked, not recorded).
+constexpr std::uint32_t shadow_id_count = 256;
+
 struct thread_state {
   std::uint32_t tid = 0;               // slot index, also this thread's vector-clock component
   // (shadow id, relative epoch) as the instrumented shadow's slots hold them (0: no id), and the epoch
@@ -259,6 +262,13 @@ struct thread_state {
   std::uint32_t sid = 0;               // the shadow id held (shadow_ids.cpp), 0: none
   std::uint32_t sid_base = 0;          // the epoch before the id's first
   std::uint32_t prev_sid = 0;          // the id held before, kept until the next renewal (shadow_ids.cpp)
+  // The instrumented shadow's ordered_before, remembered (instrumented_shadow.hpp): for each shadow id,
+  // the relative epoch up to which this thread's clock was seen to cover its owner's accesses, in
+  // shadow generation sid_covered_generation (ids change hands only at a reset, which moves it on). A
+  // thread's clock only grows (a reused slot starts over: thread_registry.cpp), so an entry that has
+  // fallen behind costs a lookup, never a wrong answer.
+  std::uint32_t sid_covered_generation = 0;
+  std::uint32_t sid_covered[shadow_id_count] = {};
   std::uint64_t unique_id = 0;         // never reused: what reports call the thread (0 = main)
   int in_rt = 0;                       // rule 3: >0 while inside the runtime on this thread
   // dynamic_annotations.cpp: AnnotateIgnoreReads/WritesBegin nesting; instrumented accesses of the
@@ -428,7 +438,6 @@ inline void acquire(thread_state *t, const vector_clock &c) noexcept {
 // moves on at its start and end: a race found in slots read in another generation than the one it is
 // reported in may have read an id's owner after the id changed hands, and is dropped.
 constexpr unsigned shadow_slot_sid_shift = 10, shadow_slot_epoch_shift = 18;
-constexpr std::uint32_t shadow_id_count = 256;  // ids 1..255; 0: none (the thread's accesses are checked, not recorded)
 constexpr std::uint32_t shadow_epochs_per_id = (1u << (32 - shadow_slot_epoch_shift)) - 1;  // relative epochs 1..this
 struct shadow_id_table {
   std::atomic<std::uint64_t> owner[shadow_id_count];

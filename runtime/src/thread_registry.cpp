@@ -76,6 +76,7 @@ thread_state *alloc_slot_locked() noexcept {
     // shadow cells and sync clocks; the rest of its clock starts empty (no inherited knowledge).
     own = t->clock.get(tid);
     t->clock.reset();
+    for (auto &c : t->sid_covered) c = 0;  // what the earlier occupant's clock covered
   }
   t->tid = tid;
   t->unique_id = g_reg.next_unique_id++;
