@@ -64,19 +64,20 @@ __attribute__((noinline)) void other_miss(thread_state *thr, ishadow::granule_sh
   return ishadow::access_miss(thr, g, cur, addr, Size, pc);
 }
 
-// A miss where the thread's own slot may be taken once the other threads' accesses in the granule are
-// found to happen before this one and to stay (see instrumented_shadow.hpp); else access_miss. Out of
-// common_miss, so that common_miss needs no frame.
+// A miss that other threads' accesses in the granule (`others`: they could race with it) or the lack
+// of an own slot (`own`) keep from the common step: the slot choose_slot picks when they all happen
+// before this access (see instrumented_shadow.hpp); else access_miss. Out of common_miss, so that
+// common_miss needs no frame.
 template <bool IsWrite, unsigned Size, bool IsAtomic>
 __attribute__((noinline)) void ordered_miss(thread_state *thr, ishadow::granule_shadow &g, ishadow::slot_word cur,
                                             std::uintptr_t addr, std::uintptr_t pc, unsigned own,
-                                            unsigned others, unsigned empties) noexcept {
+                                            unsigned others) noexcept {
   using namespace ishadow;
-  if (others_stay_ordered_before(g, others, cur, thr) &&
-      trace_simple_access(thr->trace, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc)) {
-    if (own) return take_own_slot(g, own, cur);
-    if (take_empty_slot(g, empties, cur, addr)) return;
-  }
+  const slot_word what = cur & (slot_bytes | slot_write | slot_atomic);
+  if (const slot_choice c = choose_slot(g, cur, what, own, others, thr);
+      c.at >= 0 && trace_simple_access(thr->trace, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc) &&
+      take_chosen_slot(g, c, cur, what, addr, false))
+    return;  // (if the slot is lost, the access is traced twice: harmless)
   return other_miss<Size>(thr, g, cur, addr, pc, own);
 }
 
@@ -90,16 +91,14 @@ __attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_s
   if (__builtin_expect((thr->in_rt | thr->ignore_accesses | (IsWrite ? thr->ignore_writes : thr->ignore_reads)) != 0, 0))
     return;
   const slot_word what = access_bits(Size, Size == granule_bytes ? 0 : addr & granule_offset_mask, IsWrite, IsAtomic);
-  unsigned others, empties;
-  const unsigned own = own_slots_in_granule(g, cur, what, others, empties);
+  unsigned others;
+  const unsigned own = own_slots_in_granule(g, cur, what, others);
   access_trace *t = thr->trace;
-  if (__builtin_expect((own | empties) && t, 1)) {
-    if (__builtin_expect(others, 0))
-      return ordered_miss<IsWrite, Size, IsAtomic>(thr, g, cur, addr, pc, own, others, empties);
-    if (__builtin_expect(trace_simple_access(t, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc), 1)) {
-      if (__builtin_expect(own, 1)) return take_own_slot(g, own, cur);
-      if (take_empty_slot(g, empties, cur, addr)) return;  // (else traced twice: harmless)
-    }
+  if (__builtin_expect(own && !others && t, 1)) {
+    if (__builtin_expect(trace_simple_access(t, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc), 1))
+      return take_own_slot(g, own, cur, what);
+  } else if (t) {
+    return ordered_miss<IsWrite, Size, IsAtomic>(thr, g, cur, addr, pc, own, others);
   }
   return other_miss<Size>(thr, g, cur, addr, pc, own);
 }

@@ -235,16 +235,18 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
       const slot_word what = access_bits(static_cast<unsigned>(size), addr & granule_offset_mask, is_write, is_atomic);
       const slot_word cur = what | thr->own_epoch_bits;
       if (hit_in_granule(*gs, cur, hit_mask(what))) return;
-      unsigned others, empties;
-      const unsigned own = own_slots_in_granule(*gs, cur, what, others, empties);
+      unsigned others;
+      const unsigned own = own_slots_in_granule(*gs, cur, what, others);
       access_trace *t = thr->trace;
-      if ((own | empties) && t && (!others || others_stay_ordered_before(*gs, others, cur, thr))) {
-        // The whole trace step: a synchronization call has usually just changed the epoch or the
-        // held set, which the trace records first. (If the empty slot is lost, the general way below
-        // traces the access again: one more event, never one less.)
+      // The whole trace step: a synchronization call has usually just changed the epoch or the held
+      // set, which the trace records first. (If the chosen slot is lost, the general way below traces
+      // the access again: one more event, never one less.)
+      if (const slot_choice c = !t                ? slot_choice{-1, 0, false}
+                                : own && !others ? slot_choice{__builtin_ctz(own), 0, true}
+                                                 : choose_slot(*gs, cur, what, own, others, thr);
+          c.at >= 0) {
         trace_access(t, thr, thr->own_epoch, access_lockset(thr), addr, size, is_write, is_atomic, pc);
-        if (own) return take_own_slot(*gs, own, cur);
-        if (take_empty_slot(*gs, empties, cur, addr)) return;
+        if (take_chosen_slot(*gs, c, cur, what, addr, false)) return;
       }
     }
   }
@@ -269,17 +271,18 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
     for (; g < stop; g += granule_bytes, ++gs) {
       const slot_word cur = kind | byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
       if (hit_in_granule(*gs, cur, hit_mask(cur))) continue;  // (the loop of a copy over its own buffer)
-      // The entry points' own-slot and empty-slot steps (the range is traced above): a copy into the
-      // thread's own buffer in a later epoch or into a new one, a compare of keys others wrote before.
-      unsigned others, empties;
-      const unsigned own = own_slots_in_granule(*gs, cur, cur & (slot_bytes | slot_write | slot_atomic), others, empties);
-      if ((own | empties) && (!others || others_stay_ordered_before(*gs, others, cur, thr))) {
-        if (own) {
-          take_own_slot(*gs, own, cur);
-          continue;
-        }
-        if (take_empty_slot_writable(*gs, empties, cur)) continue;  // (read-only pages skipped above)
+      // The entry points' steps (the range is traced above): a copy into the thread's own buffer in a
+      // later epoch or into a new one, a compare of keys others wrote before.
+      const slot_word what = cur & (slot_bytes | slot_write | slot_atomic);
+      unsigned others;
+      const unsigned own = own_slots_in_granule(*gs, cur, what, others);
+      if (own && !others) {
+        take_own_slot(*gs, own, cur, what);
+        continue;
       }
+      if (const slot_choice c = choose_slot(*gs, cur, what, own, others, thr);
+          c.at >= 0 && take_chosen_slot(*gs, c, cur, what, g, true))  // (read-only pages skipped above)
+        continue;
       const slot_word race = access_granule<true>(*gs, cur, thr);
       if (race && !reported) {
         report_race(thr, addr, size, is_write, is_atomic, pc, g, race, generation);

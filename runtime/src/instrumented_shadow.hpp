@@ -257,25 +257,36 @@ inline constexpr slot_word subsumed_mask(slot_word what) noexcept {
 }
 // Whether the granule holds access `cur` already; must_match: hit_mask of it (see below).
 bool hit_in_granule(const granule_shadow &g, slot_word cur, slot_word must_match) noexcept;
-// After no hit: the slots of the thread's own that `cur` may take (see below), a bit per slot; in
-// `others` those of other threads that `cur` could race with (for a read: their writes), in
-// `empties` the empty ones. what: access_bits of it.
-unsigned own_slots_in_granule(const granule_shadow &g, slot_word cur, slot_word what, unsigned &others,
-                              unsigned &empties) noexcept;
+// After no hit: the slots of the thread's own that `cur` may take (see below), a bit per slot, and in
+// `others` those of other threads that `cur` could race with (for a read: their writes). what:
+// access_bits of it.
+unsigned own_slots_in_granule(const granule_shadow &g, slot_word cur, slot_word what, unsigned &others) noexcept;
+// The slot `cur` takes without the rule (see below), when the granule holds no race for it: every
+// access in `others` (from own_slots_in_granule) happens before it. Then the first of those that `cur`
+// subsumes is replaced (so that the granule becomes the thread's own: the stale accesses of threads
+// long gone would otherwise send every later access that subsumes them the general way), else the
+// thread's own slot `own` is taken, else an empty slot, else another thread's read that a read
+// subsumes and that happens before it. `at` < 0: none, or the granule needs the rule (a race, say).
+// Out of the common step (which computes `own` and `others` alone: the stencil's miss is bound by
+// its count of instructions). Taken with take_chosen_slot.
+struct slot_choice {
+  int at;
+  slot_word expected;  // what the slot held when chosen (0: empty)
+  bool own;            // the thread's own slot (a plain store)
+};
+slot_choice choose_slot(const granule_shadow &g, slot_word cur, slot_word what, unsigned own, unsigned others,
+                        thread_state *thr) noexcept;
+// Stores `cur` in the chosen slot: the thread's own with a plain store (see take_own_slot), any other
+// with a compare-exchange against what was there (as access_granule: another thread's access stored
+// there at this instant is not overwritten). False, nothing stored, when that fails, when an empty
+// slot's page is read-only (its slots are the shared empty block's, never written; `writable`: known
+// not to be), or when `cur` is not to be recorded (a thread without id).
+bool take_chosen_slot(granule_shadow &g, slot_choice c, slot_word cur, slot_word what, std::uintptr_t addr,
+                      bool writable) noexcept;
 // Stores `cur` in the first of the own slots `own` (from own_slots_in_granule, not 0): in place of an
-// access it subsumes, or joined with one of the same epoch and kind (the bytes of both).
-void take_own_slot(granule_shadow &g, unsigned own, slot_word cur) noexcept;
-// Where no own slot is: stores `cur` in the first of the empty slots `empties` with a compare-exchange
-// (as access_granule: another thread's access stored there at this instant is not overwritten).
-// False, nothing stored, when that fails, when the granule's page is read-only (its slots are the
-// shared empty block's, never written), or when `cur` is not to be recorded (a thread without id).
-bool take_empty_slot(granule_shadow &g, unsigned empties, slot_word cur, std::uintptr_t addr) noexcept;
-// The same where the page is known not to be read-only.
-bool take_empty_slot_writable(granule_shadow &g, unsigned empties, slot_word cur) noexcept;
-// Whether the accesses in slots `others` (a bit per slot) all happen before the thread's and are to
-// stay (none subsumed by `cur`: access_granule would replace that one, and so it is left to do).
-bool others_stay_ordered_before(const granule_shadow &g, unsigned others, slot_word cur,
-                                thread_state *thr) noexcept;
+// access it subsumes, or joined with one of the same epoch and kind (the bytes of both; `what`:
+// access_bits of cur, a constant at the entry points, where a whole granule needs no join).
+void take_own_slot(granule_shadow &g, unsigned own, slot_word cur, slot_word what) noexcept;
 // An access within one granule that is no hit, out of line (so that a hit saves no registers):
 // traced and checked.
 void access_miss(thread_state *thr, granule_shadow &g, slot_word cur, std::uintptr_t addr, unsigned size,
@@ -300,17 +311,15 @@ __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t add
 // An own slot: a slot of the thread's own (an access of an earlier epoch, which happens before this
 // one) that `cur` subsumes (see the rule above), or one of the same epoch and kind to other bytes
 // (the rule's merge: a loop over the bytes of a granule, one byte an access), where the granule's
-// other slots are empty, the thread's own, other threads' reads when `cur` is a read (reads never
-// race), or other threads' accesses that happen before `cur` and that it does not subsume
-// (others_stay_ordered_before, a slot at a time: the only scalar part; a slot that `cur` subsumes is
-// for access_granule to replace, so that the granule is the thread's own again and its next miss
-// cheap). No race is possible: the access is traced and stored in that slot with no more checks (a
-// plain store, as in access_granule). Where the thread has no such slot, the same conditions let it
-// take an empty one (take_empty_slot), as the rule would: the first access to memory since it was
-// freed, the first read of data another thread wrote before. The common miss of a loop over memory
-// the thread owns (a new epoch after each barrier, say), of reads of data that other threads wrote
-// before (a lookup in a tree built under a lock), of filling a new block. A page marked read-only
-// never has a slot of its own (never an own slot; take_empty_slot looks), so it never takes one.
+// other slots are empty, the thread's own, or other threads' reads when `cur` is a read (reads never
+// race). No race is possible: the access is traced and stored in that slot with no more checks (a
+// plain store, as in access_granule). Where other threads' accesses that could race are there too,
+// or the thread has no own slot, choose_slot (out of line; a slot at a time: the only scalar part)
+// finds them all ordered before `cur` and picks a slot the rule allows, replacing one of them that
+// `cur` subsumes first. The common miss of a loop over memory the thread
+// owns (a new epoch after each barrier, say), of reads of data that other threads wrote before (a
+// lookup in a tree built under a lock), of filling a new block. A page marked read-only has no slot
+// of its own (never an own slot, nothing to replace; take_chosen_slot looks before an empty one).
 // Both look at the granule's 4 slots at once, in one 16-byte vector (a granule's shadow is 16 bytes,
 // aligned): a lane per slot, each read whole (x86-64 loads an aligned vector's 4-byte lanes atomically;
 // the slots are otherwise read and written as the atomics they are). A bit per slot in each mask.
@@ -341,11 +350,10 @@ __attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule
 }
 
 __attribute__((always_inline)) inline unsigned ishadow::own_slots_in_granule(const granule_shadow &g, slot_word cur,
-                                                                            slot_word what, unsigned &others,
-                                                                            unsigned &empties) noexcept {
+                                                                            slot_word what,
+                                                                            unsigned &others) noexcept {
   const __m128i slots = slots_of(g), zero = _mm_setzero_si128();
   const __m128i empty = _mm_cmpeq_epi32(slots, zero);
-  empties = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(empty)));
   const __m128i same_id = _mm_cmpeq_epi32(
       _mm_and_si128(_mm_xor_si128(slots, _mm_set1_epi32(static_cast<int>(cur))), _mm_set1_epi32(static_cast<int>(slot_sid_bits))),
       zero);
@@ -358,39 +366,62 @@ __attribute__((always_inline)) inline unsigned ishadow::own_slots_in_granule(con
       _mm_and_si128(_mm_xor_si128(slots, _mm_set1_epi32(static_cast<int>(cur & slot_atomic))),
                     _mm_set1_epi32(static_cast<int>(subsumed_mask(what)))),
       zero);
-  // Same thread, epoch and kind. (Not empty: a thread without an id, whose accesses are not recorded,
-  // has neither id nor epoch bits, and would match an empty slot.)
-  const __m128i mergeable = _mm_cmpeq_epi32(
-      _mm_and_si128(_mm_xor_si128(slots, _mm_set1_epi32(static_cast<int>(cur))), _mm_set1_epi32(static_cast<int>(~slot_bytes))),
-      zero);
-  return static_cast<unsigned>(
-      _mm_movemask_ps(_mm_castsi128_ps(_mm_andnot_si128(empty, _mm_or_si128(mergeable, _mm_and_si128(same_id, subsumed))))));
+  __m128i own = _mm_and_si128(same_id, subsumed);
+  // Same thread, epoch and kind, to other bytes: only for an access to part of a granule (one to all
+  // of it subsumes those). Not empty: a thread without an id, whose accesses are not recorded, has
+  // neither id nor epoch bits, and would match an empty slot.
+  if ((what & slot_bytes) != slot_bytes)
+    own = _mm_or_si128(own, _mm_cmpeq_epi32(_mm_and_si128(_mm_xor_si128(slots, _mm_set1_epi32(static_cast<int>(cur))),
+                                                          _mm_set1_epi32(static_cast<int>(~slot_bytes))),
+                                            zero));
+  return static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_andnot_si128(empty, own))));
 }
 
-__attribute__((always_inline)) inline void ishadow::take_own_slot(granule_shadow &g, unsigned own, slot_word cur) noexcept {
+inline ishadow::slot_choice ishadow::choose_slot(const granule_shadow &g, slot_word cur, slot_word what,
+                                                 unsigned own, unsigned others, thread_state *thr) noexcept {
+  slot_choice replace{-1, 0, false};
+  for (; others; others &= others - 1) {
+    // Read again, with the acquire that ordered_before needs; whatever is there now must pass.
+    const int i = __builtin_ctz(others);
+    const slot_word v = g.slot[i].load(std::memory_order_acquire);
+    if (!v) continue;
+    if (!ordered_before(v, cur, thr)) return {-1, 0, false};
+    if (replace.at < 0 && subsumes(cur, v)) replace = {i, v, false};
+  }
+  if (replace.at >= 0) return replace;
+  if (own) return {__builtin_ctz(own), 0, true};
+  const __m128i slots = slots_of(g);
+  if (const unsigned empty = slots_matching(slots, 0, ~slot_word{0})) return {__builtin_ctz(empty), 0, false};
+  // (Flipping cur's atomic bit in the slot makes subsumed_mask's test the whole of subsumes.)
+  for (unsigned reads = slots_matching(slots, cur & slot_atomic, subsumed_mask(what)) &
+                        ~slots_matching(slots, cur, slot_sid_bits);
+       reads; reads &= reads - 1) {
+    const int i = __builtin_ctz(reads);
+    const slot_word v = g.slot[i].load(std::memory_order_acquire);
+    if (v && subsumes(cur, v) && ordered_before(v, cur, thr)) return {i, v, false};
+  }
+  return {-1, 0, false};
+}
+
+inline bool ishadow::take_chosen_slot(granule_shadow &g, slot_choice c, slot_word cur, slot_word what,
+                                      std::uintptr_t addr, bool writable) noexcept {
+  if (c.own) {
+    take_own_slot(g, 1u << c.at, cur, what);
+    return true;
+  }
+  if (!(cur & slot_sid_bits) || (!writable && !c.expected && in_readonly_page(addr))) return false;
+  return g.slot[c.at].compare_exchange_strong(c.expected, cur, std::memory_order_relaxed);
+}
+
+__attribute__((always_inline)) inline void ishadow::take_own_slot(granule_shadow &g, unsigned own, slot_word cur,
+                                                                  slot_word what) noexcept {
   std::atomic<slot_word> &slot = g.slot[__builtin_ctz(own)];
+  if ((what & slot_bytes) == slot_bytes) return slot.store(cur, std::memory_order_relaxed);
   const slot_word old = slot.load(std::memory_order_relaxed);  // (only this thread writes its own slots but by eviction)
   slot.store(((old ^ cur) & ~slot_bytes) == 0 ? old | cur : cur, std::memory_order_relaxed);
 }
 
-inline bool ishadow::take_empty_slot_writable(granule_shadow &g, unsigned empties, slot_word cur) noexcept {
-  if (!(cur & slot_sid_bits)) return false;
-  slot_word expected = 0;
-  return g.slot[__builtin_ctz(empties)].compare_exchange_strong(expected, cur, std::memory_order_relaxed);
-}
-inline bool ishadow::take_empty_slot(granule_shadow &g, unsigned empties, slot_word cur, std::uintptr_t addr) noexcept {
-  return !in_readonly_page(addr) && take_empty_slot_writable(g, empties, cur);
-}
 
-__attribute__((always_inline)) inline bool ishadow::others_stay_ordered_before(const granule_shadow &g,
-                                                                               unsigned others, slot_word cur,
-                                                                               thread_state *thr) noexcept {
-  for (; others; others &= others - 1) {
-    // Read again, with the acquire that owner_of needs; whatever is there now must pass too.
-    const slot_word v = g.slot[__builtin_ctz(others)].load(std::memory_order_acquire);
-    if (v && (subsumes(cur, v) || !ordered_before(v, cur, thr))) return false;
-  }
-  return true;
-}
+
 
 }  // namespace lockstep::rt
