@@ -183,7 +183,12 @@ auto atomic_op(const volatile T *addr, int write_mo, std::uintptr_t pc, Op op, E
   // Only a write that publishes a clock (a release, or a relaxed write after a release fence) needs a
   // record; anything else uses one that exists.
   const bool publishes = write_mo != no_write && (releases(write_mo) || thr->fence_released);
-  sync_var *s = publishes ? sync_get_or_create(a, sync_kind::atomic) : sync_find(a);
+  sync_var *&cached = thr->atomic_records[(a >> 3) % thread_state::atomic_record_cache_size];
+  sync_var *s = cached;
+  if (!s || s->addr.load(std::memory_order_acquire) != a) {  // (a record in use is never moved)
+    s = publishes ? sync_get_or_create(a, sync_kind::atomic) : sync_find(a);
+    if (s) cached = s;
+  }
   if (!s) {
     // Nobody has published here yet. A release that comes between the lookup and the operation is
     // found by a second lookup; its clock (possibly newer than the value read) is then acquired,

@@ -269,6 +269,12 @@ struct thread_state {
   // fallen behind costs a lookup, never a wrong answer.
   std::uint32_t sid_covered_generation = 0;
   std::uint32_t sid_covered[shadow_id_count] = {};
+  // The records of atomic locations this thread used lately, by address (instrumented.cpp's
+  // atomic_op): a skip list's upper levels, a queue's head and tail. Each is checked against its
+  // `addr` before use (records are recycled, never freed), so one that was forgotten or reused is
+  // looked up again; a hit spares the table's bucket, a cache miss of its own.
+  static constexpr std::size_t atomic_record_cache_size = 512;
+  sync_var *atomic_records[atomic_record_cache_size] = {};
   std::uint64_t unique_id = 0;         // never reused: what reports call the thread (0 = main)
   int in_rt = 0;                       // rule 3: >0 while inside the runtime on this thread
   // dynamic_annotations.cpp: AnnotateIgnoreReads/WritesBegin nesting; instrumented accesses of the
