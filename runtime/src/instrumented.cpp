@@ -257,6 +257,17 @@ bool compare_exchange(volatile T *a, T *expected, T desired, int mo, int fmo, st
       [&](bool ok) { return ok ? atomic_effect{true, mo, atomic_effect::rmw} : atomic_effect{true, fmo, atomic_effect::none}; });
 }
 
+// The uncommon function boundaries (see __tsan_func_entry): a thread seen first, a trace not made yet,
+// a word that starts a part of the trace.
+__attribute__((noinline)) void func_entry_slow(void *call_site) noexcept {
+  thread_state *thr = cur_thread();
+  if (!thr) return;
+  access_trace *t = thr->trace;
+  if (!t && !(t = trace_of(thr))) return;
+  trace_func_entry(t, thr, addr_of(call_site));
+}
+__attribute__((noinline)) void func_exit_slow(thread_state *thr, access_trace *t) noexcept { trace_func_exit(t, thr); }
+
 }  // namespace
 
 extern "C" {
@@ -266,17 +277,23 @@ extern "C" {
 void __tsan_init() { note_instrumented_module(); }
 // Function boundaries: the trace keeps the open calls, which are the stacks of reports (no frame
 // pointers needed). `call_site` is where the function was called from.
+// Function boundaries: every call of instrumented code makes both, so their common case (a thread with
+// a trace, a word that does not start a part) is a step without a frame; anything else is a tail call.
 void __tsan_func_entry(void *call_site) {
-  thread_state *thr = cur_thread();
-  if (!thr) return;
-  access_trace *t = thr->trace;
-  if (__builtin_expect(!t, 0) && !(t = trace_of(thr))) return;
-  trace_func_entry(t, thr, addr_of(call_site));
+  thread_state *thr = cur_thread_if_any();
+  access_trace *t = thr ? thr->trace : nullptr;
+  if (__builtin_expect(!t, 0)) return func_entry_slow(call_site);
+  const std::uint64_t word = trace_event::make_other(trace_event::func_entry, addr_of(call_site));
+  if (__builtin_expect(!trace_try_put(t, word), 0)) return func_entry_slow(call_site);
+  trace_note_call(t, addr_of(call_site));
 }
 void __tsan_func_exit() {
   thread_state *thr = cur_thread_if_any();
-  if (!thr || !thr->trace) return;
-  trace_func_exit(thr->trace, thr);
+  access_trace *t = thr ? thr->trace : nullptr;
+  if (__builtin_expect(!t, 0)) return;
+  if (__builtin_expect(!trace_try_put(t, trace_event::make_other(trace_event::func_exit, 0)), 0))
+    return func_exit_slow(thr, t);
+  trace_note_return(t);
 }
 
 #define LOCKSTEP_ACCESS(n)                                                                        \

@@ -262,19 +262,7 @@ struct thread_state {
   std::uint32_t sid = 0;               // the shadow id held (shadow_ids.cpp), 0: none
   std::uint32_t sid_base = 0;          // the epoch before the id's first
   std::uint32_t prev_sid = 0;          // the id held before, kept until the next renewal (shadow_ids.cpp)
-  // The instrumented shadow's ordered_before, remembered (instrumented_shadow.hpp): for each shadow id,
-  // the relative epoch up to which this thread's clock was seen to cover its owner's accesses, in
-  // shadow generation sid_covered_generation (ids change hands only at a reset, which moves it on). A
-  // thread's clock only grows (a reused slot starts over: thread_registry.cpp), so an entry that has
-  // fallen behind costs a lookup, never a wrong answer.
-  std::uint32_t sid_covered_generation = 0;
-  std::uint32_t sid_covered[shadow_id_count] = {};
-  // The records of atomic locations this thread used lately, by address (instrumented.cpp's
-  // atomic_op): a skip list's upper levels, a queue's head and tail. Each is checked against its
-  // `addr` before use (records are recycled, never freed), so one that was forgotten or reused is
-  // looked up again; a hit spares the table's bucket, a cache miss of its own.
-  static constexpr std::size_t atomic_record_cache_size = 512;
-  sync_var *atomic_records[atomic_record_cache_size] = {};
+  std::uint32_t sid_covered_generation = 0;  // of sid_covered (below)
   std::uint64_t unique_id = 0;         // never reused: what reports call the thread (0 = main)
   int in_rt = 0;                       // rule 3: >0 while inside the runtime on this thread
   // dynamic_annotations.cpp: AnnotateIgnoreReads/WritesBegin nesting; instrumented accesses of the
@@ -374,6 +362,18 @@ struct thread_state {
   held_lock held[max_held];
   // Lock-order edge cache: (from,to,gates) hashes this thread already gave to the graph.
   std::uint64_t edge_cache[256];  // cleared on first use (edge_cache_gen)
+  // The instrumented shadow's ordered_before, remembered (instrumented_shadow.hpp): for each shadow id,
+  // the relative epoch up to which this thread's clock was seen to cover its owner's accesses, in
+  // shadow generation sid_covered_generation (ids change hands only at a reset, which moves it on). A
+  // thread's clock only grows (a reused slot starts over: thread_registry.cpp), so an entry that has
+  // fallen behind costs a lookup, never a wrong answer.
+  std::uint32_t sid_covered[shadow_id_count];
+  // The records of atomic locations this thread used lately, by address (instrumented.cpp's
+  // atomic_op): a skip list's upper levels, a queue's head and tail. Each is checked against its
+  // `addr` before use (records are recycled, never freed), so one that was forgotten or reused is
+  // looked up again; a hit spares the table's bucket, a cache miss of its own.
+  static constexpr std::size_t atomic_record_cache_size = 512;
+  sync_var *atomic_records[atomic_record_cache_size];
 };
 
 // thread_registry.cpp. The calling thread's state: its own, or that of the fiber it runs (set by

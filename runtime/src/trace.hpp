@@ -171,15 +171,23 @@ __attribute__((always_inline)) inline void trace_access(access_trace *t, thread_
   t->prev_pc = pc;
 }
 
-inline void trace_func_entry(access_trace *t, thread_state *thr, std::uintptr_t call_site) noexcept {
-  trace_put(t, thr, trace_event::make_other(trace_event::func_entry, call_site));
+// The open calls a function entry or exit changes, after its event word is in.
+inline void trace_note_call(access_trace *t, std::uintptr_t call_site) noexcept {
   if (t->depth < trace_call_capacity) t->calls[t->depth] = call_site;
   ++t->depth;
+}
+inline void trace_note_return(access_trace *t) noexcept {
+  if (t->depth) --t->depth;  // an exit without entry: a longjmp or an exception skipped exits before
+}
+
+inline void trace_func_entry(access_trace *t, thread_state *thr, std::uintptr_t call_site) noexcept {
+  trace_put(t, thr, trace_event::make_other(trace_event::func_entry, call_site));
+  trace_note_call(t, call_site);
 }
 
 inline void trace_func_exit(access_trace *t, thread_state *thr) noexcept {
   trace_put(t, thr, trace_event::make_other(trace_event::func_exit, 0));
-  if (t->depth) --t->depth;  // an exit without entry: a longjmp or an exception skipped exits before
+  trace_note_return(t);
 }
 
 // What a replay found about an earlier access.
