@@ -276,9 +276,9 @@ extern "C" {
 // also checks libc's memory functions and free.
 void __tsan_init() { note_instrumented_module(); }
 // Function boundaries: the trace keeps the open calls, which are the stacks of reports (no frame
-// pointers needed). `call_site` is where the function was called from.
-// Function boundaries: every call of instrumented code makes both, so their common case (a thread with
-// a trace, a word that does not start a part) is a step without a frame; anything else is a tail call.
+// pointers needed). `call_site` is where the function was called from. Every call of instrumented code
+// makes both, so their common case (a thread with a trace, a word that does not start a part) is a
+// step without a frame; anything else is a tail call.
 void __tsan_func_entry(void *call_site) {
   thread_state *thr = cur_thread_if_any();
   access_trace *t = thr ? thr->trace : nullptr;

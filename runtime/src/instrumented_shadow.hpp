@@ -316,10 +316,10 @@ __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t add
 // plain store, as in access_granule). Where other threads' accesses that could race are there too,
 // or the thread has no own slot, choose_slot (out of line; a slot at a time: the only scalar part)
 // finds them all ordered before `cur` and picks a slot the rule allows, replacing one of them that
-// `cur` subsumes first. The common miss of a loop over memory the thread
-// owns (a new epoch after each barrier, say), of reads of data that other threads wrote before (a
-// lookup in a tree built under a lock), of filling a new block. A page marked read-only has no slot
-// of its own (never an own slot, nothing to replace; take_chosen_slot looks before an empty one).
+// `cur` subsumes first. The common miss of a loop over memory the thread owns (a new epoch after each
+// barrier, say), of reads of data that other threads wrote before (a lookup in a tree built under a
+// lock), of filling a new block. A page marked read-only has no slot of its own (never an own slot,
+// nothing to replace; take_chosen_slot looks before it takes an empty one).
 // Both look at the granule's 4 slots at once, in one 16-byte vector (a granule's shadow is 16 bytes,
 // aligned): a lane per slot, each read whole (x86-64 loads an aligned vector's 4-byte lanes atomically;
 // the slots are otherwise read and written as the atomics they are). A bit per slot in each mask.
@@ -420,8 +420,5 @@ __attribute__((always_inline)) inline void ishadow::take_own_slot(granule_shadow
   const slot_word old = slot.load(std::memory_order_relaxed);  // (only this thread writes its own slots but by eviction)
   slot.store(((old ^ cur) & ~slot_bytes) == 0 ? old | cur : cur, std::memory_order_relaxed);
 }
-
-
-
 
 }  // namespace lockstep::rt

@@ -128,10 +128,11 @@ struct counter_state {
 };
 
 struct sync_var {
-  // What an atomic operation's acquire reads (the lookup's fields, the lock, the clock's size and
-  // first chunk) is the first cache line: one miss, not three (the lookup's fields had a line of
-  // their own, against owners' writes to those below; every lookup but a hash collision's locks the
-  // record next anyway).
+  // What an atomic operation's acquire reads here (the lookup's fields, the lock, the clock's size and
+  // the pointer to its chunk) is the first cache line (records are blocks of the runtime's
+  // allocator, aligned to their size): one miss, not three (the lookup's fields had a line of their
+  // own, against owners' writes to those below; every lookup but a hash collision's locks the record
+  // next anyway).
   std::atomic<std::uintptr_t> addr{0};  // 0 while on the free list
   std::atomic<sync_var *> next{nullptr}; // hash chain
   spinlock mtx;                        // guards everything below
