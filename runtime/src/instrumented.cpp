@@ -73,10 +73,14 @@ __attribute__((noinline)) void ordered_miss(thread_state *thr, ishadow::granule_
                                             std::uintptr_t addr, std::uintptr_t pc, unsigned own,
                                             unsigned others) noexcept {
   using namespace ishadow;
+  // A page mapped read-only has no slot of the thread's own (its accesses are never recorded, as in
+  // other_miss), so it is done with here at once (the reads of a file mapped in place: leveldb's
+  // tables), and any empty slot chosen below is on a writable page.
+  if (!own && in_readonly_page(addr)) return;
   const slot_word what = cur & (slot_bytes | slot_write | slot_atomic);
   if (const slot_choice c = choose_slot(g, cur, what, own, others, thr);
       c.at >= 0 && trace_simple_access(thr->trace, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc) &&
-      take_chosen_slot(g, c, cur, what, addr, false))
+      take_chosen_slot(g, c, cur, what, addr, true))
     return;  // (if the slot is lost, the access is traced twice: harmless)
   return other_miss<Size>(thr, g, cur, addr, pc, own);
 }
