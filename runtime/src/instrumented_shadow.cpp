@@ -241,9 +241,8 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
       // The whole trace step: a synchronization call has usually just changed the epoch or the held
       // set, which the trace records first. (If the chosen slot is lost, the general way below traces
       // the access again: one more event, never one less.)
-      if (const slot_choice c = !t                ? slot_choice{-1, 0, false}
-                                : own && !others ? slot_choice{__builtin_ctz(own), 0, true}
-                                                 : choose_slot(*gs, cur, what, own, others, thr);
+      // (choose_slot takes the own slot at once where no other thread's slot could race.)
+      if (const slot_choice c = t ? choose_slot(*gs, cur, what, own, others, thr) : slot_choice{-1, 0, false};
           c.at >= 0) {
         trace_access(t, thr, thr->own_epoch, access_lockset(thr), addr, size, is_write, is_atomic, pc);
         if (take_chosen_slot(*gs, c, cur, what, addr, false)) return;
