@@ -175,6 +175,7 @@ void vector_clock::join_slow(const vector_clock &o) noexcept {
 }
 
 bool vector_clock::join_in_place(const vector_clock &o) noexcept {
+  forget_release();
   // The chunks o's entries would raise: each must be one of ours already, and private; beyond the
   // directory's capacity o must hold only zeros.
   const std::uint32_t chunks = chunks_for(o.size_), held = chunks_for(size_);
@@ -236,6 +237,7 @@ bool vector_clock::leq(const vector_clock &o) const noexcept {
 }
 
 void vector_clock::reset() noexcept {
+  forget_release();
   const std::uint32_t chunks = chunks_for(size_);
   for (std::uint32_t i = 0; i < chunks; ++i) {
     unref(dir_[i]);

@@ -65,16 +65,19 @@ public:
     return tid < size_ ? dir_[tid >> clock_chunk_shift]->c[tid & (clock_chunk_entries - 1)] : 0;
   }
   void set(std::uint32_t tid, std::uint32_t v) noexcept {
+    forget_release();
     if (std::uint32_t *p = slot(tid)) *p = v;
   }
   // Advances tid's own component: the step after a release, so later events are not covered by it.
   void tick(std::uint32_t tid) noexcept {
+    forget_release();
     if (std::uint32_t *p = slot(tid)) ++*p;
   }
   // this = pointwise max(this, o): the core of `acquire` (thread joins the sync clock) and of
   // `release` (sync clock joins the thread's). Inline for clocks of one private chunk (up to 64
   // threads, the lock and unlock of most programs); out of line otherwise.
   void join(const vector_clock &o) noexcept {
+    forget_release();
     const std::uint32_t n = o.size_;
     if (n <= size_ && size_ <= clock_chunk_entries) {
       if (n == 0) return;
@@ -92,6 +95,7 @@ public:
   // this = o: `release_store` (an exclusive unlock overwrites what earlier owners left, since the
   // new owner's clock already covers it). Inline like join.
   void assign(const vector_clock &o) noexcept {
+    forget_release();
     if (o.size_ != 0 && o.size_ <= size_ && size_ <= clock_chunk_entries) {
       clock_chunk *a = dir_[0];
       const clock_chunk *b = o.dir_[0];
@@ -117,6 +121,29 @@ public:
   void reset() noexcept;
   std::uint32_t size() const noexcept { return size_; }
 
+  // What a sync object's clock is, in one word, when that is known: exactly the clock thread `tid` had
+  // at the end of its epoch `epoch` (a release that left it so: rtl.hpp). Then any thread whose
+  // clock has tid's entry at `epoch` or beyond covers all of this one (under a condition on reused
+  // thread slots: rtl.hpp), which a reader can tell without the object's lock or a walk of this
+  // clock (an atomic load that acquires what it has seen already). Every change of the clock
+  // forgets it first; the releases that know it set it after (under the object's lock, read without).
+  struct release_mark {
+    std::uint32_t tid, epoch;
+  };
+  void note_release(std::uint32_t tid, std::uint32_t epoch) noexcept {
+    released_.store((std::uint64_t{tid + 1} << 32) | epoch, std::memory_order_relaxed);
+  }
+  // The mark as a word (0: unknown), to keep and restore around a change that did not happen.
+  std::uint64_t release_word() const noexcept { return released_.load(std::memory_order_acquire); }
+  void restore_release_word(std::uint64_t w) noexcept { released_.store(w, std::memory_order_relaxed); }
+  static bool unpack_release(std::uint64_t w, release_mark &m) noexcept {
+    m = {static_cast<std::uint32_t>(w >> 32) - 1, static_cast<std::uint32_t>(w)};
+    return w != 0;
+  }
+  void forget_release() noexcept {
+    if (released_.load(std::memory_order_relaxed)) released_.store(0, std::memory_order_relaxed);
+  }
+
 private:
   // The writable entry of tid: the clock grows and a shared chunk is copied first (rare). Null when
   // out of memory (the write is lost: fewer happens-before edges seen).
@@ -140,6 +167,7 @@ private:
   // entry is one load less, a cache miss less for a sync object's clock (an acquire reads it right after
   // locking the record). A clock never moves (it cannot be copied or moved), so dir_ may point here.
   clock_chunk *inline_dir_[1] = {nullptr};
+  std::atomic<std::uint64_t> released_{0};  // see release_mark; 0: unknown
 };
 
 }  // namespace lockstep::rt

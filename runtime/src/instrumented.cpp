@@ -149,24 +149,31 @@ struct atomic_effect {
   enum { none, store, rmw } writes;
 };
 
-void apply(thread_state *thr, sync_var *s, const atomic_effect &e) noexcept {
-  if (e.load) {
-    if (acquires(e.mo))
+// `release_word`: the record's release mark (clocks.hpp) before the operation, which cleared it if it
+// could change the clock (see atomic_op); it is restored when the clock stays as it was.
+void apply(thread_state *thr, sync_var *s, const atomic_effect &e, std::uint64_t release_word) noexcept {
+  bool covered = covers_release(thr, release_word);  // the thread's clock covers the record's
+  if (e.load && !covered) {
+    if (acquires(e.mo)) {
       acquire(thr, s->clock);
-    else
+      covered = thr->ignore_sync_annotated <= 0;
+    } else {
       thr->fence_pending.join(s->clock);
+    }
   }
-  if (e.writes == atomic_effect::none) return;
-  if (releases(e.mo)) {
+  if (e.writes != atomic_effect::none && releases(e.mo)) {
     if (e.writes == atomic_effect::store)
       release_store(thr, s->clock);
     else
-      release(thr, s->clock);
-  } else if (thr->fence_released) {  // a relaxed write after a release fence publishes the fence
+      release(thr, s->clock, covered);
+  } else if (e.writes != atomic_effect::none && thr->fence_released) {
+    // A relaxed write after a release fence publishes the fence.
     if (e.writes == atomic_effect::store)
       s->clock.assign(thr->fence_clock);
     else
       s->clock.join(thr->fence_clock);
+  } else if (release_word && !s->clock.release_word()) {
+    s->clock.restore_release_word(release_word);
   }
 }
 
@@ -202,12 +209,26 @@ auto atomic_op(const volatile T *addr, int write_mo, std::uintptr_t pc, Op op, E
     if (!e.load || !(s = sync_find(a))) return r;
     spin_guard g(s->mtx);
     e.writes = atomic_effect::none;
-    apply(thr, s, e);
+    apply(thr, s, e, s->clock.release_word());
+    return r;
+  }
+  if (write_mo == no_write) {
+    // A load: the value first, then the record's release mark, without its lock. A publishing write
+    // clears the mark before it writes its value (below), so a load that read that value reads the
+    // cleared mark or a later one; a mark the thread's clock covers means the load has nothing to
+    // take from the record (the common load of a pointer published long ago: a skip list's links),
+    // else the clock is taken under the lock, possibly newer than the value read (as above).
+    auto r = op();
+    if (covers_release(thr, s->clock.release_word())) return r;
+    spin_guard g(s->mtx);
+    apply(thr, s, effect_of(r), s->clock.release_word());
     return r;
   }
   spin_guard g(s->mtx);
+  const std::uint64_t release_word = s->clock.release_word();
+  if (publishes) s->clock.forget_release();  // (the operation's seq_cst write orders this before it)
   auto r = op();
-  apply(thr, s, effect_of(r));
+  apply(thr, s, effect_of(r), release_word);
   return r;
 }
 

@@ -432,8 +432,24 @@ private:
 
 // Vector-clock verbs between a thread and a sync object's clock (the caller holds sync->mtx).
 // (Not while the thread ignores synchronization: AnnotateIgnoreSyncBegin.)
+//
+// A clock's release mark (clocks.hpp: exactly what thread r had at the end of its epoch e) lets a
+// thread see without the clock that it covers it: its own clock has r's entry at e or beyond. Sound
+// because every release moves its thread to a new epoch (tick_own), so whoever learned r's epoch e
+// learned it from r's clock at the end of e or later, which includes that clock (clocks only grow).
+// Two ways to learn an epoch of r without r's clock are excluded by g_release_floor[r], the lowest
+// epoch of r a mark may name: a reused thread slot (the new occupant's epochs start above the old
+// one's: a thread that learned one of the new occupant's epochs knows nothing of the old one's
+// clock), and a fork child that took the epochs of the threads that vanished (thread_registry.cpp).
+// (Raised before the slot's new occupant runs, so a thread that learned its epochs reads it raised.)
+inline std::atomic<std::uint32_t> g_release_floor[max_threads];
+inline bool covers_release(const thread_state *t, std::uint64_t release_word) noexcept {
+  vector_clock::release_mark m;
+  return vector_clock::unpack_release(release_word, m) && m.tid < max_threads && t->clock.get(m.tid) >= m.epoch &&
+         m.epoch >= g_release_floor[m.tid].load(std::memory_order_acquire);
+}
 inline void acquire(thread_state *t, const vector_clock &c) noexcept {
-  if (t->ignore_sync_annotated <= 0) t->clock.join(c);
+  if (t->ignore_sync_annotated <= 0 && !covers_release(t, c.release_word())) t->clock.join(c);
 }
 // Shadow ids (shadow_ids.cpp). A slot of the instrumented shadow (instrumented_shadow.hpp) is 32 bits, so
 // it cannot name a thread slot and a 32-bit epoch: it holds a shadow id (8 bits) and an epoch relative to
@@ -477,14 +493,19 @@ inline void tick_own(thread_state *t) noexcept {
   t->clock.tick(t->tid);
   note_own_clock(t);
 }
-inline void release(thread_state *t, vector_clock &c) noexcept {
+// `covered`: the thread's clock is known to cover c (then the join leaves c exactly the thread's
+// clock, and c is marked so).
+inline void release(thread_state *t, vector_clock &c, bool covered) noexcept {
   if (t->ignore_sync_annotated > 0) return;
   c.join(t->clock);
+  if (covered) c.note_release(t->tid, t->clock.get(t->tid));
   tick_own(t);
 }
+inline void release(thread_state *t, vector_clock &c) noexcept { release(t, c, covers_release(t, c.release_word())); }
 inline void release_store(thread_state *t, vector_clock &c) noexcept {
   if (t->ignore_sync_annotated > 0) return;
   c.assign(t->clock);
+  c.note_release(t->tid, t->clock.get(t->tid));
   tick_own(t);
 }
 

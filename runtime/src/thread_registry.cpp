@@ -80,6 +80,8 @@ thread_state *alloc_slot_locked() noexcept {
   }
   t->tid = tid;
   t->unique_id = g_reg.next_unique_id++;
+  // Release marks naming the earlier occupant are no longer trusted (rtl.hpp, covers_release).
+  if (own) g_release_floor[tid].store(own + 1, std::memory_order_release);
   t->clock.set(tid, own + 1);
   note_own_clock(t);
   t->in_rt = 0;
@@ -214,6 +216,8 @@ void registry_acquire_vanished(thread_state *self) noexcept {
     if (!t || t == self || t->status.load(std::memory_order_relaxed) != thread_status::free) continue;
     const std::uint32_t epoch = t->clock.get(t->tid);
     if (epoch > self->clock.get(t->tid)) self->clock.set(t->tid, epoch);
+    // Its epochs, not its clock: release marks naming it are no longer trusted (rtl.hpp, covers_release).
+    g_release_floor[t->tid].store(epoch + 1, std::memory_order_relaxed);
   }
 }
 

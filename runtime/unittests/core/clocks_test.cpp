@@ -132,6 +132,46 @@ TEST(VectorClock, VerbsHaveTheirMeaning) {
   EXPECT_FALSE(thread_b.covers(lockstep::rt::make_epoch(0, 6)));
 }
 
+// A release mark says what the clock is exactly (readers skip the clock on its word alone), so every
+// verb that may change the clock forgets it, even one that happens to change nothing; a restored word
+// is the mark again.
+TEST(VectorClock, EveryChangeForgetsTheReleaseMark) {
+  vector_clock other, big;
+  other.set(2, 4);
+  big.set(100, 1);  // a second chunk: join_in_place refuses it
+  const std::vector<std::pair<const char *, void (*)(vector_clock &, const vector_clock &, const vector_clock &)>>
+      verbs = {
+          {"set", [](vector_clock &c, const vector_clock &, const vector_clock &) { c.set(1, 1); }},
+          {"tick", [](vector_clock &c, const vector_clock &, const vector_clock &) { c.tick(1); }},
+          {"join", [](vector_clock &c, const vector_clock &o, const vector_clock &) { c.join(o); }},
+          {"assign", [](vector_clock &c, const vector_clock &o, const vector_clock &) { c.assign(o); }},
+          {"reset", [](vector_clock &c, const vector_clock &, const vector_clock &) { c.reset(); }},
+          {"join_in_place", [](vector_clock &c, const vector_clock &o, const vector_clock &) { c.join_in_place(o); }},
+          {"join_in_place refused", [](vector_clock &c, const vector_clock &, const vector_clock &b) {
+             EXPECT_FALSE(c.join_in_place(b));
+           }},
+      };
+  for (const auto &[name, verb] : verbs) {
+    vector_clock c;
+    c.set(1, 3);
+    c.note_release(1, 3);
+    vector_clock::release_mark m{};
+    ASSERT_TRUE(vector_clock::unpack_release(c.release_word(), m)) << name;
+    EXPECT_EQ(m.tid, 1u);
+    EXPECT_EQ(m.epoch, 3u);
+    const std::uint64_t word = c.release_word();
+    verb(c, other, big);
+    EXPECT_EQ(c.release_word(), 0u) << name;
+    EXPECT_FALSE(vector_clock::unpack_release(c.release_word(), m)) << name;
+    c.restore_release_word(word);
+    EXPECT_EQ(c.release_word(), word) << name;
+  }
+  // Thread slot 0 and epoch 0 are a mark like any other (the word is never 0).
+  vector_clock c;
+  c.note_release(0, 0);
+  EXPECT_NE(c.release_word(), 0u);
+}
+
 // A signal handler's acquire (join_in_place) raises entries of chunks the clock owns, growing within
 // its directory, and refuses, changing nothing, where a chunk or the directory would be replaced.
 TEST(VectorClock, JoinInPlaceNeverReplacesStructure) {

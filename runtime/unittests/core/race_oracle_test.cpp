@@ -17,7 +17,12 @@
 // is 16 bytes, two granules of the instrumented shadow, and there an access takes some of its bytes
 // (one granule's 1, 2, 4 or 8 through the entry points, any run of bytes through the ranged ones, which
 // may span both granules): two accesses conflict only on a common byte. So the shadow's steps for
-// parts of a granule (bytes joined into one slot) and for ranges are checked too.
+// parts of a granule (bytes joined into one slot) and for ranges are checked too. Their schedules
+// also synchronize through atomic flags (release stores, acquire loads, release and acquire-release
+// read-modify-writes), modelled as lockstep models them: a flag's clock is the last release store's
+// clock, joined by each release read-modify-write, and an acquire load takes all of it. Those loads
+// usually take nothing new (the thread covers the flag's last release already), which the runtime
+// sees from a mark without the clock (clocks.hpp, release marks): the oracle checks that shortcut.
 #include <gtest/gtest.h>
 #include <pthread.h>
 #include <sched.h>
@@ -40,13 +45,26 @@
 
 namespace {
 
-constexpr int kThreads = 3, kMutexes = 3, kVars = 6;
+constexpr int kThreads = 3, kMutexes = 3, kVars = 6, kFlags = 2;
 constexpr int kRwlock = kMutexes;  // the target of exclusive lock/unlock ops on the reader/writer lock
 
 constexpr unsigned kVarBytes = 16;
 
 struct op {
-  enum kind_t { lock, unlock, lock_shared, unlock_shared, read, write, atomic_read, atomic_write } kind;
+  enum kind_t {
+    lock,
+    unlock,
+    lock_shared,
+    unlock_shared,
+    release_store,  // on an atomic flag (target: its index), instrumented schedules only
+    acquire_load,
+    release_rmw,
+    acq_rel_rmw,
+    read,
+    write,
+    atomic_read,
+    atomic_write
+  } kind;
   int thread, target;
   unsigned lo = 0, hi = 8;  // an access's bytes of its variable: [lo, hi)
   bool ranged = false;      // through __tsan_*_range_pc (instrumented shadow)
@@ -111,6 +129,11 @@ std::vector<op> make_schedule(std::mt19937_64 &rng, schedule_shape shape, bool a
         owner[m] = t;
         s.push_back({op::lock, t, m});
       }
+      continue;
+    }
+    if (atomics && r >= 4 && r < 7) {  // synchronize through an atomic flag
+      s.push_back({static_cast<op::kind_t>(op::release_store + static_cast<int>(rng() % 4)), t,
+                   static_cast<int>(rng() % kFlags)});
       continue;
     }
     if (r < 4) {  // unlock a mutex this thread holds
@@ -180,6 +203,7 @@ std::set<int> oracle_races(const std::vector<op> &s) {
   for (int t = 0; t < kThreads; ++t) thread_clock[t][t] = 1;
   std::vector<vc> mutex_clock(kMutexes + 1, vc(kThreads, 0));  // [kRwlock]: released by exclusive unlocks
   vc read_clock(kThreads, 0);                                   // released by shared unlocks
+  std::vector<vc> flag_clock(kFlags, vc(kThreads, 0));
   struct access {
     int thread;
     bool write, atomic;
@@ -211,6 +235,20 @@ std::set<int> oracle_races(const std::vector<op> &s) {
     case op::unlock_shared:
       for (int i = 0; i < kThreads; ++i) read_clock[i] = std::max(read_clock[i], c[i]);
       ++c[o.thread];
+      break;
+    case op::release_store:
+      flag_clock[o.target] = c;
+      ++c[o.thread];
+      break;
+    case op::acquire_load:
+    case op::release_rmw:
+    case op::acq_rel_rmw:
+      if (o.kind != op::release_rmw)
+        for (int i = 0; i < kThreads; ++i) c[i] = std::max(c[i], flag_clock[o.target][i]);
+      if (o.kind != op::acquire_load) {
+        for (int i = 0; i < kThreads; ++i) flag_clock[o.target][i] = std::max(flag_clock[o.target][i], c[i]);
+        ++c[o.thread];
+      }
       break;
     case op::read:
     case op::write:
@@ -248,6 +286,7 @@ void __tsan_read_range_pc(void *addr, unsigned long size, void *pc);
 void __tsan_write_range_pc(void *addr, unsigned long size, void *pc);
 unsigned long long __tsan_atomic64_load(const volatile unsigned long long *a, int mo);
 void __tsan_atomic64_store(volatile unsigned long long *a, unsigned long long v, int mo);
+unsigned long long __tsan_atomic64_fetch_add(volatile unsigned long long *a, unsigned long long v, int mo);
 }
 
 namespace {
@@ -284,12 +323,10 @@ int min_found_percent() {
   return v ? std::atoi(v) : 100;
 }
 
-void run_seed(shadow mode, schedule_shape shape, bool misses_allowed, std::uint64_t seed, collector &col,
-              std::deque<lockstep_source_site> &sites,
-              std::deque<std::string> &names) {
-  SCOPED_TRACE("seed " + std::to_string(seed) + " (replay with LOCKSTEP_TEST_SEED=" + std::to_string(seed) + ")");
-  std::mt19937_64 rng(seed);
-  const std::vector<op> schedule = make_schedule(rng, shape, mode == shadow::instrumented);
+// Runs `schedule` on real threads and compares the variables reported with the oracle's; `seed` names
+// its places (fake pcs, sites).
+void run_schedule(shadow mode, const std::vector<op> &schedule, bool misses_allowed, std::uint64_t seed,
+                  collector &col, std::deque<lockstep_source_site> &sites, std::deque<std::string> &names) {
   // A distinct, never-freed site per variable and seed, so reports name the variable.
   const lockstep_source_site *site[kVars];
   for (int v = 0; v < kVars; ++v) {
@@ -302,7 +339,7 @@ void run_seed(shadow mode, schedule_shape shape, bool misses_allowed, std::uint6
   pthread_rwlock_t rwlock;
   pthread_rwlock_init(&rwlock, nullptr);
   // Two words a variable: two granules of the instrumented shadow (the heap aligns to 16).
-  std::vector<unsigned long long> words(2 * kVars, 0);
+  std::vector<unsigned long long> words(2 * kVars, 0), flags(kFlags, 0);
   auto var_at = [&](int v) { return reinterpret_cast<unsigned char *>(&words[2 * static_cast<std::size_t>(v)]); };
   std::atomic<std::size_t> turn{0};
   {
@@ -331,6 +368,10 @@ void run_seed(shadow mode, schedule_shape shape, bool misses_allowed, std::uint6
           break;
         case op::lock_shared: pthread_rwlock_rdlock(&rwlock); break;
         case op::unlock_shared: pthread_rwlock_unlock(&rwlock); break;
+        case op::release_store: __tsan_atomic64_store(&flags[o.target], i, __ATOMIC_RELEASE); break;
+        case op::acquire_load: __tsan_atomic64_load(&flags[o.target], __ATOMIC_ACQUIRE); break;
+        case op::release_rmw: __tsan_atomic64_fetch_add(&flags[o.target], 1, __ATOMIC_RELEASE); break;
+        case op::acq_rel_rmw: __tsan_atomic64_fetch_add(&flags[o.target], 1, __ATOMIC_ACQ_REL); break;
         case op::read:
         case op::write: {
           const bool write = o.kind == op::write;
@@ -367,6 +408,7 @@ void run_seed(shadow mode, schedule_shape shape, bool misses_allowed, std::uint6
   for (auto &m : mutexes) pthread_mutex_destroy(&m);
   pthread_rwlock_destroy(&rwlock);
   lockstep_forget_range(words.data(), words.size() * sizeof words[0]);
+  lockstep_forget_range(flags.data(), flags.size() * sizeof flags[0]);
 
   std::set<int> reported;
   {
@@ -387,12 +429,13 @@ void run_seed(shadow mode, schedule_shape shape, bool misses_allowed, std::uint6
   }
   const std::set<int> expected = oracle_races(schedule);
   if (reported != expected) {  // the schedule, for the variables in question
-    static const char *const words[] = {"lock", "unlock", "lock_shared", "unlock_shared",
-                                        "read", "write", "atomic_read", "atomic_write"};
+    static const char *const words[] = {"lock",        "unlock",       "lock_shared",  "unlock_shared",
+                                        "release_store", "acquire_load", "release_rmw", "acq_rel_rmw",
+                                        "read",        "write",        "atomic_read",  "atomic_write"};
     for (const op &o : schedule) {
       const bool access = o.kind >= op::read;
       if (access && reported.count(o.target) == expected.count(o.target)) continue;
-      std::printf("  T%d %s %s%d", o.thread, words[o.kind], access ? "var " : "m", o.target);
+      std::printf("  T%d %s %s%d", o.thread, words[o.kind], access ? "var " : o.kind >= op::release_store ? "flag " : "m", o.target);
       if (access && mode == shadow::instrumented) std::printf(" bytes [%u, %u)%s", o.lo, o.hi, o.ranged ? " ranged" : "");
       std::printf("\n");
     }
@@ -404,6 +447,13 @@ void run_seed(shadow mode, schedule_shape shape, bool misses_allowed, std::uint6
   }
   raced_total += expected.size();
   reported_total += reported.size();
+}
+
+void run_seed(shadow mode, schedule_shape shape, bool misses_allowed, std::uint64_t seed, collector &col,
+              std::deque<lockstep_source_site> &sites, std::deque<std::string> &names) {
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (replay with LOCKSTEP_TEST_SEED=" + std::to_string(seed) + ")");
+  std::mt19937_64 rng(seed);
+  run_schedule(mode, make_schedule(rng, shape, mode == shadow::instrumented), misses_allowed, seed, col, sites, names);
 }
 
 // `min_found`: the percentage of the variables with a race that must be reported over all seeds (below
@@ -484,6 +534,57 @@ TEST(RaceDetector, AgreesWithFullVectorClockOracle) { agree_with_oracle(shadow::
 TEST(InstrumentedRaceDetector, AgreesWithFullVectorClockOracle) { agree_with_oracle(shadow::instrumented); }
 // Crowded granules (4 slots cannot hold every access of 3 threads in many epochs: evictions, full
 // granules) of variables that every access locks: not a single report.
+// Schedules the random ones reach too rarely to check the atomic flags' release marks (clocks.hpp):
+// a mark that claimed more than the flag's clock holds, or outlived a change of it, would let an
+// acquire skip what it must take, and a read ordered through the flag would be reported.
+TEST(InstrumentedRaceDetector, FlagsAcquiredThroughReleaseMarks) {
+  collector col;
+  ASSERT_TRUE(lockstep::add_report_observer(&collector::observe, &col));
+  std::deque<lockstep_source_site> sites;
+  std::deque<std::string> names;
+  const std::vector<std::vector<op>> schedules = {
+      // A release read-modify-write joins the flag's clock: T1 had not seen T0's release, so the flag
+      // is not T1's clock alone. T2 learns T1's later epoch through a mutex, then acquires the flag.
+      {{op::write, 0, 0},
+       {op::release_store, 0, 0},
+       {op::release_rmw, 1, 0},
+       {op::lock, 1, 0},
+       {op::unlock, 1, 0},
+       {op::lock, 2, 0},
+       {op::unlock, 2, 0},
+       {op::acquire_load, 2, 0},
+       {op::read, 2, 0}},
+      // T0's release store marks the flag; T1's replaces its clock and mark. T2 learns T0's later
+      // epoch through a mutex, not T1's: it must take the flag's clock.
+      {{op::release_store, 0, 0},
+       {op::write, 1, 1},
+       {op::release_store, 1, 0},
+       {op::lock, 0, 1},
+       {op::unlock, 0, 1},
+       {op::lock, 2, 1},
+       {op::unlock, 2, 1},
+       {op::acquire_load, 2, 0},
+       {op::read, 2, 1}},
+      // The same through an acquire-release read-modify-write, which covers the flag's clock before it
+      // releases (so its mark is its own), and a racy look-alike that must be reported: T2 never
+      // acquires the flag.
+      {{op::write, 0, 2},
+       {op::release_store, 0, 1},
+       {op::acq_rel_rmw, 1, 1},
+       {op::acquire_load, 2, 1},
+       {op::read, 2, 2},
+       {op::write, 0, 3},
+       {op::release_store, 0, 0},
+       {op::read, 2, 3}},
+  };
+  std::uint64_t seed = 1000000;
+  for (const auto &schedule : schedules) {
+    SCOPED_TRACE("directed schedule " + std::to_string(seed - 1000000));
+    run_schedule(shadow::instrumented, schedule, false, seed++, col, sites, names);
+  }
+  lockstep::remove_report_observer(&collector::observe, &col);
+}
+
 TEST(InstrumentedRaceDetector, CrowdedLockedGranulesStaySilent) {
   agree_with_oracle(shadow::instrumented, schedule_shape{2, 160, true});
 }
