@@ -224,17 +224,21 @@ void ishadow::report_race(thread_state *thr, std::uintptr_t addr, std::size_t si
 
 
 
-void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write, bool is_atomic,
-                         std::uintptr_t pc) noexcept {
+namespace {
+
+// The general entry past its leading hits (see instrumented_access): `g`, the first granule that is
+// no hit (or the range's first, where its shadow is not mapped or the range is beyond the shadow's
+// address space). Out of line: the hits need none of its registers.
+__attribute__((noinline)) void checked_range(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write,
+                                             bool is_atomic, std::uintptr_t pc, std::uintptr_t g) noexcept {
   // 1, 2, 4 or 8 bytes within one granule (a synchronization object's own memory at every pthread
-  // call on it, say): the entry points' steps first, a hit untraced and the thread's own slot taken
-  // at once (instrumented_shadow.hpp); anything else the general way below.
-  if (size != 0 && (size & (size - 1)) == 0 && (addr & granule_offset_mask) + size <= granule_bytes &&
+  // call on it, say): the entry points' steps first, the thread's own slot taken at once
+  // (instrumented_shadow.hpp); anything else the general way below.
+  if (size <= granule_bytes && ((0x116u >> size) & 1) && (addr & granule_offset_mask) + size <= granule_bytes &&
       addr < (std::uintptr_t{1} << address_bits)) {
     if (granule_shadow *gs = mapped_granule(addr)) {
       const slot_word what = access_bits(static_cast<unsigned>(size), addr & granule_offset_mask, is_write, is_atomic);
       const slot_word cur = what | thr->own_epoch_bits;
-      if (hit_in_granule(*gs, cur, hit_mask(what))) return;
       unsigned others;
       const unsigned own = own_slots_in_granule(*gs, cur, what, others);
       access_trace *t = thr->trace;
@@ -251,15 +255,14 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
   }
   access_trace *t = thr->trace;
   if (__builtin_expect(!t, 0) && !(t = trace_of(thr))) return;
-  const std::uint32_t lockset = access_lockset(thr);
-  trace_access(t, thr, thr->own_epoch, lockset, addr, size, is_write, is_atomic, pc);
-  if (__builtin_expect(addr + size > (std::uintptr_t{1} << address_bits) || addr + size < addr, 0)) return;
-  const std::uint32_t generation = shadow_generation();
-  const slot_word kind = (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) | thr->own_epoch_bits;
+  trace_access(t, thr, thr->own_epoch, access_lockset(thr), addr, size, is_write, is_atomic, pc);
   const std::uintptr_t end = addr + size;
+  if (__builtin_expect(end > (std::uintptr_t{1} << address_bits) || end < addr, 0)) return;
+  const slot_word kind = (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) | thr->own_epoch_bits;
+  const std::uint32_t generation = shadow_generation();
   bool reported = false;  // one report per access (a range may race on many granules); all of it is recorded
   // Page by page: a page is read-only or not as a whole, and its granules' shadow is contiguous.
-  for (std::uintptr_t g = addr & ~granule_offset_mask; g < end;) {
+  while (g < end) {
     const std::uintptr_t page_end = ((g >> page_shift) + 1) << page_shift, stop = page_end < end ? page_end : end;
     if (in_readonly_page(g)) {
       g = page_end;
@@ -288,6 +291,34 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
         reported = true;
       }
     }
+  }
+}
+
+}  // namespace
+
+void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write, bool is_atomic,
+                         std::uintptr_t pc) noexcept {
+  // The leading granules that hold the access already (a key compared again in the same epoch: every
+  // compare of a search reads the searched key) need nothing, and an access that is all such hits is
+  // done untraced, as an entry point's hit (its first access of the epoch is in the trace). From the
+  // first granule that does not, the access is traced whole and checked (checked_range).
+  const std::uintptr_t end = addr + size, first = addr & ~granule_offset_mask;
+  if (__builtin_expect(size == 0 || end > (std::uintptr_t{1} << address_bits) || end < addr, 0))
+    return checked_range(thr, addr, size, is_write, is_atomic, pc, first);
+  const slot_word kind = (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) | thr->own_epoch_bits;
+  std::uintptr_t g = first;
+  granule_shadow *gs = mapped_granule(g);
+  if (!gs) return checked_range(thr, addr, size, is_write, is_atomic, pc, first);
+  slot_word bytes = byte_mask(addr - g, end - g < granule_bytes ? end - g : granule_bytes);
+  for (;;) {
+    const slot_word cur = kind | bytes;
+    if (!hit_in_granule(*gs, cur, hit_mask(cur))) return checked_range(thr, addr, size, is_write, is_atomic, pc, g);
+    if ((g += granule_bytes) >= end) return;
+    bytes = end - g < granule_bytes ? byte_mask(0, end - g) : slot_bytes;
+    if (g & ((std::uintptr_t{1} << region_shift) - 1))
+      ++gs;
+    else if (!(gs = mapped_granule(g)))  // the next region's shadow
+      return checked_range(thr, addr, size, is_write, is_atomic, pc, g);
   }
 }
 
