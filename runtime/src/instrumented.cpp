@@ -78,11 +78,24 @@ __attribute__((noinline)) void ordered_miss(thread_state *thr, ishadow::granule_
   // tables), and any empty slot chosen below is on a writable page.
   if (!own && in_readonly_page(addr)) return;
   const slot_word what = cur & (slot_bytes | slot_write | slot_atomic);
-  if (const slot_choice c = choose_slot(g, cur, what, own, others, thr);
-      c.at >= 0 && trace_simple_access(thr->trace, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc) &&
-      take_chosen_slot(g, c, cur, what, addr, true))
-    return;  // (if the slot is lost, the access is traced twice: harmless)
+  if (const slot_choice c = choose_slot(g, cur, what, own, others, thr); c.at >= 0) {
+    access_trace *t = thr->trace;
+    if (!trace_simple_access(t, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc))
+      trace_access(t, thr, thr->own_epoch, access_lockset(thr), addr, Size, IsWrite, IsAtomic, pc);
+    if (take_chosen_slot(g, c, cur, what, addr, true)) return;
+    // (The slot lost: the general way traces the access again, one event more, never one less.)
+  }
   return other_miss<Size>(thr, g, cur, addr, pc, own);
+}
+
+// The common step whose trace word is not the simple one (the first access of an epoch or held set,
+// a pc far from the last): the whole trace step, then the own slot as common_miss takes it.
+template <bool IsWrite, unsigned Size, bool IsAtomic>
+__attribute__((noinline)) void traced_own_miss(thread_state *thr, ishadow::granule_shadow &g, ishadow::slot_word cur,
+                                               std::uintptr_t addr, std::uintptr_t pc, unsigned own) noexcept {
+  using namespace ishadow;
+  trace_access(thr->trace, thr, thr->own_epoch, access_lockset(thr), addr, Size, IsWrite, IsAtomic, pc);
+  take_own_slot(g, own, cur, access_bits(Size, Size == granule_bytes ? 0 : addr & granule_offset_mask, IsWrite, IsAtomic));
 }
 
 // A miss, out of line and reached by a tail call (so that the hit needs no frame): the thread's own
@@ -101,6 +114,7 @@ __attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_s
   if (__builtin_expect(own && !others && t, 1)) {
     if (__builtin_expect(trace_simple_access(t, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc), 1))
       return take_own_slot(g, own, cur, what);
+    return traced_own_miss<IsWrite, Size, IsAtomic>(thr, g, cur, addr, pc, own);
   } else if (t) {
     return ordered_miss<IsWrite, Size, IsAtomic>(thr, g, cur, addr, pc, own, others);
   }
