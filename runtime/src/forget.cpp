@@ -36,11 +36,7 @@ void forget_heap_range(std::uintptr_t lo, std::size_t size) noexcept {
   instrumented_shadow_reset(lo, size);
   for_each_state_page(lo, size, [](std::uintptr_t a, std::uintptr_t b, std::uint8_t flags) {
     if (flags & page_has_shadow) shadow_reset(a, b - a);
-    if (flags & page_has_sync) {
-      // Sync objects are at least 4-byte aligned (pthread types: 8; C++ guards: 8).
-      for (std::uintptr_t p = (a + 3) & ~std::uintptr_t{3}; p < b; p += 4)
-        if (sync_find(p)) sync_forget(p);
-    }
+    if (flags & page_has_sync) sync_for_each_in_range(a, b, sync_forget);
   }, page_has_shadow | page_has_sync);  // a page forgotten whole holds no state until new state marks it
 }
 

@@ -184,6 +184,10 @@ struct sync_var {
 sync_var *sync_get_or_create(std::uintptr_t addr, sync_kind kind) noexcept;
 // Finds the record for `addr` or returns null.
 sync_var *sync_find(std::uintptr_t addr) noexcept;
+// Calls fn(addr) for the address of every record in [lo, hi), outside the table's locks (fn may
+// remove it). A bucket walk per 8 bytes, not a lookup per address: freed memory full of atomics (a
+// skip list's arena) is scanned a page at a time.
+void sync_for_each_in_range(std::uintptr_t lo, std::uintptr_t hi, void (*fn)(std::uintptr_t addr)) noexcept;
 // Unlinks and recycles the record (after pthread_*_destroy). The caller must not hold its mtx.
 void sync_remove(std::uintptr_t addr) noexcept;
 // How many times a record somebody held was forgotten (destroy, re-init, free of its memory). A

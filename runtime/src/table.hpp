@@ -114,6 +114,30 @@ public:
       f(*n);
   }
 
+  // The addresses of the live nodes in [from, to), a range within one aligned 8-byte step (its
+  // addresses share a bucket: index()), at most `max` of them, into `out`; returns how many. Validated
+  // as find's misses are: a walk during which a node was removed (and maybe reused elsewhere) is done
+  // again, at last under the stripe lock. An empty bucket is answered by one load.
+  unsigned addresses_in_step(std::uintptr_t from, std::uintptr_t to, std::uintptr_t *out, unsigned max) noexcept {
+    if (!buckets_) return 0;
+    const std::size_t i = index(from);
+    if (!buckets_[i].load(std::memory_order_acquire)) return 0;
+    auto collect = [&] {
+      unsigned n = 0;
+      for (Node *k = buckets_[i].load(std::memory_order_acquire); k && n < max; k = k->next.load(std::memory_order_acquire))
+        if (const std::uintptr_t a = k->addr.load(std::memory_order_acquire); a >= from && a < to) out[n++] = a;
+      return n;
+    };
+    for (int attempt = 0; attempt < 4; ++attempt) {
+      const std::uint64_t before = removals_.load(std::memory_order_acquire);
+      const unsigned n = collect();
+      std::atomic_thread_fence(std::memory_order_acquire);
+      if (removals_.load(std::memory_order_relaxed) == before) return n;
+    }
+    spin_guard g(stripes_[i % stripe_count]);
+    return collect();
+  }
+
   std::size_t live() const noexcept { return live_.load(std::memory_order_relaxed); }
 
   // Visits every node ever allocated, live or free. Only for the child of a fork, where the calling

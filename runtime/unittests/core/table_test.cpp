@@ -86,4 +86,51 @@ TEST(AddrTable, LiveKeyIsNeverMissedWhileOtherNodesAreRecycled) {
   EXPECT_EQ(misses, 0);
 }
 
+// A range's records, one 8-byte step at a time (freed memory): every address inside, odd ones too (a
+// std::atomic<bool>), none outside, none of another window whose addresses share the bucket.
+TEST(AddrTable, AddressesInStepAreThoseInTheRange) {
+  static addr_table<node, 4> t;  // 16 buckets: 0x1000 and 0x1000 + (8 << 4) share one
+  bool fresh;
+  for (std::uintptr_t a : {0x1000, 0x1001, 0x1004, 0x1007, 0x1008, 0xfff, 0x1000 + (8 << 4)})
+    ASSERT_NE(t.get_or_create(a, [](node &) {}, fresh), nullptr);
+  std::uintptr_t out[8];
+  unsigned n = t.addresses_in_step(0x1000, 0x1008, out, 8);
+  std::sort(out, out + n);
+  EXPECT_EQ(std::vector<std::uintptr_t>(out, out + n), (std::vector<std::uintptr_t>{0x1000, 0x1001, 0x1004, 0x1007}));
+  n = t.addresses_in_step(0x1002, 0x1005, out, 8);  // a step cut by the range's ends
+  EXPECT_EQ(std::vector<std::uintptr_t>(out, out + n), (std::vector<std::uintptr_t>{0x1004}));
+  EXPECT_EQ(t.addresses_in_step(0x2000, 0x2008, out, 8), 0u);
+  EXPECT_EQ(t.addresses_in_step(0x1000, 0x1008, out, 2), 2u);  // at most `max`
+}
+
+// The range walk must not miss a live record either while nodes in its chain are recycled elsewhere
+// (a record missed in freed memory would outlive it: a later mutex there would start out held).
+TEST(AddrTable, AddressesInStepNeverMissALiveKeyWhileOtherNodesAreRecycled) {
+  static addr_table<node, 2> t;
+  constexpr std::uintptr_t live_keys = 64;
+  bool fresh;
+  for (std::uintptr_t k = 1; k <= live_keys; ++k) ASSERT_NE(t.get_or_create(k * 8 + 4, [](node &) {}, fresh), nullptr);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> churn;
+  for (int c = 0; c < 2; ++c)
+    churn.emplace_back([&, c] {
+      std::uintptr_t k = 1000 + static_cast<std::uintptr_t>(c) * 100000;
+      bool f;
+      while (!stop.load(std::memory_order_relaxed)) {
+        for (int i = 0; i < 16; ++i) t.get_or_create((k + i) * 8, [](node &) {}, f);
+        for (int i = 0; i < 16; ++i) t.remove((k + i) * 8, [](node &) {});
+        k += 16;
+      }
+    });
+  long misses = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+  std::uintptr_t out[8];
+  while (std::chrono::steady_clock::now() < deadline)
+    for (std::uintptr_t k = 1; k <= live_keys; ++k)
+      if (t.addresses_in_step(k * 8, k * 8 + 8, out, 8) != 1 || out[0] != k * 8 + 4) ++misses;
+  stop = true;
+  for (auto &th : churn) th.join();
+  EXPECT_EQ(misses, 0);
+}
+
 }  // namespace
