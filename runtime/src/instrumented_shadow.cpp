@@ -226,6 +226,25 @@ void ishadow::report_race(thread_state *thr, std::uintptr_t addr, std::size_t si
 
 namespace {
 
+// One granule of a range that is no hit and not the common own-slot step of the range loop: a slot
+// choose_slot picks (the thread's own beside ordered accesses of others, an empty one: a new block),
+// else the rule (access_granule). Returns a race found, or 0. Out of line: the range loop keeps its
+// constants in registers.
+__attribute__((noinline)) slot_word range_granule(thread_state *thr, granule_shadow &gs, slot_word cur,
+                                                  std::uintptr_t granule) noexcept {
+  const slot_word what = cur & (slot_bytes | slot_write | slot_atomic);
+  unsigned others;
+  const unsigned own = own_slots_in_granule(gs, cur, what, others);
+  if (own && !others) {
+    take_own_slot(gs, own, cur, what);
+    return 0;
+  }
+  if (const slot_choice c = choose_slot(gs, cur, what, own, others, thr);
+      c.at >= 0 && take_chosen_slot(gs, c, cur, what, granule, true))  // (read-only pages are skipped)
+    return 0;
+  return access_granule<true>(gs, cur, thr);
+}
+
 // The general entry past its leading hits (see instrumented_access): `g`, the first granule that is
 // no hit (or the range's first, where its shadow is not mapped or the range is beyond the shadow's
 // address space). Out of line: the hits need none of its registers.
@@ -259,6 +278,17 @@ __attribute__((noinline)) void checked_range(thread_state *thr, std::uintptr_t a
   const std::uintptr_t end = addr + size;
   if (__builtin_expect(end > (std::uintptr_t{1} << address_bits) || end < addr, 0)) return;
   const slot_word kind = (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) | thr->own_epoch_bits;
+  // A granule the range covers whole (all but its ends): the hit and the own-slot step of the entry
+  // points (hit_in_granule, own_slots_in_granule for all 8 bytes) with their masks made once, so that
+  // the loop over a copy's granules holds them in registers; anything else in range_granule.
+  const slot_word full = kind | slot_bytes, what = full & (slot_bytes | slot_write | slot_atomic);
+  const __m128i zero = _mm_setzero_si128(), v_full = _mm_set1_epi32(static_cast<int>(full));
+  const __m128i v_hit = _mm_set1_epi32(static_cast<int>(hit_mask(what)));
+  const __m128i v_sid = _mm_set1_epi32(static_cast<int>(slot_sid_bits));
+  // What cannot race whoever made it: for a write nothing (all bits clear), for a read a read.
+  const __m128i v_harm = _mm_set1_epi32(static_cast<int>(is_write ? ~slot_word{0} : slot_write));
+  const __m128i v_flip = _mm_set1_epi32(static_cast<int>(full & slot_atomic));
+  const __m128i v_sub = _mm_set1_epi32(static_cast<int>(subsumed_mask(what)));
   const std::uint32_t generation = shadow_generation();
   bool reported = false;  // one report per access (a range may race on many granules); all of it is recorded
   // Page by page: a page is read-only or not as a whole, and its granules' shadow is contiguous.
@@ -271,21 +301,28 @@ __attribute__((noinline)) void checked_range(thread_state *thr, std::uintptr_t a
     granule_shadow *gs = granule_of(g);
     if (!gs) return;
     for (; g < stop; g += granule_bytes, ++gs) {
-      const slot_word cur = kind | byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
-      if (hit_in_granule(*gs, cur, hit_mask(cur))) continue;  // (the loop of a copy over its own buffer)
-      // The entry points' steps (the range is traced above): a copy into the thread's own buffer in a
-      // later epoch or into a new one, a compare of keys others wrote before.
-      const slot_word what = cur & (slot_bytes | slot_write | slot_atomic);
-      unsigned others;
-      const unsigned own = own_slots_in_granule(*gs, cur, what, others);
-      if (own && !others) {
-        take_own_slot(*gs, own, cur, what);
-        continue;
+      slot_word race;
+      if (__builtin_expect(g >= addr && g + granule_bytes <= end, 1)) {
+        const __m128i slots = slots_of(*gs), mine = _mm_xor_si128(slots, v_full);
+        if (_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(_mm_and_si128(mine, v_hit), zero))))
+          continue;  // a hit (the loop of a copy over its own buffer)
+        const __m128i same_id = _mm_cmpeq_epi32(_mm_and_si128(mine, v_sid), zero);
+        const __m128i harmless = _mm_cmpeq_epi32(_mm_and_si128(slots, v_harm), zero);
+        const __m128i own = _mm_andnot_si128(
+            _mm_cmpeq_epi32(slots, zero),
+            _mm_and_si128(same_id, _mm_cmpeq_epi32(_mm_and_si128(_mm_xor_si128(slots, v_flip), v_sub), zero)));
+        const unsigned own_bits = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(own)));
+        const unsigned others = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_or_si128(harmless, same_id)))) ^ 0xf;
+        if (own_bits && !others) {  // the thread's own earlier access (a later epoch's copy into its buffer)
+          gs->slot[__builtin_ctz(own_bits)].store(full, std::memory_order_relaxed);
+          continue;
+        }
+        race = range_granule(thr, *gs, full, g);
+      } else {
+        const slot_word cur = kind | byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
+        if (hit_in_granule(*gs, cur, hit_mask(cur))) continue;
+        race = range_granule(thr, *gs, cur, g);
       }
-      if (const slot_choice c = choose_slot(*gs, cur, what, own, others, thr);
-          c.at >= 0 && take_chosen_slot(*gs, c, cur, what, g, true))  // (read-only pages skipped above)
-        continue;
-      const slot_word race = access_granule<true>(*gs, cur, thr);
       if (race && !reported) {
         report_race(thr, addr, size, is_write, is_atomic, pc, g, race, generation);
         reported = true;

@@ -265,7 +265,8 @@ unsigned own_slots_in_granule(const granule_shadow &g, slot_word cur, slot_word 
 // access in `others` (from own_slots_in_granule) happens before it. Then the first of those that `cur`
 // subsumes is replaced (so that the granule becomes the thread's own: the stale accesses of threads
 // long gone would otherwise send every later access that subsumes them the general way), else the
-// thread's own slot `own` is taken, else an empty slot, else another thread's read that a read
+// thread's own slot `own` is taken, else an empty slot (in a granule of the thread's own accesses
+// alone, the last one, taken as an own slot: see there), else another thread's read that a read
 // subsumes and that happens before it. `at` < 0: none, or the granule needs the rule (a race, say).
 // Out of the common step (which computes `own` and `others` alone: the stencil's miss is bound by
 // its count of instructions). Taken with take_chosen_slot.
@@ -391,7 +392,16 @@ inline ishadow::slot_choice ishadow::choose_slot(const granule_shadow &g, slot_w
   if (replace.at >= 0) return replace;
   if (own) return {__builtin_ctz(own), 0, true};
   const __m128i slots = slots_of(g);
-  if (const unsigned empty = slots_matching(slots, 0, ~slot_word{0})) return {__builtin_ctz(empty), 0, false};
+  if (const unsigned empty = slots_matching(slots, 0, ~slot_word{0})) {
+    // A granule that holds the thread's own accesses alone, and two empty slots or more: the last
+    // empty slot, with a plain store (no locked instruction). Any other thread sees this thread's
+    // slots there, so it never takes this path on the granule: it takes the first empty slot (with a
+    // compare-exchange), never the same one.
+    const unsigned mine = slots_matching(slots, cur, slot_sid_bits) & ~empty;
+    if (mine && (mine | empty) == 0xf && (empty & (empty - 1)) && (cur & slot_sid_bits))
+      return {31 - __builtin_clz(empty), 0, true};
+    return {__builtin_ctz(empty), 0, false};
+  }
   // (Flipping cur's atomic bit in the slot makes subsumed_mask's test the whole of subsumes.)
   for (unsigned reads = slots_matching(slots, cur & slot_atomic, subsumed_mask(what)) &
                         ~slots_matching(slots, cur, slot_sid_bits);
