@@ -585,6 +585,25 @@ TEST(InstrumentedRaceDetector, FlagsAcquiredThroughReleaseMarks) {
   lockstep::remove_report_observer(&collector::observe, &col);
 }
 
+// A full granule of reads (no slot empty, none that the new access may replace) takes a slot that
+// another slot of its thread makes redundant: never a thread's later access for being a part of an
+// earlier one. T0 reads the granule whole, then (a later epoch, not released) its byte 0; T1 and T2
+// read halves under the mutex; T1's byte 7 finds the granule full. T2's write of byte 0 then races
+// with T0's later read alone, which must still be there.
+TEST(InstrumentedRaceDetector, FullGranuleKeepsTheLaterOfTwoOwnAccesses) {
+  collector col;
+  ASSERT_TRUE(lockstep::add_report_observer(&collector::observe, &col));
+  std::deque<lockstep_source_site> sites;
+  std::deque<std::string> names;
+  const std::vector<op> schedule = {
+      {op::read, 0, 0, 0, 8},  {op::lock, 0, 0},       {op::unlock, 0, 0},      {op::read, 0, 0, 0, 1},
+      {op::lock, 1, 0},        {op::read, 1, 0, 0, 4}, {op::unlock, 1, 0},      {op::lock, 2, 0},
+      {op::read, 2, 0, 4, 8},  {op::unlock, 2, 0},     {op::lock, 1, 0},        {op::read, 1, 0, 7, 8},
+      {op::unlock, 1, 0},      {op::lock, 2, 0},       {op::write, 2, 0, 0, 1}, {op::unlock, 2, 0}};
+  run_schedule(shadow::instrumented, schedule, false, 2000000, col, sites, names);
+  lockstep::remove_report_observer(&collector::observe, &col);
+}
+
 TEST(InstrumentedRaceDetector, CrowdedLockedGranulesStaySilent) {
   agree_with_oracle(shadow::instrumented, schedule_shape{2, 160, true});
 }
