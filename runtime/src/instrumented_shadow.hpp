@@ -408,9 +408,11 @@ inline ishadow::slot_choice ishadow::choose_slot(const granule_shadow &g, slot_w
     // slots there, so it never takes this path on the granule: it takes the first empty slot (with a
     // compare-exchange), never the same one.
     const unsigned mine = slots_matching(slots, cur, slot_sid_bits) & ~empty;
-    if (mine && (mine | empty) == 0xf && (empty & (empty - 1)) && (cur & slot_sid_bits))
-      return {31 - __builtin_clz(empty), 0, true};
-    return {__builtin_ctz(empty), 0, false};
+    const int first = __builtin_ctz(empty), last = 31 - __builtin_clz(empty);
+    // (first != last: two empty slots or more. Not `empty & (empty - 1)`, which compilers turn into a
+    // population count, a loop of shifts and masks without POPCNT in the baseline instruction set.)
+    if (mine && (mine | empty) == 0xf && first != last && (cur & slot_sid_bits)) return {last, 0, true};
+    return {first, 0, false};
   }
   // (Flipping cur's atomic bit in the slot makes subsumed_mask's test the whole of subsumes.)
   for (unsigned reads = slots_matching(slots, cur & slot_atomic, subsumed_mask(what)) &
