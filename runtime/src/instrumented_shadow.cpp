@@ -315,7 +315,6 @@ __attribute__((noinline)) void checked_range(thread_state *thr, std::uintptr_t a
         const unsigned others = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_or_si128(harmless, same_id)))) ^ 0xf;
         if (own_bits && !others) {  // the thread's own earlier access (a later epoch's copy into its buffer)
           gs->slot[__builtin_ctz(own_bits)].store(full, std::memory_order_relaxed);
-          if (__builtin_expect((own_bits & (own_bits - 1)) != 0, 0)) drop_subsumed_own(*gs, own_bits & (own_bits - 1));
           continue;
         }
         race = range_granule(thr, *gs, full, g);

@@ -274,7 +274,6 @@ struct slot_choice {
   int at;
   slot_word expected;  // what the slot held when chosen (0: empty)
   bool own;            // the thread's own slot (a plain store)
-  unsigned subsumed = 0;  // more own slots `cur` subsumes, emptied as it takes `at` (drop_subsumed_own)
 };
 slot_choice choose_slot(const granule_shadow &g, slot_word cur, slot_word what, unsigned own, unsigned others,
                         thread_state *thr) noexcept;
@@ -289,14 +288,6 @@ bool take_chosen_slot(granule_shadow &g, slot_choice c, slot_word cur, slot_word
 // access it subsumes, or joined with one of the same epoch and kind (the bytes of both; `what`:
 // access_bits of cur, a constant at the entry points, where a whole granule needs no join).
 void take_own_slot(granule_shadow &g, unsigned own, slot_word cur, slot_word what) noexcept;
-// Empties the thread's own slots `own` (a bit per slot) after an access of all of the granule that
-// subsumes each of them took another own slot: as for a replaced access, every later access that
-// would race with one of them races with that one too. (Else a granule read in parts and whole in
-// turn, a length byte and then the key it starts, fills with the thread's older reads, and every
-// later part goes the general way.) Plain stores, as take_own_slot's.
-inline void drop_subsumed_own(granule_shadow &g, unsigned own) noexcept {
-  for (; own; own &= own - 1) g.slot[__builtin_ctz(own)].store(0, std::memory_order_relaxed);
-}
 // An access within one granule that is no hit, out of line (so that a hit saves no registers):
 // traced and checked.
 void access_miss(thread_state *thr, granule_shadow &g, slot_word cur, std::uintptr_t addr, unsigned size,
@@ -399,8 +390,7 @@ inline ishadow::slot_choice ishadow::choose_slot(const granule_shadow &g, slot_w
     if (replace.at < 0 && subsumes(cur, v)) replace = {i, v, false};
   }
   if (replace.at >= 0) return replace;
-  // (For an access to all of the granule, every own slot found is one that it subsumes.)
-  if (own) return {__builtin_ctz(own), 0, true, (what & slot_bytes) == slot_bytes ? own & (own - 1) : 0};
+  if (own) return {__builtin_ctz(own), 0, true};
   const __m128i slots = slots_of(g);
   if (const unsigned empty = slots_matching(slots, 0, ~slot_word{0})) {
     // A granule that holds the thread's own accesses alone, and two empty slots or more: the last
@@ -438,7 +428,7 @@ inline ishadow::slot_choice ishadow::choose_slot(const granule_shadow &g, slot_w
 inline bool ishadow::take_chosen_slot(granule_shadow &g, slot_choice c, slot_word cur, slot_word what,
                                       std::uintptr_t addr, bool writable) noexcept {
   if (c.own) {
-    take_own_slot(g, (1u << c.at) | c.subsumed, cur, what);
+    take_own_slot(g, 1u << c.at, cur, what);
     return true;
   }
   if (!(cur & slot_sid_bits) || (!writable && !c.expected && in_readonly_page(addr))) return false;
@@ -448,12 +438,7 @@ inline bool ishadow::take_chosen_slot(granule_shadow &g, slot_choice c, slot_wor
 __attribute__((always_inline)) inline void ishadow::take_own_slot(granule_shadow &g, unsigned own, slot_word cur,
                                                                   slot_word what) noexcept {
   std::atomic<slot_word> &slot = g.slot[__builtin_ctz(own)];
-  if ((what & slot_bytes) == slot_bytes) {
-    slot.store(cur, std::memory_order_relaxed);
-    // The thread's other own slots found are subsumed by it too: emptied (see drop_subsumed_own).
-    if (__builtin_expect((own & (own - 1)) != 0, 0)) drop_subsumed_own(g, own & (own - 1));
-    return;
-  }
+  if ((what & slot_bytes) == slot_bytes) return slot.store(cur, std::memory_order_relaxed);
   const slot_word old = slot.load(std::memory_order_relaxed);  // (only this thread writes its own slots but by eviction)
   slot.store(((old ^ cur) & ~slot_bytes) == 0 ? old | cur : cur, std::memory_order_relaxed);
 }
