@@ -267,7 +267,8 @@ unsigned own_slots_in_granule(const granule_shadow &g, slot_word cur, slot_word 
 // long gone would otherwise send every later access that subsumes them the general way), else the
 // thread's own slot `own` is taken, else an empty slot (in a granule of the thread's own accesses
 // alone, the last one, taken as an own slot: see there), else another thread's read that a read
-// subsumes and that happens before it, else a slot that another slot of its thread makes redundant. `at` < 0: none, or the granule needs the rule (a race, say).
+// subsumes and that happens before it, else a slot that another slot of its thread makes redundant.
+// `at` < 0: none, or the granule needs the rule (a race, say).
 // Out of the common step (which computes `own` and `others` alone: the stencil's miss is bound by
 // its count of instructions). Taken with take_chosen_slot.
 struct slot_choice {
@@ -419,8 +420,8 @@ inline ishadow::slot_choice ishadow::choose_slot(const granule_shadow &g, slot_w
   for (unsigned i = 0; i < slots_per_granule; ++i) v[i] = g.slot[i].load(std::memory_order_relaxed);
   for (unsigned i = 0; i < slots_per_granule; ++i)
     for (unsigned j = 0; j < slots_per_granule; ++j)
-      if (j != i && v[i] && ((v[i] ^ v[j]) & slot_sid_bits) == 0 && (v[j] >> shadow_slot_epoch_shift) >= (v[i] >> shadow_slot_epoch_shift) &&
-          subsumes(v[j], v[i]))
+      if (j != i && v[i] && ((v[i] ^ v[j]) & slot_sid_bits) == 0 &&
+          (v[j] >> shadow_slot_epoch_shift) >= (v[i] >> shadow_slot_epoch_shift) && subsumes(v[j], v[i]))
         return {static_cast<int>(i), v[i], ((v[i] ^ cur) & slot_sid_bits) == 0 && (cur & slot_sid_bits)};
   return {-1, 0, false};
 }
