@@ -532,17 +532,25 @@ TEST(InstrumentedRaceDetector, FindsRacesAcrossShadowIdRenewals) {
 
 TEST(RaceDetector, AgreesWithFullVectorClockOracle) { agree_with_oracle(shadow::annotated); }
 TEST(InstrumentedRaceDetector, AgreesWithFullVectorClockOracle) { agree_with_oracle(shadow::instrumented); }
-// Crowded granules (4 slots cannot hold every access of 3 threads in many epochs: evictions, full
-// granules) of variables that every access locks: not a single report.
-// Schedules the random ones reach too rarely to check the atomic flags' release marks (clocks.hpp):
-// a mark that claimed more than the flag's clock holds, or outlived a change of it, would let an
-// acquire skip what it must take, and a read ordered through the flag would be reported.
-TEST(InstrumentedRaceDetector, FlagsAcquiredThroughReleaseMarks) {
+// Runs hand-written schedules on the instrumented shadow (seeds from first_seed: their variables'
+// names): each must report exactly the races the oracle finds in it.
+void run_directed_schedules(const std::vector<std::vector<op>> &schedules, std::uint64_t first_seed) {
   collector col;
   ASSERT_TRUE(lockstep::add_report_observer(&collector::observe, &col));
   std::deque<lockstep_source_site> sites;
   std::deque<std::string> names;
-  const std::vector<std::vector<op>> schedules = {
+  for (std::size_t i = 0; i < schedules.size(); ++i) {
+    SCOPED_TRACE("directed schedule " + std::to_string(i));
+    run_schedule(shadow::instrumented, schedules[i], false, first_seed + i, col, sites, names);
+  }
+  lockstep::remove_report_observer(&collector::observe, &col);
+}
+
+// Schedules the random ones reach too rarely to check the atomic flags' release marks (clocks.hpp):
+// a mark that claimed more than the flag's clock holds, or outlived a change of it, would let an
+// acquire skip what it must take, and a read ordered through the flag would be reported.
+TEST(InstrumentedRaceDetector, FlagsAcquiredThroughReleaseMarks) {
+  run_directed_schedules({
       // A release read-modify-write joins the flag's clock: T1 had not seen T0's release, so the flag
       // is not T1's clock alone. T2 learns T1's later epoch through a mutex, then acquires the flag.
       {{op::write, 0, 0},
@@ -576,13 +584,7 @@ TEST(InstrumentedRaceDetector, FlagsAcquiredThroughReleaseMarks) {
        {op::write, 0, 3},
        {op::release_store, 0, 0},
        {op::read, 2, 3}},
-  };
-  std::uint64_t seed = 1000000;
-  for (const auto &schedule : schedules) {
-    SCOPED_TRACE("directed schedule " + std::to_string(seed - 1000000));
-    run_schedule(shadow::instrumented, schedule, false, seed++, col, sites, names);
-  }
-  lockstep::remove_report_observer(&collector::observe, &col);
+  }, 1000000);
 }
 
 // A full granule of reads (no slot empty, none that the new access may replace) takes a slot that
@@ -591,19 +593,16 @@ TEST(InstrumentedRaceDetector, FlagsAcquiredThroughReleaseMarks) {
 // read halves under the mutex; T1's byte 7 finds the granule full. T2's write of byte 0 then races
 // with T0's later read alone, which must still be there.
 TEST(InstrumentedRaceDetector, FullGranuleKeepsTheLaterOfTwoOwnAccesses) {
-  collector col;
-  ASSERT_TRUE(lockstep::add_report_observer(&collector::observe, &col));
-  std::deque<lockstep_source_site> sites;
-  std::deque<std::string> names;
-  const std::vector<op> schedule = {
-      {op::read, 0, 0, 0, 8},  {op::lock, 0, 0},       {op::unlock, 0, 0},      {op::read, 0, 0, 0, 1},
-      {op::lock, 1, 0},        {op::read, 1, 0, 0, 4}, {op::unlock, 1, 0},      {op::lock, 2, 0},
-      {op::read, 2, 0, 4, 8},  {op::unlock, 2, 0},     {op::lock, 1, 0},        {op::read, 1, 0, 7, 8},
-      {op::unlock, 1, 0},      {op::lock, 2, 0},       {op::write, 2, 0, 0, 1}, {op::unlock, 2, 0}};
-  run_schedule(shadow::instrumented, schedule, false, 2000000, col, sites, names);
-  lockstep::remove_report_observer(&collector::observe, &col);
+  run_directed_schedules(
+      {{{op::read, 0, 0, 0, 8}, {op::lock, 0, 0},       {op::unlock, 0, 0},      {op::read, 0, 0, 0, 1},
+        {op::lock, 1, 0},       {op::read, 1, 0, 0, 4}, {op::unlock, 1, 0},      {op::lock, 2, 0},
+        {op::read, 2, 0, 4, 8}, {op::unlock, 2, 0},     {op::lock, 1, 0},        {op::read, 1, 0, 7, 8},
+        {op::unlock, 1, 0},     {op::lock, 2, 0},       {op::write, 2, 0, 0, 1}, {op::unlock, 2, 0}}},
+      2000000);
 }
 
+// Crowded granules (4 slots cannot hold every access of 3 threads in many epochs: evictions, full
+// granules) of variables that every access locks: not a single report.
 TEST(InstrumentedRaceDetector, CrowdedLockedGranulesStaySilent) {
   agree_with_oracle(shadow::instrumented, schedule_shape{2, 160, true});
 }
