@@ -32,8 +32,8 @@ sync_var *sync_renew(std::uintptr_t addr, sync_kind kind, std::int64_t count) no
   return s;
 }
 
-void forget_heap_range(std::uintptr_t lo, std::size_t size) noexcept {
-  instrumented_shadow_reset(lo, size);
+void forget_heap_range(std::uintptr_t lo, std::size_t size, bool instrumented_shadow) noexcept {
+  if (instrumented_shadow) instrumented_shadow_reset(lo, size);
   for_each_state_page(lo, size, [](std::uintptr_t a, std::uintptr_t b, std::uint8_t flags) {
     if (flags & page_has_shadow) shadow_reset(a, b - a);
     if (flags & page_has_sync) sync_for_each_in_range(a, b, sync_forget);

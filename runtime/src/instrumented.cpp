@@ -78,6 +78,13 @@ __attribute__((noinline)) void ordered_miss(thread_state *thr, ishadow::granule_
   // tables), and any empty slot chosen below is on a writable page.
   if (!own && in_readonly_page(addr)) return;
   const slot_word what = cur & (slot_bytes | slot_write | slot_atomic);
+  others = uncovered_others(g, cur, what, others, thr);
+  if (own && !others) {
+    access_trace *t = thr->trace;
+    if (!trace_simple_access(t, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc))
+      trace_access(t, thr, thr->own_epoch, access_lockset(thr), addr, Size, IsWrite, IsAtomic, pc);
+    return take_own_slot(g, own, cur, what);
+  }
   if (const slot_choice c = choose_slot(g, cur, what, own, others, thr); c.at >= 0) {
     access_trace *t = thr->trace;
     if (!trace_simple_access(t, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc))
@@ -366,16 +373,22 @@ LOCKSTEP_ACCESS_PC(8)
 #undef LOCKSTEP_ACCESS_PC
 void __tsan_read16_pc(void *a, void *pc) { access(a, 16, false, addr_of(pc)); }
 void __tsan_write16_pc(void *a, void *pc) { access(a, 16, true, addr_of(pc)); }
+// An access the compiler could not prove aligned (a fixed-width integer decoded from a byte buffer:
+// leveldb's DecodeFixed64) is often aligned, or within one granule all the same: the entry points'
+// steps, which send one that spans two granules the general way.
 #define LOCKSTEP_UNALIGNED(n)                                                                     \
-  void __tsan_unaligned_read##n(void *a) { access(a, n, false, LOCKSTEP_CALLER_PC); }                   \
-  void __tsan_unaligned_write##n(void *a) { access(a, n, true, LOCKSTEP_CALLER_PC); }                   \
+  void __tsan_unaligned_read##n(void *a) { fast_access<false, n>(a, LOCKSTEP_CALLER_PC); }             \
+  void __tsan_unaligned_write##n(void *a) { fast_access<true, n>(a, LOCKSTEP_CALLER_PC); }             \
   void __tsan_unaligned_volatile_read##n(void *a) { access(a, n, false, LOCKSTEP_CALLER_PC); }          \
   void __tsan_unaligned_volatile_write##n(void *a) { access(a, n, true, LOCKSTEP_CALLER_PC); }
 LOCKSTEP_UNALIGNED(2)
 LOCKSTEP_UNALIGNED(4)
 LOCKSTEP_UNALIGNED(8)
-LOCKSTEP_UNALIGNED(16)
 #undef LOCKSTEP_UNALIGNED
+void __tsan_unaligned_read16(void *a) { access(a, 16, false, LOCKSTEP_CALLER_PC); }
+void __tsan_unaligned_write16(void *a) { access(a, 16, true, LOCKSTEP_CALLER_PC); }
+void __tsan_unaligned_volatile_read16(void *a) { access(a, 16, false, LOCKSTEP_CALLER_PC); }
+void __tsan_unaligned_volatile_write16(void *a) { access(a, 16, true, LOCKSTEP_CALLER_PC); }
 
 void __tsan_read_range(void *a, unsigned long size) {
   if (size) access(a, size, false, LOCKSTEP_CALLER_PC);

@@ -235,6 +235,7 @@ __attribute__((noinline)) slot_word range_granule(thread_state *thr, granule_sha
   const slot_word what = cur & (slot_bytes | slot_write | slot_atomic);
   unsigned others;
   const unsigned own = own_slots_in_granule(gs, cur, what, others);
+  others = uncovered_others(gs, cur, what, others, thr);
   if (own && !others) {
     take_own_slot(gs, own, cur, what);
     return 0;
@@ -361,32 +362,76 @@ void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t siz
   }
 }
 
-void instrumented_free(thread_state *thr, std::uintptr_t addr, std::size_t size, std::uintptr_t pc) noexcept {
+bool instrumented_free(thread_state *thr, std::uintptr_t addr, std::size_t size, std::uintptr_t pc) noexcept {
   std::atomic<granule_shadow *> *regions = g_table.regions.load(std::memory_order_acquire);
   const std::uintptr_t end = addr + size;
-  if (!regions || size == 0 || end > (std::uintptr_t{1} << address_bits) || end < addr) return;
+  if (!regions || size == 0 || end > (std::uintptr_t{1} << address_bits) || end < addr) return false;
+  // A large block is only checked here: instrumented_shadow_reset gives its shadow's pages back.
+  const bool forget = size < free_forgotten_here_bytes;
   const std::uint32_t generation = shadow_generation();
   const slot_word cur = thr->own_epoch_bits;
-  for (std::uintptr_t g = addr & ~granule_offset_mask; g < end;) {
-    granule_shadow *block = regions[g >> region_shift].load(std::memory_order_acquire);
-    if (!block) {  // nothing in this region was ever accessed
-      g = ((g >> region_shift) + 1) << region_shift;
-      continue;
-    }
-    const std::uintptr_t region_end = ((g >> region_shift) + 1) << region_shift, stop = region_end < end ? region_end : end;
-    for (granule_shadow *gs = block + ((g >> granule_shift) & (granules_per_region - 1)); g < stop;
-         g += granule_bytes, ++gs) {
-      const slot_word mask = byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
-      // Any earlier access on these bytes conflicts with the free's write (atomic ones too: the free
-      // is plain), unless it happens before it: the thread's own (its id) in one vector test (a block
-      // freed by the thread that filled it, the common case), the others one at a time.
-      for (unsigned others = slots_to_order(*gs, cur, mask); others; others &= others - 1) {
-        const slot_word v = gs->slot[__builtin_ctz(others)].load(std::memory_order_acquire);
-        if ((v & mask) && !ordered_before(v, cur, thr))
-          return report_race(thr, addr, size, true, false, pc, g, v, generation);
+  granule_shadow *const readonly = g_table.readonly_block.load(std::memory_order_relaxed);
+  bool reported = false;  // one report per free; the rest of the block is still forgotten
+  // Any earlier access on the bytes `mask` of granule g conflicts with the free's write (atomic ones
+  // too: the free is plain), unless it happens before it: the thread's own (its id) in one vector
+  // test (a block freed by the thread that filled it, the common case), the others one at a time.
+  // Then forgotten, as instrumented_shadow_reset does: a granule of the block's own whole, in one
+  // store; one it shares with a neighbour loses the slots that touched the block's bytes.
+  auto check = [&](granule_shadow &gs, std::uintptr_t g, slot_word mask) {
+    for (unsigned others = reported ? 0 : slots_to_order(gs, cur, mask); others; others &= others - 1) {
+      const slot_word v = gs.slot[__builtin_ctz(others)].load(std::memory_order_acquire);
+      if ((v & mask) && !ordered_before(v, cur, thr)) {
+        report_race(thr, addr, size, true, false, pc, g, v, generation);
+        reported = true;
+        break;
       }
     }
+  };
+  auto forget_part = [](granule_shadow &gs, slot_word mask) {
+    for (auto &slot : gs.slot)
+      if (slot.load(std::memory_order_relaxed) & mask) slot.store(0, std::memory_order_relaxed);
+  };
+  // The granules the block has whole, four at a time: one test that each slot is empty or the
+  // thread's own (a lane of `fine` all ones), else each granule the slow way.
+  const __m128i zero = _mm_setzero_si128(), v_cur = _mm_set1_epi32(static_cast<int>(cur));
+  const __m128i v_bytes = _mm_set1_epi32(static_cast<int>(slot_bytes)), v_sid = _mm_set1_epi32(static_cast<int>(slot_sid_bits));
+  auto fine = [&](const granule_shadow &gs) {
+    const __m128i slots = slots_of(gs);
+    return _mm_or_si128(_mm_cmpeq_epi32(_mm_and_si128(slots, v_bytes), zero),
+                        _mm_cmpeq_epi32(_mm_and_si128(_mm_xor_si128(slots, v_cur), v_sid), zero));
+  };
+  for (std::uintptr_t g = addr & ~granule_offset_mask; g < end;) {
+    granule_shadow *block = regions[g >> region_shift].load(std::memory_order_acquire);
+    const std::uintptr_t region_end = ((g >> region_shift) + 1) << region_shift, stop = region_end < end ? region_end : end;
+    if (!block || block == readonly) {  // nothing in this region was ever accessed, or recorded
+      g = region_end;
+      continue;
+    }
+    granule_shadow *gs = block + ((g >> granule_shift) & (granules_per_region - 1));
+    if (g < addr) {  // the block's first granule, shared
+      const slot_word mask = byte_mask(addr - g, g + granule_bytes < end ? granule_bytes : end - g);
+      check(*gs, g, mask);
+      if (forget) forget_part(*gs, mask);
+      g += granule_bytes, ++gs;
+    }
+    for (; g + 4 * granule_bytes <= stop; g += 4 * granule_bytes, gs += 4) {
+      if (!reported && _mm_movemask_ps(_mm_castsi128_ps(_mm_and_si128(_mm_and_si128(fine(gs[0]), fine(gs[1])),
+                                                                       _mm_and_si128(fine(gs[2]), fine(gs[3]))))) != 0xf)
+        for (unsigned k = 0; k < 4; ++k) check(gs[k], g + k * granule_bytes, slot_bytes);
+      if (forget)
+        for (unsigned k = 0; k < 4; ++k) _mm_store_si128(reinterpret_cast<__m128i *>(gs + k), zero);
+    }
+    for (; g < stop; g += granule_bytes, ++gs) {
+      const slot_word mask = byte_mask(0, g + granule_bytes <= end ? granule_bytes : end - g);
+      check(*gs, g, mask);
+      if (!forget) continue;
+      if (mask == slot_bytes)
+        _mm_store_si128(reinterpret_cast<__m128i *>(gs), zero);
+      else
+        forget_part(*gs, mask);
+    }
   }
+  return forget;
 }
 
 void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {

@@ -278,6 +278,10 @@ struct slot_choice {
 };
 slot_choice choose_slot(const granule_shadow &g, slot_word cur, slot_word what, unsigned own, unsigned others,
                         thread_state *thr) noexcept;
+// Of `others`, those that the thread's id cache cannot show to be ordered before `cur` at a glance
+// (see there); 0 with an own slot: the own slot is the one to take.
+unsigned uncovered_others(const granule_shadow &g, slot_word cur, slot_word what, unsigned others,
+                          const thread_state *thr) noexcept;
 // Stores `cur` in the chosen slot: the thread's own with a plain store (see take_own_slot), any other
 // with a compare-exchange against what was there (as access_granule: another thread's access stored
 // there at this instant is not overwritten). False, nothing stored, when that fails, when an empty
@@ -378,6 +382,26 @@ __attribute__((always_inline)) inline unsigned ishadow::own_slots_in_granule(con
                                                           _mm_set1_epi32(static_cast<int>(~slot_bytes))),
                                             zero));
   return static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_andnot_si128(empty, own))));
+}
+
+// Of `others` (from own_slots_in_granule), the slots that ordered_before's remembered answers
+// (thread_state::sid_covered) do not show to happen before `cur` at once; for a write, also those it
+// subsumes (choose_slot replaces one: the granule becomes the thread's own). A lean loop in place of
+// choose_slot's first, for the common miss of two threads taking turns with the same data (each reads
+// what the other wrote, under many ids: a skip list's nodes, in a new epoch every time): where it
+// leaves none and the thread has an own slot, choose_slot would take that own slot too.
+__attribute__((always_inline)) inline unsigned ishadow::uncovered_others(const granule_shadow &g, slot_word cur,
+                                                                        slot_word what, unsigned others,
+                                                                        const thread_state *thr) noexcept {
+  if (!others || thr->sid_covered_generation != g_shadow_ids.generation.load(std::memory_order_acquire)) return others;
+  unsigned left = 0;
+  for (; others; others &= others - 1) {
+    const int i = __builtin_ctz(others);
+    const slot_word v = g.slot[i].load(std::memory_order_acquire);
+    if ((v >> shadow_slot_epoch_shift) > thr->sid_covered[slot_sid(v)] || ((what & slot_write) && v && subsumes(cur, v)))
+      left |= 1u << i;  // (an empty slot, changed since, is covered: relative epoch 0)
+  }
+  return left;
 }
 
 inline ishadow::slot_choice ishadow::choose_slot(const granule_shadow &g, slot_word cur, slot_word what,

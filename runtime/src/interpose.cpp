@@ -135,10 +135,10 @@ void forget_block(void *p, std::uintptr_t pc = 0) noexcept {
   if (t && t->in_rt) return;
   if (!resolve_heap()) return;
   const std::size_t n = g_usable.load(std::memory_order_relaxed)(p);
-  if (pc && t && !t->ignore_accesses && t->ignore_writes <= 0 && instrumented_process())
-    instrumented_free(t, addr_of(p), n, pc);
+  const bool shadow_forgotten = pc && t && !t->ignore_accesses && t->ignore_writes <= 0 && instrumented_process() &&
+                                instrumented_free(t, addr_of(p), n, pc);
   if (t) ++t->in_rt;
-  forget_heap_range(addr_of(p), n);
+  forget_heap_range(addr_of(p), n, !shadow_forgotten);
   if (t) --t->in_rt;
 }
 

@@ -214,8 +214,9 @@ void note_state_page(std::uintptr_t addr, std::uint8_t flag) noexcept;
 void for_each_state_page(std::uintptr_t lo, std::size_t size,
                          void (*fn)(std::uintptr_t from, std::uintptr_t to, std::uint8_t flags),
                          std::uint8_t clear = 0) noexcept;
-// forget.cpp: forgets every sync record and shadow cell in [addr, addr + size).
-void forget_heap_range(std::uintptr_t addr, std::size_t size) noexcept;
+// forget.cpp: forgets every sync record and shadow cell in [addr, addr + size) (the instrumented
+// shadow's too, unless `instrumented_shadow` is false: instrumented_free forgot it already).
+void forget_heap_range(std::uintptr_t addr, std::size_t size, bool instrumented_shadow = true) noexcept;
 
 // ---------------------------------------------------------------------------------------------------
 // Threads.
@@ -775,8 +776,12 @@ void report_data_race(thread_state *thr, std::uintptr_t addr, std::uintptr_t byt
 void instrumented_access(thread_state *thr, std::uintptr_t addr, std::size_t size, bool is_write, bool is_atomic,
                          std::uintptr_t pc) noexcept;
 // A free of [addr, addr + size) at pc, as a write of the whole block: reports an earlier access in it
-// that the freeing thread does not cover. Records nothing (the caller forgets the block's shadow next).
-void instrumented_free(thread_state *thr, std::uintptr_t addr, std::size_t size, std::uintptr_t pc) noexcept;
+// that the freeing thread does not cover, and forgets the block's instrumented shadow in the same pass
+// (one walk over it, not two: a block read and freed per operation, leveldb's ReadBlock). Records
+// nothing. False when the shadow is left to the caller's instrumented_shadow_reset: a block of
+// free_forgotten_here_bytes or more (whose shadow pages that gives back), or one beyond the shadow.
+constexpr std::size_t free_forgotten_here_bytes = 32 * 1024;
+bool instrumented_free(thread_state *thr, std::uintptr_t addr, std::size_t size, std::uintptr_t pc) noexcept;
 // Forgets the instrumented shadow of a range (freed, unmapped or re-used memory).
 void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept;
 // Marks (or unmarks) a fresh mapping that cannot be written: its accesses are reads only, never
