@@ -278,6 +278,10 @@ struct slot_choice {
 };
 slot_choice choose_slot(const granule_shadow &g, slot_word cur, slot_word what, unsigned own, unsigned others,
                         thread_state *thr) noexcept;
+// choose_slot's step for an empty slot (see there), on the granule's slots `slots`: at < 0 when none is
+// empty. Also taken at once where uncovered_others leaves no slot to look at and the thread has no
+// own slot (a granule another thread filled, read for the first time; a new block).
+slot_choice empty_slot(__m128i slots, slot_word cur) noexcept;
 // Of `others`, those that the thread's id cache cannot show to be ordered before `cur` at a glance
 // (see there); 0 with an own slot: the own slot is the one to take.
 unsigned uncovered_others(const granule_shadow &g, slot_word cur, slot_word what, unsigned others,
@@ -404,6 +408,21 @@ __attribute__((always_inline)) inline unsigned ishadow::uncovered_others(const g
   return left;
 }
 
+__attribute__((always_inline)) inline ishadow::slot_choice ishadow::empty_slot(__m128i slots, slot_word cur) noexcept {
+  const unsigned empty = slots_matching(slots, 0, ~slot_word{0});
+  if (!empty) return {-1, 0, false};
+  // A granule that holds the thread's own accesses alone, and two empty slots or more: the last
+  // empty slot, with a plain store (no locked instruction). Any other thread sees this thread's
+  // slots there, so it never takes this path on the granule: it takes the first empty slot (with a
+  // compare-exchange), never the same one.
+  const unsigned mine = slots_matching(slots, cur, slot_sid_bits) & ~empty;
+  const int first = __builtin_ctz(empty), last = 31 - __builtin_clz(empty);
+  // (first != last: two empty slots or more. Not `empty & (empty - 1)`, which compilers turn into a
+  // population count, a loop of shifts and masks without POPCNT in the baseline instruction set.)
+  if (mine && (mine | empty) == 0xf && first != last && (cur & slot_sid_bits)) return {last, 0, true};
+  return {first, 0, false};
+}
+
 inline ishadow::slot_choice ishadow::choose_slot(const granule_shadow &g, slot_word cur, slot_word what,
                                                  unsigned own, unsigned others, thread_state *thr) noexcept {
   slot_choice replace{-1, 0, false};
@@ -418,18 +437,7 @@ inline ishadow::slot_choice ishadow::choose_slot(const granule_shadow &g, slot_w
   if (replace.at >= 0) return replace;
   if (own) return {__builtin_ctz(own), 0, true};
   const __m128i slots = slots_of(g);
-  if (const unsigned empty = slots_matching(slots, 0, ~slot_word{0})) {
-    // A granule that holds the thread's own accesses alone, and two empty slots or more: the last
-    // empty slot, with a plain store (no locked instruction). Any other thread sees this thread's
-    // slots there, so it never takes this path on the granule: it takes the first empty slot (with a
-    // compare-exchange), never the same one.
-    const unsigned mine = slots_matching(slots, cur, slot_sid_bits) & ~empty;
-    const int first = __builtin_ctz(empty), last = 31 - __builtin_clz(empty);
-    // (first != last: two empty slots or more. Not `empty & (empty - 1)`, which compilers turn into a
-    // population count, a loop of shifts and masks without POPCNT in the baseline instruction set.)
-    if (mine && (mine | empty) == 0xf && first != last && (cur & slot_sid_bits)) return {last, 0, true};
-    return {first, 0, false};
-  }
+  if (const slot_choice empty = empty_slot(slots, cur); empty.at >= 0) return empty;
   // (Flipping cur's atomic bit in the slot makes subsumed_mask's test the whole of subsumes.)
   for (unsigned reads = slots_matching(slots, cur & slot_atomic, subsumed_mask(what)) &
                         ~slots_matching(slots, cur, slot_sid_bits);
