@@ -78,11 +78,7 @@ __attribute__((noinline)) void ordered_miss(thread_state *thr, ishadow::granule_
   // tables), and any empty slot chosen below is on a writable page.
   if (!own && in_readonly_page(addr)) return;
   const slot_word what = cur & (slot_bytes | slot_write | slot_atomic);
-  // With no other thread's slot left to look at, the own slot or an empty one at once (choose_slot's
-  // first choices); else choose_slot.
-  slot_choice c{-1, 0, false};
-  if (!(others = uncovered_others(g, cur, what, others, thr)))
-    c = own ? slot_choice{__builtin_ctz(own), 0, true} : empty_slot(slots_of(g), cur);
+  slot_choice c = remembered_choice(g, cur, what, own, others, thr);
   if (c.at >= 0 || (c = choose_slot(g, cur, what, own, others, thr)).at >= 0) {
     access_trace *t = thr->trace;
     if (!trace_simple_access(t, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc))

@@ -235,14 +235,7 @@ __attribute__((noinline)) slot_word range_granule(thread_state *thr, granule_sha
   const slot_word what = cur & (slot_bytes | slot_write | slot_atomic);
   unsigned others;
   const unsigned own = own_slots_in_granule(gs, cur, what, others);
-  slot_choice c{-1, 0, false};  // as ordered_miss (instrumented.cpp) chooses
-  if (!(others = uncovered_others(gs, cur, what, others, thr))) {
-    if (own) {
-      take_own_slot(gs, own, cur, what);
-      return 0;
-    }
-    c = empty_slot(slots_of(gs), cur);
-  }
+  slot_choice c = remembered_choice(gs, cur, what, own, others, thr);  // as ordered_miss (instrumented.cpp)
   if ((c.at >= 0 || (c = choose_slot(gs, cur, what, own, others, thr)).at >= 0) &&
       take_chosen_slot(gs, c, cur, what, granule, true))  // (read-only pages are skipped)
     return 0;

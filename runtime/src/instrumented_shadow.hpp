@@ -279,13 +279,12 @@ struct slot_choice {
 slot_choice choose_slot(const granule_shadow &g, slot_word cur, slot_word what, unsigned own, unsigned others,
                         thread_state *thr) noexcept;
 // choose_slot's step for an empty slot (see there), on the granule's slots `slots`: at < 0 when none is
-// empty. Also taken at once where uncovered_others leaves no slot to look at and the thread has no
-// own slot (a granule another thread filled, read for the first time; a new block).
+// empty. Also remembered_choice's last step, where no other thread's slot is to be replaced and the
+// thread has no own slot (a granule another thread filled, read for the first time; a new block).
 slot_choice empty_slot(__m128i slots, slot_word cur) noexcept;
-// Of `others`, those that the thread's id cache cannot show to be ordered before `cur` at a glance
-// (see there); 0 with an own slot: the own slot is the one to take.
-unsigned uncovered_others(const granule_shadow &g, slot_word cur, slot_word what, unsigned others,
-                          const thread_state *thr) noexcept;
+// choose_slot's choice, made at a glance where the thread's remembered answers suffice (see there).
+slot_choice remembered_choice(const granule_shadow &g, slot_word cur, slot_word what, unsigned own, unsigned others,
+                              const thread_state *thr) noexcept;
 // Stores `cur` in the chosen slot: the thread's own with a plain store (see take_own_slot), any other
 // with a compare-exchange against what was there (as access_granule: another thread's access stored
 // there at this instant is not overwritten). False, nothing stored, when that fails, when an empty
@@ -388,24 +387,29 @@ __attribute__((always_inline)) inline unsigned ishadow::own_slots_in_granule(con
   return static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_andnot_si128(empty, own))));
 }
 
-// Of `others` (from own_slots_in_granule), the slots that ordered_before's remembered answers
-// (thread_state::sid_covered) do not show to happen before `cur` at once; for a write, also those it
-// subsumes (choose_slot replaces one: the granule becomes the thread's own). A lean loop in place of
-// choose_slot's first, for the common miss of two threads taking turns with the same data (each reads
-// what the other wrote, under many ids: a skip list's nodes, in a new epoch every time): where it
-// leaves none and the thread has an own slot, choose_slot would take that own slot too.
-__attribute__((always_inline)) inline unsigned ishadow::uncovered_others(const granule_shadow &g, slot_word cur,
-                                                                        slot_word what, unsigned others,
-                                                                        const thread_state *thr) noexcept {
-  if (!others || thr->sid_covered_generation != g_shadow_ids.generation.load(std::memory_order_acquire)) return others;
-  unsigned left = 0;
+// choose_slot's choice where ordered_before's remembered answers (thread_state::sid_covered) show at
+// once that every slot in `others` (from own_slots_in_granule) happens before `cur`: the first of
+// them that `cur` subsumes, else the own slot, else an empty one. at < 0 where a slot needs the long
+// look, or the granule is full: then choose_slot. A lean loop without choose_slot's frame, for the
+// common miss of two threads taking turns with the same data (each reads what the other wrote, under
+// many ids, in a new epoch every time; each overwrites what the other wrote before).
+__attribute__((always_inline)) inline ishadow::slot_choice ishadow::remembered_choice(const granule_shadow &g,
+                                                                                     slot_word cur, slot_word what,
+                                                                                     unsigned own, unsigned others,
+                                                                                     const thread_state *thr) noexcept {
+  if (others && thr->sid_covered_generation != g_shadow_ids.generation.load(std::memory_order_acquire))
+    return {-1, 0, false};
+  slot_choice replace{-1, 0, false};
   for (; others; others &= others - 1) {
     const int i = __builtin_ctz(others);
     const slot_word v = g.slot[i].load(std::memory_order_acquire);
-    if ((v >> shadow_slot_epoch_shift) > thr->sid_covered[slot_sid(v)] || ((what & slot_write) && v && subsumes(cur, v)))
-      left |= 1u << i;  // (an empty slot, changed since, is covered: relative epoch 0)
+    if ((v >> shadow_slot_epoch_shift) > thr->sid_covered[slot_sid(v)]) return {-1, 0, false};
+    // (An empty slot, emptied since, is covered: relative epoch 0. A read subsumes no write.)
+    if ((what & slot_write) && replace.at < 0 && v && subsumes(cur, v)) replace = {i, v, false};
   }
-  return left;
+  if (replace.at >= 0) return replace;
+  if (own) return {__builtin_ctz(own), 0, true};
+  return empty_slot(slots_of(g), cur);
 }
 
 __attribute__((always_inline)) inline ishadow::slot_choice ishadow::empty_slot(__m128i slots, slot_word cur) noexcept {
