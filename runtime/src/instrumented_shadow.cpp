@@ -414,13 +414,17 @@ bool instrumented_free(thread_state *thr, std::uintptr_t addr, std::size_t size,
       if (!reported && _mm_movemask_ps(_mm_castsi128_ps(_mm_and_si128(_mm_and_si128(fine(gs[0]), fine(gs[1])),
                                                                        _mm_and_si128(fine(gs[2]), fine(gs[3]))))) != 0xf)
         for (unsigned k = 0; k < 4; ++k) check(gs[k], g + k * granule_bytes, slot_bytes);
+      if (reported && !forget) return false;  // checked: nothing more to do here
       if (forget)
         for (unsigned k = 0; k < 4; ++k) _mm_store_si128(reinterpret_cast<__m128i *>(gs + k), zero);
     }
     for (; g < stop; g += granule_bytes, ++gs) {
       const slot_word mask = byte_mask(0, g + granule_bytes <= end ? granule_bytes : end - g);
       check(*gs, g, mask);
-      if (!forget) continue;
+      if (!forget) {
+        if (reported) return false;
+        continue;
+      }
       if (mask == slot_bytes)
         _mm_store_si128(reinterpret_cast<__m128i *>(gs), zero);
       else
