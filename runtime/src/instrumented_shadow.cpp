@@ -383,19 +383,10 @@ bool instrumented_free(thread_state *thr, std::uintptr_t addr, std::size_t size,
       }
     }
   };
-  auto forget_part = [](granule_shadow &gs, slot_word mask) {
-    for (auto &slot : gs.slot)
-      if (slot.load(std::memory_order_relaxed) & mask) slot.store(0, std::memory_order_relaxed);
-  };
   // The granules the block has whole, four at a time: one test that each slot is empty or the
   // thread's own (a lane of `fine` all ones), else each granule the slow way.
-  const __m128i zero = _mm_setzero_si128(), v_cur = _mm_set1_epi32(static_cast<int>(cur));
-  const __m128i v_bytes = _mm_set1_epi32(static_cast<int>(slot_bytes)), v_sid = _mm_set1_epi32(static_cast<int>(slot_sid_bits));
-  auto fine = [&](const granule_shadow &gs) {
-    const __m128i slots = slots_of(gs);
-    return _mm_or_si128(_mm_cmpeq_epi32(_mm_and_si128(slots, v_bytes), zero),
-                        _mm_cmpeq_epi32(_mm_and_si128(_mm_xor_si128(slots, v_cur), v_sid), zero));
-  };
+  const __m128i zero = _mm_setzero_si128();
+  auto fine = [cur](const granule_shadow &gs) { return lanes_needing_no_order(slots_of(gs), cur, slot_bytes); };
   for (std::uintptr_t g = addr & ~granule_offset_mask; g < end;) {
     granule_shadow *block = regions[g >> region_shift].load(std::memory_order_acquire);
     const std::uintptr_t region_end = ((g >> region_shift) + 1) << region_shift, stop = region_end < end ? region_end : end;
@@ -407,7 +398,7 @@ bool instrumented_free(thread_state *thr, std::uintptr_t addr, std::size_t size,
     if (g < addr) {  // the block's first granule, shared
       const slot_word mask = byte_mask(addr - g, g + granule_bytes < end ? granule_bytes : end - g);
       check(*gs, g, mask);
-      if (forget) forget_part(*gs, mask);
+      if (forget) forget_slots_touching(*gs, mask);
       g += granule_bytes, ++gs;
     }
     for (; g + 4 * granule_bytes <= stop; g += 4 * granule_bytes, gs += 4) {
@@ -428,7 +419,7 @@ bool instrumented_free(thread_state *thr, std::uintptr_t addr, std::size_t size,
       if (mask == slot_bytes)
         _mm_store_si128(reinterpret_cast<__m128i *>(gs), zero);
       else
-        forget_part(*gs, mask);
+        forget_slots_touching(*gs, mask);
     }
   }
   return forget;
@@ -440,11 +431,9 @@ void instrumented_shadow_reset(std::uintptr_t addr, std::size_t size) noexcept {
   std::uintptr_t end = addr + size;
   if (end > (std::uintptr_t{1} << address_bits) || end < addr) end = std::uintptr_t{1} << address_bits;
   // A granule the range covers in part loses the slots that touched bytes of the range (new memory has
-  // no earlier accesses; those slots' other bytes are forgotten too: a miss, never a false report).
-  auto clear_part = [](std::uintptr_t granule, std::uint64_t mask) {
-    if (granule_shadow *g = mapped_granule(granule))
-      for (auto &s : g->slot)
-        if (s.load(std::memory_order_relaxed) & mask) s.store(0, std::memory_order_relaxed);
+  // no earlier accesses).
+  auto clear_part = [](std::uintptr_t granule, slot_word mask) {
+    if (granule_shadow *g = mapped_granule(granule)) forget_slots_touching(*g, mask);
   };
   constexpr std::uintptr_t m = granule_offset_mask;
   const std::uintptr_t lo = (addr + m) & ~m, hi = end & ~m;

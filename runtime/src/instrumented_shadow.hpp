@@ -337,19 +337,33 @@ __attribute__((always_inline)) inline __m128i slots_of(const granule_shadow &g) 
   static_assert(sizeof(granule_shadow) == sizeof(__m128i), "a granule's slots are one vector");
   return _mm_load_si128(reinterpret_cast<const __m128i *>(&g));
 }
-// The slots whose bits under `mask` equal those of `want`.
-__attribute__((always_inline)) inline unsigned slots_matching(__m128i slots, slot_word want, slot_word mask) noexcept {
+// The slots whose bits under `mask` equal those of `want`: as lanes of all ones, and as a bit per slot.
+__attribute__((always_inline)) inline __m128i lanes_matching(__m128i slots, slot_word want, slot_word mask) noexcept {
   const __m128i differ = _mm_and_si128(_mm_xor_si128(slots, _mm_set1_epi32(static_cast<int>(want))),
                                        _mm_set1_epi32(static_cast<int>(mask)));
-  return static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(differ, _mm_setzero_si128()))));
+  return _mm_cmpeq_epi32(differ, _mm_setzero_si128());
+}
+__attribute__((always_inline)) inline unsigned slots_matching(__m128i slots, slot_word want, slot_word mask) noexcept {
+  return static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(lanes_matching(slots, want, mask))));
+}
+// The lanes of slots that a write by `cur` to the bytes `bytes` needs no order with: empty there, or
+// the thread's own (its id).
+__attribute__((always_inline)) inline __m128i lanes_needing_no_order(__m128i slots, slot_word cur,
+                                                                    slot_word bytes) noexcept {
+  return _mm_or_si128(lanes_matching(slots, 0, bytes), lanes_matching(slots, cur, slot_sid_bits));
 }
 // The slots holding another thread's access (another id than cur's) to any of the bytes `bytes`, a
 // bit per slot: those that a write to those bytes has to find ordered before it.
 __attribute__((always_inline)) inline unsigned slots_to_order(const granule_shadow &g, slot_word cur,
                                                              slot_word bytes) noexcept {
-  const __m128i slots = slots_of(g);
-  const unsigned untouched = slots_matching(slots, 0, bytes), own = slots_matching(slots, cur, slot_sid_bits);
-  return ~(untouched | own) & 0xf;
+  return ~static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(lanes_needing_no_order(slots_of(g), cur, bytes)))) &
+         0xf;
+}
+// Empties the slots that touched any of the bytes `bytes` (memory forgotten: freed, unmapped); their
+// other bytes are forgotten too (a miss, never a false report).
+inline void forget_slots_touching(granule_shadow &g, slot_word bytes) noexcept {
+  for (auto &s : g.slot)
+    if (s.load(std::memory_order_relaxed) & bytes) s.store(0, std::memory_order_relaxed);
 }
 }  // namespace ishadow
 
