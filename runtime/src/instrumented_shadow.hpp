@@ -282,6 +282,14 @@ slot_choice choose_slot(const granule_shadow &g, slot_word cur, slot_word what, 
 // empty. Also remembered_choice's last step, where no other thread's slot is to be replaced and the
 // thread has no own slot (a granule another thread filled, read for the first time; a new block).
 slot_choice empty_slot(__m128i slots, slot_word cur) noexcept;
+// A full granule's last choice before the rule's eviction, for a read `cur` (at < 0 for a write): the
+// thread's own earlier read there (its id, the oldest epoch of them) that `cur` does not subsume, taken
+// as an own slot. It loses only what that read said about bytes `cur` does not touch (a miss at worst,
+// never a report: the slot then says exactly `cur`), where the rule would evict another thread's access.
+// The common case: a part of a granule read that the thread read whole in an earlier epoch, the whole
+// read again next (leveldb's keys: the length byte, then the key's bytes through memcmp, which join the
+// slot again in the same epoch).
+slot_choice own_earlier_read(const granule_shadow &g, __m128i slots, slot_word cur) noexcept;
 // choose_slot's choice, made at a glance where the thread's remembered answers suffice (see there).
 slot_choice remembered_choice(const granule_shadow &g, slot_word cur, slot_word what, unsigned own, unsigned others,
                               const thread_state *thr) noexcept;
@@ -423,7 +431,24 @@ __attribute__((always_inline)) inline ishadow::slot_choice ishadow::remembered_c
   }
   if (replace.at >= 0) return replace;
   if (own) return {__builtin_ctz(own), 0, true};
-  return empty_slot(slots_of(g), cur);
+  const __m128i slots = slots_of(g);
+  if (const slot_choice empty = empty_slot(slots, cur); empty.at >= 0) return empty;
+  return own_earlier_read(g, slots, cur);
+}
+
+__attribute__((always_inline)) inline ishadow::slot_choice ishadow::own_earlier_read(const granule_shadow &g,
+                                                                                    __m128i slots,
+                                                                                    slot_word cur) noexcept {
+  slot_choice oldest{-1, 0, false};
+  if ((cur & slot_write) || !(cur & slot_sid_bits)) return oldest;
+  for (unsigned mine = slots_matching(slots, cur, slot_sid_bits | slot_write); mine; mine &= mine - 1) {
+    const int i = __builtin_ctz(mine);
+    const slot_word v = g.slot[i].load(std::memory_order_relaxed);
+    if (((v ^ cur) & (slot_sid_bits | slot_write)) == 0 &&
+        (oldest.at < 0 || (v >> shadow_slot_epoch_shift) < (oldest.expected >> shadow_slot_epoch_shift)))
+      oldest = {i, v, true};
+  }
+  return oldest;
 }
 
 __attribute__((always_inline)) inline ishadow::slot_choice ishadow::empty_slot(__m128i slots, slot_word cur) noexcept {
@@ -474,7 +499,7 @@ inline ishadow::slot_choice ishadow::choose_slot(const granule_shadow &g, slot_w
       if (j != i && v[i] && ((v[i] ^ v[j]) & slot_sid_bits) == 0 &&
           (v[j] >> shadow_slot_epoch_shift) >= (v[i] >> shadow_slot_epoch_shift) && subsumes(v[j], v[i]))
         return {static_cast<int>(i), v[i], ((v[i] ^ cur) & slot_sid_bits) == 0 && (cur & slot_sid_bits)};
-  return {-1, 0, false};
+  return own_earlier_read(g, slots, cur);
 }
 
 inline bool ishadow::take_chosen_slot(granule_shadow &g, slot_choice c, slot_word cur, slot_word what,

@@ -601,6 +601,19 @@ TEST(InstrumentedRaceDetector, FullGranuleKeepsTheLaterOfTwoOwnAccesses) {
       2000000);
 }
 
+// A full granule where a thread reads part of what it read whole in an earlier epoch: the read takes
+// that earlier read's slot (own_earlier_read), never another thread's write. T0 writes the granule under
+// the mutex, then reads its halves in two later epochs; T1 reads it whole under the mutex (the granule is
+// full), then byte 0 in its next epoch. T2, never ordered after T0, then reads it: a race with T0's
+// write, which must still be there.
+TEST(InstrumentedRaceDetector, FullGranuleKeepsAnotherThreadsWriteOverOwnEarlierRead) {
+  run_directed_schedules(
+      {{{op::lock, 0, 0},       {op::write, 0, 0, 0, 8}, {op::unlock, 0, 0},      {op::read, 0, 0, 0, 4},
+        {op::lock, 0, 1},       {op::unlock, 0, 1},      {op::read, 0, 0, 4, 8},  {op::lock, 1, 0},
+        {op::read, 1, 0, 0, 8}, {op::unlock, 1, 0},      {op::read, 1, 0, 0, 1},  {op::read, 2, 0, 0, 8}}},
+      3000000);
+}
+
 // Crowded granules (4 slots cannot hold every access of 3 threads in many epochs: evictions, full
 // granules) of variables that every access locks: not a single report.
 TEST(InstrumentedRaceDetector, CrowdedLockedGranulesStaySilent) {
