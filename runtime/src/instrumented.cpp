@@ -110,9 +110,12 @@ __attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_s
     return;
   const slot_word what = access_bits(Size, Size == granule_bytes ? 0 : addr & granule_offset_mask, IsWrite, IsAtomic);
   unsigned others;
-  const unsigned own = own_slots_in_granule(g, cur, what, others);
+  const unsigned own = own_slots_in_granule(g, cur, what, earlier_id_bits(thr, cur), others);
   access_trace *t = thr->trace;
-  if (__builtin_expect(own && !others && t, 1)) {
+  // (A read with an own slot beside other threads' writes, or the thread's own under an earlier id, that
+  // the remembered answers show ordered: ordered_miss's choice, the own slot, made here. A write there
+  // may replace one of them instead: ordered_miss.)
+  if (__builtin_expect(own && t && (!others || (!IsWrite && remembered_ordered(g, others, thr))), 1)) {
     if (__builtin_expect(trace_simple_access(t, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc), 1))
       return take_own_slot(g, own, cur, what);
     return traced_own_miss<IsWrite, Size, IsAtomic>(thr, g, cur, addr, pc, own);

@@ -234,7 +234,7 @@ __attribute__((noinline)) slot_word range_granule(thread_state *thr, granule_sha
                                                   std::uintptr_t granule) noexcept {
   const slot_word what = cur & (slot_bytes | slot_write | slot_atomic);
   unsigned others;
-  const unsigned own = own_slots_in_granule(gs, cur, what, others);
+  const unsigned own = own_slots_in_granule(gs, cur, what, earlier_id_bits(thr, cur), others);
   slot_choice c = remembered_choice(gs, cur, what, own, others, thr);  // as ordered_miss (instrumented.cpp)
   if ((c.at >= 0 || (c = choose_slot(gs, cur, what, own, others, thr)).at >= 0) &&
       take_chosen_slot(gs, c, cur, what, granule, true))  // (read-only pages are skipped)
@@ -256,7 +256,7 @@ __attribute__((noinline)) void checked_range(thread_state *thr, std::uintptr_t a
       const slot_word what = access_bits(static_cast<unsigned>(size), addr & granule_offset_mask, is_write, is_atomic);
       const slot_word cur = what | thr->own_epoch_bits;
       unsigned others;
-      const unsigned own = own_slots_in_granule(*gs, cur, what, others);
+      const unsigned own = own_slots_in_granule(*gs, cur, what, earlier_id_bits(thr, cur), others);
       access_trace *t = thr->trace;
       // The whole trace step: a synchronization call has usually just changed the epoch or the held
       // set, which the trace records first. (If the chosen slot is lost, the general way below traces
@@ -284,6 +284,7 @@ __attribute__((noinline)) void checked_range(thread_state *thr, std::uintptr_t a
   const __m128i zero = _mm_setzero_si128(), v_full = _mm_set1_epi32(static_cast<int>(full));
   const __m128i v_hit = _mm_set1_epi32(static_cast<int>(hit_mask(what)));
   const __m128i v_sid = _mm_set1_epi32(static_cast<int>(slot_sid_bits));
+  const __m128i v_earlier = _mm_set1_epi32(static_cast<int>(earlier_id_bits(thr, kind)));
   // What cannot race whoever made it: for a write nothing (all bits clear), for a read a read.
   const __m128i v_harm = _mm_set1_epi32(static_cast<int>(is_write ? ~slot_word{0} : slot_write));
   const __m128i v_flip = _mm_set1_epi32(static_cast<int>(full & slot_atomic));
@@ -305,7 +306,8 @@ __attribute__((noinline)) void checked_range(thread_state *thr, std::uintptr_t a
         const __m128i slots = slots_of(*gs), mine = _mm_xor_si128(slots, v_full);
         if (_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(_mm_and_si128(mine, v_hit), zero))))
           continue;  // a hit (the loop of a copy over its own buffer)
-        const __m128i same_id = _mm_cmpeq_epi32(_mm_and_si128(mine, v_sid), zero);
+        const __m128i same_id = _mm_or_si128(_mm_cmpeq_epi32(_mm_and_si128(mine, v_sid), zero),
+                                             _mm_cmpeq_epi32(_mm_and_si128(slots, v_sid), v_earlier));
         const __m128i harmless = _mm_cmpeq_epi32(_mm_and_si128(slots, v_harm), zero);
         const __m128i own = _mm_andnot_si128(
             _mm_cmpeq_epi32(slots, zero),

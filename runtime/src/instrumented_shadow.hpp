@@ -259,8 +259,16 @@ inline constexpr slot_word subsumed_mask(slot_word what) noexcept {
 bool hit_in_granule(const granule_shadow &g, slot_word cur, slot_word must_match) noexcept;
 // After no hit: the slots of the thread's own that `cur` may take (see below), a bit per slot, and in
 // `others` those of other threads that `cur` could race with (for a read: their writes). what:
-// access_bits of it.
-unsigned own_slots_in_granule(const granule_shadow &g, slot_word cur, slot_word what, unsigned &others) noexcept;
+// access_bits of it; earlier: earlier_id_bits (the thread's previous id, whose slots are its own too).
+unsigned own_slots_in_granule(const granule_shadow &g, slot_word cur, slot_word what, slot_word earlier,
+                              unsigned &others) noexcept;
+// The id bits of a slot of the thread's previous id (thread_state::prev_sid, held by the thread until
+// its next renewal, so never another thread's): its accesses there happen before any of its current
+// ones, as its own do. 0 (the id of an empty slot, which no test takes for an access) when it has none,
+// or has no current id (its accesses are not recorded).
+inline slot_word earlier_id_bits(const thread_state *thr, slot_word cur) noexcept {
+  return (cur & slot_sid_bits) ? thr->prev_sid << shadow_slot_sid_shift : 0;
+}
 // The slot `cur` takes without the rule (see below), when the granule holds no race for it: every
 // access in `others` (from own_slots_in_granule) happens before it. Then the first of those that `cur`
 // subsumes is replaced (so that the granule becomes the thread's own: the stale accesses of threads
@@ -290,6 +298,9 @@ slot_choice empty_slot(__m128i slots, slot_word cur) noexcept;
 // read again next (leveldb's keys: the length byte, then the key's bytes through memcmp, which join the
 // slot again in the same epoch).
 slot_choice own_earlier_read(const granule_shadow &g, __m128i slots, slot_word cur) noexcept;
+// Whether the thread's remembered answers (thread_state::sid_covered, see ordered_before) show every
+// access in the slots `others` ordered before the thread's current one (false: not all, or not known).
+bool remembered_ordered(const granule_shadow &g, unsigned others, const thread_state *thr) noexcept;
 // choose_slot's choice, made at a glance where the thread's remembered answers suffice (see there).
 slot_choice remembered_choice(const granule_shadow &g, slot_word cur, slot_word what, unsigned own, unsigned others,
                               const thread_state *thr) noexcept;
@@ -382,13 +393,14 @@ __attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule
 
 // (checked_range, instrumented_shadow.cpp, has this test written out for a range's whole granules.)
 __attribute__((always_inline)) inline unsigned ishadow::own_slots_in_granule(const granule_shadow &g, slot_word cur,
-                                                                            slot_word what,
+                                                                            slot_word what, slot_word earlier,
                                                                             unsigned &others) noexcept {
   const __m128i slots = slots_of(g), zero = _mm_setzero_si128();
   const __m128i empty = _mm_cmpeq_epi32(slots, zero);
-  const __m128i same_id = _mm_cmpeq_epi32(
-      _mm_and_si128(_mm_xor_si128(slots, _mm_set1_epi32(static_cast<int>(cur))), _mm_set1_epi32(static_cast<int>(slot_sid_bits))),
-      zero);
+  // The thread's id, or its previous one (an empty slot may match that: excluded below).
+  const __m128i ids = _mm_and_si128(slots, _mm_set1_epi32(static_cast<int>(slot_sid_bits)));
+  const __m128i same_id = _mm_or_si128(_mm_cmpeq_epi32(ids, _mm_set1_epi32(static_cast<int>(cur & slot_sid_bits))),
+                                       _mm_cmpeq_epi32(ids, _mm_set1_epi32(static_cast<int>(earlier))));
   // What cannot race with `cur` whoever made it: nothing, or for a read, a read.
   const __m128i harmless =
       what & slot_write ? empty
@@ -419,9 +431,13 @@ __attribute__((always_inline)) inline ishadow::slot_choice ishadow::remembered_c
                                                                                      slot_word cur, slot_word what,
                                                                                      unsigned own, unsigned others,
                                                                                      const thread_state *thr) noexcept {
-  if (others && thr->sid_covered_generation != g_shadow_ids.generation.load(std::memory_order_acquire))
-    return {-1, 0, false};
   slot_choice replace{-1, 0, false};
+  if (!(what & slot_write)) {  // (a read subsumes none of them: they are writes)
+    if (!remembered_ordered(g, others, thr)) return replace;
+    others = 0;
+  } else if (others && thr->sid_covered_generation != g_shadow_ids.generation.load(std::memory_order_acquire)) {
+    return replace;
+  }
   for (; others; others &= others - 1) {
     const int i = __builtin_ctz(others);
     const slot_word v = g.slot[i].load(std::memory_order_acquire);
@@ -449,6 +465,17 @@ __attribute__((always_inline)) inline ishadow::slot_choice ishadow::own_earlier_
       oldest = {i, v, true};
   }
   return oldest;
+}
+
+__attribute__((always_inline)) inline bool ishadow::remembered_ordered(const granule_shadow &g, unsigned others,
+                                                                      const thread_state *thr) noexcept {
+  if (others && thr->sid_covered_generation != g_shadow_ids.generation.load(std::memory_order_acquire)) return false;
+  for (; others; others &= others - 1) {
+    // (An empty slot, emptied since, is covered: relative epoch 0.)
+    const slot_word v = g.slot[__builtin_ctz(others)].load(std::memory_order_acquire);
+    if ((v >> shadow_slot_epoch_shift) > thr->sid_covered[slot_sid(v)]) return false;
+  }
+  return true;
 }
 
 __attribute__((always_inline)) inline ishadow::slot_choice ishadow::empty_slot(__m128i slots, slot_word cur) noexcept {
