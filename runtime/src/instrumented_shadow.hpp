@@ -275,7 +275,8 @@ inline slot_word earlier_id_bits(const thread_state *thr, slot_word cur) noexcep
 // long gone would otherwise send every later access that subsumes them the general way), else the
 // thread's own slot `own` is taken, else an empty slot (in a granule of the thread's own accesses
 // alone, the last one, taken as an own slot: see there), else another thread's read that a read
-// subsumes and that happens before it, else a slot that another slot of its thread makes redundant.
+// subsumes and that happens before it, else a slot that another slot of its thread makes redundant,
+// else for a read the thread's own earlier read there (own_earlier_read).
 // `at` < 0: none, or the granule needs the rule (a race, say).
 // Out of the common step (which computes `own` and `others` alone: the stencil's miss is bound by
 // its count of instructions). Taken with take_chosen_slot.
@@ -423,8 +424,10 @@ __attribute__((always_inline)) inline unsigned ishadow::own_slots_in_granule(con
 
 // choose_slot's choice where ordered_before's remembered answers (thread_state::sid_covered) show at
 // once that every slot in `others` (from own_slots_in_granule) happens before `cur`: the first of
-// them that `cur` subsumes, else the own slot, else an empty one. at < 0 where a slot needs the long
-// look, or the granule is full: then choose_slot. A lean loop without choose_slot's frame, for the
+// them that `cur` subsumes, else the own slot, else an empty one, else for a read in a full granule
+// the thread's own earlier read (own_earlier_read; choose_slot's lossless steps before it are skipped
+// here: the read of a key's length byte in a new epoch). at < 0 where a slot needs the long look, or
+// none of these is there: then choose_slot. A lean loop without choose_slot's frame, for the
 // common miss of two threads taking turns with the same data (each reads what the other wrote, under
 // many ids, in a new epoch every time; each overwrites what the other wrote before).
 __attribute__((always_inline)) inline ishadow::slot_choice ishadow::remembered_choice(const granule_shadow &g,
