@@ -109,12 +109,20 @@ inline slot_owner owner_of(slot_word v) noexcept {
 // answer for v's id is remembered as a relative epoch (thread_state::sid_covered): the next slot of
 // that id at or below it takes two loads of the thread's own, not the owner's and the clock's four
 // dependent ones (a tree that two threads take turns to walk: each read of a field the other wrote).
+// The remembered answer's test: valid while the generation it was made in is current (else nothing is
+// known), then whether it covers slot v (an empty slot, relative epoch 0, is covered).
+inline bool remembered_valid(const thread_state *thr) noexcept {
+  return thr->sid_covered_generation == g_shadow_ids.generation.load(std::memory_order_acquire);
+}
+inline bool remembered_covers(slot_word v, const thread_state *thr) noexcept {
+  return (v >> shadow_slot_epoch_shift) <= thr->sid_covered[slot_sid(v)];
+}
 inline bool ordered_before(slot_word v, slot_word cur, thread_state *thr) noexcept {
   if (((v ^ cur) & slot_sid_bits) == 0) return true;
   const std::uint32_t sid = slot_sid(v), rel = v >> shadow_slot_epoch_shift;
   const std::uint32_t generation = g_shadow_ids.generation.load(std::memory_order_acquire);
   if (__builtin_expect(thr->sid_covered_generation == generation, 1)) {
-    if (rel <= thr->sid_covered[sid]) return true;
+    if (remembered_covers(v, thr)) return true;
   } else {
     for (auto &c : thr->sid_covered) c = 0;
     thr->sid_covered_generation = generation;
@@ -434,21 +442,19 @@ __attribute__((always_inline)) inline ishadow::slot_choice ishadow::remembered_c
                                                                                      slot_word cur, slot_word what,
                                                                                      unsigned own, unsigned others,
                                                                                      const thread_state *thr) noexcept {
-  slot_choice replace{-1, 0, false};
-  if (!(what & slot_write)) {  // (a read subsumes none of them: they are writes)
-    if (!remembered_ordered(g, others, thr)) return replace;
-    others = 0;
-  } else if (others && thr->sid_covered_generation != g_shadow_ids.generation.load(std::memory_order_acquire)) {
-    return replace;
+  if (!(what & slot_write)) {  // a read replaces none of them (they are writes): their order alone
+    if (!remembered_ordered(g, others, thr)) return {-1, 0, false};
+  } else {  // a write: their order, and the first it subsumes, on the same look at each slot
+    if (others && !remembered_valid(thr)) return {-1, 0, false};
+    slot_choice replace{-1, 0, false};
+    for (; others; others &= others - 1) {
+      const int i = __builtin_ctz(others);
+      const slot_word v = g.slot[i].load(std::memory_order_acquire);
+      if (!remembered_covers(v, thr)) return {-1, 0, false};
+      if (replace.at < 0 && v && subsumes(cur, v)) replace = {i, v, false};
+    }
+    if (replace.at >= 0) return replace;
   }
-  for (; others; others &= others - 1) {
-    const int i = __builtin_ctz(others);
-    const slot_word v = g.slot[i].load(std::memory_order_acquire);
-    if ((v >> shadow_slot_epoch_shift) > thr->sid_covered[slot_sid(v)]) return {-1, 0, false};
-    // (An empty slot, emptied since, is covered: relative epoch 0. A read subsumes no write.)
-    if ((what & slot_write) && replace.at < 0 && v && subsumes(cur, v)) replace = {i, v, false};
-  }
-  if (replace.at >= 0) return replace;
   if (own) return {__builtin_ctz(own), 0, true};
   const __m128i slots = slots_of(g);
   if (const slot_choice empty = empty_slot(slots, cur); empty.at >= 0) return empty;
@@ -472,12 +478,9 @@ __attribute__((always_inline)) inline ishadow::slot_choice ishadow::own_earlier_
 
 __attribute__((always_inline)) inline bool ishadow::remembered_ordered(const granule_shadow &g, unsigned others,
                                                                       const thread_state *thr) noexcept {
-  if (others && thr->sid_covered_generation != g_shadow_ids.generation.load(std::memory_order_acquire)) return false;
-  for (; others; others &= others - 1) {
-    // (An empty slot, emptied since, is covered: relative epoch 0.)
-    const slot_word v = g.slot[__builtin_ctz(others)].load(std::memory_order_acquire);
-    if ((v >> shadow_slot_epoch_shift) > thr->sid_covered[slot_sid(v)]) return false;
-  }
+  if (others && !remembered_valid(thr)) return false;
+  for (; others; others &= others - 1)
+    if (!remembered_covers(g.slot[__builtin_ctz(others)].load(std::memory_order_acquire), thr)) return false;
   return true;
 }
 
