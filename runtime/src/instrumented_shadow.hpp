@@ -357,6 +357,9 @@ __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t add
 // barrier, say), of reads of data that other threads wrote before (a lookup in a tree built under a
 // lock), of filling a new block. A page marked read-only has no slot of its own (never an own slot,
 // nothing to replace; take_chosen_slot looks before it takes an empty one).
+// A joined part: the next part of a granule (1, 2 or 4 bytes) that the thread's last partial own-slot
+// access joined, in the same epoch and kind, while the granule's other slots are unchanged since: it
+// joins that slot with none of these tests (common_miss; thread_state::joined_granule).
 // Both look at the granule's 4 slots at once, in one 16-byte vector (a granule's shadow is 16 bytes,
 // aligned): a lane per slot, each read whole (x86-64 loads an aligned vector's 4-byte lanes atomically;
 // the slots are otherwise read and written as the atomics they are). A bit per slot in each mask.

@@ -269,6 +269,14 @@ struct thread_state {
   std::uint32_t sid_base = 0;          // the epoch before the id's first
   std::uint32_t prev_sid = 0;          // the id held before, kept until the next renewal (shadow_ids.cpp)
   std::uint32_t sid_covered_generation = 0;  // of sid_covered (below)
+  // The thread's last access to part of a granule that took its own slot in the common step
+  // (instrumented.cpp, common_miss): the granule, that slot, the slot's bits but the bytes (id, epoch,
+  // kind), and the granule's slots as the step found them. A signal handler's access between these
+  // stores can leave them naming two accesses: the next test then fails, or at worst misses a race.
+  void *joined_granule = nullptr;
+  std::uint32_t joined_key = 0;
+  std::uint32_t joined_slot = 0;
+  alignas(16) std::uint32_t joined_slots[4] = {};
   std::uint64_t unique_id = 0;         // never reused: what reports call the thread (0 = main)
   int in_rt = 0;                       // rule 3: >0 while inside the runtime on this thread
   // dynamic_annotations.cpp: AnnotateIgnoreReads/WritesBegin nesting; instrumented accesses of the

@@ -614,6 +614,23 @@ TEST(InstrumentedRaceDetector, FullGranuleKeepsAnotherThreadsWriteOverOwnEarlier
       3000000);
 }
 
+// A thread's accesses to a granule by parts in one epoch (a loop over its bytes) join one slot at once
+// (common_miss's joined slot) only while the granule's other slots are as the thread found them: T0
+// reads byte 0, then byte 1 (which joins); T1, never ordered with T0, writes byte 2, which has no byte
+// in common with T0's slot (no race yet); T0's read of byte 2 then races with it. The same with T0
+// writing and T1 reading.
+TEST(InstrumentedRaceDetector, JoinedPartsStillSeeAnotherThreadsNewAccess) {
+  run_directed_schedules({{{op::read, 0, 0, 0, 1},
+                           {op::read, 0, 0, 1, 2},
+                           {op::write, 1, 0, 2, 3},
+                           {op::read, 0, 0, 2, 3}},
+                          {{op::write, 0, 0, 0, 1},
+                           {op::write, 0, 0, 1, 2},
+                           {op::read, 1, 0, 2, 3},
+                           {op::write, 0, 0, 2, 3}}},
+                         4000000);
+}
+
 // Crowded granules (4 slots cannot hold every access of 3 threads in many epochs: evictions, full
 // granules) of variables that every access locks: not a single report.
 TEST(InstrumentedRaceDetector, CrowdedLockedGranulesStaySilent) {
