@@ -109,24 +109,13 @@ __attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_s
   if (__builtin_expect((thr->in_rt | thr->ignore_accesses | (IsWrite ? thr->ignore_writes : thr->ignore_reads)) != 0, 0))
     return;
   access_trace *t = thr->trace;
-  // The next part of a granule that the thread's last partial access here joined, in the same epoch and
-  // kind (a loop over the bytes of a word: leveldb's crc32c and fixed-width decoding read 4 and 8 bytes
-  // one at a time, each a miss in a new epoch): joins that slot at once while every other slot of the
-  // granule is as that access found it. The common step below then found no other slot that could race,
-  // or (a read) found them all ordered before, which is still so (the clock only grows); an access that
-  // another thread stored since changed a slot, and goes the whole way. (Within the few instructions
-  // between the test and the store, another thread's update may be lost or not seen: as in
-  // take_own_slot, a missed race at worst.) Half the cost of the whole step on such loops.
+  // The next part of a granule that the thread's last partial access there joined (joined_slot).
   if constexpr (Size < granule_bytes) {
-    if (&g == thr->joined_granule && ((cur ^ thr->joined_key) & ~slot_bytes) == 0) {
-      const __m128i same = _mm_cmpeq_epi32(slots_of(g), _mm_load_si128(reinterpret_cast<const __m128i *>(thr->joined_slots)));
-      std::atomic<slot_word> &slot = g.slot[thr->joined_slot];
-      const slot_word v = slot.load(std::memory_order_relaxed);
-      if ((static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(same))) | (1u << thr->joined_slot)) == 0xf &&
-          ((v ^ cur) & ~slot_bytes) == 0 && trace_simple_access(t, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc)) {
-        slot.store(v | cur, std::memory_order_relaxed);
-        return;
-      }
+    slot_word v;
+    if (std::atomic<slot_word> *slot = joined_slot(g, cur, thr, v);
+        slot && trace_simple_access(t, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc)) {
+      slot->store(v | cur, std::memory_order_relaxed);
+      return;
     }
   }
   const slot_word what = access_bits(Size, Size == granule_bytes ? 0 : addr & granule_offset_mask, IsWrite, IsAtomic);
@@ -137,12 +126,7 @@ __attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_s
   // may replace one of them instead: ordered_miss.)
   if (__builtin_expect(own && t && (!others || (!IsWrite && remembered_ordered(g, others, thr))), 1)) {
     if (__builtin_expect(trace_simple_access(t, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc), 1)) {
-      if constexpr (Size < granule_bytes) {  // (the slots before the store: only the others are compared)
-        _mm_store_si128(reinterpret_cast<__m128i *>(thr->joined_slots), slots_of(g));
-        thr->joined_granule = &g;
-        thr->joined_slot = static_cast<std::uint32_t>(__builtin_ctz(own));
-        thr->joined_key = cur & ~slot_bytes;
-      }
+      if constexpr (Size < granule_bytes) note_joined(g, __builtin_ctz(own), cur, thr);
       return take_own_slot(g, own, cur, what);
     }
     return traced_own_miss<IsWrite, Size, IsAtomic>(thr, g, cur, addr, pc, own);

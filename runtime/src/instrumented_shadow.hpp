@@ -324,6 +324,19 @@ bool take_chosen_slot(granule_shadow &g, slot_choice c, slot_word cur, slot_word
 // access it subsumes, or joined with one of the same epoch and kind (the bytes of both; `what`:
 // access_bits of cur, a constant at the entry points, where a whole granule needs no join).
 void take_own_slot(granule_shadow &g, unsigned own, slot_word cur, slot_word what) noexcept;
+// A joined part. A thread's accesses to a granule by parts in one epoch (a loop over the bytes of a
+// word: leveldb's crc32c and fixed-width decoding read 4 and 8 bytes one at a time, each a miss in a new
+// epoch) take one slot. Where the last part that
+// took its own slot in the common step (note_joined, before that store) is in the same granule, epoch
+// and kind as `cur`, and every other slot of the granule is as that step found them, `cur` joins that
+// slot at once (the caller traces it, then stores v | cur in the slot returned; null: the whole way).
+// That step found no other slot that could race with such an access, or (a read) found them all
+// ordered before it, which is still so (the clock only grows); an access another thread stored since
+// changed a slot. (Within the few instructions between the test and the store, another thread's
+// update may be lost or not seen: as in take_own_slot, a missed race at worst.)
+std::atomic<slot_word> *joined_slot(granule_shadow &g, slot_word cur, const thread_state *thr, slot_word &v) noexcept;
+// Notes that `cur`, a part of granule g, takes own slot `at` in the common step (before the store).
+void note_joined(const granule_shadow &g, int at, slot_word cur, thread_state *thr) noexcept;
 // An access within one granule that is no hit, out of line (so that a hit saves no registers):
 // traced and checked.
 void access_miss(thread_state *thr, granule_shadow &g, slot_word cur, std::uintptr_t addr, unsigned size,
@@ -357,9 +370,9 @@ __attribute__((noinline)) void report_race(thread_state *thr, std::uintptr_t add
 // barrier, say), of reads of data that other threads wrote before (a lookup in a tree built under a
 // lock), of filling a new block. A page marked read-only has no slot of its own (never an own slot,
 // nothing to replace; take_chosen_slot looks before it takes an empty one).
-// A joined part: the next part of a granule (1, 2 or 4 bytes) that the thread's last partial own-slot
-// access joined, in the same epoch and kind, while the granule's other slots are unchanged since: it
-// joins that slot with none of these tests (common_miss; thread_state::joined_granule).
+// A joined part (joined_slot, below): the next part of a granule that the thread's last partial access
+// there joined, while the granule's other slots are unchanged since, joins that slot with none of these
+// tests.
 // Both look at the granule's 4 slots at once, in one 16-byte vector (a granule's shadow is 16 bytes,
 // aligned): a lane per slot, each read whole (x86-64 loads an aligned vector's 4-byte lanes atomically;
 // the slots are otherwise read and written as the atomics they are). A bit per slot in each mask.
@@ -546,6 +559,28 @@ inline bool ishadow::take_chosen_slot(granule_shadow &g, slot_choice c, slot_wor
   }
   if (!(cur & slot_sid_bits) || (!writable && !c.expected && in_readonly_page(addr))) return false;
   return g.slot[c.at].compare_exchange_strong(c.expected, cur, std::memory_order_relaxed);
+}
+
+__attribute__((always_inline)) inline std::atomic<ishadow::slot_word> *ishadow::joined_slot(granule_shadow &g,
+                                                                                           slot_word cur,
+                                                                                           const thread_state *thr,
+                                                                                           slot_word &v) noexcept {
+  if (&g != thr->joined_granule || ((cur ^ thr->joined_key) & ~slot_bytes) != 0) return nullptr;
+  const __m128i same = _mm_cmpeq_epi32(slots_of(g), _mm_load_si128(reinterpret_cast<const __m128i *>(thr->joined_slots)));
+  std::atomic<slot_word> &slot = g.slot[thr->joined_slot];
+  v = slot.load(std::memory_order_relaxed);
+  if ((static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(same))) | (1u << thr->joined_slot)) != 0xf ||
+      ((v ^ cur) & ~slot_bytes) != 0)
+    return nullptr;
+  return &slot;
+}
+
+__attribute__((always_inline)) inline void ishadow::note_joined(const granule_shadow &g, int at, slot_word cur,
+                                                                thread_state *thr) noexcept {
+  _mm_store_si128(reinterpret_cast<__m128i *>(thr->joined_slots), slots_of(g));
+  thr->joined_granule = const_cast<granule_shadow *>(&g);
+  thr->joined_slot = static_cast<std::uint32_t>(at);
+  thr->joined_key = cur & ~slot_bytes;
 }
 
 __attribute__((always_inline)) inline void ishadow::take_own_slot(granule_shadow &g, unsigned own, slot_word cur,
