@@ -89,6 +89,7 @@ sync_var *cond_pre_wait(thread_state *thr, std::uintptr_t cv, std::uintptr_t mut
     if (c->kind == sync_kind::unknown) c->kind = sync_kind::condvar;  // first seen through naming
     if (c->cv_waiters > 0 && c->cv_mutex != mutex) {
       multiple = true;
+      c->cv_mixed = true;
       other_mutex = c->cv_mutex;
       other_tid1 = c->cv_mutex_tid;
       other_stack = c->cv_mutex_stack;
@@ -137,9 +138,17 @@ sync_var *cond_signal(thread_state *thr, std::uintptr_t cv, std::uintptr_t pc) n
   // Who notified last, for a deadlock report about a notification that came before the wait.
   stack_prefix where;
   fp_stack_prefix(pc, thr->stack, where);
+  drop_forgotten_held(thr);
   spin_guard g(c->mtx);
   if (c->kind == sync_kind::unknown) c->kind = sync_kind::condvar;
-  release(thr, c->clock);
+  // A notification happens before the wakeup it causes. Where the notifying thread holds the mutex
+  // its waiters use (exclusively), that order is already there: a woken waiter returns only with that
+  // mutex retaken, after this thread's unlock of it, whose release covers all this one would. So the
+  // release (and the new epoch it starts: leveldb's writer queue notifies a waiter on every write)
+  // is left out. Not where waiters ever used different mutexes at once (cv-multiple-mutexes): one of
+  // them may not retake this one.
+  const held_lock *h = c->cv_mutex && !c->cv_mixed ? find_held(thr, c->cv_mutex) : nullptr;
+  if (!h || h->shared) release(thr, c->clock);
   c->cv_last_notify_thread = thr->unique_id + 1;
   for (std::uint32_t i = 0; i < where.size; ++i) c->cv_last_notify_pcs[i] = where.pcs[i];
   c->cv_last_notify_frames = where.size;

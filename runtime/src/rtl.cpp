@@ -145,6 +145,7 @@ void sync_remove(std::uintptr_t addr) noexcept {
     s.name = nullptr;
     s.cv_mutex = 0;
     s.cv_waiters = s.cv_mutex_stack = s.cv_mutex_tid = 0;
+    s.cv_mixed = false;
     s.guard_state = 0;
     s.guard_initializer = 0;
     // Moved, not reset: a waiter still watching this count (the program waits on a forgotten object)

@@ -161,6 +161,7 @@ struct sync_var {
   std::uint32_t cv_waiters = 0;          // written under mtx, also read without it (cond_signal_done)
   std::uint32_t cv_mutex_stack = 0;      // stack of a waiter that used cv_mutex
   std::uint32_t cv_mutex_tid = 0;
+  bool cv_mixed = false;                 // two waiters ever used different mutexes at once (misuse)
   // Notifications (signal or broadcast) whose real call has returned: bumped after it, so an untimed
   // waiter that began before a notification that could wake it sees this count move (see
   // thread_state::cv_wait). Read through thread_state::blocked_word, hence plain and volatile-read.
