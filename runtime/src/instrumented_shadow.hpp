@@ -326,10 +326,10 @@ bool take_chosen_slot(granule_shadow &g, slot_choice c, slot_word cur, slot_word
 void take_own_slot(granule_shadow &g, unsigned own, slot_word cur, slot_word what) noexcept;
 // A joined part. A thread's accesses to a granule by parts in one epoch (a loop over the bytes of a
 // word: leveldb's crc32c and fixed-width decoding read 4 and 8 bytes one at a time, each a miss in a new
-// epoch) take one slot. Where the last part that
-// took its own slot in the common step (note_joined, before that store) is in the same granule, epoch
-// and kind as `cur`, and every other slot of the granule is as that step found them, `cur` joins that
-// slot at once (the caller traces it, then stores v | cur in the slot returned; null: the whole way).
+// epoch) take one slot. Where the last part that took its own slot in the common step (note_joined,
+// before that store) is in the same granule, epoch and kind as `cur`, and every other slot of the
+// granule is as that step found them, `cur` joins that slot at once (the caller traces it, then stores
+// v | cur in the slot returned; null: the whole way).
 // That step found no other slot that could race with such an access, or (a read) found them all
 // ordered before it, which is still so (the clock only grows); an access another thread stored since
 // changed a slot. (Within the few instructions between the test and the store, another thread's

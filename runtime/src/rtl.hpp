@@ -277,7 +277,7 @@ struct thread_state {
   void *joined_granule = nullptr;
   std::uint32_t joined_key = 0;
   std::uint32_t joined_slot = 0;
-  alignas(16) std::uint32_t joined_slots[4] = {};
+  alignas(16) std::uint32_t joined_slots[4] = {};  // (one vector; internal_alloc aligns to the size class)
   std::uint64_t unique_id = 0;         // never reused: what reports call the thread (0 = main)
   int in_rt = 0;                       // rule 3: >0 while inside the runtime on this thread
   // dynamic_annotations.cpp: AnnotateIgnoreReads/WritesBegin nesting; instrumented accesses of the
