@@ -291,12 +291,12 @@ __attribute__((noinline)) void checked_range(thread_state *thr, std::uintptr_t a
   const __m128i v_sub = _mm_set1_epi32(static_cast<int>(subsumed_mask(what)));
   const std::uint32_t generation = shadow_generation();
   // A granule with every slot empty (new memory: a copy into a block just allocated): `cur` takes the
-  // first slot with a compare-exchange, as range_granule would (empty_slot); false when that fails
-  // (another thread took it at this instant: range_granule then looks again) or the thread has no id.
-  auto untouched = [zero](__m128i slots, granule_shadow *gs, slot_word cur) {
-    slot_word expected = 0;
-    return _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(slots, zero))) == 0xf && (cur & slot_sid_bits) &&
-           gs->slot[0].compare_exchange_strong(expected, cur, std::memory_order_relaxed);
+  // slot empty_slot gives range_granule there (the first), as take_chosen_slot takes it; false when that
+  // fails (another thread took it at this instant: range_granule then looks again) or the thread has no id.
+  auto untouched = [](__m128i slots, granule_shadow *gs, slot_word cur, std::uintptr_t granule) {
+    const slot_word what = cur & (slot_bytes | slot_write | slot_atomic);
+    return slots_matching(slots, 0, ~slot_word{0}) == 0xf &&
+           take_chosen_slot(*gs, empty_slot(slots, cur), cur, what, granule, true);
   };
   bool reported = false;  // one report per access (a range may race on many granules); all of it is recorded
   // Page by page: a page is read-only or not as a whole, and its granules' shadow is contiguous.
@@ -326,13 +326,13 @@ __attribute__((noinline)) void checked_range(thread_state *thr, std::uintptr_t a
           gs->slot[__builtin_ctz(own_bits)].store(full, std::memory_order_relaxed);
           continue;
         }
-        if (untouched(slots, gs, full)) continue;
+        if (untouched(slots, gs, full, g)) continue;
         race = range_granule(thr, *gs, full, g);
       } else {
         const slot_word cur = kind | byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
         const __m128i slots = slots_of(*gs);
         if (slots_matching(slots, cur, hit_mask(cur))) continue;
-        if (untouched(slots, gs, cur)) continue;
+        if (untouched(slots, gs, cur, g)) continue;
         race = range_granule(thr, *gs, cur, g);
       }
       if (race && !reported) {

@@ -566,7 +566,8 @@ __attribute__((always_inline)) inline std::atomic<ishadow::slot_word> *ishadow::
                                                                                            const thread_state *thr,
                                                                                            slot_word &v) noexcept {
   if (&g != thr->joined_granule || ((cur ^ thr->joined_key) & ~slot_bytes) != 0) return nullptr;
-  const __m128i same = _mm_cmpeq_epi32(slots_of(g), _mm_load_si128(reinterpret_cast<const __m128i *>(thr->joined_slots)));
+  const __m128i noted = _mm_load_si128(reinterpret_cast<const __m128i *>(thr->joined_slots));
+  const __m128i same = _mm_cmpeq_epi32(slots_of(g), noted);
   std::atomic<slot_word> &slot = g.slot[thr->joined_slot];
   v = slot.load(std::memory_order_relaxed);
   if ((static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(same))) | (1u << thr->joined_slot)) != 0xf ||
