@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -72,6 +73,9 @@ void work(int i) {
       child.join();
     }
   }
+  // Not done before the storm reached this thread once (on a loaded machine a worker may finish its
+  // steps before the sender's first round; the sender goes on until every worker is done).
+  while (t_handled == 0) usleep(100);
   t_area = nullptr;
   munmap(area, steps * step);
   handled[i] = t_handled;
@@ -104,6 +108,13 @@ int main() {
 
   // Every worker was interrupted (else the storm tested nothing) and its steps all counted.
   for (long h : handled)
-    if (h == 0) return 1;
-  return counter == workers * static_cast<long>(steps) ? 0 : 1;
+    if (h == 0) {
+      std::fprintf(stderr, "a worker was never interrupted\n");
+      return 1;
+    }
+  if (counter != workers * static_cast<long>(steps)) {
+    std::fprintf(stderr, "counter %ld, expected %ld\n", counter, workers * static_cast<long>(steps));
+    return 1;
+  }
+  return 0;
 }
