@@ -275,28 +275,60 @@ __attribute__((noinline)) void checked_range(thread_state *thr, std::uintptr_t a
   const std::uintptr_t end = addr + size;
   if (__builtin_expect(end > (std::uintptr_t{1} << address_bits) || end < addr, 0)) return;
   const slot_word kind = (is_write ? slot_write : 0) | (is_atomic ? slot_atomic : 0) | thr->own_epoch_bits;
-  // A granule the range covers whole (all but its ends): the hit and the own-slot step of the entry
-  // points (hit_in_granule, own_slots_in_granule for all 8 bytes) with their masks made once, so that
-  // the loop over a copy's granules holds them in registers; anything else in range_granule. (Written
-  // out here, a twin of own_slots_in_granule that must change with it: calling a shared form of the
-  // test from both places cost 3% on a 128-byte memcpy check and 5% on the std::map benchmark.)
-  const slot_word full = kind | slot_bytes, what = full & (slot_bytes | slot_write | slot_atomic);
-  const __m128i zero = _mm_setzero_si128(), v_full = _mm_set1_epi32(static_cast<int>(full));
-  const __m128i v_hit = _mm_set1_epi32(static_cast<int>(hit_mask(what)));
-  const __m128i v_sid = _mm_set1_epi32(static_cast<int>(slot_sid_bits));
+  // Each granule: the hit and the own-slot step of the entry points (hit_in_granule, own_slots_in_granule)
+  // with their masks made once, so that the loop over a copy's granules holds them in registers; an
+  // untouched granule's first slot; anything else in range_granule. (Written out here, a twin of
+  // own_slots_in_granule that must change with it: calling a shared form of the test from both places
+  // cost 3% on a 128-byte memcpy check and 5% on the std::map benchmark.)
+  const slot_word full = kind | slot_bytes;
+  const __m128i zero = _mm_setzero_si128(), v_sid = _mm_set1_epi32(static_cast<int>(slot_sid_bits));
   const __m128i v_earlier = _mm_set1_epi32(static_cast<int>(earlier_id_bits(thr, kind)));
   // What cannot race whoever made it: for a write nothing (all bits clear), for a read a read.
   const __m128i v_harm = _mm_set1_epi32(static_cast<int>(is_write ? ~slot_word{0} : slot_write));
-  const __m128i v_flip = _mm_set1_epi32(static_cast<int>(full & slot_atomic));
-  const __m128i v_sub = _mm_set1_epi32(static_cast<int>(subsumed_mask(what)));
+  const __m128i v_flip = _mm_set1_epi32(static_cast<int>(kind & slot_atomic));
+  const __m128i v_not_bytes = _mm_set1_epi32(static_cast<int>(~slot_bytes));
   const std::uint32_t generation = shadow_generation();
-  // A granule with every slot empty (new memory: a copy into a block just allocated): `cur` takes the
-  // slot empty_slot gives range_granule there (the first), as take_chosen_slot takes it; false when that
-  // fails (another thread took it at this instant: range_granule then looks again) or the thread has no id.
-  auto untouched = [](__m128i slots, granule_shadow *gs, slot_word cur, std::uintptr_t granule) {
+  // The masks of an access `cur` to a granule: itself, hit_mask and subsumed_mask of it, in each lane.
+  struct masks {
+    slot_word cur;
+    __m128i v_cur, v_hit, v_sub;
+  };
+  auto masks_of = [](slot_word cur) __attribute__((always_inline)) {
     const slot_word what = cur & (slot_bytes | slot_write | slot_atomic);
-    return slots_matching(slots, 0, ~slot_word{0}) == 0xf &&
-           take_chosen_slot(*gs, empty_slot(slots, cur), cur, what, granule, true);
+    return masks{cur, _mm_set1_epi32(static_cast<int>(cur)), _mm_set1_epi32(static_cast<int>(hit_mask(what))),
+                 _mm_set1_epi32(static_cast<int>(subsumed_mask(what)))};
+  };
+  const masks whole = masks_of(full);
+  // The step on granule g for access m (part: to part of the granule, a range's end, where a slot of
+  // the same thread, epoch and kind to other bytes is its own too, joined). Returns a race, or 0.
+  auto step = [&](granule_shadow *gs, std::uintptr_t g, const masks &m, bool part)
+                  __attribute__((always_inline)) -> slot_word {
+    const __m128i slots = slots_of(*gs), mine = _mm_xor_si128(slots, m.v_cur);
+    if (_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(_mm_and_si128(mine, m.v_hit), zero))))
+      return 0;  // a hit (the loop of a copy over its own buffer)
+    const __m128i empty = _mm_cmpeq_epi32(slots, zero);
+    const __m128i same_id = _mm_or_si128(_mm_cmpeq_epi32(_mm_and_si128(mine, v_sid), zero),
+                                         _mm_cmpeq_epi32(_mm_and_si128(slots, v_sid), v_earlier));
+    const __m128i harmless = _mm_cmpeq_epi32(_mm_and_si128(slots, v_harm), zero);
+    __m128i own = _mm_and_si128(same_id, _mm_cmpeq_epi32(_mm_and_si128(_mm_xor_si128(slots, v_flip), m.v_sub), zero));
+    if (part) own = _mm_or_si128(own, _mm_cmpeq_epi32(_mm_and_si128(mine, v_not_bytes), zero));
+    const unsigned own_bits = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_andnot_si128(empty, own))));
+    const unsigned others = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_or_si128(harmless, same_id)))) ^ 0xf;
+    // The thread's own earlier access (a later epoch's copy into its buffer) beside no other thread's,
+    // or for a read beside others' writes that the remembered answers order before it (data another
+    // thread wrote: remembered_choice's first step, without its call).
+    if (own_bits && (!others || (!is_write && remembered_ordered(*gs, others, thr)))) {
+      take_own_slot(*gs, own_bits, m.cur, part ? m.cur & (slot_bytes | slot_write | slot_atomic) : slot_bytes);
+      return 0;
+    }
+    // Every slot empty (new memory: a copy into a block just allocated): the slot empty_slot gives
+    // range_granule there (the first), taken as take_chosen_slot takes it; when that fails (another
+    // thread took it at this instant) or the thread has no id, range_granule looks again.
+    if (_mm_movemask_ps(_mm_castsi128_ps(empty)) == 0xf &&
+        take_chosen_slot(*gs, empty_slot(slots, m.cur), m.cur, m.cur & (slot_bytes | slot_write | slot_atomic), g,
+                         true))
+      return 0;
+    return range_granule(thr, *gs, m.cur, g);
   };
   bool reported = false;  // one report per access (a range may race on many granules); all of it is recorded
   // Page by page: a page is read-only or not as a whole, and its granules' shadow is contiguous.
@@ -309,32 +341,12 @@ __attribute__((noinline)) void checked_range(thread_state *thr, std::uintptr_t a
     granule_shadow *gs = granule_of(g);
     if (!gs) return;
     for (; g < stop; g += granule_bytes, ++gs) {
-      slot_word race;
-      if (__builtin_expect(g >= addr && g + granule_bytes <= end, 1)) {
-        const __m128i slots = slots_of(*gs), mine = _mm_xor_si128(slots, v_full);
-        if (_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(_mm_and_si128(mine, v_hit), zero))))
-          continue;  // a hit (the loop of a copy over its own buffer)
-        const __m128i same_id = _mm_or_si128(_mm_cmpeq_epi32(_mm_and_si128(mine, v_sid), zero),
-                                             _mm_cmpeq_epi32(_mm_and_si128(slots, v_sid), v_earlier));
-        const __m128i harmless = _mm_cmpeq_epi32(_mm_and_si128(slots, v_harm), zero);
-        const __m128i own = _mm_andnot_si128(
-            _mm_cmpeq_epi32(slots, zero),
-            _mm_and_si128(same_id, _mm_cmpeq_epi32(_mm_and_si128(_mm_xor_si128(slots, v_flip), v_sub), zero)));
-        const unsigned own_bits = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(own)));
-        const unsigned others = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_or_si128(harmless, same_id)))) ^ 0xf;
-        if (own_bits && !others) {  // the thread's own earlier access (a later epoch's copy into its buffer)
-          gs->slot[__builtin_ctz(own_bits)].store(full, std::memory_order_relaxed);
-          continue;
-        }
-        if (untouched(slots, gs, full, g)) continue;
-        race = range_granule(thr, *gs, full, g);
-      } else {
-        const slot_word cur = kind | byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g);
-        const __m128i slots = slots_of(*gs);
-        if (slots_matching(slots, cur, hit_mask(cur))) continue;
-        if (untouched(slots, gs, cur, g)) continue;
-        race = range_granule(thr, *gs, cur, g);
-      }
+      const slot_word race =
+          __builtin_expect(g >= addr && g + granule_bytes <= end, 1)
+              ? step(gs, g, whole, false)
+              : step(gs, g,
+                     masks_of(kind | byte_mask(g < addr ? addr - g : 0, g + granule_bytes < end ? granule_bytes : end - g)),
+                     true);
       if (race && !reported) {
         report_race(thr, addr, size, is_write, is_atomic, pc, g, race, generation);
         reported = true;

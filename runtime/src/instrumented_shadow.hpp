@@ -416,7 +416,7 @@ __attribute__((always_inline)) inline bool ishadow::hit_in_granule(const granule
   return slots_matching(slots_of(g), cur, must_match) != 0;
 }
 
-// (checked_range, instrumented_shadow.cpp, has this test written out for a range's whole granules.)
+// (checked_range, instrumented_shadow.cpp, has this test written out for a range's granules, whole and end parts.)
 __attribute__((always_inline)) inline unsigned ishadow::own_slots_in_granule(const granule_shadow &g, slot_word cur,
                                                                             slot_word what, slot_word earlier,
                                                                             unsigned &others) noexcept {
