@@ -314,20 +314,23 @@ __attribute__((noinline)) void checked_range(thread_state *thr, std::uintptr_t a
     if (part) own = _mm_or_si128(own, _mm_cmpeq_epi32(_mm_and_si128(mine, v_not_bytes), zero));
     const unsigned own_bits = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_andnot_si128(empty, own))));
     const unsigned others = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_or_si128(harmless, same_id)))) ^ 0xf;
-    // The thread's own earlier access (a later epoch's copy into its buffer) beside no other thread's,
-    // or for a read beside others' writes that the remembered answers order before it (data another
-    // thread wrote: remembered_choice's first step, without its call).
-    if (own_bits && (!others || (!is_write && remembered_ordered(*gs, others, thr)))) {
-      take_own_slot(*gs, own_bits, m.cur, part ? m.cur & (slot_bytes | slot_write | slot_atomic) : slot_bytes);
-      return 0;
+    // remembered_choice's common choices, without its call: where no other thread's access that could
+    // race is there, or (a read) the remembered answers order each before it (data another thread
+    // wrote), the thread's own earlier access (a later epoch's copy into its buffer), else an empty
+    // slot (new memory: a copy into a block just allocated; the first read of another thread's data).
+    // When taking the empty slot fails (another thread took it at this instant) or the thread has no
+    // id, and anything else (a write over other threads' accesses, a full granule), range_granule.
+    if (!others || (!is_write && remembered_ordered(*gs, others, thr))) {
+      const slot_word what = part ? m.cur & (slot_bytes | slot_write | slot_atomic) : slot_bytes;
+      if (own_bits) {
+        take_own_slot(*gs, own_bits, m.cur, what);
+        return 0;
+      }
+      // (All empty, the common case, on a constant: the compiler makes empty_slot's choice, the first.)
+      const slot_choice c = _mm_movemask_ps(_mm_castsi128_ps(empty)) == 0xf ? empty_slot(zero, m.cur)
+                                                                             : empty_slot(slots, m.cur);
+      if (c.at >= 0 && take_chosen_slot(*gs, c, m.cur, what, g, true)) return 0;
     }
-    // Every slot empty (new memory: a copy into a block just allocated): the slot empty_slot gives
-    // range_granule there (the first), taken as take_chosen_slot takes it; when that fails (another
-    // thread took it at this instant) or the thread has no id, range_granule looks again.
-    if (_mm_movemask_ps(_mm_castsi128_ps(empty)) == 0xf &&
-        take_chosen_slot(*gs, empty_slot(slots, m.cur), m.cur, m.cur & (slot_bytes | slot_write | slot_atomic), g,
-                         true))
-      return 0;
     return range_granule(thr, *gs, m.cur, g);
   };
   bool reported = false;  // one report per access (a range may race on many granules); all of it is recorded
