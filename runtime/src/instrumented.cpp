@@ -413,11 +413,13 @@ void __tsan_write_range_pc(void *a, unsigned long size, void *pc) {
 
 // A constructor or destructor setting the object's vtable pointer. Only a change is a write: the
 // same value stored again (a base's destructor while another thread still reads through it) is
-// what a correct program does on every destruction.
+// what a correct program does on every destruction. Both are 8-byte accesses, checked as
+// __tsan_read8/__tsan_write8 check them (a virtual call reads the pointer: leveldb's comparator on
+// every key compared).
 void __tsan_vptr_update(void **vptr_p, void *new_val) {
-  if (*vptr_p != new_val) access(vptr_p, sizeof(void *), true, LOCKSTEP_CALLER_PC);
+  if (*vptr_p != new_val) fast_access<true, sizeof(void *)>(vptr_p, LOCKSTEP_CALLER_PC);
 }
-void __tsan_vptr_read(void **vptr_p) { access(vptr_p, sizeof(void *), false, LOCKSTEP_CALLER_PC); }
+void __tsan_vptr_read(void **vptr_p) { fast_access<false, sizeof(void *)>(vptr_p, LOCKSTEP_CALLER_PC); }
 
 // Clang 16 calls these where the program calls memcpy, memmove and memset.
 void *__tsan_memcpy(void *dst, const void *src, unsigned long n) { return checked_memcpy(dst, src, n, LOCKSTEP_CALLER_PC); }
