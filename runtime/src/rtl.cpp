@@ -108,12 +108,7 @@ int deadlock_check_interval_ms() noexcept { return opts().deadlocks ? opts().che
 sync_var *sync_find(std::uintptr_t addr) noexcept { return syncs().find(addr); }
 
 void sync_for_each_in_range(std::uintptr_t lo, std::uintptr_t hi, void (*fn)(std::uintptr_t addr)) noexcept {
-  // The addresses of one 8-byte step share a bucket (addr_table::index), so each step walks one chain.
-  for (std::uintptr_t p = lo & ~std::uintptr_t{7}; p < hi; p += 8) {
-    std::uintptr_t found[8];
-    const unsigned n = syncs().addresses_in_step(p < lo ? lo : p, p + 8 < hi ? p + 8 : hi, found, 8);
-    for (unsigned i = 0; i < n; ++i) fn(found[i]);
-  }
+  syncs().for_each_address_in(lo, hi, fn);
 }
 
 sync_var *sync_get_or_create(std::uintptr_t addr, sync_kind kind) noexcept {

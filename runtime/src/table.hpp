@@ -138,6 +138,20 @@ public:
     return collect();
   }
 
+  // Calls f(addr) for the address of each live node in [lo, hi), step by aligned 8-byte step as
+  // addresses_in_step finds them (f may remove them). An empty step costs one load of its bucket, here:
+  // a freed block's steps are neighbouring buckets (index), nearly all empty, and a call for each made
+  // the walk over a leveldb memtable's freed arena, a 4 KiB page at a time, 2% of a db_bench run.
+  template <class F> void for_each_address_in(std::uintptr_t lo, std::uintptr_t hi, F &&f) noexcept {
+    if (!buckets_) return;
+    for (std::uintptr_t p = lo & ~std::uintptr_t{7}; p < hi; p += 8) {
+      if (!buckets_[index(p)].load(std::memory_order_acquire)) continue;
+      std::uintptr_t found[8];
+      const unsigned n = addresses_in_step(p < lo ? lo : p, p + 8 < hi ? p + 8 : hi, found, 8);
+      for (unsigned i = 0; i < n; ++i) f(found[i]);
+    }
+  }
+
   std::size_t live() const noexcept { return live_.load(std::memory_order_relaxed); }
 
   // Visits every node ever allocated, live or free. Only for the child of a fork, where the calling

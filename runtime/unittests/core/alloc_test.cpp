@@ -36,8 +36,15 @@ TEST(RuntimeAllocator, TheGapBeforeAnAlignedBlockIsHandedOutAndNothingTwice) {
   // A 16-byte block, then a 1 KiB one: the 1 KiB one is aligned past a gap of up to 1008 bytes,
   // which goes to the free lists as aligned blocks of 16..512 bytes. Taking many small blocks of
   // those sizes must hand out gap blocks too, each once, none overlapping any other block.
+  // Whatever the tests before this one in the process left: 1 KiB blocks until two come from the region
+  // one after the other (its pointer then 1 KiB aligned, right after the second), then 16-byte blocks
+  // (free ones are taken first) until one comes from the region, right there.
   std::vector<std::pair<std::uintptr_t, std::size_t>> live;
-  live.emplace_back(addr(internal_alloc(16)), 16);
+  for (int i = 0; i < 64 && (live.size() < 2 || live.back().first != live[live.size() - 2].first + 1024); ++i)
+    live.emplace_back(addr(internal_alloc(1024)), 1024);
+  const std::uintptr_t region = live.back().first + 1024;
+  for (int i = 0; i < 4096 && live.back().first != region; ++i) live.emplace_back(addr(internal_alloc(16)), 16);
+  ASSERT_EQ(live.back().first, region) << "no 16-byte block came from the region";
   live.emplace_back(addr(internal_alloc(1024)), 1024);
   const std::uintptr_t big = live.back().first;
   bool below = false;  // a later small block lies below the 1 KiB one: it came from the gap

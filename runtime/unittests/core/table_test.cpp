@@ -114,6 +114,24 @@ TEST(AddrTable, AddressesInStepAreThoseInTheRange) {
   EXPECT_EQ(t.addresses_in_step(0x1000, 0x1008, out, 2), 2u);  // at most `max`
 }
 
+// A whole range (a freed block), step by step: every record inside, in order, none outside or of another
+// window sharing a bucket; the callback may remove what it is given (sync_forget does).
+TEST(AddrTable, ForEachAddressInVisitsTheRangesRecordsAndAllowsTheirRemoval) {
+  static addr_table<node, 4> t;
+  bool fresh;
+  for (std::uintptr_t a : {0x0ffe, 0x1003, 0x1010, 0x1011, 0x1038, 0x103f, 0x1040, 0x1003 + (8 << 4)})
+    ASSERT_NE(t.get_or_create(a, [](node &) {}, fresh), nullptr);
+  std::vector<std::uintptr_t> seen;
+  t.for_each_address_in(0x1001, 0x1040, [&](std::uintptr_t a) {
+    seen.push_back(a);
+    EXPECT_TRUE(t.remove(a, [](node &) {}));
+  });
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::uintptr_t>{0x1003, 0x1010, 0x1011, 0x1038, 0x103f}));
+  for (std::uintptr_t kept : {0x0ffe, 0x1040, 0x1003 + (8 << 4)}) EXPECT_NE(t.find(kept), nullptr);
+  for (std::uintptr_t gone : seen) EXPECT_EQ(t.find(gone), nullptr);
+}
+
 // The range walk must not miss a live record either while nodes in its chain are recycled elsewhere
 // (a record missed in freed memory would outlive it: a later mutex there would start out held).
 TEST(AddrTable, AddressesInStepNeverMissALiveKeyWhileOtherNodesAreRecycled) {
