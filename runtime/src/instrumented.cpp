@@ -124,7 +124,7 @@ __attribute__((noinline)) void common_miss(thread_state *thr, ishadow::granule_s
   // (A read with an own slot beside other threads' writes, or the thread's own under an earlier id, that
   // the remembered answers show ordered: ordered_miss's choice, the own slot, made here. A write there
   // may replace one of them instead: ordered_miss.)
-  if (__builtin_expect(own && t && (!others || (!IsWrite && remembered_ordered(g, others, thr))), 1)) {
+  if (__builtin_expect(own && t && others_allow_own_choice(g, others, IsWrite, thr), 1)) {
     if (__builtin_expect(trace_simple_access(t, trace_key(*thr), addr, Size, IsWrite, IsAtomic, pc), 1)) {
       if constexpr (Size < granule_bytes) note_joined(g, __builtin_ctz(own), cur, thr);
       return take_own_slot(g, own, cur, what);

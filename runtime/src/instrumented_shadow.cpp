@@ -320,7 +320,7 @@ __attribute__((noinline)) void checked_range(thread_state *thr, std::uintptr_t a
     // slot (new memory: a copy into a block just allocated; the first read of another thread's data).
     // When taking the empty slot fails (another thread took it at this instant) or the thread has no
     // id, and anything else (a write over other threads' accesses, a full granule), range_granule.
-    if (!others || (!is_write && remembered_ordered(*gs, others, thr))) {
+    if (others_allow_own_choice(*gs, others, is_write, thr)) {
       const slot_word what = part ? m.cur & (slot_bytes | slot_write | slot_atomic) : slot_bytes;
       if (own_bits) {
         take_own_slot(*gs, own_bits, m.cur, what);

@@ -310,6 +310,10 @@ slot_choice own_earlier_read(const granule_shadow &g, __m128i slots, slot_word c
 // Whether the thread's remembered answers (thread_state::sid_covered, see ordered_before) show every
 // access in the slots `others` ordered before the thread's current one (false: not all, or not known).
 bool remembered_ordered(const granule_shadow &g, unsigned others, const thread_state *thr) noexcept;
+// Whether the common step may take a slot for an access without choose_slot's look: no slot in `others`
+// holds an access that could race with it, or it is a read and the remembered answers order each of
+// them before it (remembered_choice's test for a read). The common miss and the range loop ask it.
+bool others_allow_own_choice(const granule_shadow &g, unsigned others, bool is_write, const thread_state *thr) noexcept;
 // choose_slot's choice, made at a glance where the thread's remembered answers suffice (see there).
 slot_choice remembered_choice(const granule_shadow &g, slot_word cur, slot_word what, unsigned own, unsigned others,
                               const thread_state *thr) noexcept;
@@ -498,6 +502,12 @@ __attribute__((always_inline)) inline bool ishadow::remembered_ordered(const gra
   for (; others; others &= others - 1)
     if (!remembered_covers(g.slot[__builtin_ctz(others)].load(std::memory_order_acquire), thr)) return false;
   return true;
+}
+
+__attribute__((always_inline)) inline bool ishadow::others_allow_own_choice(const granule_shadow &g, unsigned others,
+                                                                           bool is_write,
+                                                                           const thread_state *thr) noexcept {
+  return !others || (!is_write && remembered_ordered(g, others, thr));
 }
 
 __attribute__((always_inline)) inline ishadow::slot_choice ishadow::empty_slot(__m128i slots, slot_word cur) noexcept {
